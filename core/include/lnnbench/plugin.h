@@ -1,0 +1,279 @@
+/* lnnbench/plugin.h — the one header a plugin includes.
+ *
+ * A plugin shared object exports exactly one symbol, lnb_plugin_entry, which
+ * the host calls with index 0, 1, 2, ... until it returns NULL. Each returned
+ * descriptor is one problem, architecture or optimizer. Descriptors are
+ * append-only: the host reads no field past struct_size, and a descriptor with
+ * another ABI major is refused.
+ *
+ * Conventions
+ *   - float64 everywhere; matrices are row-major and contiguous.
+ *   - The end-to-end matrix W_e is k x d (k outputs, d inputs): the model
+ *     computes y = W_e x.
+ *   - create() allocates everything; step()/eval()/backward() never allocate.
+ *   - Optional ops may be NULL. Fallible ops return LNB_OK or a negative
+ *     lnb_status and fill the lnb_error via host->error().
+ */
+#ifndef LNNBENCH_PLUGIN_H
+#define LNNBENCH_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lnnbench/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LNB_ABI_MAJOR 1
+#define LNB_ABI_MINOR 0
+
+#if defined(_WIN32)
+#define LNB_EXPORT __declspec(dllexport)
+#else
+#define LNB_EXPORT __attribute__((visibility("default")))
+#endif
+
+typedef enum lnb_kind {
+  LNB_PROBLEM = 1,
+  LNB_ARCHITECTURE = 2,
+  LNB_OPTIMIZER = 3
+} lnb_kind;
+
+/* ---------------------------------------------------------------- params */
+
+typedef enum lnb_type {
+  LNB_T_INT = 1,   /* 64-bit integer; YAML 3 or 1e3 (exact integers only) */
+  LNB_T_REAL,      /* finite double; 1e-3, 1.0e-3, 2 */
+  LNB_T_BOOL,      /* true / false */
+  LNB_T_STRING,    /* any scalar text (paths, names) */
+  LNB_T_ENUM,      /* one of spec.choices, "a|b|c" */
+  LNB_T_INT_LIST,  /* flow list of integers; a list of lists is a grid axis */
+  LNB_T_REAL_LIST, /* flow list of reals; a list of lists is a grid axis */
+  LNB_T_MATRIX     /* list of equal-length rows of reals (or one flat row) */
+} lnb_type;
+
+/* One declared parameter. Arrays of specs end with an entry whose name is
+ * NULL. Every YAML key of a plugin block is validated against these.
+ *   default_value: text parsed like YAML input; NULL = no default (the
+ *                  parameter is "unset" unless given; see LNB_P_REQUIRED).
+ *   range:         for INT/REAL (and list elements), an interval such as
+ *                  "(0, inf)", "[1, 64]", "[0, 1)"; NULL = any finite value.
+ *   choices:       for ENUM, "a|b|c". */
+typedef struct lnb_param_spec {
+  const char *name;
+  lnb_type type;
+  const char *default_value;
+  const char *help;
+  const char *range;
+  const char *choices;
+  uint32_t flags;
+} lnb_param_spec;
+
+#define LNB_P_REQUIRED 0x1u /* must be given in the config */
+#define LNB_P_NOGRID 0x2u   /* a YAML list here is never a grid axis */
+
+/* Resolved parameter values of one run (opaque; read through lnb_host). */
+typedef struct lnb_params lnb_params;
+
+/* ------------------------------------------------------------------- rng */
+
+/* Deterministic generator (xoshiro256**). Seed it with host->rng_init from
+ * the seed given to create() and a stream name, so that different consumers
+ * of one run seed draw independent streams. */
+typedef struct lnb_rng {
+  uint64_t s[4];
+  double spare;
+  int has_spare;
+} lnb_rng;
+
+/* ------------------------------------------------------------ host table */
+
+typedef enum lnb_trans { LNB_NO_TRANS = 0, LNB_TRANS = 1 } lnb_trans;
+
+typedef struct lnb_host {
+  uint32_t struct_size;
+  uint32_t abi_major, abi_minor;
+
+  /* logging: level 0 = error, 1 = warning, 2 = info, 3 = debug */
+  void (*log)(int level, const char *fmt, ...)
+      __attribute__((format(printf, 2, 3)));
+  /* fill err (code + formatted message) and return code */
+  int (*error)(lnb_error *err, int code, const char *fmt, ...)
+      __attribute__((format(printf, 3, 4)));
+
+  /* parameters (name must be one the plugin declared) */
+  int (*param_is_set)(const lnb_params *p, const char *name);
+  int64_t (*param_int)(const lnb_params *p, const char *name);
+  double (*param_real)(const lnb_params *p, const char *name);
+  int (*param_bool)(const lnb_params *p, const char *name);
+  const char *(*param_string)(const lnb_params *p, const char *name); /* also ENUM */
+  const int64_t *(*param_ints)(const lnb_params *p, const char *name, size_t *n);
+  const double *(*param_reals)(const lnb_params *p, const char *name, size_t *n);
+  const double *(*param_matrix)(const lnb_params *p, const char *name,
+                                size_t *rows, size_t *cols);
+  /* directory of the config file, to resolve relative data paths */
+  const char *(*config_dir)(const lnb_params *p);
+
+  /* random numbers */
+  void (*rng_init)(lnb_rng *r, uint64_t seed, const char *stream);
+  uint64_t (*rng_u64)(lnb_rng *r);
+  double (*rng_uniform)(lnb_rng *r); /* [0, 1) */
+  double (*rng_normal)(lnb_rng *r);  /* N(0, 1) */
+
+  /* memory: 64-byte aligned, zero-filled; NULL on failure */
+  void *(*alloc)(size_t bytes);
+  void (*free)(void *p);
+
+  /* monotonic clock, seconds */
+  double (*now)(void);
+
+  /* dense linear algebra (row-major), so plugins need not link BLAS:
+   * C = alpha * op(A) * op(B) + beta * C, op(A) m x k, op(B) k x n. */
+  void (*gemm)(lnb_trans ta, lnb_trans tb, size_t m, size_t n, size_t k,
+               double alpha, const double *A, size_t lda, const double *B,
+               size_t ldb, double beta, double *C, size_t ldc);
+  /* thin SVD of the m x n matrix A (overwritten): A = U diag(s) Vt with
+   * U m x r, s r, Vt r x n, r = min(m, n). U or Vt may be NULL. */
+  int (*svd)(size_t m, size_t n, double *A, double *s, double *U, double *Vt,
+             lnb_error *err);
+
+  /* numeric text tables: CSV (comma, optional header line). On success
+   * *data (free with host->free) holds rows x cols reals, row-major. */
+  int (*read_csv)(const char *path, double **data, size_t *rows, size_t *cols,
+                  lnb_error *err);
+} lnb_host;
+
+/* ---------------------------------------------------------------- problem */
+
+/* Optional linear-system view of a least-squares problem: the loss is
+ * scale * ||X W^T - Y||_F^2 with X m x d and Y m x k (row-major). */
+typedef struct lnb_linsys {
+  const double *X, *Y;
+  size_t m;
+  double scale;
+} lnb_linsys;
+
+typedef struct lnb_problem_ops {
+  uint32_t struct_size;
+  /* required */
+  int (*create)(const lnb_host *host, const lnb_params *params, uint64_t seed,
+                void **self, lnb_error *err);
+  void (*destroy)(void *self);
+  void (*dims)(const void *self, size_t *k, size_t *d);
+  /* loss at the k x d matrix We; if grad != NULL also writes dl/dWe there */
+  double (*eval)(void *self, const double *We, double *grad);
+  /* optional */
+  int (*optimum)(const void *self, double *lstar);        /* 1 if l* known */
+  const double *(*reference)(const void *self);           /* k x d theta* or NULL */
+  int (*linear_system)(const void *self, lnb_linsys *out); /* 1 if available */
+  /* cheap cross-parameter checks run before any run starts */
+  int (*validate)(const lnb_host *host, const lnb_params *params, lnb_error *err);
+} lnb_problem_ops;
+
+/* ----------------------------------------------------------- architecture */
+
+typedef enum lnb_manifold { LNB_EUCLIDEAN = 0, LNB_STIEFEL = 1 } lnb_manifold;
+
+/* One parameter tensor: a rows x cols matrix with its gradient buffer. */
+typedef struct lnb_tensor {
+  const char *name;
+  double *data;
+  double *grad;
+  size_t rows, cols;
+  lnb_manifold manifold;
+} lnb_tensor;
+
+/* What an architecture may know of the problem when it initializes. */
+typedef struct lnb_problem_info {
+  uint32_t struct_size;
+  size_t k, d;
+  const double *reference; /* k x d theta*, or NULL */
+  const lnb_linsys *linsys; /* or NULL */
+} lnb_problem_info;
+
+typedef struct lnb_arch_ops {
+  uint32_t struct_size;
+  /* required */
+  int (*create)(const lnb_host *host, const lnb_params *params,
+                const lnb_problem_info *problem, uint64_t seed, void **self,
+                lnb_error *err);
+  void (*destroy)(void *self);
+  lnb_tensor *(*tensors)(void *self, size_t *n);
+  /* write the k x d end-to-end matrix of the current parameters */
+  void (*end_to_end)(void *self, double *We);
+  /* given dl/dWe at the parameters of the last end_to_end call, write every
+   * tensor's grad */
+  void (*backward)(void *self, const double *gradWe);
+  /* optional: set the parameters so that end_to_end gives We (e.g. balanced
+   * factorization); return LNB_ENOTSUP if impossible for this instance */
+  int (*set_end_to_end)(void *self, const double *We, lnb_error *err);
+  int (*validate)(const lnb_host *host, const lnb_params *params, lnb_error *err);
+} lnb_arch_ops;
+
+/* ---------------------------------------------------------------- model */
+
+/* The host's view of architecture + problem that optimizers work on. */
+typedef struct lnb_model {
+  uint32_t struct_size;
+  lnb_tensor *tensors;
+  size_t ntensors;
+  size_t k, d;
+  const char *architecture; /* plugin name, for messages */
+  /* loss at the current parameters, no gradients touched */
+  double (*loss)(struct lnb_model *m);
+  /* loss and every tensor's grad at the current parameters */
+  double (*loss_grad)(struct lnb_model *m);
+  /* current k x d end-to-end matrix (valid after loss/loss_grad) */
+  const double *(*end_to_end)(struct lnb_model *m);
+  /* NULL when the architecture has no set_end_to_end hook */
+  int (*set_end_to_end)(struct lnb_model *m, const double *We, lnb_error *err);
+  void *host_ctx; /* the host's; do not touch */
+} lnb_model;
+
+/* --------------------------------------------------------------- optimizer */
+
+typedef struct lnb_optimizer_ops {
+  uint32_t struct_size;
+  /* required: allocate all state here; refuse (LNB_ENOTSUP) models lacking
+   * what the optimizer needs, with a message naming the architecture */
+  int (*create)(const lnb_host *host, const lnb_params *params,
+                lnb_model *model, uint64_t seed, void **self, lnb_error *err);
+  void (*destroy)(void *self);
+  /* one update; the tensors' grads are those of the current parameters.
+   * t counts steps from 1. Must not allocate. */
+  int (*step)(void *self, lnb_model *model, uint64_t t, lnb_error *err);
+  int (*validate)(const lnb_host *host, const lnb_params *params, lnb_error *err);
+} lnb_optimizer_ops;
+
+/* -------------------------------------------------------------- descriptor */
+
+typedef struct lnb_plugin {
+  uint32_t abi_major, abi_minor;
+  uint32_t struct_size; /* sizeof(lnb_plugin) the plugin was built with */
+  lnb_kind kind;
+  const char *name;    /* stable id used in YAML: [a-z0-9_]+ */
+  const char *summary; /* one line */
+  const lnb_param_spec *params;
+  const void *ops; /* lnb_problem_ops / lnb_arch_ops / lnb_optimizer_ops */
+  const char *description; /* optional longer text for `describe` */
+} lnb_plugin;
+
+typedef const lnb_plugin *(*lnb_plugin_entry_fn)(uint32_t index,
+                                                 const lnb_host *host);
+
+#define LNB_PLUGIN_ENTRY_SYMBOL "lnb_plugin_entry"
+
+/* Declared for plugin shared objects; each defines it once. */
+LNB_EXPORT const lnb_plugin *lnb_plugin_entry(uint32_t index,
+                                              const lnb_host *host);
+
+#define LNB_PLUGIN_INIT(kind_, name_, summary_, params_, ops_)             \
+  {LNB_ABI_MAJOR, LNB_ABI_MINOR, (uint32_t)sizeof(lnb_plugin), (kind_),    \
+   (name_), (summary_), (params_), (ops_), NULL}
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,73 @@
+/* config.h (internal) — YAML experiment config: load, validate, expand. */
+#ifndef LNB_CONFIG_H
+#define LNB_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "params.h"
+#include "registry.h"
+
+/* One grid point of one plugin block. */
+typedef struct lnb_cell {
+  const lnb_loaded *plugin;
+  lnb_params *params; /* owned */
+  size_t block;       /* index of the YAML list entry it came from */
+  int line, column;   /* 1-based mark of the block in the file */
+} lnb_cell;
+
+typedef struct lnb_cellset {
+  lnb_cell *cells;
+  size_t n;
+} lnb_cellset;
+
+typedef struct lnb_config {
+  char *path;       /* as given */
+  char *dir;        /* directory of path, for relative data files */
+  char *name;
+  uint64_t hash;    /* FNV-1a 64 of the file bytes */
+  char *text;       /* the file bytes (for the manifest) */
+
+  uint64_t *seeds;
+  size_t nseeds;
+
+  lnb_cellset problems, architectures, optimizers;
+
+  struct {
+    int64_t max_iters;  /* default 10000 */
+    double target_gap;  /* default 0 = no target */
+    int has_target;
+    double max_seconds; /* default 0 = unlimited */
+  } stop;
+  struct {
+    int per_decade;     /* log-spaced checkpoints per decade, default 10 */
+    int64_t every;      /* if > 0: also every N iterations */
+    char **metrics;     /* names from record.metrics */
+    size_t nmetrics;
+  } record;
+  struct {
+    char *best_by;      /* seconds_to_target | iters_to_target | final_loss | final_gap */
+    char **tune;        /* optimizer/architecture params tuned per model; default {"lr"} */
+    size_t ntune;
+  } select;
+  struct {
+    char *baseline;     /* model label or "arch+opt" prefix; NULL = none */
+  } report;
+  int threads;          /* BLIS threads, default 1 */
+} lnb_config;
+
+/* Load and fully validate path against the registry. On failure returns
+ * LNB_EINVAL / LNB_EPARSE / LNB_EIO and err->msg begins with
+ * "file:line:column: " where a location exists. */
+int lnb_config_load(const char *path, const lnb_registry *reg,
+                    lnb_config *cfg, lnb_error *err);
+/* Same from a string; path is used for messages only. */
+int lnb_config_load_string(const char *text, size_t len, const char *path,
+                           const lnb_registry *reg, lnb_config *cfg,
+                           lnb_error *err);
+void lnb_config_free(lnb_config *cfg);
+
+/* total number of runs = |problems| * |architectures| * |optimizers| * |seeds| */
+size_t lnb_config_run_count(const lnb_config *cfg);
+
+#endif

@@ -1,0 +1,375 @@
+/* host.c — the service table plugins receive: errors, logging, parameters,
+ * RNG, memory, clock, BLAS/LAPACK helpers and a CSV reader. */
+#define _POSIX_C_SOURCE 200809L
+#include "host.h"
+
+#include <cblas.h>
+#include <errno.h>
+#include <lapacke.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "params.h"
+
+/* ---------------------------------------------------------------- errors */
+
+static const struct {
+  int code;
+  const char *name, *text;
+} err_table[] = {
+#define LNB__ERRROW(name, val, text) {val, "LNB_" #name, text},
+    LNB_ERRNO_MAP(LNB__ERRROW)
+#undef LNB__ERRROW
+};
+
+const char *lnb_strerror(int code) {
+  if (code == 0) return "success";
+  for (size_t i = 0; i < sizeof err_table / sizeof *err_table; i++)
+    if (err_table[i].code == code) return err_table[i].text;
+  return "unknown error";
+}
+
+int lnb__error(lnb_error *err, int code, const char *fmt, ...) {
+  if (err) {
+    va_list ap;
+    va_start(ap, fmt);
+    err->code = code;
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+  }
+  return code;
+}
+
+static int verbosity = 1;
+
+void lnb_host_set_verbosity(int level) { verbosity = level; }
+
+void lnb__log(int level, const char *fmt, ...) {
+  static const char *tag[] = {"error", "warning", "info", "debug"};
+  if (level > verbosity) return;
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "lnnbench: %s: ", tag[level < 0 ? 0 : level > 3 ? 3 : level]);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+}
+
+/* ------------------------------------------------------------ parameters */
+
+static const lnb_value *param_lookup(const lnb_params *p, const char *name,
+                                     lnb_type want1, lnb_type want2) {
+  long j = p ? lnb__spec_find(p->plugin->params, name) : -1;
+  if (j < 0) {
+    lnb__log(0, "plugin '%s' asked for undeclared parameter '%s'",
+             p ? p->plugin->name : "?", name);
+    return NULL;
+  }
+  lnb_type t = p->plugin->params[j].type;
+  if (t != want1 && t != want2) {
+    lnb__log(0, "plugin '%s' read parameter '%s' as the wrong type", p->plugin->name, name);
+    return NULL;
+  }
+  return p->v[j].set ? &p->v[j] : NULL;
+}
+
+static int h_param_is_set(const lnb_params *p, const char *name) {
+  long j = p ? lnb__spec_find(p->plugin->params, name) : -1;
+  return j >= 0 && p->v[j].set;
+}
+static int64_t h_param_int(const lnb_params *p, const char *name) {
+  const lnb_value *v = param_lookup(p, name, LNB_T_INT, LNB_T_INT);
+  return v ? v->i : 0;
+}
+static double h_param_real(const lnb_params *p, const char *name) {
+  const lnb_value *v = param_lookup(p, name, LNB_T_REAL, LNB_T_INT);
+  if (!v) return 0.0;
+  long j = lnb__spec_find(p->plugin->params, name);
+  return p->plugin->params[j].type == LNB_T_INT ? (double)v->i : v->r;
+}
+static int h_param_bool(const lnb_params *p, const char *name) {
+  const lnb_value *v = param_lookup(p, name, LNB_T_BOOL, LNB_T_BOOL);
+  return v ? v->b : 0;
+}
+static const char *h_param_string(const lnb_params *p, const char *name) {
+  const lnb_value *v = param_lookup(p, name, LNB_T_STRING, LNB_T_ENUM);
+  return v ? v->s : NULL;
+}
+static const int64_t *h_param_ints(const lnb_params *p, const char *name, size_t *n) {
+  const lnb_value *v = param_lookup(p, name, LNB_T_INT_LIST, LNB_T_INT_LIST);
+  if (n) *n = v ? v->n : 0;
+  return v ? v->ints : NULL;
+}
+static const double *h_param_reals(const lnb_params *p, const char *name, size_t *n) {
+  const lnb_value *v = param_lookup(p, name, LNB_T_REAL_LIST, LNB_T_MATRIX);
+  if (n) *n = v ? v->n : 0;
+  return v ? v->reals : NULL;
+}
+static const double *h_param_matrix(const lnb_params *p, const char *name, size_t *rows,
+                                    size_t *cols) {
+  const lnb_value *v = param_lookup(p, name, LNB_T_MATRIX, LNB_T_MATRIX);
+  if (rows) *rows = v ? v->rows : 0;
+  if (cols) *cols = v ? v->cols : 0;
+  return v ? v->reals : NULL;
+}
+static const char *h_config_dir(const lnb_params *p) {
+  return p && p->config_dir ? p->config_dir : ".";
+}
+
+/* ------------------------------------------------------------------- rng */
+
+static uint64_t splitmix64(uint64_t *x) {
+  uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+void lnb__rng_init(lnb_rng *r, uint64_t seed, const char *stream) {
+  uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a of the stream name */
+  for (const char *p = stream ? stream : ""; *p; p++) {
+    h ^= (unsigned char)*p;
+    h *= 0x100000001b3ull;
+  }
+  uint64_t x = seed ^ splitmix64(&h);
+  for (int i = 0; i < 4; i++) r->s[i] = splitmix64(&x);
+  r->has_spare = 0;
+  r->spare = 0.0;
+}
+
+static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+uint64_t lnb__rng_u64(lnb_rng *r) {
+  uint64_t *s = r->s;
+  uint64_t result = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+  s[2] ^= s[0];
+  s[3] ^= s[1];
+  s[1] ^= s[2];
+  s[0] ^= s[3];
+  s[2] ^= t;
+  s[3] = rotl(s[3], 45);
+  return result;
+}
+
+double lnb__rng_uniform(lnb_rng *r) { return (double)(lnb__rng_u64(r) >> 11) * 0x1.0p-53; }
+
+double lnb__rng_normal(lnb_rng *r) {
+  if (r->has_spare) {
+    r->has_spare = 0;
+    return r->spare;
+  }
+  double u, v, s;
+  do { /* Marsaglia polar method */
+    u = 2.0 * lnb__rng_uniform(r) - 1.0;
+    v = 2.0 * lnb__rng_uniform(r) - 1.0;
+    s = u * u + v * v;
+  } while (s >= 1.0 || s == 0.0);
+  double f = sqrt(-2.0 * log(s) / s);
+  r->spare = v * f;
+  r->has_spare = 1;
+  return u * f;
+}
+
+/* ---------------------------------------------------------------- memory */
+
+void *lnb__alloc(size_t bytes) {
+  size_t n = (bytes + 63) & ~(size_t)63;
+  if (n == 0) n = 64;
+  void *p = aligned_alloc(64, n);
+  if (p) memset(p, 0, n);
+  return p;
+}
+
+void lnb__free(void *p) { free(p); }
+
+double lnb__now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* ---------------------------------------------------------------- BLAS */
+
+void lnb__gemm(lnb_trans ta, lnb_trans tb, size_t m, size_t n, size_t k, double alpha,
+               const double *A, size_t lda, const double *B, size_t ldb, double beta,
+               double *C, size_t ldc) {
+  if (m == 0 || n == 0) return;
+  if (k == 0) { /* BLAS would scale C by beta; do the same explicitly */
+    for (size_t i = 0; i < m; i++)
+      for (size_t j = 0; j < n; j++) C[i * ldc + j] = beta == 0.0 ? 0.0 : beta * C[i * ldc + j];
+    return;
+  }
+  if (n == 1 && ldc == 1 && ldb == 1 && tb == LNB_NO_TRANS) { /* matrix-vector */
+    cblas_dgemv(CblasRowMajor, ta == LNB_TRANS ? CblasTrans : CblasNoTrans,
+                ta == LNB_TRANS ? (int)k : (int)m, ta == LNB_TRANS ? (int)m : (int)k, alpha,
+                A, (int)lda, B, 1, beta, C, 1);
+    return;
+  }
+  cblas_dgemm(CblasRowMajor, ta == LNB_TRANS ? CblasTrans : CblasNoTrans,
+              tb == LNB_TRANS ? CblasTrans : CblasNoTrans, (int)m, (int)n, (int)k, alpha, A,
+              (int)lda, B, (int)ldb, beta, C, (int)ldc);
+}
+
+int lnb__svd(size_t m, size_t n, double *A, double *s, double *U, double *Vt,
+             lnb_error *err) {
+  size_t r = m < n ? m : n;
+  if (r == 0) return LNB_OK;
+  double dummy = 0.0;
+  char jobz = (U || Vt) ? 'S' : 'N';
+  double *u = U, *vt = Vt;
+  double *tmpu = NULL, *tmpvt = NULL;
+  if (jobz == 'S' && !u) u = tmpu = malloc(m * r * sizeof *u);
+  if (jobz == 'S' && !vt) vt = tmpvt = malloc(r * n * sizeof *vt);
+  if (jobz == 'S' && (!u || !vt)) {
+    free(tmpu);
+    free(tmpvt);
+    return lnb__error(err, LNB_ENOMEM, "svd: out of memory");
+  }
+  lapack_int info =
+      LAPACKE_dgesdd(LAPACK_ROW_MAJOR, jobz, (lapack_int)m, (lapack_int)n, A, (lapack_int)n,
+                     s, u ? u : &dummy, jobz == 'S' ? (lapack_int)r : 1, vt ? vt : &dummy,
+                     (lapack_int)n);
+  free(tmpu);
+  free(tmpvt);
+  if (info != 0)
+    return lnb__error(err, LNB_ENUMERIC, "svd of a %zux%zu matrix failed (dgesdd info %d)", m,
+                      n, (int)info);
+  return LNB_OK;
+}
+
+/* ------------------------------------------------------------------ CSV */
+
+/* Reads a numeric CSV. The first line is a header when any of its fields is
+ * not a number. Every data row must have the same number of fields; every
+ * field must be a finite number. */
+int lnb__read_csv(const char *path, double **data, size_t *rows, size_t *cols,
+                  lnb_error *err) {
+  *data = NULL;
+  *rows = *cols = 0;
+  FILE *f = fopen(path, "r");
+  if (!f) return lnb__error(err, LNB_EIO, "%s: cannot open: %s", path, strerror(errno));
+  char *line = NULL;
+  size_t cap = 0, n = 0, ncols = 0, lineno = 0, nalloc = 0;
+  double *out = NULL;
+  ssize_t len;
+  int rc = LNB_OK;
+  while ((len = getline(&line, &cap, f)) >= 0) {
+    lineno++;
+    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = '\0';
+    const char *q = line;
+    while (*q == ' ' || *q == '\t') q++;
+    if (!*q || *q == '#') continue;
+    /* split on commas */
+    size_t nf = 1;
+    for (const char *p = line; *p; p++) nf += *p == ',';
+    int header = 0;
+    if (n == 0 && ncols == 0) { /* first non-empty line: header if any field non-numeric */
+      char *copy = strdup(line);
+      if (!copy) { rc = lnb__error(err, LNB_ENOMEM, "out of memory"); break; }
+      char *save = NULL;
+      for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        while (*tok == ' ' || *tok == '\t') tok++;
+        char *e = tok + strlen(tok);
+        while (e > tok && (e[-1] == ' ' || e[-1] == '\t')) *--e = '\0';
+        double v;
+        const char *why;
+        if (lnb__parse_real(tok, &v, &why) != 0) {
+          const char *t = tok;
+          if (*t == '+' || *t == '-') t++;
+          if (*t == '.') t++;
+          if (!((*t >= '0' && *t <= '9') || strncmp(t, "nan", 3) == 0 ||
+                strncmp(t, "inf", 3) == 0 || strncmp(t, "NaN", 3) == 0 ||
+                strncmp(t, "Inf", 3) == 0))
+            header = 1;
+        }
+      }
+      free(copy);
+      ncols = nf;
+      if (header) continue;
+    }
+    if (nf != ncols) {
+      rc = lnb__error(err, LNB_EINVAL, "%s:%zu: row has %zu fields, expected %zu", path,
+                      lineno, nf, ncols);
+      break;
+    }
+    if ((n + 1) * ncols > nalloc) {
+      size_t na = nalloc ? 2 * nalloc : 64 * ncols;
+      double *t = realloc(out, na * sizeof *out);
+      if (!t) { rc = lnb__error(err, LNB_ENOMEM, "out of memory reading %s", path); break; }
+      out = t, nalloc = na;
+    }
+    char *p = line;
+    for (size_t j = 0; j < ncols; j++) {
+      char *comma = strchr(p, ',');
+      if (comma) *comma = '\0';
+      while (*p == ' ' || *p == '\t') p++;
+      char *e = p + strlen(p);
+      while (e > p && (e[-1] == ' ' || e[-1] == '\t')) *--e = '\0';
+      const char *why;
+      if (lnb__parse_real(p, &out[n * ncols + j], &why) != 0) {
+        rc = lnb__error(err, LNB_EINVAL, "%s:%zu: field %zu '%s': %s", path, lineno, j + 1, p,
+                        why);
+        break;
+      }
+      p = comma ? comma + 1 : p + strlen(p);
+    }
+    if (rc) break;
+    n++;
+  }
+  if (rc == LNB_OK && ferror(f))
+    rc = lnb__error(err, LNB_EIO, "%s: read error: %s", path, strerror(errno));
+  if (rc == LNB_OK && n == 0) rc = lnb__error(err, LNB_EINVAL, "%s: no data rows", path);
+  free(line);
+  fclose(f);
+  if (rc != LNB_OK) {
+    free(out);
+    return rc;
+  }
+  /* hand out host-allocated memory so plugins free it with host->free */
+  double *res = lnb__alloc(n * ncols * sizeof *res);
+  if (!res) {
+    free(out);
+    return lnb__error(err, LNB_ENOMEM, "out of memory reading %s", path);
+  }
+  memcpy(res, out, n * ncols * sizeof *res);
+  free(out);
+  *data = res;
+  *rows = n;
+  *cols = ncols;
+  return LNB_OK;
+}
+
+/* ------------------------------------------------------------ the table */
+
+static const lnb_host host_table = {
+    .struct_size = sizeof(lnb_host),
+    .abi_major = LNB_ABI_MAJOR,
+    .abi_minor = LNB_ABI_MINOR,
+    .log = lnb__log,
+    .error = lnb__error,
+    .param_is_set = h_param_is_set,
+    .param_int = h_param_int,
+    .param_real = h_param_real,
+    .param_bool = h_param_bool,
+    .param_string = h_param_string,
+    .param_ints = h_param_ints,
+    .param_reals = h_param_reals,
+    .param_matrix = h_param_matrix,
+    .config_dir = h_config_dir,
+    .rng_init = lnb__rng_init,
+    .rng_u64 = lnb__rng_u64,
+    .rng_uniform = lnb__rng_uniform,
+    .rng_normal = lnb__rng_normal,
+    .alloc = lnb__alloc,
+    .free = lnb__free,
+    .now = lnb__now,
+    .gemm = lnb__gemm,
+    .svd = lnb__svd,
+    .read_csv = lnb__read_csv,
+};
+
+const lnb_host *lnb_host_get(void) { return &host_table; }

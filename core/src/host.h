@@ -1,0 +1,34 @@
+/* host.h (internal) — the host service table handed to plugins. */
+#ifndef LNB_HOST_H
+#define LNB_HOST_H
+
+#include "lnnbench/plugin.h"
+
+/* The process-wide host table (static storage, never NULL). */
+const lnb_host *lnb_host_get(void);
+
+/* Log verbosity: messages with level > this are dropped (default 1). */
+void lnb_host_set_verbosity(int level);
+
+/* Implementation functions, callable by the core directly. */
+int lnb__error(lnb_error *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void lnb__log(int level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void lnb__rng_init(lnb_rng *r, uint64_t seed, const char *stream);
+uint64_t lnb__rng_u64(lnb_rng *r);
+double lnb__rng_uniform(lnb_rng *r);
+double lnb__rng_normal(lnb_rng *r);
+double lnb__now(void);
+void *lnb__alloc(size_t bytes);
+void lnb__free(void *p);
+void lnb__gemm(lnb_trans ta, lnb_trans tb, size_t m, size_t n, size_t k,
+               double alpha, const double *A, size_t lda, const double *B,
+               size_t ldb, double beta, double *C, size_t ldc);
+int lnb__svd(size_t m, size_t n, double *A, double *s, double *U, double *Vt,
+             lnb_error *err);
+int lnb__read_csv(const char *path, double **data, size_t *rows, size_t *cols,
+                  lnb_error *err);
+const char *lnb_strerror(int code);
+
+#endif
