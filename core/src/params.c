@@ -445,9 +445,9 @@ int lnb__specs_check(const lnb_param_spec *specs, lnb_error *err) {
     const lnb_param_spec *s = &specs[i];
     if (!*s->name) return lnb__error(err, LNB_EINVAL, "parameter %zu has an empty name", i);
     for (const char *p = s->name; *p; p++)
-      if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '_'))
+      if (!(isalnum((unsigned char)*p) || *p == '_'))
         return lnb__error(err, LNB_EINVAL,
-                          "parameter name '%s' is not of the form [a-z0-9_]+", s->name);
+                          "parameter name '%s' is not of the form [A-Za-z0-9_]+", s->name);
     if (strcmp(s->name, "plugin") == 0)
       return lnb__error(err, LNB_EINVAL, "parameter name 'plugin' is reserved");
     for (size_t j = 0; j < i; j++)

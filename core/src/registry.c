@@ -284,12 +284,19 @@ static int load_file(lnb_registry *r, const char *path) {
   }
   dlerror();
   void *h = dlopen(open_path, RTLD_NOW | RTLD_LOCAL);
-  free(local);
   if (!h) {
     const char *e = dlerror();
-    return fail(r, path, "cannot load shared object: %s",
-                e ? e : "unknown dlopen error");
+    if (!e)
+      e = "unknown dlopen error";
+    /* glibc prefixes the file name; ours is already there */
+    size_t ol = strlen(open_path);
+    if (strncmp(e, open_path, ol) == 0 && e[ol] == ':' && e[ol + 1] == ' ')
+      e += ol + 2;
+    int rc = fail(r, path, "cannot load shared object: %s", e);
+    free(local);
+    return rc;
   }
+  free(local);
 
   dlerror();
   void *sym = dlsym(h, LNB_PLUGIN_ENTRY_SYMBOL);

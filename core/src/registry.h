@@ -41,4 +41,12 @@ void lnb_registry_free(lnb_registry *r);
 
 const char *lnb_kind_name(lnb_kind k);
 
+/* An optional op of an ops table, or NULL when the table (built against an
+ * older ABI minor) is too short to hold it or leaves it NULL. */
+#define LNB_OPT_OP(type, ops, field)                                           \
+  (((ops) != NULL &&                                                           \
+    offsetof(type, field) + sizeof(((type *)0)->field) <= (ops)->struct_size)  \
+       ? (ops)->field                                                          \
+       : NULL)
+
 #endif

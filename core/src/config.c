@@ -1,0 +1,1619 @@
+/* config.c — YAML experiment config: load, validate against the plugin
+ * specs, and expand every plugin block into its grid of cells.
+ *
+ * The file is read whole, parsed with libyaml's document loader (so every
+ * node keeps its start mark), and walked once in document order. Every
+ * message that concerns a node begins with "path:line:column: " (1-based).
+ *
+ * Shapes of a parameter value, by declared type:
+ *   INT/REAL/BOOL/STRING/ENUM  scalar = one value; list = grid axis
+ *                              (refused with LNB_P_NOGRID)
+ *   INT_LIST/REAL_LIST         scalar or flat list = one value;
+ *                              list of lists = grid axis
+ *   MATRIX                     scalar = 1x1; flat list = one row;
+ *                              list of rows = one value;
+ *                              list of lists of rows = grid axis
+ * A block expands to the Cartesian product of its axes, in the key order of
+ * the YAML with the last key varying fastest.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+#include "host.h"
+
+/* Refuse grids whose size suggests a typo rather than an experiment; this
+ * also keeps every product below far from overflow. */
+#define CFG_MAX_CELLS ((size_t)1000000)
+#define CFG_MAX_RUNS ((size_t)100000000)
+/* Refuse config files larger than this (bytes). */
+#define CFG_MAX_FILE ((size_t)64 << 20)
+
+#define CFG_END_OF(type, member) \
+  (offsetof(type, member) + sizeof(((type *)0)->member))
+
+typedef int (*validate_fn)(const lnb_host *host, const lnb_params *params,
+                           lnb_error *err);
+
+/* Parsing context. */
+typedef struct cfg_ctx {
+  const char *path;
+  yaml_document_t *doc;
+  const lnb_registry *reg;
+  lnb_config *cfg;
+  lnb_error *err;
+  const yaml_node_t *tune_node; /* select.tune as given, checked at the end */
+  size_t len;                   /* bytes of cfg->text */
+} cfg_ctx;
+
+/* One parameter key of a block: its candidate values, parsed once. */
+typedef struct cfg_axis {
+  long j;                  /* spec index */
+  const yaml_node_t *key;  /* for messages */
+  lnb_value *vals;
+  size_t n;
+  int is_axis;
+} cfg_axis;
+
+/* ------------------------------------------------------------ utilities */
+
+static char *cfg_strdup(const char *s) {
+  size_t n = strlen(s) + 1;
+  char *d = malloc(n);
+  if (d)
+    memcpy(d, s, n);
+  return d;
+}
+
+static const char *kind_word(lnb_kind k) {
+  switch (k) {
+  case LNB_PROBLEM:
+    return "problem";
+  case LNB_ARCHITECTURE:
+    return "architecture";
+  case LNB_OPTIMIZER:
+    return "optimizer";
+  }
+  return "plugin";
+}
+
+static uint64_t fnv1a64(const unsigned char *p, size_t n) {
+  uint64_t h = UINT64_C(14695981039346656037);
+  for (size_t i = 0; i < n; i++) {
+    h ^= p[i];
+    h *= UINT64_C(1099511628211);
+  }
+  return h;
+}
+
+/* Bounded string builder writing into a caller's buffer; silently
+ * truncates, always NUL-terminated. */
+typedef struct sbuf {
+  char *p;
+  size_t cap, len;
+} sbuf;
+
+static void sb_init(sbuf *b, char *p, size_t cap) {
+  b->p = p;
+  b->cap = cap;
+  b->len = 0;
+  if (cap)
+    p[0] = '\0';
+}
+
+__attribute__((format(printf, 2, 3))) static void sb_printf(sbuf *b,
+                                                            const char *fmt,
+                                                            ...) {
+  if (b->len + 1 >= b->cap)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  int k = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+  va_end(ap);
+  if (k < 0)
+    return;
+  b->len += (size_t)k;
+  if (b->len >= b->cap)
+    b->len = b->cap - 1;
+}
+
+/* ", "-joined list of names */
+static void sb_join(sbuf *b, const char *const *names, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    sb_printf(b, "%s%s", i ? ", " : "", names[i]);
+}
+
+/* ---------------------------------------------------------------- nodes */
+
+static const yaml_node_t *node_at(const cfg_ctx *c, int index) {
+  return yaml_document_get_node(c->doc, index);
+}
+
+static const char *sval(const yaml_node_t *n) {
+  return (const char *)n->data.scalar.value;
+}
+
+static int is_null(const yaml_node_t *n) {
+  if (!n)
+    return 1;
+  if (n->type != YAML_SCALAR_NODE)
+    return 0;
+  if (n->tag && strcmp((const char *)n->tag, YAML_NULL_TAG) == 0)
+    return 1;
+  if (n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+    return 0;
+  const char *s = sval(n);
+  return !*s || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 ||
+         strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0;
+}
+
+static int is_scalar(const yaml_node_t *n) {
+  return n && n->type == YAML_SCALAR_NODE && !is_null(n);
+}
+
+static int is_seq(const yaml_node_t *n) {
+  return n && n->type == YAML_SEQUENCE_NODE;
+}
+
+static size_t seq_len(const yaml_node_t *n) {
+  return (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+}
+
+static const yaml_node_t *seq_item(const cfg_ctx *c, const yaml_node_t *n,
+                                   size_t i) {
+  return node_at(c, n->data.sequence.items.start[i]);
+}
+
+static size_t map_len(const yaml_node_t *n) {
+  return (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+}
+
+static const yaml_node_t *map_key(const cfg_ctx *c, const yaml_node_t *n,
+                                  size_t i) {
+  return node_at(c, n->data.mapping.pairs.start[i].key);
+}
+
+static const yaml_node_t *map_value(const cfg_ctx *c, const yaml_node_t *n,
+                                    size_t i) {
+  return node_at(c, n->data.mapping.pairs.start[i].value);
+}
+
+static const char *node_desc(const yaml_node_t *n) {
+  if (!n || is_null(n))
+    return "null";
+  switch (n->type) {
+  case YAML_MAPPING_NODE:
+    return "a mapping";
+  case YAML_SEQUENCE_NODE:
+    return "a list";
+  case YAML_SCALAR_NODE:
+    return "a scalar";
+  default:
+    return "an empty node";
+  }
+}
+
+/* -------------------------------------------------------------- errors */
+
+static int fail_v(cfg_ctx *c, const yaml_node_t *n, int code, const char *fmt,
+                  va_list ap) {
+  sbuf b;
+  sb_init(&b, c->err->msg, sizeof c->err->msg);
+  if (n)
+    sb_printf(&b, "%s:%lu:%lu: ", c->path,
+              (unsigned long)n->start_mark.line + 1,
+              (unsigned long)n->start_mark.column + 1);
+  else
+    sb_printf(&b, "%s: ", c->path);
+  if (b.len + 1 < b.cap) {
+    int k = vsnprintf(b.p + b.len, b.cap - b.len, fmt, ap);
+    (void)k;
+  }
+  c->err->code = code;
+  return code;
+}
+
+__attribute__((format(printf, 4, 5))) static int
+fail(cfg_ctx *c, const yaml_node_t *n, int code, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int rc = fail_v(c, n, code, fmt, ap);
+  va_end(ap);
+  return rc;
+}
+
+static int fail_oom(cfg_ctx *c) {
+  return fail(c, NULL, LNB_ENOMEM, "out of memory while loading the config");
+}
+
+/* "unknown <what> '<word>'; did you mean 'x'? (valid: a, b)" */
+static int fail_unknown(cfg_ctx *c, const yaml_node_t *at, const char *what,
+                        const char *word, const char *const *valid, size_t n,
+                        const char *valid_label) {
+  char list[512];
+  sbuf b;
+  sb_init(&b, list, sizeof list);
+  sb_join(&b, valid, n);
+  const char *best = n ? lnb__closest(word, valid, n) : NULL;
+  char hint[160] = "";
+  if (best)
+    snprintf(hint, sizeof hint, "; did you mean '%.100s'?", best);
+  if (n)
+    return fail(c, at, LNB_EINVAL, "unknown %s '%s'%s (%s: %s)", what, word,
+                hint, valid_label, list);
+  return fail(c, at, LNB_EINVAL, "unknown %s '%s' (%s: none)", what, word,
+              valid_label);
+}
+
+/* Mapping with scalar keys and no key twice. */
+static int check_mapping(cfg_ctx *c, const yaml_node_t *m, const char *what) {
+  size_t n = map_len(m);
+  for (size_t i = 0; i < n; i++) {
+    const yaml_node_t *k = map_key(c, m, i);
+    if (!k || k->type != YAML_SCALAR_NODE)
+      return fail(c, k ? k : m, LNB_EINVAL,
+                  "%s: keys must be plain names, got %s as a key", what,
+                  node_desc(k));
+    for (size_t j = 0; j < i; j++) {
+      const yaml_node_t *p = map_key(c, m, j);
+      if (strcmp(sval(p), sval(k)) == 0)
+        return fail(c, k, LNB_EINVAL,
+                    "duplicate key '%s' in %s (first given at line %lu, "
+                    "column %lu)",
+                    sval(k), what, (unsigned long)p->start_mark.line + 1,
+                    (unsigned long)p->start_mark.column + 1);
+    }
+  }
+  return 0;
+}
+
+/* ------------------------------------------------------- setting values */
+
+/* A non-null scalar or a "wrong type" error naming what and expected. */
+static int want_scalar(cfg_ctx *c, const yaml_node_t *n, const char *what,
+                       const char *expected, const char **out) {
+  if (!is_scalar(n))
+    return fail(c, n, LNB_EINVAL, "%s: wrong type: got %s (expected %s)",
+                what, node_desc(n), expected);
+  *out = sval(n);
+  return 0;
+}
+
+static int get_int_setting(cfg_ctx *c, const yaml_node_t *n, const char *what,
+                           int64_t lo, int64_t hi, int64_t *out) {
+  char expected[96];
+  if (hi == INT64_MAX)
+    snprintf(expected, sizeof expected, "int in [%lld, inf)", (long long)lo);
+  else
+    snprintf(expected, sizeof expected, "int in [%lld, %lld]", (long long)lo,
+             (long long)hi);
+  const char *text = "", *why = NULL;
+  int rc = want_scalar(c, n, what, expected, &text);
+  if (rc)
+    return rc;
+  int64_t v;
+  if (lnb__parse_int(text, &v, &why) != 0)
+    return fail(c, n, LNB_EINVAL, "%s: '%s': %s (expected %s)", what, text,
+                why, expected);
+  if (v < lo || v > hi)
+    return fail(c, n, LNB_EINVAL, "%s: value %lld is out of range (expected %s)",
+                what, (long long)v, expected);
+  *out = v;
+  return 0;
+}
+
+/* A finite real > 0. */
+static int get_pos_real_setting(cfg_ctx *c, const yaml_node_t *n,
+                                const char *what, double *out) {
+  static const char expected[] = "real in (0, inf)";
+  const char *text = "", *why = NULL;
+  int rc = want_scalar(c, n, what, expected, &text);
+  if (rc)
+    return rc;
+  double v;
+  if (lnb__parse_real(text, &v, &why) != 0)
+    return fail(c, n, LNB_EINVAL, "%s: '%s': %s (expected %s)", what, text,
+                why, expected);
+  if (!(v > 0))
+    return fail(c, n, LNB_EINVAL, "%s: value %s is out of range (expected %s)",
+                what, text, expected);
+  *out = v;
+  return 0;
+}
+
+/* A scalar or a list of scalars, as an array of strdup'd strings (no
+ * duplicates). An empty list gives n = 0. */
+static int get_string_list(cfg_ctx *c, const yaml_node_t *n, const char *what,
+                           char ***out, size_t *nout) {
+  static const char expected[] = "a name or a list of names";
+  size_t cnt = 1;
+  if (is_seq(n))
+    cnt = seq_len(n);
+  else if (!is_scalar(n))
+    return fail(c, n, LNB_EINVAL, "%s: wrong type: got %s (expected %s)",
+                what, node_desc(n), expected);
+  char **arr = calloc(cnt ? cnt : 1, sizeof *arr);
+  if (!arr)
+    return fail_oom(c);
+  int rc = 0;
+  size_t k = 0;
+  for (; k < cnt; k++) {
+    const yaml_node_t *it = is_seq(n) ? seq_item(c, n, k) : n;
+    const char *text = "";
+    if ((rc = want_scalar(c, it, what, expected, &text)) != 0)
+      break;
+    if (!*text) {
+      rc = fail(c, it, LNB_EINVAL, "%s: empty name (expected %s)", what,
+                expected);
+      break;
+    }
+    for (size_t j = 0; j < k; j++)
+      if (strcmp(arr[j], text) == 0) {
+        rc = fail(c, it, LNB_EINVAL, "%s: '%s' is listed twice", what, text);
+        break;
+      }
+    if (rc)
+      break;
+    if (!(arr[k] = cfg_strdup(text))) {
+      rc = fail_oom(c);
+      break;
+    }
+  }
+  if (rc) {
+    for (size_t j = 0; j < k; j++)
+      free(arr[j]);
+    free(arr);
+    return rc;
+  }
+  *out = arr;
+  *nout = cnt;
+  return 0;
+}
+
+static void free_string_list(char **arr, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    free(arr[i]);
+  free(arr);
+}
+
+/* ------------------------------------------------------ parameter values */
+
+/* "int in [1, 64]", "one of a|b", ... */
+static void expected_text(const lnb_param_spec *s, char *buf, size_t n) {
+  sbuf b;
+  sb_init(&b, buf, n);
+  switch (s->type) {
+  case LNB_T_INT:
+    sb_printf(&b, "int");
+    break;
+  case LNB_T_REAL:
+    sb_printf(&b, "real");
+    break;
+  case LNB_T_BOOL:
+    sb_printf(&b, "bool (true or false)");
+    break;
+  case LNB_T_STRING:
+    sb_printf(&b, "string");
+    break;
+  case LNB_T_ENUM:
+    sb_printf(&b, "one of %s", s->choices ? s->choices : "(no choices)");
+    break;
+  case LNB_T_INT_LIST:
+    sb_printf(&b, "list of int");
+    break;
+  case LNB_T_REAL_LIST:
+    sb_printf(&b, "list of real");
+    break;
+  case LNB_T_MATRIX:
+    sb_printf(&b, "matrix: list of equal-length rows of real");
+    break;
+  }
+  if (s->range && s->type != LNB_T_BOOL && s->type != LNB_T_STRING &&
+      s->type != LNB_T_ENUM)
+    sb_printf(&b, " in %s", s->range);
+}
+
+/* "parameter 'x' of <kind> '<name>': " */
+static void param_prefix(const lnb_plugin *pl, const lnb_param_spec *s,
+                         char *buf, size_t n) {
+  snprintf(buf, n, "parameter '%s' of %s '%s': ", s->name, kind_word(pl->kind),
+           pl->name);
+}
+
+static int fail_wrong_type(cfg_ctx *c, const lnb_plugin *pl,
+                           const lnb_param_spec *s, const yaml_node_t *n,
+                           const char *extra) {
+  char pre[256], exp[256];
+  param_prefix(pl, s, pre, sizeof pre);
+  expected_text(s, exp, sizeof exp);
+  return fail(c, n, LNB_EINVAL, "%swrong type: got %s%s (expected %s)", pre,
+              node_desc(n), extra ? extra : "", exp);
+}
+
+/* A value error from params.c, with location, plugin, and what was
+ * expected (unless the reason says it already). */
+static int fail_value(cfg_ctx *c, const lnb_plugin *pl,
+                      const lnb_param_spec *s, const yaml_node_t *n,
+                      const char *elem, const char *why) {
+  char pre[256], exp[256], hint[160] = "";
+  param_prefix(pl, s, pre, sizeof pre);
+  expected_text(s, exp, sizeof exp);
+  if (s->type == LNB_T_ENUM && s->choices && is_scalar(n)) {
+    /* did-you-mean among the choices */
+    const char *cands[64];
+    char tmp[512];
+    snprintf(tmp, sizeof tmp, "%s", s->choices);
+    size_t k = 0;
+    for (char *save = NULL, *t = strtok_r(tmp, "|", &save); t && k < 64;
+         t = strtok_r(NULL, "|", &save))
+      cands[k++] = t;
+    const char *best = lnb__closest(sval(n), cands, k);
+    if (best)
+      snprintf(hint, sizeof hint, "; did you mean '%.100s'?", best);
+    return fail(c, n, LNB_EINVAL, "%s%s%s", pre, why, hint);
+  }
+  int says = strstr(why, "expected") != NULL;
+  return fail(c, n, LNB_EINVAL, "%s%s%s%s%s%s", pre, elem ? elem : "", why,
+              says ? "" : " (expected ", says ? "" : exp, says ? "" : ")");
+}
+
+/* One scalar-typed value from a non-null scalar node. */
+static int scalar_value(cfg_ctx *c, const lnb_plugin *pl,
+                        const lnb_param_spec *s, const yaml_node_t *n,
+                        lnb_value *out) {
+  char why[512];
+  if (!is_scalar(n))
+    return fail_wrong_type(c, pl, s, n, NULL);
+  if (lnb__value_from_text(s, sval(n), out, why, sizeof why) != 0) {
+    if (strcmp(why, "out of memory") == 0)
+      return fail_oom(c);
+    return fail_value(c, pl, s, n, NULL, why);
+  }
+  return 0;
+}
+
+/* Check one list/matrix element against the element type and range, so an
+ * error points at the element itself. */
+static int element_check(cfg_ctx *c, const lnb_plugin *pl,
+                         const lnb_param_spec *s, const yaml_node_t *n,
+                         size_t index) {
+  if (!is_scalar(n))
+    return fail_wrong_type(c, pl, s, n, " as a list element");
+  lnb_param_spec es = {s->name,
+                       s->type == LNB_T_INT_LIST ? LNB_T_INT : LNB_T_REAL,
+                       NULL,
+                       "element",
+                       s->range,
+                       NULL,
+                       0};
+  lnb_value v = {0};
+  char why[512], elem[48];
+  int rc = 0;
+  if (lnb__value_from_text(&es, sval(n), &v, why, sizeof why) != 0) {
+    snprintf(elem, sizeof elem, "element %zu: ", index + 1);
+    rc = strcmp(why, "out of memory") == 0
+             ? fail_oom(c)
+             : fail_value(c, pl, s, n, elem, why);
+  }
+  lnb__value_clear(&v);
+  return rc;
+}
+
+/* Build a list/matrix value from rows x cols scalar nodes (row-major). The
+ * nodes have been checked to be non-null scalars. */
+static int list_value_from_nodes(cfg_ctx *c, const lnb_plugin *pl,
+                                 const lnb_param_spec *s,
+                                 const yaml_node_t *at,
+                                 const yaml_node_t *const *elems, size_t rows,
+                                 size_t cols, lnb_value *out) {
+  size_t cnt = rows * cols;
+  for (size_t i = 0; i < cnt; i++) {
+    int rc = element_check(c, pl, s, elems[i], i);
+    if (rc)
+      return rc;
+  }
+  const char **texts = malloc((cnt ? cnt : 1) * sizeof *texts);
+  if (!texts)
+    return fail_oom(c);
+  for (size_t i = 0; i < cnt; i++)
+    texts[i] = sval(elems[i]);
+  char why[512];
+  int rc = 0;
+  if (lnb__value_from_list(s, texts, rows, cols, out, why, sizeof why) != 0)
+    rc = strcmp(why, "out of memory") == 0 ? fail_oom(c)
+                                           : fail_value(c, pl, s, at, NULL, why);
+  free(texts);
+  return rc;
+}
+
+/* INT_LIST / REAL_LIST value from a scalar (list of one) or a flat list. */
+static int list_value(cfg_ctx *c, const lnb_plugin *pl,
+                      const lnb_param_spec *s, const yaml_node_t *n,
+                      lnb_value *out) {
+  if (is_scalar(n))
+    return list_value_from_nodes(c, pl, s, n, &n, 1, 1, out);
+  if (!is_seq(n))
+    return fail_wrong_type(c, pl, s, n, NULL);
+  size_t cnt = seq_len(n);
+  if (cnt == 0)
+    return fail_value(c, pl, s, n, NULL, "empty list");
+  const yaml_node_t **elems = malloc(cnt * sizeof *elems);
+  if (!elems)
+    return fail_oom(c);
+  for (size_t i = 0; i < cnt; i++)
+    elems[i] = seq_item(c, n, i);
+  int rc = list_value_from_nodes(c, pl, s, n, elems, 1, cnt, out);
+  free(elems);
+  return rc;
+}
+
+/* MATRIX value: scalar = 1x1, flat list = one row, list of rows. */
+static int matrix_value(cfg_ctx *c, const lnb_plugin *pl,
+                        const lnb_param_spec *s, const yaml_node_t *n,
+                        lnb_value *out) {
+  if (is_scalar(n))
+    return list_value_from_nodes(c, pl, s, n, &n, 1, 1, out);
+  if (!is_seq(n))
+    return fail_wrong_type(c, pl, s, n, NULL);
+  size_t nr = seq_len(n);
+  if (nr == 0)
+    return fail_value(c, pl, s, n, NULL, "empty matrix");
+  const yaml_node_t *first = seq_item(c, n, 0);
+  size_t rows, cols;
+  if (!is_seq(first)) {
+    rows = 1;
+    cols = nr;
+  } else {
+    rows = nr;
+    cols = seq_len(first);
+  }
+  size_t cnt = rows * cols;
+  if (cnt == 0)
+    return fail_value(c, pl, s, first, NULL, "empty matrix row");
+  const yaml_node_t **elems = malloc(cnt * sizeof *elems);
+  if (!elems)
+    return fail_oom(c);
+  int rc = 0;
+  if (rows == 1 && !is_seq(first)) {
+    for (size_t i = 0; i < cols; i++) {
+      elems[i] = seq_item(c, n, i);
+      if (is_seq(elems[i])) {
+        rc = fail_value(c, pl, s, elems[i], NULL,
+                        "a matrix mixes numbers and rows");
+        break;
+      }
+    }
+  } else {
+    for (size_t r = 0; r < rows && !rc; r++) {
+      const yaml_node_t *row = seq_item(c, n, r);
+      if (!is_seq(row)) {
+        rc = is_scalar(row)
+                 ? fail_value(c, pl, s, row, NULL,
+                              "a matrix mixes numbers and rows")
+                 : fail_wrong_type(c, pl, s, row, " as a matrix row");
+        break;
+      }
+      if (seq_len(row) != cols) {
+        char why[160];
+        snprintf(why, sizeof why,
+                 "matrix rows differ in length: row %zu has %zu entries, "
+                 "row 1 has %zu",
+                 r + 1, seq_len(row), cols);
+        rc = fail_value(c, pl, s, row, NULL, why);
+        break;
+      }
+      for (size_t k = 0; k < cols; k++)
+        elems[r * cols + k] = seq_item(c, row, k);
+    }
+  }
+  if (!rc)
+    rc = list_value_from_nodes(c, pl, s, n, elems, rows, cols, out);
+  free(elems);
+  return rc;
+}
+
+/* Does the list node have any element that is a list (resp. not one)? */
+static void seq_shape(const cfg_ctx *c, const yaml_node_t *n, int *has_seq,
+                      int *has_other) {
+  *has_seq = *has_other = 0;
+  for (size_t i = 0; i < seq_len(n); i++) {
+    if (is_seq(seq_item(c, n, i)))
+      *has_seq = 1;
+    else
+      *has_other = 1;
+  }
+}
+
+/* Parse the value node of one parameter into ax (one value, or a grid
+ * axis of values). */
+static int parse_param(cfg_ctx *c, const lnb_plugin *pl,
+                       const lnb_param_spec *s, const yaml_node_t *n,
+                       cfg_axis *ax) {
+  int nogrid = (s->flags & LNB_P_NOGRID) != 0;
+  int axis = 0; /* value node is a list whose items are the values */
+  switch (s->type) {
+  case LNB_T_INT:
+  case LNB_T_REAL:
+  case LNB_T_BOOL:
+  case LNB_T_STRING:
+  case LNB_T_ENUM:
+    if (is_seq(n)) {
+      if (nogrid)
+        return fail_wrong_type(
+            c, pl, s, n, " (this parameter cannot be a grid axis)");
+      axis = 1;
+    } else if (!is_scalar(n)) {
+      return fail_wrong_type(c, pl, s, n, NULL);
+    }
+    break;
+  case LNB_T_INT_LIST:
+  case LNB_T_REAL_LIST:
+    if (is_seq(n)) {
+      int has_seq, has_other;
+      seq_shape(c, n, &has_seq, &has_other);
+      if (has_seq && has_other)
+        return fail_value(c, pl, s, n, NULL,
+                          "a list mixes numbers and lists (a list of lists "
+                          "is a grid axis, each element one list value)");
+      if (has_seq) {
+        if (nogrid)
+          return fail_value(c, pl, s, n, NULL,
+                            "a list of lists would be a grid axis, but this "
+                            "parameter cannot be a grid axis");
+        axis = 1;
+      }
+    } else if (!is_scalar(n)) {
+      return fail_wrong_type(c, pl, s, n, NULL);
+    }
+    break;
+  case LNB_T_MATRIX:
+    if (is_seq(n)) {
+      int has_seq, has_other;
+      seq_shape(c, n, &has_seq, &has_other);
+      if (has_seq && !has_other) {
+        /* rows, or a grid axis of matrices? look one level deeper */
+        int deep = 0, flat = 0;
+        for (size_t i = 0; i < seq_len(n); i++) {
+          int hs, ho;
+          seq_shape(c, seq_item(c, n, i), &hs, &ho);
+          deep |= hs;
+          flat |= ho;
+        }
+        if (deep && flat)
+          return fail_value(c, pl, s, n, NULL,
+                            "inconsistent nesting (a list of rows is one "
+                            "matrix; a list of such lists is a grid axis)");
+        if (deep) {
+          if (nogrid)
+            return fail_value(c, pl, s, n, NULL,
+                              "a list of matrices would be a grid axis, but "
+                              "this parameter cannot be a grid axis");
+          axis = 1;
+        }
+      }
+    } else if (!is_scalar(n)) {
+      return fail_wrong_type(c, pl, s, n, NULL);
+    }
+    break;
+  default:
+    return fail(c, n, LNB_EINVAL, "parameter '%s' of %s '%s' has unknown type %d",
+                s->name, kind_word(pl->kind), pl->name, (int)s->type);
+  }
+
+  size_t cnt = axis ? seq_len(n) : 1;
+  if (cnt == 0) {
+    char pre[256], exp[256];
+    param_prefix(pl, s, pre, sizeof pre);
+    expected_text(s, exp, sizeof exp);
+    return fail(c, n, LNB_EINVAL,
+                "%sempty grid axis (expected at least one %s)", pre, exp);
+  }
+  ax->vals = calloc(cnt, sizeof *ax->vals);
+  if (!ax->vals)
+    return fail_oom(c);
+  ax->n = cnt;
+  ax->is_axis = axis;
+  for (size_t i = 0; i < cnt; i++) {
+    const yaml_node_t *it = axis ? seq_item(c, n, i) : n;
+    int rc;
+    if (s->type == LNB_T_INT_LIST || s->type == LNB_T_REAL_LIST)
+      rc = list_value(c, pl, s, it, &ax->vals[i]);
+    else if (s->type == LNB_T_MATRIX)
+      rc = matrix_value(c, pl, s, it, &ax->vals[i]);
+    else if (axis && !is_scalar(it))
+      rc = fail_wrong_type(c, pl, s, it, " as a grid axis element");
+    else
+      rc = scalar_value(c, pl, s, it, &ax->vals[i]);
+    if (rc)
+      return rc;
+    for (size_t j = 0; j < i; j++)
+      if (ax->vals[j].text && ax->vals[i].text &&
+          strcmp(ax->vals[j].text, ax->vals[i].text) == 0) {
+        char pre[256];
+        param_prefix(pl, s, pre, sizeof pre);
+        return fail(c, it, LNB_EINVAL,
+                    "%svalue %s appears twice in the grid axis (element %zu "
+                    "and %zu)",
+                    pre, ax->vals[i].text, j + 1, i + 1);
+      }
+  }
+  return 0;
+}
+
+static void axes_free(cfg_axis *ax, size_t n) {
+  if (!ax)
+    return;
+  for (size_t a = 0; a < n; a++) {
+    for (size_t i = 0; i < ax[a].n; i++)
+      lnb__value_clear(&ax[a].vals[i]);
+    free(ax[a].vals);
+  }
+  free(ax);
+}
+
+/* ------------------------------------------------------------ blocks */
+
+static validate_fn get_validate(const lnb_plugin *pl) {
+  if (!pl->ops)
+    return NULL;
+  switch (pl->kind) {
+  case LNB_PROBLEM: {
+    const lnb_problem_ops *o = pl->ops;
+    return o->struct_size >= CFG_END_OF(lnb_problem_ops, validate)
+               ? o->validate
+               : NULL;
+  }
+  case LNB_ARCHITECTURE: {
+    const lnb_arch_ops *o = pl->ops;
+    return o->struct_size >= CFG_END_OF(lnb_arch_ops, validate) ? o->validate
+                                                                 : NULL;
+  }
+  case LNB_OPTIMIZER: {
+    const lnb_optimizer_ops *o = pl->ops;
+    return o->struct_size >= CFG_END_OF(lnb_optimizer_ops, validate)
+               ? o->validate
+               : NULL;
+  }
+  }
+  return NULL;
+}
+
+/* Look up the plugin named by the block's 'plugin' key. */
+static int block_plugin(cfg_ctx *c, const yaml_node_t *m, lnb_kind kind,
+                        const lnb_loaded **out) {
+  const char *kw = kind_word(kind);
+  const yaml_node_t *pv = NULL;
+  for (size_t i = 0; i < map_len(m); i++)
+    if (strcmp(sval(map_key(c, m, i)), "plugin") == 0)
+      pv = map_value(c, m, i);
+  size_t nn = 0;
+  const char **names = lnb_registry_names(c->reg, kind, &nn);
+  if (!names)
+    return fail_oom(c);
+  char list[512];
+  sbuf b;
+  sb_init(&b, list, sizeof list);
+  if (nn)
+    sb_join(&b, names, nn);
+  else
+    sb_printf(&b, "none loaded");
+  int rc = 0;
+  if (!pv) {
+    rc = fail(c, m, LNB_EINVAL,
+              "%s block has no 'plugin' key (expected { plugin: NAME, ... }; "
+              "available %ss: %s)",
+              kw, kw, list);
+  } else if (!is_scalar(pv)) {
+    rc = fail(c, pv, LNB_EINVAL,
+              "%s block: 'plugin' has wrong type: got %s (expected the name "
+              "of a %s plugin; available: %s)",
+              kw, node_desc(pv), kw, list);
+  } else {
+    const lnb_loaded *l = lnb_registry_find(c->reg, kind, sval(pv));
+    if (l && l->plugin) {
+      *out = l;
+    } else {
+      char what[32];
+      snprintf(what, sizeof what, "%s", kw);
+      rc = nn ? fail_unknown(c, pv, what, sval(pv), names, nn, "available")
+              : fail(c, pv, LNB_EINVAL,
+                     "unknown %s '%s' (no %s plugins are loaded)", kw,
+                     sval(pv), kw);
+    }
+  }
+  free(names);
+  return rc;
+}
+
+/* Validate the cell with the plugin's optional hook. */
+static int cell_validate(cfg_ctx *c, const yaml_node_t *m,
+                         const lnb_plugin *pl, const lnb_params *p,
+                         const cfg_axis *ax, size_t nax) {
+  validate_fn fn = get_validate(pl);
+  if (!fn)
+    return 0;
+  lnb_error verr;
+  memset(&verr, 0, sizeof verr);
+  int rc = fn(lnb_host_get(), p, &verr);
+  if (rc == 0)
+    return 0;
+  int code = rc < 0 ? rc : LNB_EINVAL;
+  verr.msg[sizeof verr.msg - 1] = '\0';
+  char point[512];
+  sbuf b;
+  sb_init(&b, point, sizeof point);
+  int any = 0;
+  for (size_t a = 0; a < nax; a++) {
+    if (!ax[a].is_axis)
+      continue;
+    const lnb_value *v = &p->v[ax[a].j];
+    sb_printf(&b, "%s%s=%s", any ? ", " : " (grid point: ",
+              pl->params[ax[a].j].name, v->text ? v->text : "?");
+    any = 1;
+  }
+  if (any)
+    sb_printf(&b, ")");
+  return fail(c, m, code, "%s '%s': %s%s", kind_word(pl->kind), pl->name,
+              verr.msg[0] ? verr.msg : "invalid parameters", point);
+}
+
+/* Parse one plugin block (a mapping) and append its cells to set. */
+static int parse_block(cfg_ctx *c, const yaml_node_t *m, lnb_kind kind,
+                       size_t block, lnb_cellset *set) {
+  const char *kw = kind_word(kind);
+  char what[64];
+  snprintf(what, sizeof what, "%s block", kw);
+  int rc = check_mapping(c, m, what);
+  if (rc)
+    return rc;
+  const lnb_loaded *l = NULL;
+  if ((rc = block_plugin(c, m, kind, &l)) != 0)
+    return rc;
+  const lnb_plugin *pl = l->plugin;
+  const lnb_param_spec *specs = pl->params;
+  size_t nspecs = lnb__spec_count(specs);
+
+  size_t npairs = map_len(m);
+  cfg_axis *ax = calloc(npairs ? npairs : 1, sizeof *ax);
+  if (!ax)
+    return fail_oom(c);
+  size_t nax = 0;
+  for (size_t i = 0; i < npairs && !rc; i++) {
+    const yaml_node_t *k = map_key(c, m, i);
+    if (strcmp(sval(k), "plugin") == 0)
+      continue;
+    long j = lnb__spec_find(specs, sval(k));
+    if (j < 0) {
+      const char **names = malloc((nspecs ? nspecs : 1) * sizeof *names);
+      if (!names) {
+        rc = fail_oom(c);
+        break;
+      }
+      for (size_t q = 0; q < nspecs; q++)
+        names[q] = specs[q].name;
+      char list[512], hint[160] = "";
+      sbuf b;
+      sb_init(&b, list, sizeof list);
+      sb_join(&b, names, nspecs);
+      const char *best = nspecs ? lnb__closest(sval(k), names, nspecs) : NULL;
+      if (best)
+        snprintf(hint, sizeof hint, "; did you mean '%.100s'?", best);
+      if (nspecs)
+        rc = fail(c, k, LNB_EINVAL,
+                  "unknown parameter '%s' for %s '%s'%s (valid: %s)", sval(k),
+                  kw, pl->name, hint, list);
+      else
+        rc = fail(c, k, LNB_EINVAL,
+                  "unknown parameter '%s' for %s '%s' (it takes no "
+                  "parameters)",
+                  sval(k), kw, pl->name);
+      free(names);
+      break;
+    }
+    ax[nax].j = j;
+    ax[nax].key = k;
+    rc = parse_param(c, pl, &specs[j], map_value(c, m, i), &ax[nax]);
+    nax++;
+  }
+
+  /* required parameters */
+  for (size_t j = 0; j < nspecs && !rc; j++) {
+    if (!(specs[j].flags & LNB_P_REQUIRED))
+      continue;
+    int given = 0;
+    for (size_t a = 0; a < nax; a++)
+      if (ax[a].j == (long)j)
+        given = 1;
+    if (!given) {
+      char exp[256];
+      expected_text(&specs[j], exp, sizeof exp);
+      rc = fail(c, m, LNB_EINVAL,
+                "%s '%s': missing required parameter '%s' (expected %s)", kw,
+                pl->name, specs[j].name, exp);
+    }
+  }
+
+  /* grid size */
+  size_t total = 1;
+  for (size_t a = 0; a < nax && !rc; a++) {
+    if (ax[a].n == 0 || total > CFG_MAX_CELLS / ax[a].n)
+      rc = fail(c, m, LNB_EINVAL,
+                "%s '%s': grid too large (more than %zu cells in one block)",
+                kw, pl->name, CFG_MAX_CELLS);
+    else
+      total *= ax[a].n;
+  }
+  if (!rc && set->n > CFG_MAX_CELLS - total)
+    rc = fail(c, m, LNB_EINVAL, "too many %s cells (more than %zu)", kw,
+              CFG_MAX_CELLS);
+  if (!rc) {
+    lnb_cell *cells = realloc(set->cells, (set->n + total) * sizeof *cells);
+    if (!cells)
+      rc = fail_oom(c);
+    else
+      set->cells = cells;
+  }
+
+  /* expand: last key varies fastest */
+  for (size_t idx = 0; idx < total && !rc; idx++) {
+    lnb_params *p = lnb__params_new(pl, c->cfg->dir, c->err);
+    if (!p) {
+      char msg[LNB_ERROR_MSG_MAX];
+      snprintf(msg, sizeof msg, "%s", c->err->msg);
+      rc = fail(c, m, c->err->code ? c->err->code : LNB_ENOMEM, "%s", msg);
+      break;
+    }
+    lnb_cell *cell = &set->cells[set->n++];
+    cell->plugin = l;
+    cell->params = p;
+    cell->block = block;
+    cell->line = (int)m->start_mark.line + 1;
+    cell->column = (int)m->start_mark.column + 1;
+    size_t rem = idx;
+    for (size_t a = nax; a-- > 0;) {
+      size_t k = rem % ax[a].n;
+      rem /= ax[a].n;
+      lnb_value *dst = &p->v[ax[a].j];
+      lnb__value_clear(dst);
+      if (lnb__value_copy(dst, &ax[a].vals[k]) != 0) {
+        rc = fail_oom(c);
+        break;
+      }
+      dst->set = 1;
+      dst->given = 1;
+      dst->axis = ax[a].is_axis;
+    }
+    if (!rc)
+      rc = cell_validate(c, m, pl, p, ax, nax);
+  }
+  axes_free(ax, nax);
+  return rc;
+}
+
+/* A block list: one mapping, or a non-empty list of mappings. */
+static int parse_blocks(cfg_ctx *c, const yaml_node_t *n, lnb_kind kind,
+                        const char *key, lnb_cellset *set) {
+  const char *kw = kind_word(kind);
+  if (n && n->type == YAML_MAPPING_NODE)
+    return parse_block(c, n, kind, 0, set);
+  if (!is_seq(n))
+    return fail(c, n, LNB_EINVAL,
+                "%s: wrong type: got %s (expected a { plugin: NAME, ... } "
+                "mapping or a list of them)",
+                key, node_desc(n));
+  size_t cnt = seq_len(n);
+  if (cnt == 0)
+    return fail(c, n, LNB_EINVAL,
+                "%s: empty list (expected at least one %s block { plugin: "
+                "NAME, ... })",
+                key, kw);
+  for (size_t i = 0; i < cnt; i++) {
+    const yaml_node_t *it = seq_item(c, n, i);
+    if (!it || it->type != YAML_MAPPING_NODE)
+      return fail(c, it ? it : n, LNB_EINVAL,
+                  "%s: entry %zu has wrong type: got %s (expected a { "
+                  "plugin: NAME, ... } mapping)",
+                  key, i + 1, node_desc(it));
+    int rc = parse_block(c, it, kind, i, set);
+    if (rc)
+      return rc;
+  }
+  return 0;
+}
+
+/* ----------------------------------------------------------- top level */
+
+static int parse_name(cfg_ctx *c, const yaml_node_t *n) {
+  const char *text = "";
+  int rc = want_scalar(c, n, "name", "a string (the experiment name)", &text);
+  if (rc)
+    return rc;
+  int bad = !*text || text[0] == '.' || strchr(text, '/') ||
+            strchr(text, '\\');
+  for (const char *p = text; *p && !bad; p++)
+    if ((unsigned char)*p < 0x20 || *p == 0x7f)
+      bad = 1;
+  if (bad)
+    return fail(c, n, LNB_EINVAL,
+                "name: '%s' cannot be used as a directory name (expected a "
+                "non-empty name without '/', '\\', control characters or a "
+                "leading '.')",
+                text);
+  free(c->cfg->name);
+  if (!(c->cfg->name = cfg_strdup(text)))
+    return fail_oom(c);
+  return 0;
+}
+
+static int parse_seeds(cfg_ctx *c, const yaml_node_t *n) {
+  static const char expected[] = "a non-negative int or a list of them";
+  size_t cnt = 1;
+  if (is_seq(n)) {
+    cnt = seq_len(n);
+    if (cnt == 0)
+      return fail(c, n, LNB_EINVAL, "seeds: empty list (expected %s)",
+                  expected);
+  } else if (!is_scalar(n)) {
+    return fail(c, n, LNB_EINVAL, "seeds: wrong type: got %s (expected %s)",
+                node_desc(n), expected);
+  }
+  uint64_t *seeds = malloc(cnt * sizeof *seeds);
+  if (!seeds)
+    return fail_oom(c);
+  for (size_t i = 0; i < cnt; i++) {
+    const yaml_node_t *it = is_seq(n) ? seq_item(c, n, i) : n;
+    int64_t v;
+    int rc = get_int_setting(c, it, "seeds", 0, INT64_MAX, &v);
+    for (size_t j = 0; j < i && !rc; j++)
+      if (seeds[j] == (uint64_t)v)
+        rc = fail(c, it, LNB_EINVAL, "seeds: seed %lld is listed twice",
+                  (long long)v);
+    if (rc) {
+      free(seeds);
+      return rc;
+    }
+    seeds[i] = (uint64_t)v;
+  }
+  free(c->cfg->seeds);
+  c->cfg->seeds = seeds;
+  c->cfg->nseeds = cnt;
+  return 0;
+}
+
+/* Check a settings section is a mapping with known, unique keys. */
+static int section_check(cfg_ctx *c, const yaml_node_t *n, const char *sec,
+                         const char *const *keys, size_t nkeys) {
+  if (!n || n->type != YAML_MAPPING_NODE)
+    return fail(c, n, LNB_EINVAL,
+                "%s: wrong type: got %s (expected a mapping)", sec,
+                node_desc(n));
+  int rc = check_mapping(c, n, sec);
+  if (rc)
+    return rc;
+  for (size_t i = 0; i < map_len(n); i++) {
+    const yaml_node_t *k = map_key(c, n, i);
+    size_t q = 0;
+    while (q < nkeys && strcmp(keys[q], sval(k)) != 0)
+      q++;
+    if (q == nkeys) {
+      char what[64];
+      snprintf(what, sizeof what, "key in '%s'", sec);
+      return fail_unknown(c, k, what, sval(k), keys, nkeys, "valid");
+    }
+  }
+  return 0;
+}
+
+static int parse_stop(cfg_ctx *c, const yaml_node_t *n) {
+  static const char *const keys[] = {"max_iters", "target_gap", "max_seconds"};
+  int rc = section_check(c, n, "stop", keys, 3);
+  for (size_t i = 0; i < map_len(n) && !rc; i++) {
+    const char *k = sval(map_key(c, n, i));
+    const yaml_node_t *v = map_value(c, n, i);
+    if (strcmp(k, "max_iters") == 0)
+      rc = get_int_setting(c, v, "stop.max_iters", 1, INT64_MAX,
+                           &c->cfg->stop.max_iters);
+    else if (strcmp(k, "target_gap") == 0) {
+      rc = get_pos_real_setting(c, v, "stop.target_gap",
+                                &c->cfg->stop.target_gap);
+      if (!rc)
+        c->cfg->stop.has_target = 1;
+    } else
+      rc = get_pos_real_setting(c, v, "stop.max_seconds",
+                                &c->cfg->stop.max_seconds);
+  }
+  return rc;
+}
+
+static int parse_record(cfg_ctx *c, const yaml_node_t *n) {
+  static const char *const keys[] = {"per_decade", "every", "metrics"};
+  int rc = section_check(c, n, "record", keys, 3);
+  for (size_t i = 0; i < map_len(n) && !rc; i++) {
+    const char *k = sval(map_key(c, n, i));
+    const yaml_node_t *v = map_value(c, n, i);
+    int64_t x;
+    if (strcmp(k, "per_decade") == 0) {
+      rc = get_int_setting(c, v, "record.per_decade", 0, 1000, &x);
+      if (!rc)
+        c->cfg->record.per_decade = (int)x;
+    } else if (strcmp(k, "every") == 0) {
+      rc = get_int_setting(c, v, "record.every", 0, INT64_MAX,
+                           &c->cfg->record.every);
+    } else {
+      char **arr;
+      size_t cnt;
+      rc = get_string_list(c, v, "record.metrics", &arr, &cnt);
+      if (!rc) {
+        free_string_list(c->cfg->record.metrics, c->cfg->record.nmetrics);
+        c->cfg->record.metrics = arr;
+        c->cfg->record.nmetrics = cnt;
+      }
+    }
+  }
+  return rc;
+}
+
+static int parse_select(cfg_ctx *c, const yaml_node_t *n) {
+  static const char *const keys[] = {"best_by", "tune"};
+  static const char *const best[] = {"seconds_to_target", "iters_to_target",
+                                     "final_loss", "final_gap"};
+  int rc = section_check(c, n, "select", keys, 2);
+  for (size_t i = 0; i < map_len(n) && !rc; i++) {
+    const char *k = sval(map_key(c, n, i));
+    const yaml_node_t *v = map_value(c, n, i);
+    if (strcmp(k, "best_by") == 0) {
+      const char *text = "";
+      rc = want_scalar(c, v, "select.best_by",
+                       "one of seconds_to_target|iters_to_target|final_loss|"
+                       "final_gap",
+                       &text);
+      if (rc)
+        break;
+      size_t q = 0;
+      while (q < 4 && strcmp(best[q], text) != 0)
+        q++;
+      if (q == 4) {
+        rc = fail_unknown(c, v, "select.best_by value", text, best, 4,
+                          "valid");
+        break;
+      }
+      char *s = cfg_strdup(text);
+      if (!s) {
+        rc = fail_oom(c);
+        break;
+      }
+      free(c->cfg->select.best_by);
+      c->cfg->select.best_by = s;
+    } else {
+      char **arr;
+      size_t cnt;
+      rc = get_string_list(c, v, "select.tune", &arr, &cnt);
+      if (!rc) {
+        free_string_list(c->cfg->select.tune, c->cfg->select.ntune);
+        c->cfg->select.tune = arr;
+        c->cfg->select.ntune = cnt;
+        c->tune_node = v;
+      }
+    }
+  }
+  return rc;
+}
+
+static int parse_report(cfg_ctx *c, const yaml_node_t *n) {
+  static const char *const keys[] = {"baseline"};
+  int rc = section_check(c, n, "report", keys, 1);
+  for (size_t i = 0; i < map_len(n) && !rc; i++) {
+    const yaml_node_t *v = map_value(c, n, i);
+    const char *text = "";
+    rc = want_scalar(c, v, "report.baseline",
+                     "a model label such as \"linear+gd\"", &text);
+    if (!rc && !*text)
+      rc = fail(c, v, LNB_EINVAL,
+                "report.baseline: empty string (expected a model label such "
+                "as \"linear+gd\")");
+    if (!rc) {
+      char *s = cfg_strdup(text);
+      if (!s)
+        return fail_oom(c);
+      free(c->cfg->report.baseline);
+      c->cfg->report.baseline = s;
+    }
+  }
+  return rc;
+}
+
+/* Each name in select.tune must be a parameter of some architecture or
+ * optimizer of the config (catches typos such as 'lrr'). */
+static int check_tune(cfg_ctx *c) {
+  const yaml_node_t *n = c->tune_node;
+  if (!n)
+    return 0;
+  const lnb_cellset *sets[2] = {&c->cfg->architectures, &c->cfg->optimizers};
+  size_t cap = 0;
+  for (int s = 0; s < 2; s++)
+    for (size_t i = 0; i < sets[s]->n; i++)
+      cap += lnb__spec_count(sets[s]->cells[i].plugin->plugin->params);
+  const char **names = malloc((cap ? cap : 1) * sizeof *names);
+  if (!names)
+    return fail_oom(c);
+  size_t nn = 0;
+  for (int s = 0; s < 2; s++)
+    for (size_t i = 0; i < sets[s]->n; i++) {
+      const lnb_param_spec *sp = sets[s]->cells[i].plugin->plugin->params;
+      for (size_t j = 0; sp && sp[j].name; j++) {
+        size_t q = 0;
+        while (q < nn && strcmp(names[q], sp[j].name) != 0)
+          q++;
+        if (q == nn)
+          names[nn++] = sp[j].name;
+      }
+    }
+  int rc = 0;
+  for (size_t t = 0; t < c->cfg->select.ntune && !rc; t++) {
+    const char *name = c->cfg->select.tune[t];
+    size_t q = 0;
+    while (q < nn && strcmp(names[q], name) != 0)
+      q++;
+    if (q < nn)
+      continue;
+    const yaml_node_t *at = is_seq(n) ? seq_item(c, n, t) : n;
+    rc = fail_unknown(c, at,
+                      "select.tune name (not a parameter of any architecture "
+                      "or optimizer in this config)",
+                      name, names, nn, "parameters");
+  }
+  free(names);
+  return rc;
+}
+
+static int parse_root(cfg_ctx *c, const yaml_node_t *root) {
+  static const char *const keys[] = {
+      "name",   "seeds",  "problem", "architectures", "optimizers",
+      "stop",   "record", "select",  "report",        "threads"};
+  const size_t nkeys = sizeof keys / sizeof *keys;
+  if (root->type != YAML_MAPPING_NODE)
+    return fail(c, root, LNB_EINVAL,
+                "wrong type: the config is %s (expected a mapping with keys "
+                "name, problem, architectures, optimizers, ...)",
+                node_desc(root));
+  int rc = check_mapping(c, root, "the config");
+  if (rc)
+    return rc;
+  int seen[10] = {0};
+  for (size_t i = 0; i < map_len(root) && !rc; i++) {
+    const yaml_node_t *k = map_key(c, root, i);
+    const yaml_node_t *v = map_value(c, root, i);
+    size_t q = 0;
+    while (q < nkeys && strcmp(keys[q], sval(k)) != 0)
+      q++;
+    if (q == nkeys)
+      return fail_unknown(c, k, "top-level key", sval(k), keys, nkeys,
+                          "valid");
+    seen[q] = 1;
+    switch (q) {
+    case 0:
+      rc = parse_name(c, v);
+      break;
+    case 1:
+      rc = parse_seeds(c, v);
+      break;
+    case 2:
+      rc = parse_blocks(c, v, LNB_PROBLEM, "problem", &c->cfg->problems);
+      break;
+    case 3:
+      rc = parse_blocks(c, v, LNB_ARCHITECTURE, "architectures",
+                        &c->cfg->architectures);
+      break;
+    case 4:
+      rc = parse_blocks(c, v, LNB_OPTIMIZER, "optimizers",
+                        &c->cfg->optimizers);
+      break;
+    case 5:
+      rc = parse_stop(c, v);
+      break;
+    case 6:
+      rc = parse_record(c, v);
+      break;
+    case 7:
+      rc = parse_select(c, v);
+      break;
+    case 8:
+      rc = parse_report(c, v);
+      break;
+    case 9: {
+      int64_t t;
+      rc = get_int_setting(c, v, "threads", 1, 1024, &t);
+      if (!rc)
+        c->cfg->threads = (int)t;
+      break;
+    }
+    }
+  }
+  if (rc)
+    return rc;
+  static const struct {
+    size_t key;
+    const char *expected;
+  } required[] = {
+      {0, "a string naming the experiment"},
+      {2, "a { plugin: NAME, ... } mapping or a list of them"},
+      {3, "a list of { plugin: NAME, ... } mappings"},
+      {4, "a list of { plugin: NAME, ... } mappings"},
+  };
+  for (size_t r = 0; r < sizeof required / sizeof *required; r++)
+    if (!seen[required[r].key])
+      return fail(c, root, LNB_EINVAL, "missing required key '%s' (expected %s)",
+                  keys[required[r].key], required[r].expected);
+  return check_tune(c);
+}
+
+/* ------------------------------------------------------------ loading */
+
+static void line_col_of(const char *text, size_t len, size_t off,
+                        unsigned long *line, unsigned long *col) {
+  *line = 1;
+  *col = 1;
+  for (size_t i = 0; i < off && i < len; i++) {
+    if (text[i] == '\n') {
+      ++*line;
+      *col = 1;
+    } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+      ++*col;
+    }
+  }
+}
+
+static int yaml_failure(cfg_ctx *c, const yaml_parser_t *p) {
+  sbuf b;
+  sb_init(&b, c->err->msg, sizeof c->err->msg);
+  c->err->code = LNB_EPARSE;
+  const char *problem = p->problem ? p->problem : "unknown error";
+  switch (p->error) {
+  case YAML_MEMORY_ERROR:
+    return fail_oom(c);
+  case YAML_READER_ERROR: {
+    unsigned long line, col;
+    line_col_of(c->cfg->text, c->len, p->problem_offset, &line,
+                &col);
+    sb_printf(&b, "%s:%lu:%lu: YAML read error: %s", c->path, line, col,
+              problem);
+    if (p->problem_value != -1)
+      sb_printf(&b, " (#%X at byte offset %zu)", (unsigned)p->problem_value,
+                p->problem_offset);
+    break;
+  }
+  default:
+    sb_printf(&b, "%s:%lu:%lu: YAML syntax error: %s", c->path,
+              (unsigned long)p->problem_mark.line + 1,
+              (unsigned long)p->problem_mark.column + 1, problem);
+    if (p->context)
+      sb_printf(&b, " (%s at line %lu, column %lu)", p->context,
+                (unsigned long)p->context_mark.line + 1,
+                (unsigned long)p->context_mark.column + 1);
+    break;
+  }
+  return LNB_EPARSE;
+}
+
+static char *dir_of(const char *path) {
+  const char *slash = strrchr(path, '/');
+  if (!slash)
+    return cfg_strdup(".");
+  size_t n = slash == path ? 1 : (size_t)(slash - path);
+  char *d = malloc(n + 1);
+  if (d) {
+    memcpy(d, path, n);
+    d[n] = '\0';
+  }
+  return d;
+}
+
+static int set_defaults(lnb_config *cfg) {
+  cfg->stop.max_iters = 10000;
+  cfg->record.per_decade = 10;
+  cfg->threads = 1;
+  cfg->seeds = malloc(sizeof *cfg->seeds);
+  cfg->select.best_by = cfg_strdup("seconds_to_target");
+  cfg->select.tune = malloc(sizeof *cfg->select.tune);
+  if (!cfg->seeds || !cfg->select.best_by || !cfg->select.tune)
+    return -1;
+  cfg->seeds[0] = 0;
+  cfg->nseeds = 1;
+  if (!(cfg->select.tune[0] = cfg_strdup("lr")))
+    return -1;
+  cfg->select.ntune = 1;
+  return 0;
+}
+
+int lnb_config_load_string(const char *text, size_t len, const char *path,
+                           const lnb_registry *reg, lnb_config *cfg,
+                           lnb_error *err) {
+  lnb_error scratch;
+  if (!err)
+    err = &scratch;
+  err->code = LNB_OK;
+  err->msg[0] = '\0';
+  if (!cfg) {
+    snprintf(err->msg, sizeof err->msg, "lnb_config_load_string: no config");
+    return err->code = LNB_EINVAL;
+  }
+  memset(cfg, 0, sizeof *cfg);
+  if (!path)
+    path = "<string>";
+  cfg_ctx c = {path, NULL, reg, cfg, err, NULL, len};
+  if (!text && len) {
+    return fail(&c, NULL, LNB_EINVAL, "no config text");
+  }
+  if (!reg)
+    return fail(&c, NULL, LNB_EINVAL, "no plugin registry");
+
+  cfg->path = cfg_strdup(path);
+  cfg->dir = dir_of(path);
+  cfg->text = malloc(len + 1);
+  if (!cfg->path || !cfg->dir || !cfg->text || set_defaults(cfg) != 0) {
+    lnb_config_free(cfg);
+    return fail_oom(&c);
+  }
+  if (len)
+    memcpy(cfg->text, text, len);
+  cfg->text[len] = '\0';
+  cfg->hash = fnv1a64((const unsigned char *)cfg->text, len);
+  c.path = cfg->path;
+
+  yaml_parser_t parser;
+  yaml_document_t doc;
+  int rc = 0;
+  if (!yaml_parser_initialize(&parser)) {
+    lnb_config_free(cfg);
+    return fail_oom(&c);
+  }
+  yaml_parser_set_input_string(&parser, (const unsigned char *)cfg->text, len);
+  if (!yaml_parser_load(&parser, &doc)) {
+    rc = yaml_failure(&c, &parser);
+    yaml_parser_delete(&parser);
+    lnb_config_free(cfg);
+    return rc;
+  }
+  c.doc = &doc;
+  const yaml_node_t *root = yaml_document_get_root_node(&doc);
+  if (!root) {
+    rc = fail(&c, NULL, LNB_EINVAL,
+              "empty config (expected a mapping with keys name, problem, "
+              "architectures, optimizers, ...)");
+  } else {
+    /* exactly one document */
+    yaml_document_t extra;
+    if (!yaml_parser_load(&parser, &extra)) {
+      rc = yaml_failure(&c, &parser);
+    } else {
+      const yaml_node_t *r2 = yaml_document_get_root_node(&extra);
+      if (r2)
+        rc = fail(&c, r2, LNB_EINVAL,
+                  "a second YAML document (expected exactly one document)");
+      yaml_document_delete(&extra);
+    }
+    if (!rc)
+      rc = parse_root(&c, root);
+  }
+  if (!rc && lnb_config_run_count(cfg) == 0)
+    rc = fail(&c, NULL, LNB_EINVAL, "the config expands to zero runs");
+  if (!rc && lnb_config_run_count(cfg) > CFG_MAX_RUNS)
+    rc = fail(&c, NULL, LNB_EINVAL,
+              "the config expands to %zu runs (more than the limit of %zu)",
+              lnb_config_run_count(cfg), CFG_MAX_RUNS);
+  yaml_document_delete(&doc);
+  yaml_parser_delete(&parser);
+  if (rc)
+    lnb_config_free(cfg);
+  return rc;
+}
+
+int lnb_config_load(const char *path, const lnb_registry *reg,
+                    lnb_config *cfg, lnb_error *err) {
+  lnb_error scratch;
+  if (!err)
+    err = &scratch;
+  if (cfg)
+    memset(cfg, 0, sizeof *cfg);
+  err->code = LNB_OK;
+  err->msg[0] = '\0';
+  if (!path) {
+    snprintf(err->msg, sizeof err->msg, "no config path given");
+    return err->code = LNB_EINVAL;
+  }
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    snprintf(err->msg, sizeof err->msg, "%s: cannot open config: %s", path,
+             strerror(errno));
+    return err->code = LNB_EIO;
+  }
+  size_t cap = 4096, len = 0;
+  char *buf = malloc(cap);
+  int rc = 0;
+  while (buf) {
+    if (len == cap) {
+      if (cap >= CFG_MAX_FILE) {
+        snprintf(err->msg, sizeof err->msg,
+                 "%s: config file too large (more than %zu bytes)", path,
+                 CFG_MAX_FILE);
+        rc = err->code = LNB_EIO;
+        break;
+      }
+      char *nb = realloc(buf, cap * 2);
+      if (!nb)
+        break;
+      buf = nb;
+      cap *= 2;
+    }
+    size_t got = fread(buf + len, 1, cap - len, f);
+    len += got;
+    if (got == 0) {
+      if (ferror(f)) {
+        snprintf(err->msg, sizeof err->msg, "%s: cannot read config: %s",
+                 path, strerror(errno));
+        rc = err->code = LNB_EIO;
+      }
+      break;
+    }
+  }
+  fclose(f);
+  if (!buf) {
+    snprintf(err->msg, sizeof err->msg, "%s: out of memory", path);
+    return err->code = LNB_ENOMEM;
+  }
+  if (!rc)
+    rc = lnb_config_load_string(buf, len, path, reg, cfg, err);
+  free(buf);
+  return rc;
+}
+
+static void cellset_free(lnb_cellset *s) {
+  for (size_t i = 0; i < s->n; i++)
+    lnb__params_free(s->cells[i].params);
+  free(s->cells);
+  s->cells = NULL;
+  s->n = 0;
+}
+
+void lnb_config_free(lnb_config *cfg) {
+  if (!cfg)
+    return;
+  free(cfg->path);
+  free(cfg->dir);
+  free(cfg->name);
+  free(cfg->text);
+  free(cfg->seeds);
+  cellset_free(&cfg->problems);
+  cellset_free(&cfg->architectures);
+  cellset_free(&cfg->optimizers);
+  free_string_list(cfg->record.metrics, cfg->record.nmetrics);
+  free(cfg->select.best_by);
+  free_string_list(cfg->select.tune, cfg->select.ntune);
+  free(cfg->report.baseline);
+  memset(cfg, 0, sizeof *cfg);
+}
+
+size_t lnb_config_run_count(const lnb_config *cfg) {
+  if (!cfg)
+    return 0;
+  size_t f[4] = {cfg->problems.n, cfg->architectures.n, cfg->optimizers.n,
+                 cfg->nseeds};
+  size_t n = 1;
+  for (int i = 0; i < 4; i++) {
+    if (f[i] == 0)
+      return 0;
+    if (n > SIZE_MAX / f[i])
+      return SIZE_MAX;
+    n *= f[i];
+  }
+  return n;
+}

@@ -1,0 +1,102 @@
+/* harness.h (internal) — expand a config into runs and execute one run. */
+#ifndef LNB_HARNESS_H
+#define LNB_HARNESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+
+#define LNB_RUN_STATUS_MAP(X)                                                \
+  X(CONVERGED, "converged")                                                  \
+  X(MAX_ITERS, "max_iters")                                                  \
+  X(TIMEOUT, "timeout")                                                      \
+  X(DIVERGED, "diverged")                                                    \
+  X(ERROR, "error")
+
+typedef enum lnb_run_status {
+#define LNB__RS(name, text) LNB_RUN_##name,
+  LNB_RUN_STATUS_MAP(LNB__RS)
+#undef LNB__RS
+} lnb_run_status;
+
+const char *lnb_run_status_name(lnb_run_status s);
+
+/* Divergence: a non-finite loss, or a loss above this factor times the
+ * initial loss. Always on. */
+#define LNB_DIVERGENCE_FACTOR 1e10
+
+/* Metrics the core can record at checkpoints (record.metrics). */
+#define LNB_CORE_METRICS(X)                                                  \
+  X(dist_to_reference, "||W_e - theta*||_F (needs a problem reference)")     \
+  X(grad_norm, "||grad l(W_e)||_F")                                          \
+  X(end_to_end_norm, "||W_e||_F")
+
+/* index of a core metric name or -1 */
+int lnb_metric_find(const char *name);
+size_t lnb_metric_count(void);
+const char *lnb_metric_name(size_t i);
+const char *lnb_metric_help(size_t i);
+
+typedef struct lnb_run_spec {
+  size_t index; /* 0-based position in the sweep; run_id = index + 1 */
+  const lnb_cell *problem, *architecture, *optimizer;
+  uint64_t seed;
+} lnb_run_spec;
+
+typedef struct lnb_checkpoint {
+  uint64_t iteration;
+  double seconds; /* timed seconds so far (checkpoint work excluded) */
+  double loss, gap;
+  double *metrics; /* cfg->record.nmetrics values (NaN if unavailable) */
+} lnb_checkpoint;
+
+typedef struct lnb_run_result {
+  lnb_run_status status;
+  uint64_t iterations;
+  double initial_loss, final_loss, final_gap;
+  double lstar;
+  int lstar_known;
+  int64_t iters_to_target; /* -1 when not reached */
+  double seconds_to_target; /* NaN when not reached */
+  double seconds_total, seconds_per_iter;
+  char message[LNB_ERROR_MSG_MAX]; /* why it stopped, for error/diverged */
+  lnb_checkpoint *checkpoints;
+  size_t ncheckpoints, capcheckpoints;
+  double *metric_store; /* backing store for checkpoint metrics */
+} lnb_run_result;
+
+void lnb_run_result_free(lnb_run_result *r);
+
+/* All runs of a config in execution order: problem cell, seed, architecture
+ * cell, optimizer cell (so one problem instance serves consecutive runs). */
+lnb_run_spec *lnb_expand_runs(const lnb_config *cfg, size_t *n);
+
+/* A problem instance shared by consecutive runs with the same problem cell
+ * and seed. */
+typedef struct lnb_problem_inst {
+  const lnb_cell *cell;
+  uint64_t seed;
+  void *self;
+  size_t k, d;
+  double lstar;
+  int lstar_known;
+  int failed;
+  char message[LNB_ERROR_MSG_MAX];
+} lnb_problem_inst;
+
+/* Create (or reuse, when cell and seed match) the problem instance. */
+void lnb_problem_inst_prepare(lnb_problem_inst *pi, const lnb_cell *cell, uint64_t seed);
+void lnb_problem_inst_release(lnb_problem_inst *pi);
+
+/* Execute one run to completion. Never aborts the sweep: plugin failures
+ * become status ERROR with a message. */
+void lnb_run_one(const lnb_config *cfg, const lnb_run_spec *spec, lnb_problem_inst *pi,
+                 lnb_run_result *res);
+
+/* Checkpoint schedule: is iteration t a checkpoint? (log-spaced, plus every
+ * cfg->record.every iterations when > 0; the final iterate is always
+ * recorded by the harness). */
+int lnb_is_checkpoint(const lnb_config *cfg, uint64_t t);
+
+#endif

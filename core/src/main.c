@@ -1,0 +1,403 @@
+/* main.c — the lnnbench command line. */
+#define _DEFAULT_SOURCE /* realpath */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "harness.h"
+#include "host.h"
+#include "params.h"
+#include "provenance.h"
+#include "registry.h"
+#include "results.h"
+
+#ifndef LNB_VERSION
+#define LNB_VERSION "0.0.0"
+#endif
+#ifndef LNB_PLUGIN_RELDIR
+#define LNB_PLUGIN_RELDIR "../lib/lnnbench/plugins"
+#endif
+
+enum { EXIT_OK = 0, EXIT_RUNS_FAILED = 1, EXIT_BAD_INPUT = 2 };
+
+static const char usage_text[] =
+    "usage: lnnbench <command> [options]\n"
+    "\n"
+    "Benchmark optimizers on linear neural networks: a YAML config names a grid of\n"
+    "problem x architecture x optimizer x hyper-parameters x seeds; lnnbench runs every\n"
+    "cell, times it and writes head-to-head tables.\n"
+    "\n"
+    "commands:\n"
+    "  run CONFIG.yaml [--out DIR]   run every cell of the config; results go to DIR\n"
+    "                                (default results/<config name>/): summary.csv,\n"
+    "                                trajectories.csv, summary.md, manifest.json\n"
+    "  list                          every plugin with its kind and summary, and any\n"
+    "                                plugin file that failed to load, with the reason\n"
+    "  describe NAME                 a plugin's parameters: type, default, range, help\n"
+    "  help [COMMAND]                this text, or a command's\n"
+    "\n"
+    "options:\n"
+    "  --plugin-path DIRS   ':'-separated plugin directories (replaces the default)\n"
+    "  --out DIR            output directory of `run`\n"
+    "  --quiet              no progress lines\n"
+    "  --verbose            also informational messages\n"
+    "  --help, --version\n"
+    "\n"
+    "plugins are searched in --plugin-path, else $LNNBENCH_PLUGIN_PATH, else\n"
+    "<directory of the lnnbench executable>/" LNB_PLUGIN_RELDIR ".\n"
+    "\n"
+    "exit status: 0 success, 1 some runs ended with status 'error' (or the sweep was\n"
+    "interrupted), 2 bad input (config, plugin name, output directory) before any run.\n";
+
+static const char run_help[] =
+    "usage: lnnbench run CONFIG.yaml [--out DIR] [--plugin-path DIRS] [--quiet]\n"
+    "\n"
+    "Runs every cell of the config's grid in order (problem, seed, architecture,\n"
+    "optimizer). Each run stops at stop.max_iters, when l - l* <= stop.target_gap\n"
+    "(converged), when stop.max_seconds of timed work are spent (timeout), or when\n"
+    "the loss is non-finite or above 1e10 x its initial value (diverged). Rows of\n"
+    "summary.csv and trajectories.csv are flushed as each run ends; summary.md and\n"
+    "manifest.json are written atomically at the end. Config errors are reported\n"
+    "as file:line:column before any run starts (exit 2).\n";
+
+static const char list_help[] =
+    "usage: lnnbench list [--plugin-path DIRS]\n"
+    "\nLists the loaded plugins by kind, then plugin files that were refused.\n";
+
+static const char describe_help[] =
+    "usage: lnnbench describe NAME [--plugin-path DIRS]\n"
+    "\nShows a plugin's summary, description and declared parameters.\n";
+
+static volatile sig_atomic_t interrupted = 0;
+static void on_signal(int sig) {
+  (void)sig;
+  interrupted = 1;
+}
+
+/* default plugin dir: <dir of /proc/self/exe>/LNB_PLUGIN_RELDIR */
+static char *default_plugin_path(void) {
+  char exe[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n <= 0) return strdup("./" LNB_PLUGIN_RELDIR);
+  exe[n] = '\0';
+  char *slash = strrchr(exe, '/');
+  if (slash) *slash = '\0';
+  size_t len = strlen(exe) + strlen(LNB_PLUGIN_RELDIR) + 2;
+  char *p = malloc(len);
+  if (!p) return NULL;
+  snprintf(p, len, "%s/%s", exe, LNB_PLUGIN_RELDIR);
+  char real[PATH_MAX];
+  if (realpath(p, real)) {
+    free(p);
+    return strdup(real);
+  }
+  return p;
+}
+
+static void print_failures(const lnb_registry *reg, FILE *f) {
+  for (size_t i = 0; i < reg->nfail; i++)
+    fprintf(f, "lnnbench: warning: %s\n", reg->failures[i].reason);
+}
+
+static int cmd_list(const lnb_registry *reg, const char *path) {
+  static const lnb_kind kinds[] = {LNB_PROBLEM, LNB_ARCHITECTURE, LNB_OPTIMIZER};
+  printf("plugin path: %s\n", path);
+  for (size_t k = 0; k < 3; k++) {
+    printf("\n%ss:\n", lnb_kind_name(kinds[k]));
+    int any = 0;
+    for (size_t i = 0; i < reg->n; i++) {
+      const lnb_plugin *p = reg->items[i].plugin;
+      if (p->kind != kinds[k]) continue;
+      printf("  %-20s %s\n", p->name, p->summary);
+      any = 1;
+    }
+    if (!any) printf("  (none)\n");
+  }
+  if (reg->nfail) {
+    printf("\nfailed to load:\n");
+    for (size_t i = 0; i < reg->nfail; i++) printf("  %s\n", reg->failures[i].reason);
+  }
+  return EXIT_OK;
+}
+
+static void print_wrapped(const char *text, const char *indent) {
+  /* print text, wrapping at ~78 columns, keeping explicit newlines */
+  size_t col = 0, ind = strlen(indent);
+  const char *p = text;
+  fputs(indent, stdout);
+  col = ind;
+  while (*p) {
+    if (*p == '\n') {
+      fputc('\n', stdout);
+      fputs(indent, stdout);
+      col = ind;
+      p++;
+      continue;
+    }
+    size_t w = strcspn(p, " \n");
+    if (col > ind && col + w > 78) {
+      fputc('\n', stdout);
+      fputs(indent, stdout);
+      col = ind;
+    }
+    fwrite(p, 1, w, stdout);
+    col += w;
+    p += w;
+    if (*p == ' ') {
+      fputc(' ', stdout);
+      col++;
+      p++;
+    }
+  }
+  fputc('\n', stdout);
+}
+
+static int cmd_describe(const lnb_registry *reg, const char *name) {
+  int found = 0;
+  for (size_t i = 0; i < reg->n; i++) {
+    const lnb_plugin *p = reg->items[i].plugin;
+    if (strcmp(p->name, name) != 0) continue;
+    if (found) printf("\n");
+    found = 1;
+    printf("%s %s — %s\n", lnb_kind_name(p->kind), p->name, p->summary);
+    printf("  file: %s (ABI %u.%u)\n", reg->items[i].path, p->abi_major, p->abi_minor);
+    if (p->struct_size > offsetof(lnb_plugin, description) && p->description) {
+      printf("\n");
+      print_wrapped(p->description, "  ");
+    }
+    printf("\nparameters:\n");
+    if (!p->params || !p->params[0].name) printf("  (none)\n");
+    for (size_t j = 0; p->params && p->params[j].name; j++) {
+      const lnb_param_spec *s = &p->params[j];
+      printf("  %s (%s", s->name, lnb__type_label(s->type));
+      if (s->type == LNB_T_ENUM && s->choices) printf(": %s", s->choices);
+      if (s->range) printf(", in %s", s->range);
+      if (s->default_value) printf(", default %s", s->default_value);
+      else if (s->flags & LNB_P_REQUIRED) printf(", required");
+      else printf(", optional");
+      printf(")\n");
+      print_wrapped(s->help, "      ");
+    }
+  }
+  if (!found) {
+    const char **names = NULL;
+    size_t n = 0, total = 0;
+    const char *all[512];
+    for (int k = LNB_PROBLEM; k <= LNB_OPTIMIZER; k++) {
+      names = lnb_registry_names(reg, (lnb_kind)k, &n);
+      for (size_t i = 0; i < n && total < 512; i++) all[total++] = names[i];
+      free(names);
+    }
+    const char *sugg = lnb__closest(name, all, total);
+    fprintf(stderr, "lnnbench: no plugin named '%s'%s%s%s (see `lnnbench list`)\n", name,
+            sugg ? "; did you mean '" : "", sugg ? sugg : "", sugg ? "'?" : "");
+    return EXIT_BAD_INPUT;
+  }
+  return EXIT_OK;
+}
+
+static int cmd_run(const lnb_registry *reg, const char *config_path, const char *out,
+                   int quiet, const char *cmdline) {
+  lnb_config cfg;
+  lnb_error err = {0};
+  int rc = lnb_config_load(config_path, reg, &cfg, &err);
+  if (rc != LNB_OK) {
+    fprintf(stderr, "lnnbench: %s\n", err.msg);
+    if (reg->nfail) print_failures(reg, stderr);
+    lnb_config_free(&cfg);
+    return EXIT_BAD_INPUT;
+  }
+  for (size_t i = 0; i < cfg.record.nmetrics; i++) {
+    if (lnb_metric_find(cfg.record.metrics[i]) < 0) {
+      const char *names[16];
+      size_t nm = lnb_metric_count();
+      for (size_t j = 0; j < nm && j < 16; j++) names[j] = lnb_metric_name(j);
+      const char *sugg = lnb__closest(cfg.record.metrics[i], names, nm);
+      fprintf(stderr, "lnnbench: %s: record.metrics: unknown metric '%s'%s%s%s (known:",
+              cfg.path, cfg.record.metrics[i], sugg ? "; did you mean '" : "",
+              sugg ? sugg : "", sugg ? "'?" : "");
+      for (size_t j = 0; j < nm; j++) fprintf(stderr, " %s", names[j]);
+      fprintf(stderr, ")\n");
+      lnb_config_free(&cfg);
+      return EXIT_BAD_INPUT;
+    }
+  }
+  lnb_blas_set_threads(cfg.threads > 0 ? cfg.threads : 1);
+
+  char defdir[PATH_MAX];
+  if (!out) {
+    snprintf(defdir, sizeof defdir, "results/%s", cfg.name);
+    out = defdir;
+  }
+  size_t nruns = 0;
+  lnb_run_spec *runs = lnb_expand_runs(&cfg, &nruns);
+  if (!runs) {
+    fprintf(stderr, "lnnbench: %s: the grid expands to no runs\n", cfg.path);
+    lnb_config_free(&cfg);
+    return EXIT_BAD_INPUT;
+  }
+  lnb_results w;
+  rc = lnb_results_open(&w, out, &cfg, cmdline, &err);
+  if (rc != LNB_OK) {
+    fprintf(stderr, "lnnbench: %s\n", err.msg);
+    lnb_results_close(&w);
+    free(runs);
+    lnb_config_free(&cfg);
+    return EXIT_BAD_INPUT;
+  }
+  if (!quiet)
+    fprintf(stderr, "lnnbench: %s: %zu runs (%zu problems x %zu architectures x %zu optimizers x %zu seeds) -> %s/\n",
+            cfg.name, nruns, cfg.problems.n, cfg.architectures.n, cfg.optimizers.n,
+            cfg.nseeds, out);
+
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+
+  lnb_problem_inst pi;
+  memset(&pi, 0, sizeof pi);
+  size_t done = 0, failed = 0;
+  int write_failed = 0;
+  double t0 = lnb__now();
+  for (size_t i = 0; i < nruns && !interrupted; i++) {
+    lnb_run_result res;
+    lnb_run_one(&cfg, &runs[i], &pi, &res);
+    if (res.status == LNB_RUN_ERROR) {
+      failed++;
+      fprintf(stderr, "lnnbench: run %zu failed: %s\n", i + 1, res.message);
+    }
+    if (lnb_results_append(&w, &runs[i], &res, &err) != LNB_OK) {
+      fprintf(stderr, "lnnbench: %s\n", err.msg);
+      write_failed = 1;
+      lnb_run_result_free(&res);
+      break;
+    }
+    done++;
+    if (!quiet) {
+      double el = lnb__now() - t0;
+      fprintf(stderr, "  [%zu/%zu] %-10s %8llu it  %.3g s  (elapsed %.1f s, ETA %.1f s)\n",
+              done, nruns, lnb_run_status_name(res.status),
+              (unsigned long long)res.iterations, res.seconds_total, el,
+              el / (double)done * (double)(nruns - done));
+    }
+    lnb_run_result_free(&res);
+  }
+  lnb_problem_inst_release(&pi);
+  int was_interrupted = interrupted || done < nruns;
+  if (lnb_results_finish(&w, was_interrupted, &err) != LNB_OK) {
+    fprintf(stderr, "lnnbench: %s\n", err.msg);
+    write_failed = 1;
+  }
+  if (!write_failed) printf("summary: %s/summary.md\n", out);
+  lnb_results_close(&w);
+  free(runs);
+  lnb_config_free(&cfg);
+  if (write_failed) return EXIT_BAD_INPUT;
+  if (interrupted) {
+    fprintf(stderr, "lnnbench: interrupted after %zu of %zu runs\n", done, nruns);
+    return EXIT_RUNS_FAILED;
+  }
+  return failed ? EXIT_RUNS_FAILED : EXIT_OK;
+}
+
+int main(int argc, char **argv) {
+  const char *plugin_path = NULL, *out = NULL, *command = NULL;
+  const char *positional[4];
+  size_t npos = 0;
+  int quiet = 0, want_help = 0;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) want_help = 1;
+    else if (strcmp(a, "--version") == 0) {
+      printf("lnnbench %s (plugin ABI %d.%d)\n", LNB_VERSION, LNB_ABI_MAJOR, LNB_ABI_MINOR);
+      return EXIT_OK;
+    } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) quiet = 1;
+    else if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0) lnb_host_set_verbosity(2);
+    else if (strcmp(a, "--plugin-path") == 0 || strcmp(a, "--out") == 0) {
+      if (i + 1 >= argc) {
+        fprintf(stderr, "lnnbench: %s needs a value\n", a);
+        return EXIT_BAD_INPUT;
+      }
+      if (a[2] == 'p') plugin_path = argv[++i];
+      else out = argv[++i];
+    } else if (strncmp(a, "--plugin-path=", 14) == 0) plugin_path = a + 14;
+    else if (strncmp(a, "--out=", 6) == 0) out = a + 6;
+    else if (a[0] == '-' && a[1]) {
+      fprintf(stderr, "lnnbench: unknown option '%s' (see `lnnbench --help`)\n", a);
+      return EXIT_BAD_INPUT;
+    } else if (!command) command = a;
+    else if (npos < 4) positional[npos++] = a;
+    else {
+      fprintf(stderr, "lnnbench: too many arguments\n");
+      return EXIT_BAD_INPUT;
+    }
+  }
+  if (!command || strcmp(command, "help") == 0) {
+    const char *topic = command ? (npos ? positional[0] : NULL) : NULL;
+    if (topic && strcmp(topic, "run") == 0) fputs(run_help, stdout);
+    else if (topic && strcmp(topic, "list") == 0) fputs(list_help, stdout);
+    else if (topic && strcmp(topic, "describe") == 0) fputs(describe_help, stdout);
+    else fputs(usage_text, command || want_help ? stdout : stderr);
+    return command || want_help ? EXIT_OK : EXIT_BAD_INPUT;
+  }
+  if (want_help) {
+    if (strcmp(command, "run") == 0) fputs(run_help, stdout);
+    else if (strcmp(command, "list") == 0) fputs(list_help, stdout);
+    else if (strcmp(command, "describe") == 0) fputs(describe_help, stdout);
+    else fputs(usage_text, stdout);
+    return EXIT_OK;
+  }
+  if (strcmp(command, "run") != 0 && strcmp(command, "list") != 0 &&
+      strcmp(command, "describe") != 0) {
+    const char *cmds[] = {"run", "list", "describe", "help"};
+    const char *s = lnb__closest(command, cmds, 4);
+    fprintf(stderr, "lnnbench: unknown command '%s'%s%s%s (see `lnnbench --help`)\n", command,
+            s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
+    return EXIT_BAD_INPUT;
+  }
+
+  char *defpath = NULL;
+  if (!plugin_path) plugin_path = getenv("LNNBENCH_PLUGIN_PATH");
+  if (!plugin_path || !*plugin_path) plugin_path = defpath = default_plugin_path();
+  if (!plugin_path) {
+    fprintf(stderr, "lnnbench: out of memory\n");
+    return EXIT_BAD_INPUT;
+  }
+  lnb_registry reg;
+  memset(&reg, 0, sizeof reg);
+  lnb_registry_load_path(&reg, plugin_path);
+
+  int rc;
+  if (strcmp(command, "list") == 0) {
+    rc = cmd_list(&reg, plugin_path);
+  } else if (strcmp(command, "describe") == 0) {
+    if (npos != 1) {
+      fputs(describe_help, stderr);
+      rc = EXIT_BAD_INPUT;
+    } else rc = cmd_describe(&reg, positional[0]);
+  } else {
+    if (npos != 1) {
+      fputs(run_help, stderr);
+      rc = EXIT_BAD_INPUT;
+    } else {
+      char cmdline[4096];
+      size_t len = 0;
+      cmdline[0] = '\0';
+      for (int i = 0; i < argc && len + 2 < sizeof cmdline; i++)
+        len += (size_t)snprintf(cmdline + len, sizeof cmdline - len, "%s%s", i ? " " : "",
+                                argv[i]);
+      rc = cmd_run(&reg, positional[0], out, quiet, cmdline);
+    }
+  }
+  lnb_registry_free(&reg);
+  free(defpath);
+  return rc;
+}

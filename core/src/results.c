@@ -1,0 +1,703 @@
+/* results.c — the files a sweep leaves behind.
+ *
+ * summary.csv and trajectories.csv are appended and flushed as each run ends,
+ * so an interrupted sweep keeps every finished run. summary.md and
+ * manifest.json are rewritten atomically (temp file + rename). */
+#define _POSIX_C_SOURCE 200809L
+#include "results.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "host.h"
+
+/* ------------------------------------------------------------ utilities */
+
+int lnb_mkdirs(const char *path) {
+  char buf[4096];
+  size_t n = strlen(path);
+  if (n == 0 || n >= sizeof buf) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  memcpy(buf, path, n + 1);
+  for (size_t i = 1; i <= n; i++) {
+    if (buf[i] == '/' || buf[i] == '\0') {
+      char c = buf[i];
+      buf[i] = '\0';
+      if (mkdir(buf, 0777) != 0 && errno != EEXIST) return -1;
+      struct stat st;
+      if (stat(buf, &st) != 0) return -1;
+      if (!S_ISDIR(st.st_mode)) {
+        errno = ENOTDIR;
+        return -1;
+      }
+      buf[i] = c;
+    }
+  }
+  return 0;
+}
+
+int lnb_write_atomic(const char *path, const char *text, size_t len, lnb_error *err) {
+  size_t n = strlen(path) + 16;
+  char *tmp = malloc(n);
+  if (!tmp) return lnb__error(err, LNB_ENOMEM, "out of memory");
+  snprintf(tmp, n, "%s.tmp", path);
+  FILE *f = fopen(tmp, "w");
+  if (!f) {
+    int e = errno;
+    free(tmp);
+    return lnb__error(err, LNB_EIO, "%s: cannot write: %s", path, strerror(e));
+  }
+  size_t w = fwrite(text, 1, len, f);
+  int bad = w != len || fflush(f) != 0 || fsync(fileno(f)) != 0;
+  int e = errno;
+  if (fclose(f) != 0 && !bad) bad = 1, e = errno;
+  if (bad || rename(tmp, path) != 0) {
+    if (!bad) e = errno;
+    unlink(tmp);
+    free(tmp);
+    return lnb__error(err, LNB_EIO, "%s: write failed: %s", path, strerror(e));
+  }
+  free(tmp);
+  return LNB_OK;
+}
+
+static char *xstrdup(const char *s) {
+  size_t n = strlen(s) + 1;
+  char *d = malloc(n);
+  if (d) memcpy(d, s, n);
+  return d;
+}
+
+/* CSV field: quoted when it holds a comma, quote or newline */
+static void csv_str(FILE *f, const char *s) {
+  if (!s) return;
+  if (!strpbrk(s, ",\"\n\r")) {
+    fputs(s, f);
+    return;
+  }
+  fputc('"', f);
+  for (const char *p = s; *p; p++) {
+    if (*p == '"') fputc('"', f);
+    fputc(*p == '\n' || *p == '\r' ? ' ' : *p, f);
+  }
+  fputc('"', f);
+}
+
+static void csv_real(FILE *f, double x) {
+  if (isnan(x)) return; /* empty field = not available */
+  if (isinf(x)) {
+    fputs(x > 0 ? "inf" : "-inf", f);
+    return;
+  }
+  fprintf(f, "%.17g", x);
+}
+
+static void json_str(FILE *f, const char *s) {
+  fputc('"', f);
+  for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+    switch (*p) {
+    case '"': fputs("\\\"", f); break;
+    case '\\': fputs("\\\\", f); break;
+    case '\n': fputs("\\n", f); break;
+    case '\r': fputs("\\r", f); break;
+    case '\t': fputs("\\t", f); break;
+    default:
+      if (*p < 0x20) fprintf(f, "\\u%04x", *p);
+      else fputc(*p, f);
+    }
+  }
+  fputc('"', f);
+}
+
+static int in_list(const char *s, char *const *list, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(s, list[i]) == 0) return 1;
+  return 0;
+}
+
+char *lnb_cell_label(const lnb_cell *c, char *const *skip, size_t nskip) {
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  if (!f) return NULL;
+  fputs(c->plugin->plugin->name, f);
+  int first = 1;
+  for (size_t j = 0; j < c->params->n; j++) {
+    const lnb_value *v = &c->params->v[j];
+    const char *name = c->plugin->plugin->params[j].name;
+    if (!v->given || !v->text || in_list(name, skip, nskip)) continue;
+    fprintf(f, "%s%s=%s", first ? "(" : ",", name, v->text);
+    first = 0;
+  }
+  if (!first) fputc(')', f);
+  fclose(f);
+  return buf;
+}
+
+static const char *kind_prefix(lnb_kind k) {
+  return k == LNB_PROBLEM ? "problem" : k == LNB_ARCHITECTURE ? "arch" : "opt";
+}
+
+/* ------------------------------------------------------------ manifest */
+
+static int write_manifest(lnb_results *w, int final, int interrupted, lnb_error *err) {
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  if (!f) return lnb__error(err, LNB_ENOMEM, "out of memory");
+  const lnb_config *cfg = w->cfg;
+  const lnb_provenance *p = &w->prov;
+  fprintf(f, "{\n  \"lnnbench_version\": ");
+  json_str(f, p->version);
+  fprintf(f, ",\n  \"config_name\": ");
+  json_str(f, cfg->name);
+  fprintf(f, ",\n  \"config_path\": ");
+  json_str(f, cfg->path);
+  fprintf(f, ",\n  \"config_hash\": \"fnv1a64:%016llx\"", (unsigned long long)cfg->hash);
+  fprintf(f, ",\n  \"command\": ");
+  json_str(f, w->cmdline);
+  fprintf(f, ",\n  \"git_commit\": ");
+  json_str(f, p->git_commit);
+  fprintf(f, ",\n  \"git_dirty\": %s",
+          p->git_dirty < 0 ? "null" : p->git_dirty ? "true" : "false");
+  fprintf(f, ",\n  \"compiler\": ");
+  json_str(f, p->compiler);
+  fprintf(f, ",\n  \"c_flags\": ");
+  json_str(f, p->cflags);
+  fprintf(f, ",\n  \"build_type\": ");
+  json_str(f, p->build_type);
+  fprintf(f, ",\n  \"blis_version\": ");
+  json_str(f, p->blis_version);
+  fprintf(f, ",\n  \"blis_threads\": %d", p->blis_threads);
+  fprintf(f, ",\n  \"cpu_model\": ");
+  json_str(f, p->cpu_model);
+  fprintf(f, ",\n  \"cpu_count\": %d", p->cpu_count);
+  fprintf(f, ",\n  \"hostname\": ");
+  json_str(f, p->hostname);
+  fprintf(f, ",\n  \"date_utc\": ");
+  json_str(f, p->date_utc);
+  fprintf(f, ",\n  \"seeds\": [");
+  for (size_t i = 0; i < cfg->nseeds; i++)
+    fprintf(f, "%s%llu", i ? ", " : "", (unsigned long long)cfg->seeds[i]);
+  fprintf(f, "],\n  \"stop\": {\"max_iters\": %lld, \"target_gap\": ",
+          (long long)cfg->stop.max_iters);
+  if (cfg->stop.has_target) fprintf(f, "%.17g", cfg->stop.target_gap);
+  else fputs("null", f);
+  fprintf(f, ", \"max_seconds\": ");
+  if (cfg->stop.max_seconds > 0) fprintf(f, "%.17g", cfg->stop.max_seconds);
+  else fputs("null", f);
+  fprintf(f, ", \"divergence_factor\": %.0e}", LNB_DIVERGENCE_FACTOR);
+  fprintf(f, ",\n  \"plugins\": [");
+  /* every plugin the config uses, with the file it came from */
+  const lnb_cellset *sets[3] = {&cfg->problems, &cfg->architectures, &cfg->optimizers};
+  int first = 1;
+  for (int s = 0; s < 3; s++)
+    for (size_t i = 0; i < sets[s]->n; i++) {
+      const lnb_loaded *lp = sets[s]->cells[i].plugin;
+      int seen = 0;
+      for (size_t j = 0; j < i; j++) seen |= sets[s]->cells[j].plugin == lp;
+      if (seen) continue;
+      fprintf(f, "%s\n    {\"kind\": \"%s\", \"name\": ", first ? "" : ",",
+              lnb_kind_name(lp->plugin->kind));
+      json_str(f, lp->plugin->name);
+      fprintf(f, ", \"abi\": \"%u.%u\", \"path\": ", lp->plugin->abi_major,
+              lp->plugin->abi_minor);
+      json_str(f, lp->path);
+      fputc('}', f);
+      first = 0;
+    }
+  fprintf(f, "\n  ],\n  \"runs_total\": %zu", lnb_config_run_count(cfg));
+  fprintf(f, ",\n  \"runs_finished\": %zu", w->nrows);
+  fprintf(f, ",\n  \"status_counts\": {");
+  for (int s = 0; s < 5; s++)
+    fprintf(f, "%s\"%s\": %zu", s ? ", " : "", lnb_run_status_name((lnb_run_status)s),
+            w->counts[s]);
+  fprintf(f, "},\n  \"state\": \"%s\"",
+          !final ? "running" : interrupted ? "interrupted" : "complete");
+  fprintf(f, ",\n  \"wall_seconds\": %.3f", lnb__now() - w->wall_start);
+  fprintf(f, ",\n  \"config_text\": ");
+  json_str(f, cfg->text);
+  fprintf(f, "\n}\n");
+  if (fclose(f) != 0) {
+    free(buf);
+    return lnb__error(err, LNB_ENOMEM, "out of memory");
+  }
+  size_t n = strlen(w->dir) + 32;
+  char *path = malloc(n);
+  int rc = LNB_ENOMEM;
+  if (path) {
+    snprintf(path, n, "%s/manifest.json", w->dir);
+    rc = lnb_write_atomic(path, buf, len, err);
+  }
+  free(path);
+  free(buf);
+  return rc;
+}
+
+/* ---------------------------------------------------------------- open */
+
+static int add_col(lnb_results *w, lnb_kind kind, const char *param) {
+  for (size_t i = 0; i < w->ncols; i++)
+    if (w->cols[i].kind == kind && strcmp(w->cols[i].param, param) == 0) return 0;
+  void *t = realloc(w->cols, (w->ncols + 1) * sizeof *w->cols);
+  if (!t) return -1;
+  w->cols = t;
+  size_t n = strlen(param) + 16;
+  char *h = malloc(n);
+  char *pp = xstrdup(param);
+  if (!h || !pp) {
+    free(h);
+    free(pp);
+    return -1;
+  }
+  snprintf(h, n, "%s.%s", kind_prefix(kind), param);
+  w->cols[w->ncols].kind = kind;
+  w->cols[w->ncols].param = pp;
+  w->cols[w->ncols].header = h;
+  w->ncols++;
+  return 0;
+}
+
+static FILE *open_in(const char *dir, const char *name, lnb_error *err) {
+  size_t n = strlen(dir) + strlen(name) + 2;
+  char *path = malloc(n);
+  if (!path) return lnb__error(err, LNB_ENOMEM, "out of memory"), NULL;
+  snprintf(path, n, "%s/%s", dir, name);
+  FILE *f = fopen(path, "w");
+  if (!f) lnb__error(err, LNB_EIO, "%s: cannot write: %s", path, strerror(errno));
+  free(path);
+  return f;
+}
+
+int lnb_results_open(lnb_results *w, const char *dir, const lnb_config *cfg,
+                     const char *cmdline, lnb_error *err) {
+  memset(w, 0, sizeof *w);
+  w->cfg = cfg;
+  w->wall_start = lnb__now();
+  w->dir = xstrdup(dir);
+  w->cmdline = xstrdup(cmdline ? cmdline : "");
+  if (!w->dir || !w->cmdline) return lnb__error(err, LNB_ENOMEM, "out of memory");
+  if (lnb_mkdirs(dir) != 0)
+    return lnb__error(err, LNB_EIO, "%s: cannot create output directory: %s", dir,
+                      strerror(errno));
+  if (access(dir, W_OK) != 0)
+    return lnb__error(err, LNB_EIO, "%s: output directory is not writable: %s", dir,
+                      strerror(errno));
+  lnb_provenance_collect(&w->prov);
+
+  /* columns: every parameter given explicitly in any cell */
+  const lnb_cellset *sets[3] = {&cfg->problems, &cfg->architectures, &cfg->optimizers};
+  for (int s = 0; s < 3; s++)
+    for (size_t i = 0; i < sets[s]->n; i++) {
+      const lnb_cell *c = &sets[s]->cells[i];
+      for (size_t j = 0; j < c->params->n; j++)
+        if (c->params->v[j].given &&
+            add_col(w, c->plugin->plugin->kind, c->plugin->plugin->params[j].name) != 0)
+          return lnb__error(err, LNB_ENOMEM, "out of memory");
+    }
+
+  if (!(w->summary = open_in(dir, "summary.csv", err))) return err->code;
+  if (!(w->traj = open_in(dir, "trajectories.csv", err))) return err->code;
+  fputs("run_id,problem,architecture,optimizer,seed,model", w->summary);
+  for (size_t i = 0; i < w->ncols; i++) fprintf(w->summary, ",%s", w->cols[i].header);
+  fputs(",status,iterations,initial_loss,final_loss,final_gap,lstar,iters_to_target,"
+        "seconds_to_target,seconds_total,seconds_per_iter,message\n",
+        w->summary);
+  fputs("run_id,iteration,seconds,loss,gap", w->traj);
+  for (size_t i = 0; i < cfg->record.nmetrics; i++) fprintf(w->traj, ",%s", cfg->record.metrics[i]);
+  fputc('\n', w->traj);
+  if (fflush(w->summary) != 0 || fflush(w->traj) != 0)
+    return lnb__error(err, LNB_EIO, "%s: write failed: %s", dir, strerror(errno));
+  return write_manifest(w, 0, 0, err);
+}
+
+/* --------------------------------------------------------------- append */
+
+static const lnb_value *cell_value(const lnb_cell *c, const char *param) {
+  long j = lnb__spec_find(c->plugin->plugin->params, param);
+  return j < 0 ? NULL : &c->params->v[j];
+}
+
+static char *tuned_text(const lnb_config *cfg, const lnb_cell *a, const lnb_cell *o) {
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  if (!f) return NULL;
+  int first = 1;
+  for (size_t t = 0; t < cfg->select.ntune; t++) {
+    const lnb_cell *cells[2] = {a, o};
+    for (int k = 0; k < 2; k++) {
+      const lnb_value *v = cell_value(cells[k], cfg->select.tune[t]);
+      if (v && v->given && v->text) {
+        fprintf(f, "%s%s=%s", first ? "" : ",", cfg->select.tune[t], v->text);
+        first = 0;
+      }
+    }
+  }
+  fclose(f);
+  return buf;
+}
+
+int lnb_results_append(lnb_results *w, const lnb_run_spec *spec, const lnb_run_result *res,
+                       lnb_error *err) {
+  const lnb_config *cfg = w->cfg;
+  char *plabel = lnb_cell_label(spec->problem, NULL, 0);
+  char *alabel = lnb_cell_label(spec->architecture, NULL, 0);
+  char *olabel = lnb_cell_label(spec->optimizer, NULL, 0);
+  char *amodel = lnb_cell_label(spec->architecture, cfg->select.tune, cfg->select.ntune);
+  char *omodel = lnb_cell_label(spec->optimizer, cfg->select.tune, cfg->select.ntune);
+  char *tuned = tuned_text(cfg, spec->architecture, spec->optimizer);
+  char *model = NULL;
+  if (amodel && omodel) {
+    size_t n = strlen(amodel) + strlen(omodel) + 2;
+    if ((model = malloc(n))) snprintf(model, n, "%s+%s", amodel, omodel);
+  }
+  free(amodel);
+  free(omodel);
+  int rc = LNB_OK;
+  if (!plabel || !alabel || !olabel || !tuned || !model) {
+    rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+    goto done;
+  }
+  size_t run_id = spec->index + 1;
+  FILE *f = w->summary;
+  fprintf(f, "%zu,", run_id);
+  csv_str(f, plabel);
+  fputc(',', f);
+  csv_str(f, alabel);
+  fputc(',', f);
+  csv_str(f, olabel);
+  fprintf(f, ",%llu,", (unsigned long long)spec->seed);
+  csv_str(f, model);
+  for (size_t i = 0; i < w->ncols; i++) {
+    const lnb_cell *c = w->cols[i].kind == LNB_PROBLEM        ? spec->problem
+                        : w->cols[i].kind == LNB_ARCHITECTURE ? spec->architecture
+                                                              : spec->optimizer;
+    const lnb_value *v = cell_value(c, w->cols[i].param);
+    fputc(',', f);
+    if (v && v->set && v->text) csv_str(f, v->text);
+  }
+  fprintf(f, ",%s,%llu,", lnb_run_status_name(res->status),
+          (unsigned long long)res->iterations);
+  csv_real(f, res->initial_loss);
+  fputc(',', f);
+  csv_real(f, res->final_loss);
+  fputc(',', f);
+  csv_real(f, res->final_gap);
+  fputc(',', f);
+  csv_real(f, res->lstar_known ? res->lstar : NAN);
+  fputc(',', f);
+  if (res->iters_to_target >= 0) fprintf(f, "%lld", (long long)res->iters_to_target);
+  fputc(',', f);
+  csv_real(f, res->seconds_to_target);
+  fputc(',', f);
+  csv_real(f, res->seconds_total);
+  fputc(',', f);
+  csv_real(f, res->seconds_per_iter);
+  fputc(',', f);
+  csv_str(f, res->message);
+  fputc('\n', f);
+
+  for (size_t i = 0; i < res->ncheckpoints; i++) {
+    const lnb_checkpoint *cp = &res->checkpoints[i];
+    fprintf(w->traj, "%zu,%llu,", run_id, (unsigned long long)cp->iteration);
+    csv_real(w->traj, cp->seconds);
+    fputc(',', w->traj);
+    csv_real(w->traj, cp->loss);
+    fputc(',', w->traj);
+    csv_real(w->traj, cp->gap);
+    for (size_t m = 0; m < cfg->record.nmetrics; m++) {
+      fputc(',', w->traj);
+      csv_real(w->traj, cp->metrics[m]);
+    }
+    fputc('\n', w->traj);
+  }
+  if (fflush(w->summary) != 0 || fflush(w->traj) != 0 || ferror(w->summary) ||
+      ferror(w->traj)) {
+    rc = lnb__error(err, LNB_EIO, "%s: writing results failed: %s", w->dir, strerror(errno));
+    goto done;
+  }
+
+  if (w->nrows == w->caprows) {
+    size_t cap = w->caprows ? 2 * w->caprows : 64;
+    lnb_row *t = realloc(w->rows, cap * sizeof *t);
+    if (!t) {
+      rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+      goto done;
+    }
+    w->rows = t;
+    w->caprows = cap;
+  }
+  lnb_row *r = &w->rows[w->nrows++];
+  memset(r, 0, sizeof *r);
+  r->run_id = run_id;
+  r->problem = plabel;
+  r->model = model;
+  r->tuned = tuned;
+  r->arch_plugin = xstrdup(spec->architecture->plugin->plugin->name);
+  r->opt_plugin = xstrdup(spec->optimizer->plugin->plugin->name);
+  r->seed = spec->seed;
+  r->status = res->status;
+  r->iterations = res->iterations;
+  r->iters_to_target = res->iters_to_target;
+  r->seconds_to_target = res->seconds_to_target;
+  r->final_loss = res->final_loss;
+  r->final_gap = res->final_gap;
+  r->seconds_per_iter = res->seconds_per_iter;
+  w->counts[res->status]++;
+  plabel = model = tuned = NULL;
+done:
+  free(plabel);
+  free(alabel);
+  free(olabel);
+  free(model);
+  free(tuned);
+  return rc;
+}
+
+/* ---------------------------------------------------------------- table */
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  if (isnan(x)) return isnan(y) ? 0 : 1; /* NaN last */
+  if (isnan(y)) return -1;
+  return (x > y) - (x < y);
+}
+
+static double median(double *v, size_t n) {
+  if (n == 0) return NAN;
+  qsort(v, n, sizeof *v, cmp_double);
+  size_t nn = n;
+  while (nn > 0 && isnan(v[nn - 1])) nn--;
+  if (nn == 0) return NAN;
+  return nn % 2 ? v[nn / 2] : 0.5 * (v[nn / 2 - 1] + v[nn / 2]);
+}
+
+typedef struct group {
+  const char *model, *tuned, *arch_plugin, *opt_plugin;
+  size_t n, reached, errors, diverged;
+  double med_s, med_it, med_gap, med_loss, med_spi;
+} group;
+
+static void fmt_num(char *buf, size_t n, double x) {
+  if (isnan(x)) snprintf(buf, n, "—");
+  else if (isinf(x)) snprintf(buf, n, x > 0 ? "∞" : "-∞");
+  else snprintf(buf, n, "%.3g", x);
+}
+
+static double group_key(const group *g, const char *best_by) {
+  if (strcmp(best_by, "iters_to_target") == 0) return g->med_it;
+  if (strcmp(best_by, "final_loss") == 0) return isnan(g->med_loss) ? INFINITY : g->med_loss;
+  if (strcmp(best_by, "final_gap") == 0) return isnan(g->med_gap) ? INFINITY : g->med_gap;
+  return g->med_s;
+}
+
+static int group_better(const group *a, const group *b, const char *best_by) {
+  double ka = group_key(a, best_by), kb = group_key(b, best_by);
+  if (ka != kb) return ka < kb;
+  if (a->reached != b->reached) return a->reached > b->reached;
+  double ga = isnan(a->med_gap) ? INFINITY : a->med_gap;
+  double gb = isnan(b->med_gap) ? INFINITY : b->med_gap;
+  return ga < gb;
+}
+
+void lnb_render_table(FILE *f, const lnb_row *rows, size_t n, const lnb_table_opts *o) {
+  const char *best_by = o->best_by ? o->best_by : "seconds_to_target";
+  double *tmp = malloc((n ? n : 1) * sizeof *tmp);
+  group *groups = calloc(n ? n : 1, sizeof *groups);
+  group **best = calloc(n ? n : 1, sizeof *best);
+  if (!tmp || !groups || !best) {
+    fputs("(out of memory rendering the table)\n", f);
+    free(tmp), free(groups), free(best);
+    return;
+  }
+  for (size_t p = 0; p < n; p++) {
+    /* first row of each problem label starts a section */
+    int seen = 0;
+    for (size_t q = 0; q < p && !seen; q++) seen = strcmp(rows[q].problem, rows[p].problem) == 0;
+    if (seen) continue;
+    const char *prob = rows[p].problem;
+    size_t ng = 0;
+    for (size_t i = p; i < n; i++) {
+      if (strcmp(rows[i].problem, prob) != 0) continue;
+      size_t g = 0;
+      while (g < ng && !(strcmp(groups[g].model, rows[i].model) == 0 &&
+                         strcmp(groups[g].tuned, rows[i].tuned) == 0))
+        g++;
+      if (g == ng) {
+        memset(&groups[ng], 0, sizeof *groups);
+        groups[ng].model = rows[i].model;
+        groups[ng].tuned = rows[i].tuned;
+        groups[ng].arch_plugin = rows[i].arch_plugin;
+        groups[ng].opt_plugin = rows[i].opt_plugin;
+        ng++;
+      }
+    }
+    for (size_t g = 0; g < ng; g++) {
+      group *G = &groups[g];
+#define GATHER(expr)                                                                       \
+  do {                                                                                     \
+    size_t k = 0;                                                                          \
+    for (size_t i = p; i < n; i++)                                                         \
+      if (strcmp(rows[i].problem, prob) == 0 && strcmp(rows[i].model, G->model) == 0 &&   \
+          strcmp(rows[i].tuned, G->tuned) == 0) {                                          \
+        const lnb_row *r = &rows[i];                                                       \
+        tmp[k++] = (expr);                                                                 \
+      }                                                                                    \
+    G->n = k;                                                                              \
+  } while (0)
+      GATHER(r->iters_to_target >= 0 && r->status != LNB_RUN_ERROR ? r->seconds_to_target
+                                                                   : INFINITY);
+      G->med_s = median(tmp, G->n);
+      GATHER(r->iters_to_target >= 0 && r->status != LNB_RUN_ERROR ? (double)r->iters_to_target
+                                                                   : INFINITY);
+      G->med_it = median(tmp, G->n);
+      GATHER(r->status == LNB_RUN_ERROR ? NAN : r->final_gap);
+      G->med_gap = median(tmp, G->n);
+      GATHER(r->status == LNB_RUN_ERROR ? NAN : r->final_loss);
+      G->med_loss = median(tmp, G->n);
+      GATHER(r->seconds_per_iter);
+      G->med_spi = median(tmp, G->n);
+      GATHER((double)(r->iters_to_target >= 0 && r->status != LNB_RUN_ERROR));
+      G->reached = 0;
+      for (size_t k = 0; k < G->n; k++) G->reached += tmp[k] > 0;
+      GATHER((double)(r->status == LNB_RUN_ERROR));
+      G->errors = 0;
+      for (size_t k = 0; k < G->n; k++) G->errors += tmp[k] > 0;
+      GATHER((double)(r->status == LNB_RUN_DIVERGED));
+      G->diverged = 0;
+      for (size_t k = 0; k < G->n; k++) G->diverged += tmp[k] > 0;
+#undef GATHER
+    }
+    /* best tuned setting per model */
+    size_t nb = 0;
+    for (size_t g = 0; g < ng; g++) {
+      size_t b = 0;
+      while (b < nb && strcmp(best[b]->model, groups[g].model) != 0) b++;
+      if (b == nb) best[nb++] = &groups[g];
+      else if (group_better(&groups[g], best[b], best_by)) best[b] = &groups[g];
+    }
+    /* baseline: exact model label, else "arch+opt" plugin names */
+    const group *base = NULL;
+    if (o->baseline) {
+      for (size_t b = 0; b < nb && !base; b++)
+        if (strcmp(best[b]->model, o->baseline) == 0) base = best[b];
+      for (size_t b = 0; b < nb && !base; b++) {
+        char pair[512];
+        snprintf(pair, sizeof pair, "%s+%s", best[b]->arch_plugin, best[b]->opt_plugin);
+        if (strcmp(pair, o->baseline) == 0) base = best[b];
+      }
+    }
+    fprintf(f, "## Problem `%s`\n\n", prob);
+    fprintf(f, "| model | tuned | reached | median iters to target | median s to target | "
+               "median final gap | median s/iter |%s\n",
+            o->baseline ? " speed-up vs baseline |" : "");
+    fprintf(f, "|---|---|---|---|---|---|---|%s\n", o->baseline ? "---|" : "");
+    for (size_t b = 0; b < nb; b++) {
+      const group *G = best[b];
+      char s1[32], s2[32], s3[32], s4[32], s5[48];
+      fmt_num(s1, sizeof s1, G->med_it);
+      fmt_num(s2, sizeof s2, G->med_s);
+      fmt_num(s3, sizeof s3, G->med_gap);
+      fmt_num(s4, sizeof s4, G->med_spi);
+      if (isfinite(G->med_it)) snprintf(s1, sizeof s1, "%.0f", G->med_it);
+      char extra[64] = "";
+      if (G->diverged || G->errors)
+        snprintf(extra, sizeof extra, " (%zu diverged, %zu error)", G->diverged, G->errors);
+      fprintf(f, "| `%s`%s | %s | %zu/%zu%s | %s | %s | %s | %s |", G->model,
+              G == base ? " (baseline)" : "", G->tuned[0] ? G->tuned : "—", G->reached, G->n,
+              extra, s1, s2, s3, s4);
+      if (o->baseline) {
+        if (!base) snprintf(s5, sizeof s5, "no baseline");
+        else if (!o->has_target) snprintf(s5, sizeof s5, "n/a (no target)");
+        else if (!isfinite(base->med_s) || !isfinite(G->med_s) || G->med_s <= 0)
+          snprintf(s5, sizeof s5, "—");
+        else snprintf(s5, sizeof s5, "%.2f×", base->med_s / G->med_s);
+        fprintf(f, " %s |", s5);
+      }
+      fputc('\n', f);
+    }
+    fputc('\n', f);
+    if (o->baseline && !base)
+      fprintf(f, "_Baseline `%s` matched no model of this problem._\n\n", o->baseline);
+  }
+  free(tmp);
+  free(groups);
+  free(best);
+}
+
+/* --------------------------------------------------------------- finish */
+
+int lnb_results_finish(lnb_results *w, int interrupted, lnb_error *err) {
+  const lnb_config *cfg = w->cfg;
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  if (!f) return lnb__error(err, LNB_ENOMEM, "out of memory");
+  fprintf(f, "# %s\n\n", cfg->name);
+  fprintf(f, "%zu of %zu runs%s — converged %zu, max_iters %zu, timeout %zu, diverged %zu, "
+             "error %zu. Seeds: %zu. ",
+          w->nrows, lnb_config_run_count(cfg), interrupted ? " (interrupted)" : "",
+          w->counts[LNB_RUN_CONVERGED], w->counts[LNB_RUN_MAX_ITERS], w->counts[LNB_RUN_TIMEOUT],
+          w->counts[LNB_RUN_DIVERGED], w->counts[LNB_RUN_ERROR], cfg->nseeds);
+  if (cfg->stop.has_target)
+    fprintf(f, "Target: gap l − l* ≤ %g within %lld iterations", cfg->stop.target_gap,
+            (long long)cfg->stop.max_iters);
+  else fprintf(f, "No target gap: every run goes to %lld iterations", (long long)cfg->stop.max_iters);
+  if (cfg->stop.max_seconds > 0) fprintf(f, " or %g s", cfg->stop.max_seconds);
+  fprintf(f, ".\n\nEach row is one model at the tuned setting that `select.best_by: %s` picks "
+             "(median over seeds; unreached targets count as ∞). `reached` counts seeds that "
+             "hit the target. Times exclude checkpoint evaluation.\n\n",
+          cfg->select.best_by);
+  lnb_table_opts o = {.best_by = cfg->select.best_by,
+                      .baseline = cfg->report.baseline,
+                      .has_target = cfg->stop.has_target,
+                      .target_gap = cfg->stop.target_gap};
+  lnb_render_table(f, w->rows, w->nrows, &o);
+  fprintf(f, "---\nlnnbench %s, commit %.12s%s, %s, BLIS %s (%d thread%s), %s, %s.\n",
+          w->prov.version, w->prov.git_commit, w->prov.git_dirty == 1 ? " (dirty)" : "",
+          w->prov.compiler, w->prov.blis_version, w->prov.blis_threads,
+          w->prov.blis_threads == 1 ? "" : "s", w->prov.cpu_model, w->prov.date_utc);
+  if (fclose(f) != 0) {
+    free(buf);
+    return lnb__error(err, LNB_ENOMEM, "out of memory");
+  }
+  size_t n = strlen(w->dir) + 32;
+  char *path = malloc(n);
+  int rc = LNB_ENOMEM;
+  if (path) {
+    snprintf(path, n, "%s/summary.md", w->dir);
+    rc = lnb_write_atomic(path, buf, len, err);
+  }
+  free(path);
+  free(buf);
+  if (rc != LNB_OK) return rc;
+  return write_manifest(w, 1, interrupted, err);
+}
+
+void lnb_results_close(lnb_results *w) {
+  if (w->summary) fclose(w->summary);
+  if (w->traj) fclose(w->traj);
+  for (size_t i = 0; i < w->nrows; i++) {
+    free(w->rows[i].problem);
+    free(w->rows[i].model);
+    free(w->rows[i].tuned);
+    free(w->rows[i].arch_plugin);
+    free(w->rows[i].opt_plugin);
+  }
+  free(w->rows);
+  for (size_t i = 0; i < w->ncols; i++) {
+    free(w->cols[i].param);
+    free(w->cols[i].header);
+  }
+  free(w->cols);
+  free(w->dir);
+  free(w->cmdline);
+  memset(w, 0, sizeof *w);
+}

@@ -1,0 +1,77 @@
+/* results.h (internal) — summary.csv, trajectories.csv, summary.md, manifest.json. */
+#ifndef LNB_RESULTS_H
+#define LNB_RESULTS_H
+
+#include <stdio.h>
+
+#include "config.h"
+#include "harness.h"
+#include "provenance.h"
+
+/* One finished run as the head-to-head table needs it. */
+typedef struct lnb_row {
+  size_t run_id;
+  char *problem;      /* problem label, e.g. lsq(m=50,d=20) */
+  char *model;        /* architecture label + "+" + optimizer label without tuned params */
+  char *tuned;        /* tuned parameters, e.g. "lr=0.01" ("" when none) */
+  char *arch_plugin;  /* plugin names, for matching report.baseline */
+  char *opt_plugin;
+  uint64_t seed;
+  lnb_run_status status;
+  uint64_t iterations;
+  int64_t iters_to_target;  /* -1 if not reached */
+  double seconds_to_target; /* NaN if not reached */
+  double final_loss, final_gap, seconds_per_iter;
+} lnb_row;
+
+typedef struct lnb_table_opts {
+  const char *best_by;  /* seconds_to_target | iters_to_target | final_loss | final_gap */
+  const char *baseline; /* NULL = no speed-up column */
+  int has_target;
+  double target_gap;
+} lnb_table_opts;
+
+/* Write the head-to-head markdown tables for rows[n] to f. */
+void lnb_render_table(FILE *f, const lnb_row *rows, size_t n, const lnb_table_opts *o);
+
+/* Label of a cell: plugin name and its explicitly given parameters,
+ * "deep_linear(depth=2,width=1)". Parameters named in skip[nskip] are left
+ * out. Caller frees. */
+char *lnb_cell_label(const lnb_cell *c, char *const *skip, size_t nskip);
+
+typedef struct lnb_results {
+  char *dir;
+  const lnb_config *cfg;
+  FILE *summary, *traj;
+  char *cmdline;
+  lnb_provenance prov;
+  /* grid-parameter columns: kind prefix + parameter name */
+  struct {
+    lnb_kind kind;
+    char *param;
+    char *header;
+  } *cols;
+  size_t ncols;
+  lnb_row *rows;
+  size_t nrows, caprows;
+  size_t counts[5]; /* per lnb_run_status */
+  double wall_start;
+} lnb_results;
+
+/* Create dir (and parents), open the CSVs with their headers, write a first
+ * manifest.json. Fails with a message naming the path. */
+int lnb_results_open(lnb_results *w, const char *dir, const lnb_config *cfg,
+                     const char *cmdline, lnb_error *err);
+/* Append the run's summary row and its checkpoints, then flush both files. */
+int lnb_results_append(lnb_results *w, const lnb_run_spec *spec, const lnb_run_result *res,
+                       lnb_error *err);
+/* Write summary.md and the final manifest.json (both atomically). */
+int lnb_results_finish(lnb_results *w, int interrupted, lnb_error *err);
+void lnb_results_close(lnb_results *w);
+
+/* mkdir -p; 0 ok else -1 with errno set */
+int lnb_mkdirs(const char *path);
+/* write text to path atomically (temp file in the same dir + rename) */
+int lnb_write_atomic(const char *path, const char *text, size_t len, lnb_error *err);
+
+#endif
