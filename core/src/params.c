@@ -533,19 +533,25 @@ void lnb__params_free(lnb_params *p) {
 
 /* --------------------------------------------------------- suggestions */
 
+/* optimal-string-alignment distance: insertions, deletions, substitutions
+ * and adjacent transpositions ("rnu" is one edit from "run") */
 size_t lnb__edit_distance(const char *a, const char *b) {
   size_t la = strlen(a), lb = strlen(b);
   if (la > 255 || lb > 255) return (size_t)-1;
-  size_t prev[256], cur[256];
+  size_t d[3][256], *pp = d[0], *prev = d[1], *cur = d[2];
   for (size_t j = 0; j <= lb; j++) prev[j] = j;
   for (size_t i = 1; i <= la; i++) {
     cur[0] = i;
     for (size_t j = 1; j <= lb; j++) {
-      size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-      size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
-      cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+      size_t best = prev[j - 1] + (a[i - 1] != b[j - 1]);
+      if (prev[j] + 1 < best) best = prev[j] + 1;
+      if (cur[j - 1] + 1 < best) best = cur[j - 1] + 1;
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && pp[j - 2] + 1 < best)
+        best = pp[j - 2] + 1;
+      cur[j] = best;
     }
-    memcpy(prev, cur, (lb + 1) * sizeof *prev);
+    size_t *t = pp;
+    pp = prev, prev = cur, cur = t;
   }
   return prev[lb];
 }

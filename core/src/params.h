@@ -80,7 +80,7 @@ int lnb__value_from_list(const lnb_param_spec *spec, const char *const *texts,
 /* "int", "real", ... for describe output */
 const char *lnb__type_label(lnb_type t);
 
-/* Damerau-free Levenshtein distance, for did-you-mean suggestions. */
+/* Edit distance with adjacent transpositions, for did-you-mean suggestions. */
 size_t lnb__edit_distance(const char *a, const char *b);
 /* closest of candidates[n] to word if reasonably close, else NULL */
 const char *lnb__closest(const char *word, const char *const *candidates,

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Fresh Debian 12 machine -> dependencies, build, and the quickstart benchmark.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/deps.sh
+bash scripts/build.sh
+./build/bin/lnnbench run configs/quickstart.yaml
+cat results/quickstart/summary.md

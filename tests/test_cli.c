@@ -1,0 +1,221 @@
+/* test_cli.c — the lnnbench executable as a user drives it: exit codes,
+ * messages, the files a sweep writes, and plugin path resolution. */
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+static char tmpdir[256];
+
+/* run a shell command; capture stdout+stderr into *out (caller frees) */
+static int sh(const char *cmd, char **out) {
+  char full[4096];
+  snprintf(full, sizeof full, "%s 2>&1", cmd);
+  FILE *p = popen(full, "r");
+  assert_non_null(p);
+  size_t cap = 1 << 16, len = 0;
+  char *buf = malloc(cap);
+  size_t got;
+  while ((got = fread(buf + len, 1, cap - len - 1, p)) > 0) {
+    len += got;
+    if (len + 1 == cap) buf = realloc(buf, cap *= 2);
+  }
+  buf[len] = '\0';
+  int st = pclose(p);
+  if (out) *out = buf;
+  else free(buf);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void write_file(const char *path, const char *text) {
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+static char *read_file(const char *path) {
+  FILE *f = fopen(path, "r");
+  if (!f) return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *b = malloc((size_t)n + 1);
+  size_t got = fread(b, 1, (size_t)n, f);
+  b[got] = '\0';
+  fclose(f);
+  return b;
+}
+
+static size_t count_lines(const char *s) {
+  size_t n = 0;
+  for (; *s; s++) n += *s == '\n';
+  return n;
+}
+
+static int setup(void **state) {
+  (void)state;
+  snprintf(tmpdir, sizeof tmpdir, "/tmp/lnb_cli_XXXXXX");
+  return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  char cmd[512];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+  return system(cmd) == 0 ? 0 : -1;
+}
+
+static void test_help_and_version(void **state) {
+  (void)state;
+  char *out;
+  assert_int_equal(sh(LNB_TEST_BINARY " --help", &out), 0);
+  assert_non_null(strstr(out, "run CONFIG.yaml"));
+  assert_non_null(strstr(out, "LNNBENCH_PLUGIN_PATH"));
+  free(out);
+  assert_int_equal(sh(LNB_TEST_BINARY " --version", &out), 0);
+  assert_non_null(strstr(out, "lnnbench "));
+  free(out);
+  assert_int_equal(sh(LNB_TEST_BINARY " rnu x.yaml", &out), 2);
+  assert_non_null(strstr(out, "did you mean 'run'"));
+  free(out);
+  assert_int_equal(sh(LNB_TEST_BINARY " run --help", &out), 0);
+  assert_non_null(strstr(out, "diverged"));
+  free(out);
+}
+
+/* The default plugin path is found relative to the executable, without any
+ * environment variable. */
+static void test_list_and_describe(void **state) {
+  (void)state;
+  char *out;
+  assert_int_equal(sh("env -u LNNBENCH_PLUGIN_PATH " LNB_TEST_BINARY " list", &out), 0);
+  const char *names[] = {"lsq", "linear", "deep_linear", "gd"};
+  for (size_t i = 0; i < 4; i++) assert_non_null(strstr(out, names[i]));
+  assert_null(strstr(out, "failed to load"));
+  free(out);
+  assert_int_equal(sh(LNB_TEST_BINARY " describe deep_linear", &out), 0);
+  assert_non_null(strstr(out, "depth (int"));
+  assert_non_null(strstr(out, "init (enum"));
+  free(out);
+  assert_int_equal(sh(LNB_TEST_BINARY " describe deep_linaer", &out), 2);
+  assert_non_null(strstr(out, "did you mean 'deep_linear'"));
+  free(out);
+  /* --plugin-path replaces the default: the fixture dir has broken plugins,
+   * which are listed with reasons while the good one loads */
+  assert_int_equal(sh(LNB_TEST_BINARY " list --plugin-path " LNB_TEST_FIXTURE_DIR, &out), 0);
+  assert_non_null(strstr(out, "failed to load"));
+  assert_non_null(strstr(out, "no symbol 'lnb_plugin_entry'"));
+  assert_null(strstr(out, "deep_linear"));
+  free(out);
+  /* so does the environment variable */
+  assert_int_equal(
+      sh("LNNBENCH_PLUGIN_PATH=" LNB_TEST_FIXTURE_DIR " " LNB_TEST_BINARY " list", &out), 0);
+  assert_non_null(strstr(out, "failed to load"));
+  free(out);
+}
+
+/* A sweep with a diverging cell: exit 0, every file written, one CSV row per
+ * run, the table names every model. */
+static void test_run_writes_results(void **state) {
+  (void)state;
+  char cfg[512], outdir[512], cmd[2048], path[600];
+  snprintf(cfg, sizeof cfg, "%s/sweep.yaml", tmpdir);
+  snprintf(outdir, sizeof outdir, "%s/out", tmpdir);
+  write_file(cfg, "name: sweep\n"
+                  "seeds: [0, 1]\n"
+                  "problem: {plugin: lsq, m: 30, d: 8, noise: 0.1}\n"
+                  "architectures:\n"
+                  "  - {plugin: linear}\n"
+                  "  - {plugin: deep_linear, depth: [2, 3], width: 4, init: gaussian, init_std: 0.5}\n"
+                  "optimizers:\n"
+                  "  - {plugin: gd, lr: [0.05, 1000.0]}\n"
+                  "stop: {max_iters: 3000, target_gap: 1.0e-6}\n"
+                  "report: {baseline: linear+gd}\n");
+  snprintf(cmd, sizeof cmd, "%s run %s --out %s --quiet", LNB_TEST_BINARY, cfg, outdir);
+  char *out;
+  assert_int_equal(sh(cmd, &out), 0);
+  assert_non_null(strstr(out, "summary.md"));
+  free(out);
+  snprintf(path, sizeof path, "%s/summary.csv", outdir);
+  char *csv = read_file(path);
+  assert_non_null(csv);
+  assert_int_equal(count_lines(csv), 1 + 3 * 2 * 2); /* header + runs */
+  assert_non_null(strstr(csv, "opt.lr"));
+  assert_non_null(strstr(csv, "arch.depth"));
+  assert_non_null(strstr(csv, ",diverged,"));
+  assert_non_null(strstr(csv, ",converged,"));
+  free(csv);
+  snprintf(path, sizeof path, "%s/trajectories.csv", outdir);
+  char *traj = read_file(path);
+  assert_non_null(traj);
+  assert_true(count_lines(traj) > 12);
+  free(traj);
+  snprintf(path, sizeof path, "%s/summary.md", outdir);
+  char *md = read_file(path);
+  assert_non_null(md);
+  assert_non_null(strstr(md, "`linear+gd` (baseline)"));
+  assert_non_null(strstr(md, "deep_linear(depth=3,width=4,init=gaussian,init_std=0.5)+gd"));
+  assert_non_null(strstr(md, "lr=0.05"));
+  free(md);
+  snprintf(path, sizeof path, "%s/manifest.json", outdir);
+  char *man = read_file(path);
+  assert_non_null(man);
+  assert_non_null(strstr(man, "\"config_hash\": \"fnv1a64:"));
+  assert_non_null(strstr(man, "\"blis_threads\": 1"));
+  assert_non_null(strstr(man, "\"state\": \"complete\""));
+  assert_non_null(strstr(man, "\"git_commit\""));
+  free(man);
+}
+
+/* Bad input exits 2 before any run, with file:line:column. */
+static void test_bad_config_exit_2(void **state) {
+  (void)state;
+  char cfg[512], cmd[2048], outdir[512];
+  snprintf(cfg, sizeof cfg, "%s/bad.yaml", tmpdir);
+  snprintf(outdir, sizeof outdir, "%s/bad_out", tmpdir);
+  write_file(cfg, "name: bad\n"
+                  "problem: {plugin: lsq}\n"
+                  "architectures: [{plugin: linear}]\n"
+                  "optimizers:\n"
+                  "  - {plugin: gd, lrr: 0.1}\n");
+  snprintf(cmd, sizeof cmd, "%s run %s --out %s", LNB_TEST_BINARY, cfg, outdir);
+  char *out;
+  assert_int_equal(sh(cmd, &out), 2);
+  assert_non_null(strstr(out, "bad.yaml:5:"));
+  assert_non_null(strstr(out, "did you mean 'lr'"));
+  free(out);
+  struct stat st;
+  assert_int_not_equal(stat(outdir, &st), 0); /* nothing written */
+
+  snprintf(cmd, sizeof cmd, "%s run %s/missing.yaml", LNB_TEST_BINARY, tmpdir);
+  assert_int_equal(sh(cmd, &out), 2);
+  assert_non_null(strstr(out, "missing.yaml"));
+  free(out);
+
+  /* output directory that cannot be created */
+  write_file(cfg, "name: ok\nproblem: {plugin: lsq}\narchitectures: [{plugin: linear}]\n"
+                  "optimizers: [{plugin: gd}]\nstop: {max_iters: 5}\n");
+  snprintf(cmd, sizeof cmd, "%s run %s --out /proc/nope/out", LNB_TEST_BINARY, cfg);
+  assert_int_equal(sh(cmd, &out), 2);
+  assert_non_null(strstr(out, "/proc/nope/out"));
+  free(out);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_help_and_version),
+      cmocka_unit_test(test_list_and_describe),
+      cmocka_unit_test(test_run_writes_results),
+      cmocka_unit_test(test_bad_config_exit_2),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,228 @@
+/* test_harness.c — the run loop against the real plugins: stop rules,
+ * determinism, divergence handling, checkpoints, Theorem 4 of paper 000
+ * through the whole stack. */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+#include "harness.h"
+#include "host.h"
+#include "registry.h"
+
+static lnb_registry reg;
+
+static int setup(void **state) {
+  (void)state;
+  memset(&reg, 0, sizeof reg);
+  lnb_registry_load_path(&reg, LNB_TEST_PLUGIN_DIR);
+  for (size_t i = 0; i < reg.nfail; i++) fprintf(stderr, "%s\n", reg.failures[i].reason);
+  return reg.nfail == 0 ? 0 : -1;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  lnb_registry_free(&reg);
+  return 0;
+}
+
+static void load(const char *text, lnb_config *cfg) {
+  lnb_error err = {0};
+  int rc = lnb_config_load_string(text, strlen(text), "test.yaml", &reg, cfg, &err);
+  if (rc != LNB_OK) fprintf(stderr, "config error: %s\n", err.msg);
+  assert_int_equal(rc, LNB_OK);
+}
+
+/* run every cell; results[i] for run i */
+static lnb_run_result *run_all(const lnb_config *cfg, size_t *n) {
+  lnb_run_spec *runs = lnb_expand_runs(cfg, n);
+  assert_non_null(runs);
+  lnb_run_result *res = calloc(*n, sizeof *res);
+  lnb_problem_inst pi;
+  memset(&pi, 0, sizeof pi);
+  for (size_t i = 0; i < *n; i++) lnb_run_one(cfg, &runs[i], &pi, &res[i]);
+  lnb_problem_inst_release(&pi);
+  free(runs);
+  return res;
+}
+
+static void free_all(lnb_run_result *r, size_t n) {
+  for (size_t i = 0; i < n; i++) lnb_run_result_free(&r[i]);
+  free(r);
+}
+
+static const char *deep_cfg =
+    "name: det\n"
+    "seeds: [3, 4]\n"
+    "problem: {plugin: lsq, m: 40, d: 12, k: 2, condition: 5, noise: 0.1}\n"
+    "architectures:\n"
+    "  - {plugin: deep_linear, depth: 3, width: 7, init: gaussian, init_std: 0.3}\n"
+    "optimizers:\n"
+    "  - {plugin: gd, lr: 0.05}\n"
+    "stop: {max_iters: 300}\n"
+    "record: {per_decade: 5, metrics: [grad_norm, end_to_end_norm]}\n";
+
+/* Same config and seed: bit-identical losses at every checkpoint. */
+static void test_determinism(void **state) {
+  (void)state;
+  lnb_config a, b;
+  load(deep_cfg, &a);
+  load(deep_cfg, &b);
+  size_t na, nb;
+  lnb_run_result *ra = run_all(&a, &na), *rb = run_all(&b, &nb);
+  assert_int_equal(na, 2);
+  assert_int_equal(nb, 2);
+  for (size_t i = 0; i < na; i++) {
+    assert_int_equal(ra[i].status, LNB_RUN_MAX_ITERS);
+    assert_int_equal(ra[i].iterations, 300);
+    assert_int_equal(ra[i].ncheckpoints, rb[i].ncheckpoints);
+    for (size_t c = 0; c < ra[i].ncheckpoints; c++) {
+      assert_int_equal(ra[i].checkpoints[c].iteration, rb[i].checkpoints[c].iteration);
+      assert_memory_equal(&ra[i].checkpoints[c].loss, &rb[i].checkpoints[c].loss,
+                          sizeof(double));
+      assert_memory_equal(ra[i].checkpoints[c].metrics, rb[i].checkpoints[c].metrics,
+                          2 * sizeof(double));
+    }
+    /* GD with a small step decreases this loss */
+    assert_true(ra[i].final_loss < ra[i].initial_loss);
+  }
+  /* different seeds: different initializations, different trajectories */
+  assert_true(ra[0].checkpoints[0].loss != ra[1].checkpoints[0].loss);
+  free_all(ra, na);
+  free_all(rb, nb);
+  lnb_config_free(&a);
+  lnb_config_free(&b);
+}
+
+/* A diverging learning rate ends as `diverged`; the other cells still run
+ * and converge. */
+static void test_divergence_does_not_stop_sweep(void **state) {
+  (void)state;
+  lnb_config cfg;
+  load("name: div\n"
+       "problem: {plugin: lsq, m: 30, d: 10, condition: 3}\n"
+       "architectures: [{plugin: linear}]\n"
+       "optimizers: [{plugin: gd, lr: [1000.0, 0.5]}]\n"
+       "stop: {max_iters: 20000, target_gap: 1.0e-10}\n",
+       &cfg);
+  size_t n;
+  lnb_run_result *r = run_all(&cfg, &n);
+  assert_int_equal(n, 2);
+  assert_int_equal(r[0].status, LNB_RUN_DIVERGED);
+  assert_true(strstr(r[0].message, "iteration") != NULL);
+  assert_true(r[0].iterations < 200);
+  assert_int_equal(r[1].status, LNB_RUN_CONVERGED);
+  assert_true(r[1].final_gap <= 1e-10);
+  assert_true(r[1].iters_to_target > 0);
+  assert_true(r[1].seconds_to_target >= 0);
+  free_all(r, n);
+  lnb_config_free(&cfg);
+}
+
+/* Checkpoints: 0, log-spaced, the final iterate; increasing iterations. */
+static void test_checkpoints(void **state) {
+  (void)state;
+  lnb_config cfg;
+  load("name: cp\n"
+       "problem: {plugin: lsq, m: 20, d: 5}\n"
+       "architectures: [{plugin: linear}]\n"
+       "optimizers: [{plugin: gd, lr: 0.01}]\n"
+       "stop: {max_iters: 1234}\n"
+       "record: {per_decade: 4}\n",
+       &cfg);
+  /* ceil(10^(j/4)): 1, 2, 4, 6, 10, 18, 32, 57, 100, ... */
+  const uint64_t expect[] = {0, 1, 2, 4, 6, 10, 18, 32, 57, 100, 178, 317, 563, 1000, 1234};
+  size_t n;
+  lnb_run_result *r = run_all(&cfg, &n);
+  assert_int_equal(r[0].status, LNB_RUN_MAX_ITERS);
+  assert_int_equal(r[0].ncheckpoints, sizeof expect / sizeof *expect);
+  for (size_t i = 0; i < r[0].ncheckpoints; i++) {
+    assert_int_equal(r[0].checkpoints[i].iteration, expect[i]);
+    if (i) assert_true(r[0].checkpoints[i].seconds >= r[0].checkpoints[i - 1].seconds);
+  }
+  free_all(r, n);
+  lnb_config_free(&cfg);
+}
+
+/* Paper 000, Theorem 4 end to end: GD on the underdetermined 2x3 system of
+ * Sec. 5.2, started at y0 = 0, converges to theta* (the run's reference);
+ * the recorded distance to theta* falls below 1e-8. */
+static void test_min_norm_through_harness(void **state) {
+  (void)state;
+  lnb_config cfg;
+  load("name: thm4\n"
+       "problem: {plugin: lsq, A: [[5, -3, 1], [3, 1, -1]], b: [6, 4], reduction: sum}\n"
+       "architectures: [{plugin: linear, init: zero}]\n"
+       "optimizers: [{plugin: gd, lr: 0.02}]\n"
+       "stop: {max_iters: 100000, target_gap: 1.0e-24}\n"
+       "record: {metrics: [dist_to_reference]}\n",
+       &cfg);
+  size_t n;
+  lnb_run_result *r = run_all(&cfg, &n);
+  const lnb_checkpoint *last = &r[0].checkpoints[r[0].ncheckpoints - 1];
+  assert_true(r[0].status == LNB_RUN_CONVERGED || r[0].status == LNB_RUN_MAX_ITERS);
+  assert_true(last->metrics[0] < 1e-8);
+  free_all(r, n);
+  lnb_config_free(&cfg);
+}
+
+/* stop.max_seconds ends a run as timeout. */
+static void test_timeout(void **state) {
+  (void)state;
+  lnb_config cfg;
+  load("name: to\n"
+       "problem: {plugin: lsq, m: 400, d: 200}\n"
+       "architectures: [{plugin: deep_linear, depth: 4, width: 200}]\n"
+       "optimizers: [{plugin: gd, lr: 1.0e-4}]\n"
+       "stop: {max_iters: 100000000, max_seconds: 0.2}\n",
+       &cfg);
+  size_t n;
+  lnb_run_result *r = run_all(&cfg, &n);
+  assert_int_equal(r[0].status, LNB_RUN_TIMEOUT);
+  assert_true(r[0].seconds_total >= 0.2);
+  assert_true(r[0].seconds_total < 5.0);
+  free_all(r, n);
+  lnb_config_free(&cfg);
+}
+
+/* A plugin error inside one run (balanced init impossible: width below the
+ * rank) marks that run `error` with the plugin's message. */
+static void test_create_error_is_run_error(void **state) {
+  (void)state;
+  lnb_config cfg;
+  load("name: err\n"
+       "problem: {plugin: lsq, m: 20, d: 6, k: 3}\n"
+       "architectures:\n"
+       "  - {plugin: deep_linear, depth: 2, width: 1, init: balanced, init_std: 1.0}\n"
+       "  - {plugin: linear}\n"
+       "optimizers: [{plugin: gd, lr: 0.01}]\n"
+       "stop: {max_iters: 10}\n",
+       &cfg);
+  size_t n;
+  lnb_run_result *r = run_all(&cfg, &n);
+  assert_int_equal(n, 2);
+  assert_int_equal(r[0].status, LNB_RUN_ERROR);
+  assert_true(strstr(r[0].message, "deep_linear") != NULL);
+  assert_int_equal(r[1].status, LNB_RUN_MAX_ITERS);
+  free_all(r, n);
+  lnb_config_free(&cfg);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_determinism),
+      cmocka_unit_test(test_divergence_does_not_stop_sweep),
+      cmocka_unit_test(test_checkpoints),
+      cmocka_unit_test(test_min_norm_through_harness),
+      cmocka_unit_test(test_timeout),
+      cmocka_unit_test(test_create_error_is_run_error),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}

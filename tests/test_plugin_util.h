@@ -1,0 +1,276 @@
+/* test_plugin_util.h — helpers for the plugin tests (lsq, linear,
+ * deep_linear, gd): load the built plugins, build parameter sets, and wire a
+ * problem + architecture into an lnb_model the way the harness does. */
+#ifndef LNB_TEST_PLUGIN_UTIL_H
+#define LNB_TEST_PLUGIN_UTIL_H
+
+#define _POSIX_C_SOURCE 200809L
+
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "host.h"
+#include "params.h"
+#include "registry.h"
+
+static lnb_registry tp_reg;
+static int tp_reg_loaded;
+
+static inline int tp_setup(void **state) {
+  (void)state;
+  memset(&tp_reg, 0, sizeof tp_reg);
+  if (lnb_registry_load_path(&tp_reg, LNB_TEST_PLUGIN_DIR) != 0) return -1;
+  tp_reg_loaded = 1;
+  return 0;
+}
+
+static inline int tp_teardown(void **state) {
+  (void)state;
+  if (tp_reg_loaded) lnb_registry_free(&tp_reg);
+  tp_reg_loaded = 0;
+  return 0;
+}
+
+static inline const lnb_plugin *tp_plugin(lnb_kind kind, const char *name) {
+  const lnb_loaded *l = lnb_registry_find(&tp_reg, kind, name);
+  if (!l) {
+    for (size_t i = 0; i < tp_reg.nfail; i++)
+      print_error("load failure: %s\n", tp_reg.failures[i].reason);
+    fail_msg("plugin %s not found in %s", name, LNB_TEST_PLUGIN_DIR);
+  }
+  return l->plugin;
+}
+
+static inline lnb_params *tp_params(const lnb_plugin *pl) {
+  lnb_error err = {0};
+  lnb_params *p = lnb__params_new(pl, ".", &err);
+  if (!p) fail_msg("params_new(%s): %s", pl->name, err.msg);
+  return p;
+}
+
+static inline long tp_index(lnb_params *p, const char *name) {
+  long j = lnb__spec_find(p->plugin->params, name);
+  if (j < 0) fail_msg("%s has no parameter %s", p->plugin->name, name);
+  return j;
+}
+
+static inline void tp_set(lnb_params *p, const char *name, const char *text) {
+  long j = tp_index(p, name);
+  char why[512];
+  if (lnb__value_from_text(&p->plugin->params[j], text, &p->v[j], why, sizeof why) != 0)
+    fail_msg("%s = %s: %s", name, text, why);
+  p->v[j].given = 1;
+}
+
+static inline void tp_setf(lnb_params *p, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static inline void tp_setf(lnb_params *p, const char *name, const char *fmt, ...) {
+  char buf[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  tp_set(p, name, buf);
+}
+
+/* MATRIX (rows x cols) or REAL_LIST (rows = 1) from doubles, exact (%.17g) */
+static inline void tp_set_reals(lnb_params *p, const char *name, const double *a, size_t rows,
+                         size_t cols) {
+  long j = tp_index(p, name);
+  size_t n = rows * cols;
+  char **texts = calloc(n ? n : 1, sizeof *texts);
+  char *store = calloc(n ? n : 1, 32);
+  assert_non_null(texts);
+  assert_non_null(store);
+  for (size_t i = 0; i < n; i++) {
+    texts[i] = store + 32 * i;
+    snprintf(texts[i], 32, "%.17g", a[i]);
+  }
+  char why[512];
+  if (lnb__value_from_list(&p->plugin->params[j], (const char *const *)texts, rows, cols,
+                           &p->v[j], why, sizeof why) != 0)
+    fail_msg("%s: %s", name, why);
+  p->v[j].given = 1;
+  free(texts);
+  free(store);
+}
+
+static inline void tp_set_ints(lnb_params *p, const char *name, const int64_t *a, size_t n) {
+  long j = tp_index(p, name);
+  char **texts = calloc(n ? n : 1, sizeof *texts);
+  char *store = calloc(n ? n : 1, 32);
+  assert_non_null(texts);
+  assert_non_null(store);
+  for (size_t i = 0; i < n; i++) {
+    texts[i] = store + 32 * i;
+    snprintf(texts[i], 32, "%lld", (long long)a[i]);
+  }
+  char why[512];
+  if (lnb__value_from_list(&p->plugin->params[j], (const char *const *)texts, 1, n, &p->v[j],
+                           why, sizeof why) != 0)
+    fail_msg("%s: %s", name, why);
+  p->v[j].given = 1;
+  free(texts);
+  free(store);
+}
+
+/* ----------------------------------------------------------- problems */
+
+typedef struct tp_problem {
+  const lnb_problem_ops *ops;
+  void *self;
+  size_t k, d;
+} tp_problem;
+
+static inline tp_problem tp_problem_create(lnb_params *p, uint64_t seed) {
+  tp_problem P = {0};
+  P.ops = p->plugin->ops;
+  lnb_error err = {0};
+  const lnb_host *h = lnb_host_get();
+  if (P.ops->validate && P.ops->validate(h, p, &err) != LNB_OK)
+    fail_msg("%s validate: %s", p->plugin->name, err.msg);
+  if (P.ops->create(h, p, seed, &P.self, &err) != LNB_OK)
+    fail_msg("%s create: %s", p->plugin->name, err.msg);
+  P.ops->dims(P.self, &P.k, &P.d);
+  return P;
+}
+
+static inline void tp_problem_destroy(tp_problem *P) {
+  if (P->self) P->ops->destroy(P->self);
+  P->self = NULL;
+}
+
+/* -------------------------------------------------------- architectures */
+
+typedef struct tp_arch {
+  const lnb_arch_ops *ops;
+  void *self;
+  lnb_tensor *t;
+  size_t n;
+} tp_arch;
+
+static inline int tp_arch_try(lnb_params *p, size_t k, size_t d, uint64_t seed, tp_arch *A,
+                       lnb_error *err) {
+  memset(A, 0, sizeof *A);
+  A->ops = p->plugin->ops;
+  const lnb_host *h = lnb_host_get();
+  lnb_problem_info info = {sizeof(lnb_problem_info), k, d, NULL, NULL};
+  int rc = A->ops->validate ? A->ops->validate(h, p, err) : LNB_OK;
+  if (rc == LNB_OK) rc = A->ops->create(h, p, &info, seed, &A->self, err);
+  if (rc == LNB_OK) A->t = A->ops->tensors(A->self, &A->n);
+  return rc;
+}
+
+static inline tp_arch tp_arch_create(lnb_params *p, size_t k, size_t d, uint64_t seed) {
+  tp_arch A;
+  lnb_error err = {0};
+  if (tp_arch_try(p, k, d, seed, &A, &err) != LNB_OK)
+    fail_msg("%s create: %s", p->plugin->name, err.msg);
+  return A;
+}
+
+static inline void tp_arch_destroy(tp_arch *A) {
+  if (A->self) A->ops->destroy(A->self);
+  A->self = NULL;
+}
+
+/* ------------------------------------------------------ model for optimizers */
+
+typedef struct tp_model {
+  lnb_model m; /* first: the optimizer sees this */
+  tp_problem *P;
+  tp_arch *A;
+  double *We, *G;
+} tp_model;
+
+static inline double tp_model_loss(lnb_model *m) {
+  tp_model *t = (tp_model *)m;
+  t->A->ops->end_to_end(t->A->self, t->We);
+  return t->P->ops->eval(t->P->self, t->We, NULL);
+}
+
+static inline double tp_model_loss_grad(lnb_model *m) {
+  tp_model *t = (tp_model *)m;
+  t->A->ops->end_to_end(t->A->self, t->We);
+  double l = t->P->ops->eval(t->P->self, t->We, t->G);
+  t->A->ops->backward(t->A->self, t->G);
+  return l;
+}
+
+static inline const double *tp_model_we(lnb_model *m) { return ((tp_model *)m)->We; }
+
+static inline int tp_model_set(lnb_model *m, const double *We, lnb_error *err) {
+  tp_model *t = (tp_model *)m;
+  return t->A->ops->set_end_to_end(t->A->self, We, err);
+}
+
+static inline void tp_model_init(tp_model *t, tp_problem *P, tp_arch *A) {
+  memset(t, 0, sizeof *t);
+  t->P = P;
+  t->A = A;
+  t->We = calloc(P->k * P->d, sizeof(double));
+  t->G = calloc(P->k * P->d, sizeof(double));
+  assert_non_null(t->We);
+  assert_non_null(t->G);
+  t->m.struct_size = sizeof(lnb_model);
+  t->m.tensors = A->t;
+  t->m.ntensors = A->n;
+  t->m.k = P->k;
+  t->m.d = P->d;
+  t->m.architecture = "test";
+  t->m.loss = tp_model_loss;
+  t->m.loss_grad = tp_model_loss_grad;
+  t->m.end_to_end = tp_model_we;
+  t->m.set_end_to_end = A->ops->set_end_to_end ? tp_model_set : NULL;
+  t->m.host_ctx = t;
+}
+
+static inline void tp_model_free(tp_model *t) {
+  free(t->We);
+  free(t->G);
+}
+
+/* --------------------------------------------------------------- numerics */
+
+static inline double tp_norm(const double *a, size_t n) {
+  double s = 0;
+  for (size_t i = 0; i < n; i++) s += a[i] * a[i];
+  return sqrt(s);
+}
+
+static inline double tp_diff_norm(const double *a, const double *b, size_t n) {
+  double s = 0;
+  for (size_t i = 0; i < n; i++) s += (a[i] - b[i]) * (a[i] - b[i]);
+  return sqrt(s);
+}
+
+static inline double tp_max_abs_diff(const double *a, const double *b, size_t n) {
+  double s = 0;
+  for (size_t i = 0; i < n; i++) s = fmax(s, fabs(a[i] - b[i]));
+  return s;
+}
+
+/* naive C = A B (A r x n, B n x c), for independent checks */
+static inline void tp_matmul(const double *A, const double *B, double *C, size_t r, size_t n,
+                      size_t c) {
+  for (size_t i = 0; i < r; i++)
+    for (size_t j = 0; j < c; j++) {
+      double s = 0;
+      for (size_t l = 0; l < n; l++) s += A[i * n + l] * B[l * c + j];
+      C[i * c + j] = s;
+    }
+}
+
+static inline void tp_random(lnb_rng *r, double *a, size_t n, double scale) {
+  for (size_t i = 0; i < n; i++) a[i] = scale * lnb__rng_normal(r);
+}
+
+#endif
