@@ -235,9 +235,10 @@ static int fail_oom(cfg_ctx *c) {
   return fail(c, NULL, LNB_ENOMEM, "out of memory while loading the config");
 }
 
-/* "unknown <what> '<word>'; did you mean 'x'? (valid: a, b)" */
+/* "unknown <what> '<word>'<where>; did you mean 'x'? (valid: a, b)" */
 static int fail_unknown(cfg_ctx *c, const yaml_node_t *at, const char *what,
-                        const char *word, const char *const *valid, size_t n,
+                        const char *word, const char *where,
+                        const char *const *valid, size_t n,
                         const char *valid_label) {
   char list[512];
   sbuf b;
@@ -248,10 +249,10 @@ static int fail_unknown(cfg_ctx *c, const yaml_node_t *at, const char *what,
   if (best)
     snprintf(hint, sizeof hint, "; did you mean '%.100s'?", best);
   if (n)
-    return fail(c, at, LNB_EINVAL, "unknown %s '%s'%s (%s: %s)", what, word,
-                hint, valid_label, list);
-  return fail(c, at, LNB_EINVAL, "unknown %s '%s' (%s: none)", what, word,
-              valid_label);
+    return fail(c, at, LNB_EINVAL, "unknown %s '%s'%s%s (%s: %s)", what, word,
+                where, hint, valid_label, list);
+  return fail(c, at, LNB_EINVAL, "unknown %s '%s'%s (%s: none)", what, word,
+              where, valid_label);
 }
 
 /* Mapping with scalar keys and no key twice. */
@@ -824,7 +825,8 @@ static int block_plugin(cfg_ctx *c, const yaml_node_t *m, lnb_kind kind,
     } else {
       char what[32];
       snprintf(what, sizeof what, "%s", kw);
-      rc = nn ? fail_unknown(c, pv, what, sval(pv), names, nn, "available")
+      rc = nn ? fail_unknown(c, pv, what, sval(pv), "", names, nn,
+                             "available")
               : fail(c, pv, LNB_EINVAL,
                      "unknown %s '%s' (no %s plugins are loaded)", kw,
                      sval(pv), kw);
@@ -1105,9 +1107,9 @@ static int section_check(cfg_ctx *c, const yaml_node_t *n, const char *sec,
     while (q < nkeys && strcmp(keys[q], sval(k)) != 0)
       q++;
     if (q == nkeys) {
-      char what[64];
-      snprintf(what, sizeof what, "key in '%s'", sec);
-      return fail_unknown(c, k, what, sval(k), keys, nkeys, "valid");
+      char where[64];
+      snprintf(where, sizeof where, " in '%s'", sec);
+      return fail_unknown(c, k, "key", sval(k), where, keys, nkeys, "valid");
     }
   }
   return 0;
@@ -1182,8 +1184,8 @@ static int parse_select(cfg_ctx *c, const yaml_node_t *n) {
       while (q < 4 && strcmp(best[q], text) != 0)
         q++;
       if (q == 4) {
-        rc = fail_unknown(c, v, "select.best_by value", text, best, 4,
-                          "valid");
+        rc = fail_unknown(c, v, "select.best_by value", text, "", best,
+                          4, "valid");
         break;
       }
       char *s = cfg_strdup(text);
@@ -1269,7 +1271,7 @@ static int check_tune(cfg_ctx *c) {
     rc = fail_unknown(c, at,
                       "select.tune name (not a parameter of any architecture "
                       "or optimizer in this config)",
-                      name, names, nn, "parameters");
+                      name, "", names, nn, "parameters");
   }
   free(names);
   return rc;
@@ -1296,7 +1298,7 @@ static int parse_root(cfg_ctx *c, const yaml_node_t *root) {
     while (q < nkeys && strcmp(keys[q], sval(k)) != 0)
       q++;
     if (q == nkeys)
-      return fail_unknown(c, k, "top-level key", sval(k), keys, nkeys,
+      return fail_unknown(c, k, "top-level key", sval(k), "", keys, nkeys,
                           "valid");
     seen[q] = 1;
     switch (q) {
@@ -1372,6 +1374,20 @@ static void line_col_of(const char *text, size_t len, size_t off,
   }
 }
 
+/* 1-based position of a libyaml mark. At the end of the stream libyaml
+ * reports a virtual line past the last one; clamp to the end of the text. */
+static void mark_pos(const cfg_ctx *c, const yaml_mark_t *m,
+                     unsigned long *line, unsigned long *col) {
+  unsigned long eline, ecol;
+  *line = (unsigned long)m->line + 1;
+  *col = (unsigned long)m->column + 1;
+  line_col_of(c->cfg->text, c->len, c->len, &eline, &ecol);
+  if (*line > eline || (*line == eline && *col > ecol)) {
+    *line = eline;
+    *col = ecol;
+  }
+}
+
 static int yaml_failure(cfg_ctx *c, const yaml_parser_t *p) {
   sbuf b;
   sb_init(&b, c->err->msg, sizeof c->err->msg);
@@ -1391,15 +1407,17 @@ static int yaml_failure(cfg_ctx *c, const yaml_parser_t *p) {
                 p->problem_offset);
     break;
   }
-  default:
-    sb_printf(&b, "%s:%lu:%lu: YAML syntax error: %s", c->path,
-              (unsigned long)p->problem_mark.line + 1,
-              (unsigned long)p->problem_mark.column + 1, problem);
-    if (p->context)
-      sb_printf(&b, " (%s at line %lu, column %lu)", p->context,
-                (unsigned long)p->context_mark.line + 1,
-                (unsigned long)p->context_mark.column + 1);
+  default: {
+    unsigned long line, col, cline, ccol;
+    mark_pos(c, &p->problem_mark, &line, &col);
+    sb_printf(&b, "%s:%lu:%lu: YAML syntax error: %s", c->path, line, col,
+              problem);
+    if (p->context) {
+      mark_pos(c, &p->context_mark, &cline, &ccol);
+      sb_printf(&b, " (%s at line %lu, column %lu)", p->context, cline, ccol);
+    }
     break;
+  }
   }
   return LNB_EPARSE;
 }

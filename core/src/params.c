@@ -269,6 +269,10 @@ static int choice_ok(const char *choices, const char *s) {
 }
 
 static void fmt_real(char *buf, size_t n, double x) {
+  if (x == floor(x) && fabs(x) < 1e15) { /* integers print plainly: 10, not 1e+01 */
+    snprintf(buf, n, "%.0f", x);
+    return;
+  }
   snprintf(buf, n, "%.17g", x);
   /* shortest representation that round-trips */
   for (int prec = 1; prec <= 17; prec++) {
