@@ -823,9 +823,7 @@ static int block_plugin(cfg_ctx *c, const yaml_node_t *m, lnb_kind kind,
     if (l && l->plugin) {
       *out = l;
     } else {
-      char what[32];
-      snprintf(what, sizeof what, "%s", kw);
-      rc = nn ? fail_unknown(c, pv, what, sval(pv), "", names, nn,
+      rc = nn ? fail_unknown(c, pv, kw, sval(pv), "", names, nn,
                              "available")
               : fail(c, pv, LNB_EINVAL,
                      "unknown %s '%s' (no %s plugins are loaded)", kw,
