@@ -127,11 +127,10 @@ static int cmd_list(const lnb_registry *reg, const char *path) {
 }
 
 static void print_wrapped(const char *text, const char *indent) {
-  /* print text, wrapping at ~78 columns, keeping explicit newlines */
-  size_t col = 0, ind = strlen(indent);
+  /* print text wrapped at ~78 columns, keeping explicit newlines */
+  size_t ind = strlen(indent), col = ind;
   const char *p = text;
   fputs(indent, stdout);
-  col = ind;
   while (*p) {
     if (*p == '\n') {
       fputc('\n', stdout);
@@ -140,20 +139,22 @@ static void print_wrapped(const char *text, const char *indent) {
       p++;
       continue;
     }
+    if (*p == ' ') {
+      p++;
+      continue;
+    }
     size_t w = strcspn(p, " \n");
-    if (col > ind && col + w > 78) {
+    if (col > ind && col + 1 + w > 78) {
       fputc('\n', stdout);
       fputs(indent, stdout);
       col = ind;
+    } else if (col > ind) {
+      fputc(' ', stdout);
+      col++;
     }
     fwrite(p, 1, w, stdout);
     col += w;
     p += w;
-    if (*p == ' ') {
-      fputc(' ', stdout);
-      col++;
-      p++;
-    }
   }
   fputc('\n', stdout);
 }
