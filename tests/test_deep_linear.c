@@ -117,6 +117,8 @@ static void test_backward_fd(void **state) {
   check_backward_fd(5, 3); /* k < d: products from the output side */
   check_backward_fd(3, 5); /* k > d: products from the input side */
   check_backward_fd(4, 4);
+  check_backward_fd(6, 1); /* k = 1: regression (matrix-vector products) */
+  check_backward_fd(1, 2); /* d = 1 */
 }
 
 /* identity, zero and zero_asymmetric: exact structure with rectangular layers */
@@ -359,7 +361,7 @@ static void test_set_end_to_end(void **state) {
 static void expect_arch_invalid(lnb_params *p, const char *needle) {
   const lnb_arch_ops *ops = p->plugin->ops;
   lnb_error err = {0};
-  int rc = ops->validate(lnb_host_get(), p, &err);
+  int rc = ops->validate(tp_host(), p, &err);
   print_message("  expected error: %s\n", err.msg);
   assert_int_equal(rc, LNB_EINVAL);
   assert_non_null(strstr(err.msg, needle));

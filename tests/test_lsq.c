@@ -183,7 +183,7 @@ static void test_gradient_fd(void **state) {
  * sqrt(m); the data seed decouples the data from the run seed */
 static void test_synthetic(void **state) {
   (void)state;
-  const lnb_host *h = lnb_host_get();
+  const lnb_host *h = tp_host();
   lnb_params *p = lsq_params();
   tp_set(p, "m", "30");
   tp_set(p, "d", "8");
@@ -244,7 +244,7 @@ static void test_synthetic(void **state) {
 /* underdetermined synthetic: l* = 0, X W*^T = Y, W* in the row space of X */
 static void test_underdetermined(void **state) {
   (void)state;
-  const lnb_host *h = lnb_host_get();
+  const lnb_host *h = tp_host();
   lnb_params *p = lsq_params();
   tp_set(p, "m", "5");
   tp_set(p, "d", "12");
@@ -348,7 +348,7 @@ static void test_csv(void **state) {
   tp_set(p, "k", "4");
   lnb_error err = {0};
   void *self = NULL;
-  assert_int_equal(P.ops->create(lnb_host_get(), p, 0, &self, &err), LNB_EDIM);
+  assert_int_equal(P.ops->create(tp_host(), p, 0, &self, &err), LNB_EDIM);
   assert_null(self);
   print_message("  expected error: %s\n", err.msg);
   lnb__params_free(p);
@@ -360,12 +360,12 @@ static void test_csv(void **state) {
 static void expect_invalid(lnb_params *p, int code, const char *needle) {
   const lnb_problem_ops *ops = p->plugin->ops;
   lnb_error err = {0};
-  int rc = ops->validate(lnb_host_get(), p, &err);
+  int rc = ops->validate(tp_host(), p, &err);
   print_message("  expected error: %s\n", err.msg);
   assert_int_equal(rc, code);
   assert_non_null(strstr(err.msg, needle));
   void *self = NULL;
-  assert_int_equal(ops->create(lnb_host_get(), p, 0, &self, &err), code);
+  assert_int_equal(ops->create(tp_host(), p, 0, &self, &err), code);
   assert_null(self);
 }
 

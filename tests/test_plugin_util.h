@@ -21,6 +21,18 @@
 #include "params.h"
 #include "registry.h"
 
+/* The host table with exact-size (unrounded) allocations, so that valgrind
+ * or ASan see any overrun in a plugin (the real alloc rounds up to 64). */
+static inline void *tp_exact_alloc(size_t n) { return calloc(1, n ? n : 1); }
+static lnb_host tp_host_table;
+static inline const lnb_host *tp_host(void) {
+  if (!tp_host_table.struct_size) {
+    tp_host_table = *lnb_host_get();
+    tp_host_table.alloc = tp_exact_alloc;
+  }
+  return &tp_host_table;
+}
+
 static lnb_registry tp_reg;
 static int tp_reg_loaded;
 
@@ -134,7 +146,7 @@ static inline tp_problem tp_problem_create(lnb_params *p, uint64_t seed) {
   tp_problem P = {0};
   P.ops = p->plugin->ops;
   lnb_error err = {0};
-  const lnb_host *h = lnb_host_get();
+  const lnb_host *h = tp_host();
   if (P.ops->validate && P.ops->validate(h, p, &err) != LNB_OK)
     fail_msg("%s validate: %s", p->plugin->name, err.msg);
   if (P.ops->create(h, p, seed, &P.self, &err) != LNB_OK)
@@ -161,7 +173,7 @@ static inline int tp_arch_try(lnb_params *p, size_t k, size_t d, uint64_t seed, 
                        lnb_error *err) {
   memset(A, 0, sizeof *A);
   A->ops = p->plugin->ops;
-  const lnb_host *h = lnb_host_get();
+  const lnb_host *h = tp_host();
   lnb_problem_info info = {sizeof(lnb_problem_info), k, d, NULL, NULL};
   int rc = A->ops->validate ? A->ops->validate(h, p, err) : LNB_OK;
   if (rc == LNB_OK) rc = A->ops->create(h, p, &info, seed, &A->self, err);
