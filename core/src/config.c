@@ -74,17 +74,7 @@ static char *cfg_strdup(const char *s) {
   return d;
 }
 
-static const char *kind_word(lnb_kind k) {
-  switch (k) {
-  case LNB_PROBLEM:
-    return "problem";
-  case LNB_ARCHITECTURE:
-    return "architecture";
-  case LNB_OPTIMIZER:
-    return "optimizer";
-  }
-  return "plugin";
-}
+static const char *kind_word(lnb_kind k) { return lnb_kind_name(k); }
 
 static uint64_t fnv1a64(const unsigned char *p, size_t n) {
   uint64_t h = UINT64_C(14695981039346656037);

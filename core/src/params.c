@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "host.h"
+#include "registry.h"
 
 size_t lnb__spec_count(const lnb_param_spec *specs) {
   size_t n = 0;
@@ -501,8 +502,7 @@ lnb_params *lnb__params_new(const lnb_plugin *plugin, const char *config_dir,
     char why[256];
     if (lnb__value_from_text(s, s->default_value, &p->v[j], why, sizeof why) != 0) {
       lnb__error(err, LNB_EINVAL, "%s '%s': default of '%s' is invalid: %s",
-                 plugin->kind == LNB_PROBLEM ? "problem"
-                 : plugin->kind == LNB_ARCHITECTURE ? "architecture" : "optimizer",
+                 lnb_kind_name(plugin->kind),
                  plugin->name, s->name, why);
       lnb__params_free(p);
       return NULL;

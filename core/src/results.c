@@ -144,6 +144,25 @@ static const char *kind_prefix(lnb_kind k) {
   return k == LNB_PROBLEM ? "problem" : k == LNB_ARCHITECTURE ? "arch" : "opt";
 }
 
+/* close the memstream f (holding *buf) and write it atomically to dir/name */
+static int flush_to_file(const char *dir, const char *name, FILE *f, char **buf, size_t *len,
+                         lnb_error *err) {
+  if (fclose(f) != 0) {
+    free(*buf);
+    return lnb__error(err, LNB_ENOMEM, "out of memory");
+  }
+  size_t n = strlen(dir) + strlen(name) + 2;
+  char *path = malloc(n);
+  int rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+  if (path) {
+    snprintf(path, n, "%s/%s", dir, name);
+    rc = lnb_write_atomic(path, *buf, *len, err);
+  }
+  free(path);
+  free(*buf);
+  return rc;
+}
+
 /* ------------------------------------------------------------ manifest */
 
 static int write_manifest(lnb_results *w, int final, int interrupted, lnb_error *err) {
@@ -224,19 +243,7 @@ static int write_manifest(lnb_results *w, int final, int interrupted, lnb_error 
   fprintf(f, ",\n  \"config_text\": ");
   json_str(f, cfg->text);
   fprintf(f, "\n}\n");
-  if (fclose(f) != 0) {
-    free(buf);
-    return lnb__error(err, LNB_ENOMEM, "out of memory");
-  }
-  size_t n = strlen(w->dir) + 32;
-  char *path = malloc(n);
-  int rc = LNB_ENOMEM;
-  if (path) {
-    snprintf(path, n, "%s/manifest.json", w->dir);
-    rc = lnb_write_atomic(path, buf, len, err);
-  }
-  free(path);
-  free(buf);
+  int rc = flush_to_file(w->dir, "manifest.json", f, &buf, &len, err);
   return rc;
 }
 
@@ -664,19 +671,7 @@ int lnb_results_finish(lnb_results *w, int interrupted, lnb_error *err) {
           w->prov.version, w->prov.git_commit, w->prov.git_dirty == 1 ? " (dirty)" : "",
           w->prov.compiler, w->prov.blis_version, w->prov.blis_threads,
           w->prov.blis_threads == 1 ? "" : "s", w->prov.cpu_model, w->prov.date_utc);
-  if (fclose(f) != 0) {
-    free(buf);
-    return lnb__error(err, LNB_ENOMEM, "out of memory");
-  }
-  size_t n = strlen(w->dir) + 32;
-  char *path = malloc(n);
-  int rc = LNB_ENOMEM;
-  if (path) {
-    snprintf(path, n, "%s/summary.md", w->dir);
-    rc = lnb_write_atomic(path, buf, len, err);
-  }
-  free(path);
-  free(buf);
+  int rc = flush_to_file(w->dir, "summary.md", f, &buf, &len, err);
   if (rc != LNB_OK) return rc;
   return write_manifest(w, 1, interrupted, err);
 }
