@@ -349,8 +349,8 @@ static void test_sections(void **state) {
             "architectures: [{ plugin: deep_linear }]\n"
             "optimizers: [{ plugin: gd, lr: 0.1 }]\n"
             "stop: { max_iters: 100000, target_gap: 1.0e-3, max_seconds: 60 }\n"
-            "record: { per_decade: 4, every: 100, metrics: [dist_to_reference, "
-            "balancedness] }\n"
+            "record: { per_decade: 4, every: 100, top_k: 5, metrics: [dist_to_reference, "
+            "singular_values] }\n"
             "select: { best_by: final_gap, tune: [lr, init_std] }\n"
             "report: { baseline: \"linear+gd\" }\n"
             "threads: 4\n",
@@ -365,7 +365,8 @@ static void test_sections(void **state) {
   assert_int_equal(cfg.record.every, 100);
   assert_int_equal(cfg.record.nmetrics, 2);
   assert_string_equal(cfg.record.metrics[0], "dist_to_reference");
-  assert_string_equal(cfg.record.metrics[1], "balancedness");
+  assert_string_equal(cfg.record.metrics[1], "singular_values");
+  assert_int_equal(cfg.record.top_k, 5);
   assert_string_equal(cfg.select.best_by, "final_gap");
   assert_int_equal(cfg.select.ntune, 2);
   assert_string_equal(cfg.select.tune[1], "init_std");
@@ -378,11 +379,22 @@ static void test_sections(void **state) {
             "problem: { plugin: lsq }\n"
             "architectures: [{ plugin: linear }]\n"
             "optimizers: [{ plugin: gd, lr: 0.1 }]\n"
-            "record: { metrics: loss }\n"
+            "record: { metrics: nuclear_norm }\n"
             "select: { tune: [] }\n",
             &cfg);
   assert_int_equal(cfg.record.nmetrics, 1);
-  assert_string_equal(cfg.record.metrics[0], "loss");
+  assert_string_equal(cfg.record.metrics[0], "nuclear_norm");
+  assert_int_equal(cfg.record.top_k, 3);
+  lnb_config_free(&cfg);
+
+  /* metric names are checked against the core and the config's plugins */
+  expect_fail("name: s\n"
+              "problem: { plugin: lsq }\n"
+              "architectures: [{ plugin: linear }]\n"
+              "optimizers: [{ plugin: gd, lr: 0.1 }]\n"
+              "record: { metrics: [grad_norm, nuclear_nrom] }\n",
+              LNB_EINVAL, "test.yaml:5:32: record.metrics: unknown metric 'nuclear_nrom'",
+              "did you mean 'nuclear_norm'?", NULL);
   assert_int_equal(cfg.select.ntune, 0);
   lnb_config_free(&cfg);
 

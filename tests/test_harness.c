@@ -215,6 +215,44 @@ static void test_create_error_is_run_error(void **state) {
   lnb_config_free(&cfg);
 }
 
+/* Core metrics at iteration 0 of W_e = [[3, 0], [0, -2]]: singular values
+ * (3, 2), nuclear norm 5, det sign -1, effective rank exp(H(0.6, 0.4)). */
+static void test_core_metrics(void **state) {
+  (void)state;
+  lnb_config cfg;
+  load("name: m\n"
+       "problem: {plugin: lsq, m: 10, d: 2, k: 2}\n"
+       "architectures: [{plugin: linear, init: given, init_matrix: [[3, 0], [0, -2]]}]\n"
+       "optimizers: [{plugin: gd, lr: 1.0e-3}]\n"
+       "stop: {max_iters: 1}\n"
+       "record: {top_k: 3, metrics: [singular_values, nuclear_norm, det_sign, effective_rank,"
+       " end_to_end_norm, projection_2d]}\n",
+       &cfg);
+  assert_int_equal(lnb_metric_ncols(&cfg), 3 + 1 + 1 + 1 + 1 + 2);
+  char name[64];
+  lnb_metric_colname(&cfg, 2, name, sizeof name);
+  assert_string_equal(name, "singular_values_3");
+  lnb_metric_colname(&cfg, 8, name, sizeof name);
+  assert_string_equal(name, "projection_2d_2");
+  size_t n;
+  lnb_run_result *r = run_all(&cfg, &n);
+  const double *m = r[0].checkpoints[0].metrics;
+  assert_true(fabs(m[0] - 3.0) < 1e-14 && fabs(m[1] - 2.0) < 1e-14);
+  assert_true(m[2] == 0.0); /* only two singular values exist */
+  assert_true(fabs(m[3] - 5.0) < 1e-14);
+  assert_true(m[4] == -1.0);
+  double h = -(0.6 * log(0.6) + 0.4 * log(0.4));
+  assert_true(fabs(m[5] - exp(h)) < 1e-14);
+  assert_true(fabs(m[6] - sqrt(13.0)) < 1e-14);
+  /* the projection is fixed: a second run gives the same numbers */
+  lnb_run_result *r2 = run_all(&cfg, &n);
+  assert_memory_equal(&m[7], &r2[0].checkpoints[0].metrics[7], 2 * sizeof(double));
+  assert_true(isfinite(m[7]) && isfinite(m[8]));
+  free_all(r, n);
+  free_all(r2, n);
+  lnb_config_free(&cfg);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_determinism),
@@ -223,6 +261,7 @@ int main(void) {
       cmocka_unit_test(test_min_norm_through_harness),
       cmocka_unit_test(test_timeout),
       cmocka_unit_test(test_create_error_is_run_error),
+      cmocka_unit_test(test_core_metrics),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

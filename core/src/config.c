@@ -19,6 +19,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "config.h"
+#include "harness.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -52,6 +53,7 @@ typedef struct cfg_ctx {
   lnb_config *cfg;
   lnb_error *err;
   const yaml_node_t *tune_node; /* select.tune as given, checked at the end */
+  const yaml_node_t *metrics_node; /* record.metrics, checked at the end */
   size_t len;                   /* bytes of cfg->text */
 } cfg_ctx;
 
@@ -1125,8 +1127,8 @@ static int parse_stop(cfg_ctx *c, const yaml_node_t *n) {
 }
 
 static int parse_record(cfg_ctx *c, const yaml_node_t *n) {
-  static const char *const keys[] = {"per_decade", "every", "metrics"};
-  int rc = section_check(c, n, "record", keys, 3);
+  static const char *const keys[] = {"per_decade", "every", "metrics", "top_k"};
+  int rc = section_check(c, n, "record", keys, 4);
   for (size_t i = 0; i < map_len(n) && !rc; i++) {
     const char *k = sval(map_key(c, n, i));
     const yaml_node_t *v = map_value(c, n, i);
@@ -1138,7 +1140,12 @@ static int parse_record(cfg_ctx *c, const yaml_node_t *n) {
     } else if (strcmp(k, "every") == 0) {
       rc = get_int_setting(c, v, "record.every", 0, INT64_MAX,
                            &c->cfg->record.every);
+    } else if (strcmp(k, "top_k") == 0) {
+      rc = get_int_setting(c, v, "record.top_k", 1, 1000, &x);
+      if (!rc)
+        c->cfg->record.top_k = (int)x;
     } else {
+      c->metrics_node = v;
       char **arr;
       size_t cnt;
       rc = get_string_list(c, v, "record.metrics", &arr, &cnt);
@@ -1223,6 +1230,30 @@ static int parse_report(cfg_ctx *c, const yaml_node_t *n) {
 
 /* Each name in select.tune must be a parameter of some architecture or
  * optimizer of the config (catches typos such as 'lrr'). */
+/* every record.metrics name must be a core metric or one declared by a
+ * problem or architecture of the config */
+static int check_metrics(cfg_ctx *c, const yaml_node_t *n) {
+  for (size_t i = 0; i < c->cfg->record.nmetrics; i++) {
+    const char *name = c->cfg->record.metrics[i];
+    if (lnb_metric_width(c->cfg, name) > 0)
+      continue;
+    const yaml_node_t *at = is_seq(n) ? seq_item(c, n, i) : n;
+    const char *sugg = lnb_metric_closest(c->cfg, name);
+    char known[512];
+    size_t len = 0;
+    known[0] = '\0';
+    for (size_t j = 0; j < lnb_core_metric_count() && len + 40 < sizeof known; j++)
+      len += (size_t)snprintf(known + len, sizeof known - len, "%s%s", j ? ", " : "",
+                              lnb_core_metric_name(j));
+    return fail(c, at, LNB_EINVAL,
+                "record.metrics: unknown metric '%s'%s%s%s (core metrics: %s; plugins "
+                "add their own, see `lnnbench describe`)",
+                name, sugg ? "; did you mean '" : "", sugg ? sugg : "", sugg ? "'?" : "",
+                known);
+  }
+  return 0;
+}
+
 static int check_tune(cfg_ctx *c) {
   const yaml_node_t *n = c->tune_node;
   if (!n)
@@ -1426,6 +1457,7 @@ static char *dir_of(const char *path) {
 static int set_defaults(lnb_config *cfg) {
   cfg->stop.max_iters = 10000;
   cfg->record.per_decade = 10;
+  cfg->record.top_k = 3;
   cfg->threads = 1;
   cfg->seeds = malloc(sizeof *cfg->seeds);
   cfg->select.best_by = cfg_strdup("seconds_to_target");
@@ -1455,7 +1487,7 @@ int lnb_config_load_string(const char *text, size_t len, const char *path,
   memset(cfg, 0, sizeof *cfg);
   if (!path)
     path = "<string>";
-  cfg_ctx c = {path, NULL, reg, cfg, err, NULL, len};
+  cfg_ctx c = {.path = path, .reg = reg, .cfg = cfg, .err = err, .len = len};
   if (!text && len) {
     return fail(&c, NULL, LNB_EINVAL, "no config text");
   }
@@ -1510,6 +1542,8 @@ int lnb_config_load_string(const char *text, size_t len, const char *path,
     if (!rc)
       rc = parse_root(&c, root);
   }
+  if (!rc && c.metrics_node)
+    rc = check_metrics(&c, c.metrics_node);
   if (!rc && lnb_config_run_count(cfg) == 0)
     rc = fail(&c, NULL, LNB_EINVAL, "the config expands to zero runs");
   if (!rc && lnb_config_run_count(cfg) > CFG_MAX_RUNS)

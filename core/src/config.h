@@ -44,6 +44,7 @@ typedef struct lnb_config {
     int64_t every;      /* if > 0: also every N iterations */
     char **metrics;     /* names from record.metrics */
     size_t nmetrics;
+    int top_k;          /* columns of the singular_values metric, default 3 */
   } record;
   struct {
     char *best_by;      /* seconds_to_target | iters_to_target | final_loss | final_gap */

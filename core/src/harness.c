@@ -12,7 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <lapacke.h>
+
 #include "host.h"
+#include "params.h"
 #include "registry.h"
 
 static const char *const status_names[] = {
@@ -26,29 +29,92 @@ const char *lnb_run_status_name(lnb_run_status s) {
 }
 
 static const char *const metric_names[] = {
-#define LNB__MN(name, help) #name,
+#define LNB__MN(name, cols, help) #name,
     LNB_CORE_METRICS(LNB__MN)
 #undef LNB__MN
 };
 static const char *const metric_helps[] = {
-#define LNB__MH(name, help) help,
+#define LNB__MH(name, cols, help) help,
     LNB_CORE_METRICS(LNB__MH)
 #undef LNB__MH
 };
+static const size_t metric_cols[] = {
+#define LNB__MC(name, cols, help) cols,
+    LNB_CORE_METRICS(LNB__MC)
+#undef LNB__MC
+};
 enum {
-#define LNB__ME(name, help) METRIC_##name,
+#define LNB__ME(name, cols, help) METRIC_##name,
   LNB_CORE_METRICS(LNB__ME)
 #undef LNB__ME
   METRIC_COUNT
 };
 
-size_t lnb_metric_count(void) { return METRIC_COUNT; }
-const char *lnb_metric_name(size_t i) { return i < METRIC_COUNT ? metric_names[i] : NULL; }
-const char *lnb_metric_help(size_t i) { return i < METRIC_COUNT ? metric_helps[i] : NULL; }
-int lnb_metric_find(const char *name) {
+size_t lnb_core_metric_count(void) { return METRIC_COUNT; }
+const char *lnb_core_metric_name(size_t i) { return i < METRIC_COUNT ? metric_names[i] : NULL; }
+const char *lnb_core_metric_help(size_t i) { return i < METRIC_COUNT ? metric_helps[i] : NULL; }
+
+static int core_metric_find(const char *name) {
   for (int i = 0; i < METRIC_COUNT; i++)
     if (strcmp(metric_names[i], name) == 0) return i;
   return -1;
+}
+
+static const lnb_metric_spec *plugin_metrics(const lnb_plugin *p) {
+  if (p->kind == LNB_PROBLEM)
+    return LNB_OPT_OP(lnb_problem_ops, (const lnb_problem_ops *)p->ops, metrics);
+  if (p->kind == LNB_ARCHITECTURE)
+    return LNB_OPT_OP(lnb_arch_ops, (const lnb_arch_ops *)p->ops, metrics);
+  return NULL;
+}
+
+static long spec_index(const lnb_metric_spec *m, const char *name) {
+  for (long i = 0; m && m[i].name; i++)
+    if (strcmp(m[i].name, name) == 0) return i;
+  return -1;
+}
+
+size_t lnb_metric_width(const lnb_config *cfg, const char *name) {
+  int core = core_metric_find(name);
+  if (core >= 0)
+    return metric_cols[core] ? metric_cols[core] : (size_t)(cfg->record.top_k > 0 ? cfg->record.top_k : 3);
+  const lnb_cellset *sets[2] = {&cfg->problems, &cfg->architectures};
+  for (int s = 0; s < 2; s++)
+    for (size_t i = 0; i < sets[s]->n; i++)
+      if (spec_index(plugin_metrics(sets[s]->cells[i].plugin->plugin), name) >= 0) return 1;
+  return 0;
+}
+
+const char *lnb_metric_closest(const lnb_config *cfg, const char *name) {
+  const char *cands[256];
+  size_t n = 0;
+  for (size_t i = 0; i < METRIC_COUNT; i++) cands[n++] = metric_names[i];
+  const lnb_cellset *sets[2] = {&cfg->problems, &cfg->architectures};
+  for (int s = 0; s < 2; s++)
+    for (size_t i = 0; i < sets[s]->n; i++) {
+      const lnb_metric_spec *m = plugin_metrics(sets[s]->cells[i].plugin->plugin);
+      for (size_t j = 0; m && m[j].name && n < 256; j++) cands[n++] = m[j].name;
+    }
+  return lnb__closest(name, cands, n);
+}
+
+size_t lnb_metric_ncols(const lnb_config *cfg) {
+  size_t n = 0;
+  for (size_t i = 0; i < cfg->record.nmetrics; i++) n += lnb_metric_width(cfg, cfg->record.metrics[i]);
+  return n;
+}
+
+void lnb_metric_colname(const lnb_config *cfg, size_t col, char *buf, size_t n) {
+  for (size_t i = 0; i < cfg->record.nmetrics; i++) {
+    size_t w = lnb_metric_width(cfg, cfg->record.metrics[i]);
+    if (col < w) {
+      if (w == 1) snprintf(buf, n, "%s", cfg->record.metrics[i]);
+      else snprintf(buf, n, "%s_%zu", cfg->record.metrics[i], col + 1);
+      return;
+    }
+    col -= w;
+  }
+  snprintf(buf, n, "?");
 }
 
 void lnb_run_result_free(lnb_run_result *r) {
@@ -107,6 +173,16 @@ typedef struct run_ctx {
   const lnb_arch_ops *aops;
   void *aself;
   double *We, *G; /* k x d each */
+  /* checkpoint metrics: where each requested metric comes from */
+  const lnb_config *cfg;
+  const double *reference;
+  size_t nm, ncols;
+  int *msrc;     /* per metric: -1 unknown here, 0 core, 1 problem, 2 architecture */
+  long *midx;    /* index within its source */
+  double *work;  /* k x d scratch for SVD / LU */
+  double *sv;    /* min(k, d) singular values */
+  double *proj;  /* 2 x kd projection for projection_2d */
+  int *ipiv;
 } run_ctx;
 
 static double m_loss(lnb_model *m) {
@@ -163,55 +239,165 @@ void lnb_problem_inst_prepare(lnb_problem_inst *pi, const lnb_cell *cell, uint64
 
 /* ------------------------------------------------------------ one run */
 
-static void record(const lnb_config *cfg, lnb_run_result *res, run_ctx *c, uint64_t t,
-                   double seconds, double loss, const double *reference) {
+/* Resolve record.metrics for this run and allocate their scratch (outside the
+ * timed loop). 0 ok, -1 out of memory. */
+static int metrics_prepare(run_ctx *c, const lnb_config *cfg, const lnb_plugin *prob,
+                           const lnb_plugin *arch) {
+  c->cfg = cfg;
+  c->nm = cfg->record.nmetrics;
+  c->ncols = lnb_metric_ncols(cfg);
+  if (c->nm == 0) return 0;
+  size_t kd = c->model.k * c->model.d, r = c->model.k < c->model.d ? c->model.k : c->model.d;
+  c->msrc = calloc(c->nm, sizeof *c->msrc);
+  c->midx = calloc(c->nm, sizeof *c->midx);
+  c->work = calloc(kd, sizeof *c->work);
+  c->sv = calloc(r ? r : 1, sizeof *c->sv);
+  c->proj = calloc(2 * kd, sizeof *c->proj);
+  c->ipiv = calloc(r ? r : 1, sizeof *c->ipiv);
+  if (!c->msrc || !c->midx || !c->work || !c->sv || !c->proj || !c->ipiv) return -1;
+  for (size_t i = 0; i < c->nm; i++) {
+    const char *name = cfg->record.metrics[i];
+    long j;
+    if ((j = core_metric_find(name)) >= 0) c->msrc[i] = 0;
+    else if ((j = spec_index(plugin_metrics(prob), name)) >= 0) c->msrc[i] = 1;
+    else if ((j = spec_index(plugin_metrics(arch), name)) >= 0) c->msrc[i] = 2;
+    else c->msrc[i] = -1;
+    c->midx[i] = j;
+  }
+  /* the same projection for every run of every config: a fixed stream */
+  lnb_rng rng;
+  lnb__rng_init(&rng, 0, "projection_2d");
+  for (size_t j = 0; j < 2 * kd; j++) c->proj[j] = lnb__rng_normal(&rng) / sqrt((double)kd);
+  return 0;
+}
+
+static void metrics_release(run_ctx *c) {
+  free(c->msrc);
+  free(c->midx);
+  free(c->work);
+  free(c->sv);
+  free(c->proj);
+  free(c->ipiv);
+}
+
+/* singular values of We into c->sv (descending); count, or 0 on failure */
+static size_t we_singular_values(run_ctx *c) {
+  size_t k = c->model.k, d = c->model.d, r = k < d ? k : d;
+  memcpy(c->work, c->We, k * d * sizeof *c->work);
+  if (lnb__svd(k, d, c->work, c->sv, NULL, NULL, NULL) != LNB_OK) return 0;
+  return r;
+}
+
+static double we_det_sign(run_ctx *c) {
+  size_t n = c->model.k;
+  if (n != c->model.d) return NAN;
+  memcpy(c->work, c->We, n * n * sizeof *c->work);
+  lapack_int info = LAPACKE_dgetrf(LAPACK_ROW_MAJOR, (lapack_int)n, (lapack_int)n, c->work,
+                                   (lapack_int)n, (lapack_int *)c->ipiv);
+  if (info < 0) return NAN;
+  if (info > 0) return 0.0; /* exactly singular */
+  double sign = 1.0;
+  for (size_t i = 0; i < n; i++) {
+    if (c->work[i * n + i] < 0) sign = -sign;
+    if ((size_t)c->ipiv[i] != i + 1) sign = -sign;
+  }
+  return sign;
+}
+
+/* write metric columns at the current iterate into out[c->ncols] */
+static void metrics_eval(run_ctx *c, double *out) {
+  size_t kd = c->model.k * c->model.d, col = 0;
+  for (size_t i = 0; i < c->nm; i++) {
+    size_t w = lnb_metric_width(c->cfg, c->cfg->record.metrics[i]);
+    for (size_t j = 0; j < w; j++) out[col + j] = NAN;
+    double acc = 0.0;
+    if (c->msrc[i] == 1) {
+      out[col] = c->pops->metric(c->pself, (size_t)c->midx[i], c->We);
+    } else if (c->msrc[i] == 2) {
+      out[col] = c->aops->metric(c->aself, (size_t)c->midx[i]);
+    } else if (c->msrc[i] == 0) {
+      size_t r;
+      switch (c->midx[i]) {
+      case METRIC_dist_to_reference:
+        if (c->reference) {
+          for (size_t j = 0; j < kd; j++)
+            acc += (c->We[j] - c->reference[j]) * (c->We[j] - c->reference[j]);
+          out[col] = sqrt(acc);
+        }
+        break;
+      case METRIC_grad_norm:
+        for (size_t j = 0; j < kd; j++) acc += c->G[j] * c->G[j];
+        out[col] = sqrt(acc);
+        break;
+      case METRIC_end_to_end_norm:
+        for (size_t j = 0; j < kd; j++) acc += c->We[j] * c->We[j];
+        out[col] = sqrt(acc);
+        break;
+      case METRIC_nuclear_norm:
+        r = we_singular_values(c);
+        if (r) {
+          for (size_t j = 0; j < r; j++) acc += c->sv[j];
+          out[col] = acc;
+        }
+        break;
+      case METRIC_effective_rank:
+        r = we_singular_values(c);
+        if (r) {
+          double sum = 0.0, h = 0.0;
+          for (size_t j = 0; j < r; j++) sum += c->sv[j];
+          if (sum > 0) {
+            for (size_t j = 0; j < r; j++) {
+              double p = c->sv[j] / sum;
+              if (p > 0) h -= p * log(p);
+            }
+            out[col] = exp(h);
+          } else out[col] = 0.0;
+        }
+        break;
+      case METRIC_det_sign:
+        out[col] = we_det_sign(c);
+        break;
+      case METRIC_singular_values:
+        r = we_singular_values(c);
+        for (size_t j = 0; j < w && j < r; j++) out[col + j] = c->sv[j];
+        for (size_t j = r; j < w; j++) out[col + j] = 0.0;
+        break;
+      case METRIC_projection_2d:
+        for (size_t a = 0; a < 2; a++) {
+          acc = 0.0;
+          for (size_t j = 0; j < kd; j++) acc += c->proj[a * kd + j] * c->We[j];
+          out[col + a] = acc;
+        }
+        break;
+      default:
+        break;
+      }
+    }
+    col += w;
+  }
+}
+
+static void record(lnb_run_result *res, run_ctx *c, uint64_t t, double seconds, double loss) {
   if (res->ncheckpoints > 0 && res->checkpoints[res->ncheckpoints - 1].iteration == t) return;
+  size_t nm = c->ncols;
   if (res->ncheckpoints == res->capcheckpoints) {
     size_t cap = res->capcheckpoints ? 2 * res->capcheckpoints : 64;
     lnb_checkpoint *cp = realloc(res->checkpoints, cap * sizeof *cp);
-    size_t nm = cfg->record.nmetrics;
+    if (cp) res->checkpoints = cp;
     double *ms = nm ? realloc(res->metric_store, cap * nm * sizeof *ms) : NULL;
-    if (!cp || (nm && !ms)) {
-      if (cp) res->checkpoints = cp;
-      if (ms) res->metric_store = ms;
-      return; /* out of memory: drop the checkpoint rather than the run */
-    }
-    res->checkpoints = cp;
-    res->metric_store = ms;
+    if (ms) res->metric_store = ms;
+    if (!cp || (nm && !ms)) return; /* out of memory: drop the checkpoint, not the run */
     res->capcheckpoints = cap;
     for (size_t i = 0; i < res->ncheckpoints; i++) /* re-point after realloc */
       res->checkpoints[i].metrics = nm ? res->metric_store + i * nm : NULL;
   }
   lnb_checkpoint *cp = &res->checkpoints[res->ncheckpoints];
-  size_t nm = cfg->record.nmetrics;
   cp->iteration = t;
   cp->seconds = seconds;
   cp->loss = loss;
   cp->gap = loss - res->lstar;
   cp->metrics = nm ? res->metric_store + res->ncheckpoints * nm : NULL;
-  size_t kd = c->model.k * c->model.d;
-  for (size_t i = 0; i < nm; i++) {
-    double v = NAN, acc = 0.0;
-    switch (lnb_metric_find(cfg->record.metrics[i])) {
-    case METRIC_dist_to_reference:
-      if (reference) {
-        for (size_t j = 0; j < kd; j++) acc += (c->We[j] - reference[j]) * (c->We[j] - reference[j]);
-        v = sqrt(acc);
-      }
-      break;
-    case METRIC_grad_norm:
-      for (size_t j = 0; j < kd; j++) acc += c->G[j] * c->G[j];
-      v = sqrt(acc);
-      break;
-    case METRIC_end_to_end_norm:
-      for (size_t j = 0; j < kd; j++) acc += c->We[j] * c->We[j];
-      v = sqrt(acc);
-      break;
-    default:
-      break;
-    }
-    cp->metrics[i] = v;
-  }
+  if (nm) metrics_eval(c, cp->metrics);
   res->ncheckpoints++;
 }
 
@@ -285,6 +471,15 @@ void lnb_run_one(const lnb_config *cfg, const lnb_run_spec *spec, lnb_problem_in
       LNB_OPT_OP(lnb_arch_ops, c.aops, set_end_to_end) ? m_set_end_to_end : NULL;
   c.model.host_ctx = &c;
 
+  c.pops = pops;
+  c.reference = reference;
+  if (metrics_prepare(&c, cfg, spec->problem->plugin->plugin,
+                      spec->architecture->plugin->plugin) != 0) {
+    lnb__error(&err, LNB_ENOMEM, "out of memory for checkpoint metrics");
+    fail(res, "harness", &err, LNB_ENOMEM);
+    goto out;
+  }
+
   rc = oops->create(host, spec->optimizer->params, &c.model, spec->seed, &oself, &err);
   if (rc != LNB_OK || !oself) {
     oself = NULL;
@@ -302,7 +497,7 @@ void lnb_run_one(const lnb_config *cfg, const lnb_run_spec *spec, lnb_problem_in
   res->initial_loss = loss;
   double div_limit = LNB_DIVERGENCE_FACTOR * fmax(fabs(loss), DBL_MIN);
   uint64_t t = 0;
-  record(cfg, res, &c, 0, elapsed, loss, reference);
+  record(res, &c, 0, elapsed, loss);
 
   for (;;) {
     double gap = loss - res->lstar;
@@ -342,9 +537,9 @@ void lnb_run_one(const lnb_config *cfg, const lnb_run_spec *spec, lnb_problem_in
       break;
     }
     t++;
-    if (lnb_is_checkpoint(cfg, t)) record(cfg, res, &c, t, elapsed, loss, reference);
+    if (lnb_is_checkpoint(cfg, t)) record(res, &c, t, elapsed, loss);
   }
-  record(cfg, res, &c, t, elapsed, loss, reference); /* the final iterate */
+  record(res, &c, t, elapsed, loss); /* the final iterate */
   res->iterations = t;
   res->final_loss = loss;
   res->final_gap = loss - res->lstar;
@@ -354,6 +549,7 @@ void lnb_run_one(const lnb_config *cfg, const lnb_run_spec *spec, lnb_problem_in
 out:
   if (oself) oops->destroy(oself);
   if (c.aself) c.aops->destroy(c.aself);
+  metrics_release(&c);
   free(c.We);
   free(c.G);
 }

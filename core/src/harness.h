@@ -26,17 +26,34 @@ const char *lnb_run_status_name(lnb_run_status s);
  * initial loss. Always on. */
 #define LNB_DIVERGENCE_FACTOR 1e10
 
-/* Metrics the core can record at checkpoints (record.metrics). */
-#define LNB_CORE_METRICS(X)                                                  \
-  X(dist_to_reference, "||W_e - theta*||_F (needs a problem reference)")     \
-  X(grad_norm, "||grad l(W_e)||_F")                                          \
-  X(end_to_end_norm, "||W_e||_F")
+/* Metrics the core computes from W_e at checkpoints (record.metrics):
+ * X(name, columns, help); columns 0 means record.top_k columns. Plugins add
+ * their own scalar metrics (lnb_metric_spec in plugin.h). */
+#define LNB_CORE_METRICS(X)                                                              \
+  X(dist_to_reference, 1, "||W_e - theta*||_F, theta* the problem's reference solution") \
+  X(grad_norm, 1, "||grad l(W_e)||_F")                                                    \
+  X(end_to_end_norm, 1, "Frobenius norm ||W_e||_F")                                       \
+  X(nuclear_norm, 1, "nuclear norm of W_e (sum of singular values)")                     \
+  X(effective_rank, 1,                                                                    \
+    "effective rank of W_e: exp of the entropy of its normalized singular values "       \
+    "(Roy and Vetterli 2007)")                                                            \
+  X(det_sign, 1, "sign of det W_e (-1, 0, 1; square W_e only; paper 001, Lemma 2)")      \
+  X(singular_values, 0, "the record.top_k largest singular values of W_e")               \
+  X(projection_2d, 2,                                                                     \
+    "a fixed random 2-D projection of vec(W_e), the same for every run of a config "     \
+    "(paper 000, Figs. 4.3-4.7)")
 
-/* index of a core metric name or -1 */
-int lnb_metric_find(const char *name);
-size_t lnb_metric_count(void);
-const char *lnb_metric_name(size_t i);
-const char *lnb_metric_help(size_t i);
+size_t lnb_core_metric_count(void);
+const char *lnb_core_metric_name(size_t i);
+const char *lnb_core_metric_help(size_t i);
+/* columns metric `name` records under cfg; 0 if neither the core nor any
+ * plugin of cfg knows the name */
+size_t lnb_metric_width(const lnb_config *cfg, const char *name);
+/* the known metric name closest to name (for did-you-mean), or NULL */
+const char *lnb_metric_closest(const lnb_config *cfg, const char *name);
+/* total metric columns of cfg, and the header of column col */
+size_t lnb_metric_ncols(const lnb_config *cfg);
+void lnb_metric_colname(const lnb_config *cfg, size_t col, char *buf, size_t n);
 
 typedef struct lnb_run_spec {
   size_t index; /* 0-based position in the sweep; run_id = index + 1 */
@@ -48,7 +65,7 @@ typedef struct lnb_checkpoint {
   uint64_t iteration;
   double seconds; /* timed seconds so far (checkpoint work excluded) */
   double loss, gap;
-  double *metrics; /* cfg->record.nmetrics values (NaN if unavailable) */
+  double *metrics; /* lnb_metric_ncols(cfg) values (NaN if unavailable) */
 } lnb_checkpoint;
 
 typedef struct lnb_run_result {

@@ -119,6 +119,9 @@ static int cmd_list(const lnb_registry *reg, const char *path) {
     }
     if (!any) printf("  (none)\n");
   }
+  printf("\ncore metrics (record.metrics; plugins add their own, see describe):\n");
+  for (size_t i = 0; i < lnb_core_metric_count(); i++)
+    printf("  %-20s %s\n", lnb_core_metric_name(i), lnb_core_metric_help(i));
   if (reg->nfail) {
     printf("\nfailed to load:\n");
     for (size_t i = 0; i < reg->nfail; i++) printf("  %s\n", reg->failures[i].reason);
@@ -185,6 +188,18 @@ static int cmd_describe(const lnb_registry *reg, const char *name) {
       printf(")\n");
       print_wrapped(s->help, "      ");
     }
+    const lnb_metric_spec *ms = NULL;
+    if (p->kind == LNB_PROBLEM)
+      ms = LNB_OPT_OP(lnb_problem_ops, (const lnb_problem_ops *)p->ops, metrics);
+    else if (p->kind == LNB_ARCHITECTURE)
+      ms = LNB_OPT_OP(lnb_arch_ops, (const lnb_arch_ops *)p->ops, metrics);
+    if (ms && ms[0].name) {
+      printf("\nmetrics (for record.metrics):\n");
+      for (size_t j = 0; ms[j].name; j++) {
+        printf("  %s\n", ms[j].name);
+        print_wrapped(ms[j].help, "      ");
+      }
+    }
   }
   if (!found) {
     const char **names = NULL;
@@ -213,21 +228,6 @@ static int cmd_run(const lnb_registry *reg, const char *config_path, const char 
     if (reg->nfail) print_failures(reg, stderr);
     lnb_config_free(&cfg);
     return EXIT_BAD_INPUT;
-  }
-  for (size_t i = 0; i < cfg.record.nmetrics; i++) {
-    if (lnb_metric_find(cfg.record.metrics[i]) < 0) {
-      const char *names[16];
-      size_t nm = lnb_metric_count();
-      for (size_t j = 0; j < nm && j < 16; j++) names[j] = lnb_metric_name(j);
-      const char *sugg = lnb__closest(cfg.record.metrics[i], names, nm);
-      fprintf(stderr, "lnnbench: %s: record.metrics: unknown metric '%s'%s%s%s (known:",
-              cfg.path, cfg.record.metrics[i], sugg ? "; did you mean '" : "",
-              sugg ? sugg : "", sugg ? "'?" : "");
-      for (size_t j = 0; j < nm; j++) fprintf(stderr, " %s", names[j]);
-      fprintf(stderr, ")\n");
-      lnb_config_free(&cfg);
-      return EXIT_BAD_INPUT;
-    }
   }
   lnb_blas_set_threads(cfg.threads > 0 ? cfg.threads : 1);
 

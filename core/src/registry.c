@@ -207,6 +207,30 @@ static int check_ops(lnb_registry *r, const char *path, const lnb_plugin *p,
     if (!fn)
       return fail(r, path, "%s lacks required op '%s'", who, req[i].name);
   }
+  /* declared metrics need the op that computes them, and well-formed names */
+  const lnb_metric_spec *metrics = NULL;
+  int has_metric_op = 0;
+  if (p->kind == LNB_PROBLEM) {
+    const lnb_problem_ops *o = p->ops;
+    metrics = LNB_OPT_OP(lnb_problem_ops, o, metrics);
+    has_metric_op = LNB_OPT_OP(lnb_problem_ops, o, metric) != NULL;
+  } else if (p->kind == LNB_ARCHITECTURE) {
+    const lnb_arch_ops *o = p->ops;
+    metrics = LNB_OPT_OP(lnb_arch_ops, o, metrics);
+    has_metric_op = LNB_OPT_OP(lnb_arch_ops, o, metric) != NULL;
+  }
+  if (metrics && metrics[0].name && !has_metric_op)
+    return fail(r, path, "%s declares metrics but lacks the op 'metric'", who);
+  for (size_t i = 0; metrics && metrics[i].name; i++) {
+    if (!name_valid(metrics[i].name))
+      return fail(r, path, "%s: metric name '%s' is not of the form [a-z0-9_]+", who,
+                  metrics[i].name);
+    if (!metrics[i].help || !metrics[i].help[0])
+      return fail(r, path, "%s: metric '%s' has no help text", who, metrics[i].name);
+    for (size_t j = 0; j < i; j++)
+      if (strcmp(metrics[j].name, metrics[i].name) == 0)
+        return fail(r, path, "%s: metric '%s' is declared twice", who, metrics[i].name);
+  }
   return LOAD_OK;
 }
 

@@ -317,7 +317,12 @@ int lnb_results_open(lnb_results *w, const char *dir, const lnb_config *cfg,
         "seconds_to_target,seconds_total,seconds_per_iter,message\n",
         w->summary);
   fputs("run_id,iteration,seconds,loss,gap", w->traj);
-  for (size_t i = 0; i < cfg->record.nmetrics; i++) fprintf(w->traj, ",%s", cfg->record.metrics[i]);
+  size_t ncols = lnb_metric_ncols(cfg);
+  for (size_t i = 0; i < ncols; i++) {
+    char name[256];
+    lnb_metric_colname(cfg, i, name, sizeof name);
+    fprintf(w->traj, ",%s", name);
+  }
   fputc('\n', w->traj);
   if (fflush(w->summary) != 0 || fflush(w->traj) != 0)
     return lnb__error(err, LNB_EIO, "%s: write failed: %s", dir, strerror(errno));
@@ -419,7 +424,7 @@ int lnb_results_append(lnb_results *w, const lnb_run_spec *spec, const lnb_run_r
     csv_real(w->traj, cp->loss);
     fputc(',', w->traj);
     csv_real(w->traj, cp->gap);
-    for (size_t m = 0; m < cfg->record.nmetrics; m++) {
+    for (size_t m = 0, nc = lnb_metric_ncols(cfg); m < nc; m++) {
       fputc(',', w->traj);
       csv_real(w->traj, cp->metrics[m]);
     }

@@ -92,6 +92,13 @@ typedef struct lnb_rng {
 
 typedef enum lnb_trans { LNB_NO_TRANS = 0, LNB_TRANS = 1 } lnb_trans;
 
+/* A scalar quantity a plugin can report at checkpoints, requested by name in
+ * the config's record.metrics. Arrays end with an entry whose name is NULL. */
+typedef struct lnb_metric_spec {
+  const char *name; /* [a-z0-9_]+, unique across the plugin */
+  const char *help; /* one line: what it measures, which paper statement */
+} lnb_metric_spec;
+
 typedef struct lnb_host {
   uint32_t struct_size;
   uint32_t abi_major, abi_minor;
@@ -170,6 +177,10 @@ typedef struct lnb_problem_ops {
   int (*linear_system)(const void *self, lnb_linsys *out); /* 1 if available */
   /* cheap cross-parameter checks run before any run starts */
   int (*validate)(const lnb_host *host, const lnb_params *params, lnb_error *err);
+  /* optional metrics: value of metrics[index] at the k x d matrix We (NaN
+   * when undefined); called at checkpoints only, may not allocate */
+  const lnb_metric_spec *metrics;
+  double (*metric)(void *self, size_t index, const double *We);
 } lnb_problem_ops;
 
 /* ----------------------------------------------------------- architecture */
@@ -210,6 +221,10 @@ typedef struct lnb_arch_ops {
    * factorization); return LNB_ENOTSUP if impossible for this instance */
   int (*set_end_to_end)(void *self, const double *We, lnb_error *err);
   int (*validate)(const lnb_host *host, const lnb_params *params, lnb_error *err);
+  /* optional metrics of the current parameters (e.g. unbalancedness);
+   * NaN when undefined; called at checkpoints only, may not allocate */
+  const lnb_metric_spec *metrics;
+  double (*metric)(void *self, size_t index);
 } lnb_arch_ops;
 
 /* ---------------------------------------------------------------- model */
