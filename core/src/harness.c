@@ -28,6 +28,16 @@ const char *lnb_run_status_name(lnb_run_status s) {
   return (unsigned)s < sizeof status_names / sizeof *status_names ? status_names[s] : "?";
 }
 
+int lnb_run_status_from_name(const char *name) {
+  for (int i = 0; i < LNB_RUN_STATUS_COUNT; i++)
+    if (strcmp(status_names[i], name) == 0) return i;
+  return -1;
+}
+
+int lnb_run_status_failed(lnb_run_status s) {
+  return s == LNB_RUN_ERROR || s == LNB_RUN_CRASHED;
+}
+
 static const char *const metric_names[] = {
 #define LNB__MN(name, cols, help) #name,
     LNB_CORE_METRICS(LNB__MN)
@@ -183,6 +193,7 @@ typedef struct run_ctx {
   double *sv;    /* min(k, d) singular values */
   double *proj;  /* 2 x kd projection for projection_2d */
   int *ipiv;
+  const lnb_run_observer *obs;
 } run_ctx;
 
 static double m_loss(lnb_model *m) {
@@ -377,28 +388,35 @@ static void metrics_eval(run_ctx *c, double *out) {
   }
 }
 
+lnb_checkpoint *lnb_run_result_push(lnb_run_result *r, uint64_t iteration, double seconds,
+                                    double loss, double gap, size_t nm) {
+  if (r->ncheckpoints == r->capcheckpoints) {
+    size_t cap = r->capcheckpoints ? 2 * r->capcheckpoints : 64;
+    lnb_checkpoint *cp = realloc(r->checkpoints, cap * sizeof *cp);
+    if (cp) r->checkpoints = cp;
+    double *ms = nm ? realloc(r->metric_store, cap * nm * sizeof *ms) : NULL;
+    if (ms) r->metric_store = ms;
+    if (!cp || (nm && !ms)) return NULL;
+    r->capcheckpoints = cap;
+    for (size_t i = 0; i < r->ncheckpoints; i++) /* re-point after realloc */
+      r->checkpoints[i].metrics = nm ? r->metric_store + i * nm : NULL;
+  }
+  lnb_checkpoint *cp = &r->checkpoints[r->ncheckpoints++];
+  cp->iteration = iteration;
+  cp->seconds = seconds;
+  cp->loss = loss;
+  cp->gap = gap;
+  cp->metrics = nm ? r->metric_store + (r->ncheckpoints - 1) * nm : NULL;
+  return cp;
+}
+
 static void record(lnb_run_result *res, run_ctx *c, uint64_t t, double seconds, double loss) {
   if (res->ncheckpoints > 0 && res->checkpoints[res->ncheckpoints - 1].iteration == t) return;
   size_t nm = c->ncols;
-  if (res->ncheckpoints == res->capcheckpoints) {
-    size_t cap = res->capcheckpoints ? 2 * res->capcheckpoints : 64;
-    lnb_checkpoint *cp = realloc(res->checkpoints, cap * sizeof *cp);
-    if (cp) res->checkpoints = cp;
-    double *ms = nm ? realloc(res->metric_store, cap * nm * sizeof *ms) : NULL;
-    if (ms) res->metric_store = ms;
-    if (!cp || (nm && !ms)) return; /* out of memory: drop the checkpoint, not the run */
-    res->capcheckpoints = cap;
-    for (size_t i = 0; i < res->ncheckpoints; i++) /* re-point after realloc */
-      res->checkpoints[i].metrics = nm ? res->metric_store + i * nm : NULL;
-  }
-  lnb_checkpoint *cp = &res->checkpoints[res->ncheckpoints];
-  cp->iteration = t;
-  cp->seconds = seconds;
-  cp->loss = loss;
-  cp->gap = loss - res->lstar;
-  cp->metrics = nm ? res->metric_store + res->ncheckpoints * nm : NULL;
+  lnb_checkpoint *cp = lnb_run_result_push(res, t, seconds, loss, loss - res->lstar, nm);
+  if (!cp) return; /* out of memory: drop the checkpoint, not the run */
   if (nm) metrics_eval(c, cp->metrics);
-  res->ncheckpoints++;
+  if (c->obs && c->obs->checkpoint) c->obs->checkpoint(c->obs->ctx, cp, nm);
 }
 
 static void fail(lnb_run_result *res, const char *who, const lnb_error *err, int rc) {
@@ -409,6 +427,12 @@ static void fail(lnb_run_result *res, const char *who, const lnb_error *err, int
 
 void lnb_run_one(const lnb_config *cfg, const lnb_run_spec *spec, lnb_problem_inst *pi,
                  lnb_run_result *res) {
+  lnb_run_one_observed(cfg, spec, pi, res, NULL);
+}
+
+void lnb_run_one_observed(const lnb_config *cfg, const lnb_run_spec *spec,
+                          lnb_problem_inst *pi, lnb_run_result *res,
+                          const lnb_run_observer *obs) {
   memset(res, 0, sizeof *res);
   res->iters_to_target = -1;
   res->seconds_to_target = NAN;
@@ -473,6 +497,7 @@ void lnb_run_one(const lnb_config *cfg, const lnb_run_spec *spec, lnb_problem_in
 
   c.pops = pops;
   c.reference = reference;
+  c.obs = obs;
   if (metrics_prepare(&c, cfg, spec->problem->plugin->plugin,
                       spec->architecture->plugin->plugin) != 0) {
     lnb__error(&err, LNB_ENOMEM, "out of memory for checkpoint metrics");

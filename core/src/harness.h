@@ -12,7 +12,8 @@
   X(MAX_ITERS, "max_iters")                                                  \
   X(TIMEOUT, "timeout")                                                      \
   X(DIVERGED, "diverged")                                                    \
-  X(ERROR, "error")
+  X(ERROR, "error")                                                          \
+  X(CRASHED, "crashed")
 
 typedef enum lnb_run_status {
 #define LNB__RS(name, text) LNB_RUN_##name,
@@ -20,7 +21,12 @@ typedef enum lnb_run_status {
 #undef LNB__RS
 } lnb_run_status;
 
+#define LNB_RUN_STATUS_COUNT 6
 const char *lnb_run_status_name(lnb_run_status s);
+/* status by name, -1 if unknown */
+int lnb_run_status_from_name(const char *name);
+/* error and crashed runs count as failed (exit status 1) */
+int lnb_run_status_failed(lnb_run_status s);
 
 /* Divergence: a non-finite loss, or a loss above this factor times the
  * initial loss. Always on. */
@@ -84,6 +90,10 @@ typedef struct lnb_run_result {
 } lnb_run_result;
 
 void lnb_run_result_free(lnb_run_result *r);
+/* append a checkpoint with room for nm metrics (left for the caller to
+ * fill); NULL when out of memory */
+lnb_checkpoint *lnb_run_result_push(lnb_run_result *r, uint64_t iteration, double seconds,
+                                    double loss, double gap, size_t nm);
 
 /* All runs of a config in execution order: problem cell, seed, architecture
  * cell, optimizer cell (so one problem instance serves consecutive runs). */
@@ -110,6 +120,16 @@ void lnb_problem_inst_release(lnb_problem_inst *pi);
  * become status ERROR with a message. */
 void lnb_run_one(const lnb_config *cfg, const lnb_run_spec *spec, lnb_problem_inst *pi,
                  lnb_run_result *res);
+
+/* Told of each checkpoint as it is recorded (outside the timed region). */
+typedef struct lnb_run_observer {
+  void (*checkpoint)(void *ctx, const lnb_checkpoint *cp, size_t nmetrics);
+  void *ctx;
+} lnb_run_observer;
+
+void lnb_run_one_observed(const lnb_config *cfg, const lnb_run_spec *spec,
+                          lnb_problem_inst *pi, lnb_run_result *res,
+                          const lnb_run_observer *obs);
 
 /* Checkpoint schedule: is iteration t a checkpoint? (log-spaced, plus every
  * cfg->record.every iterations when > 0; the final iterate is always

@@ -1,5 +1,5 @@
 /* host.c — the service table plugins receive: errors, logging, parameters,
- * RNG, memory, clock, BLAS/LAPACK helpers and a CSV reader. */
+ * RNG, memory, clock, BLAS/LAPACK helpers, CSV and LIBSVM readers. */
 #define _POSIX_C_SOURCE 200809L
 #include "host.h"
 
@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "params.h"
@@ -281,9 +282,10 @@ int lnb__read_csv(const char *path, double **data, size_t *rows, size_t *cols,
           const char *t = tok;
           if (*t == '+' || *t == '-') t++;
           if (*t == '.') t++;
-          if (!((*t >= '0' && *t <= '9') || strncmp(t, "nan", 3) == 0 ||
-                strncmp(t, "inf", 3) == 0 || strncmp(t, "NaN", 3) == 0 ||
-                strncmp(t, "Inf", 3) == 0))
+          /* a number-like field (including any spelling of nan/inf, which
+           * the data-row parser then rejects) does not make a header */
+          if (!((*t >= '0' && *t <= '9') || strncasecmp(t, "nan", 3) == 0 ||
+                strncasecmp(t, "inf", 3) == 0))
             header = 1;
         }
       }
@@ -322,7 +324,9 @@ int lnb__read_csv(const char *path, double **data, size_t *rows, size_t *cols,
   }
   if (rc == LNB_OK && ferror(f))
     rc = lnb__error(err, LNB_EIO, "%s: read error: %s", path, strerror(errno));
-  if (rc == LNB_OK && n == 0) rc = lnb__error(err, LNB_EINVAL, "%s: no data rows", path);
+  if (rc == LNB_OK && n == 0)
+    rc = lnb__error(err, LNB_EINVAL, "%s:%zu: no data rows (empty file, or only a header, "
+                    "blank or comment lines)", path, lineno ? lineno : 1);
   free(line);
   fclose(f);
   if (rc != LNB_OK) {
@@ -341,6 +345,192 @@ int lnb__read_csv(const char *path, double **data, size_t *rows, size_t *cols,
   *rows = n;
   *cols = ncols;
   return LNB_OK;
+}
+
+/* --------------------------------------------------------------- LIBSVM */
+
+/* Reads LIBSVM / SVMlight text into a dense matrix. Per line: a label, an
+ * optional `qid:N` (N a positive integer; accepted and ignored, it only
+ * groups samples for ranking), then `index:value` pairs with 1-based,
+ * strictly increasing indices; omitted indices are 0. `#` starts a comment,
+ * blank lines are skipped, tokens are separated by spaces or tabs. Labels and
+ * values must be finite numbers (lnb__parse_real: nan and inf rejected).
+ * cols = d when d > 0 (an index above d is an error), else the largest index
+ * present. Every error names path:line and the reason. */
+int lnb__read_libsvm(const char *path, size_t d, double **X, double **y, size_t *rows,
+                     size_t *cols, lnb_error *err) {
+  *X = *y = NULL;
+  *rows = *cols = 0;
+  FILE *f = fopen(path, "r");
+  if (!f) return lnb__error(err, LNB_EIO, "%s: cannot open: %s", path, strerror(errno));
+  char *line = NULL;
+  size_t cap = 0, lineno = 0, n = 0, nnz = 0, caprow = 0, capnz = 0, maxidx = 0;
+  double *lab = NULL, *val = NULL;
+  size_t *rowend = NULL, *idx = NULL; /* row i holds entries [rowend[i-1], rowend[i]) */
+  ssize_t len;
+  int rc = LNB_OK;
+  while (rc == LNB_OK && (len = getline(&line, &cap, f)) >= 0) {
+    lineno++;
+    char *hash = strchr(line, '#');
+    if (hash) *hash = '\0';
+    static const char *ws = " \t\r\n\v\f";
+    char *save = NULL;
+    char *tok = strtok_r(line, ws, &save);
+    if (!tok) continue; /* blank or comment-only line */
+    if (n == caprow) {
+      size_t nc = caprow ? 2 * caprow : 256;
+      double *nl = realloc(lab, nc * sizeof *nl);
+      if (nl) lab = nl;
+      size_t *nr = realloc(rowend, nc * sizeof *nr);
+      if (nr) rowend = nr;
+      if (!nl || !nr) {
+        rc = lnb__error(err, LNB_ENOMEM, "%s:%zu: out of memory", path, lineno);
+        break;
+      }
+      caprow = nc;
+    }
+    const char *why;
+    if (strchr(tok, ':')) {
+      rc = lnb__error(err, LNB_EINVAL,
+                      "%s:%zu: missing label: the line starts with '%s', expected "
+                      "'label index:value ...'",
+                      path, lineno, tok);
+      break;
+    }
+    if (lnb__parse_real(tok, &lab[n], &why) != 0) {
+      rc = lnb__error(err, LNB_EINVAL, "%s:%zu: label '%s': %s", path, lineno, tok, why);
+      break;
+    }
+    size_t prev = 0;
+    int first = 1;
+    while ((tok = strtok_r(NULL, ws, &save)) != NULL) {
+      if (strncmp(tok, "qid:", 4) == 0) {
+        const char *q = tok + 4;
+        int ok = *q != '\0';
+        for (const char *c = q; *c; c++) ok = ok && *c >= '0' && *c <= '9';
+        if (!first || !ok) {
+          rc = lnb__error(err, LNB_EINVAL,
+                          !first ? "%s:%zu: '%s': qid must come right after the label"
+                                 : "%s:%zu: '%s': qid must be a positive integer",
+                          path, lineno, tok);
+          break;
+        }
+        first = 0;
+        continue; /* accepted and ignored */
+      }
+      first = 0;
+      char *colon = strchr(tok, ':');
+      if (!colon) {
+        rc = lnb__error(err, LNB_EINVAL, "%s:%zu: '%s' is not an index:value pair", path,
+                        lineno, tok);
+        break;
+      }
+      *colon = '\0';
+      const char *vs = colon + 1;
+      int digits = *tok != '\0';
+      for (const char *c = tok; *c; c++) digits = digits && *c >= '0' && *c <= '9';
+      if (!digits) {
+        rc = lnb__error(err, LNB_EINVAL,
+                        "%s:%zu: index '%s' is not a positive integer (indices are 1-based)",
+                        path, lineno, tok);
+        break;
+      }
+      errno = 0;
+      unsigned long long ix = strtoull(tok, NULL, 10);
+      if (errno == ERANGE || ix > (unsigned long long)(SIZE_MAX / sizeof(double))) {
+        rc = lnb__error(err, LNB_EINVAL, "%s:%zu: index %s is out of range", path, lineno,
+                        tok);
+        break;
+      }
+      if (ix == 0) {
+        rc = lnb__error(err, LNB_EINVAL,
+                        "%s:%zu: index 0: indices are 1-based (must be >= 1)", path, lineno);
+        break;
+      }
+      if ((size_t)ix <= prev) {
+        rc = lnb__error(err, LNB_EINVAL,
+                        (size_t)ix == prev
+                            ? "%s:%zu: index %llu repeated (after %zu): indices must be "
+                              "strictly increasing"
+                            : "%s:%zu: index %llu after %zu: indices must be strictly "
+                              "increasing",
+                        path, lineno, ix, prev);
+        break;
+      }
+      if (d > 0 && (size_t)ix > d) {
+        rc = lnb__error(err, LNB_EDIM, "%s:%zu: index %llu exceeds the dimension d = %zu",
+                        path, lineno, ix, d);
+        break;
+      }
+      double v;
+      if (lnb__parse_real(vs, &v, &why) != 0) {
+        rc = lnb__error(err, LNB_EINVAL, "%s:%zu: index %llu, value '%s': %s", path, lineno,
+                        ix, vs, why);
+        break;
+      }
+      if (nnz == capnz) {
+        size_t nc = capnz ? 2 * capnz : 4096;
+        size_t *ni = realloc(idx, nc * sizeof *ni);
+        if (ni) idx = ni;
+        double *nv = realloc(val, nc * sizeof *nv);
+        if (nv) val = nv;
+        if (!ni || !nv) {
+          rc = lnb__error(err, LNB_ENOMEM, "%s:%zu: out of memory", path, lineno);
+          break;
+        }
+        capnz = nc;
+      }
+      idx[nnz] = (size_t)ix - 1;
+      val[nnz] = v;
+      nnz++;
+      prev = (size_t)ix;
+      if (prev > maxidx) maxidx = prev;
+    }
+    if (rc != LNB_OK) break;
+    rowend[n++] = nnz;
+  }
+  if (rc == LNB_OK && ferror(f))
+    rc = lnb__error(err, LNB_EIO, "%s: read error: %s", path, strerror(errno));
+  if (rc == LNB_OK && n == 0)
+    rc = lnb__error(err, LNB_EINVAL,
+                    "%s:%zu: no data rows (empty file, or only blank or comment lines)", path,
+                    lineno ? lineno : 1);
+  size_t ncols = d > 0 ? d : maxidx;
+  if (rc == LNB_OK && ncols == 0)
+    rc = lnb__error(err, LNB_EDIM, "%s:%zu: no feature index:value pair in any row and no "
+                    "dimension given", path, lineno);
+  if (rc == LNB_OK && n > SIZE_MAX / sizeof(double) / ncols)
+    rc = lnb__error(err, LNB_ENOMEM, "%s: %zu x %zu dense matrix is too large", path, n,
+                    ncols);
+  free(line);
+  fclose(f);
+  double *Xd = NULL, *yd = NULL;
+  if (rc == LNB_OK) {
+    Xd = lnb__alloc(n * ncols * sizeof *Xd); /* zero-filled */
+    yd = lnb__alloc(n * sizeof *yd);
+    if (!Xd || !yd)
+      rc = lnb__error(err, LNB_ENOMEM, "out of memory for the %zu x %zu matrix of %s", n,
+                      ncols, path);
+  }
+  if (rc == LNB_OK) {
+    size_t e = 0;
+    for (size_t i = 0; i < n; i++) {
+      for (; e < rowend[i]; e++) Xd[i * ncols + idx[e]] = val[e];
+      yd[i] = lab[i];
+    }
+    *X = Xd;
+    *y = yd;
+    *rows = n;
+    *cols = ncols;
+  } else {
+    lnb__free(Xd);
+    lnb__free(yd);
+  }
+  free(lab);
+  free(rowend);
+  free(idx);
+  free(val);
+  return rc;
 }
 
 /* ------------------------------------------------------------ the table */
@@ -370,6 +560,7 @@ static const lnb_host host_table = {
     .gemm = lnb__gemm,
     .svd = lnb__svd,
     .read_csv = lnb__read_csv,
+    .read_libsvm = lnb__read_libsvm,
 };
 
 const lnb_host *lnb_host_get(void) { return &host_table; }

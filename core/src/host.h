@@ -29,6 +29,8 @@ int lnb__svd(size_t m, size_t n, double *A, double *s, double *U, double *Vt,
              lnb_error *err);
 int lnb__read_csv(const char *path, double **data, size_t *rows, size_t *cols,
                   lnb_error *err);
+int lnb__read_libsvm(const char *path, size_t d, double **X, double **y, size_t *rows,
+                     size_t *cols, lnb_error *err);
 const char *lnb_strerror(int code);
 
 #endif

@@ -16,6 +16,7 @@
 #include "provenance.h"
 #include "registry.h"
 #include "results.h"
+#include "sweep.h"
 
 #ifndef LNB_VERSION
 #define LNB_VERSION "0.0.0"
@@ -45,6 +46,12 @@ static const char usage_text[] =
     "options:\n"
     "  --plugin-path DIRS   ':'-separated plugin directories (replaces the default)\n"
     "  --out DIR            output directory of `run`\n"
+    "  --jobs N             run N cells at once, each in its own process (default 1)\n"
+    "  --isolate on|off     run each cell in a child process (default on): a crash or\n"
+    "                       hang marks that run and the sweep goes on; off = in-process,\n"
+    "                       for debugging\n"
+    "  --grace S            hard-kill a run S seconds after stop.max_seconds (default 10);\n"
+    "                       also how long an interrupted sweep waits for running cells\n"
     "  --quiet              no progress lines\n"
     "  --verbose            also informational messages\n"
     "  --help, --version\n"
@@ -56,7 +63,8 @@ static const char usage_text[] =
     "interrupted), 2 bad input (config, plugin name, output directory) before any run.\n";
 
 static const char run_help[] =
-    "usage: lnnbench run CONFIG.yaml [--out DIR] [--plugin-path DIRS] [--quiet]\n"
+    "usage: lnnbench run CONFIG.yaml [--out DIR] [--jobs N] [--isolate on|off] [--grace S]\n"
+    "                    [--plugin-path DIRS] [--quiet]\n"
     "\n"
     "Runs every cell of the config's grid in order (problem, seed, architecture,\n"
     "optimizer). Each run stops at stop.max_iters, when l - l* <= stop.target_gap\n"
@@ -64,7 +72,13 @@ static const char run_help[] =
     "the loss is non-finite or above 1e10 x its initial value (diverged). Rows of\n"
     "summary.csv and trajectories.csv are flushed as each run ends; summary.md and\n"
     "manifest.json are written atomically at the end. Config errors are reported\n"
-    "as file:line:column before any run starts (exit 2).\n";
+    "as file:line:column before any run starts (exit 2).\n"
+    "\n"
+    "Each run executes in a child process (unless --isolate off): a run whose process\n"
+    "dies is recorded as 'crashed' with the signal and its last checkpoint; one still\n"
+    "running at stop.max_seconds + --grace is killed and recorded as 'timeout'.\n"
+    "SIGINT/SIGTERM stop launching runs, wait up to --grace seconds for running ones,\n"
+    "write the tables for what finished, and exit 1.\n";
 
 static const char list_help[] =
     "usage: lnnbench list [--plugin-path DIRS]\n"
@@ -218,8 +232,13 @@ static int cmd_describe(const lnb_registry *reg, const char *name) {
   return EXIT_OK;
 }
 
+typedef struct run_opts {
+  int jobs, isolate;
+  double grace;
+} run_opts;
+
 static int cmd_run(const lnb_registry *reg, const char *config_path, const char *out,
-                   int quiet, const char *cmdline) {
+                   int quiet, const char *cmdline, const run_opts *ro) {
   lnb_config cfg;
   lnb_error err = {0};
   int rc = lnb_config_load(config_path, reg, &cfg, &err);
@@ -263,35 +282,16 @@ static int cmd_run(const lnb_registry *reg, const char *config_path, const char 
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
 
-  lnb_problem_inst pi;
-  memset(&pi, 0, sizeof pi);
-  size_t done = 0, failed = 0;
-  int write_failed = 0;
-  double t0 = lnb__now();
-  for (size_t i = 0; i < nruns && !interrupted; i++) {
-    lnb_run_result res;
-    lnb_run_one(&cfg, &runs[i], &pi, &res);
-    if (res.status == LNB_RUN_ERROR) {
-      failed++;
-      fprintf(stderr, "lnnbench: run %zu failed: %s\n", i + 1, res.message);
-    }
-    if (lnb_results_append(&w, &runs[i], &res, &err) != LNB_OK) {
-      fprintf(stderr, "lnnbench: %s\n", err.msg);
-      write_failed = 1;
-      lnb_run_result_free(&res);
-      break;
-    }
-    done++;
-    if (!quiet) {
-      double el = lnb__now() - t0;
-      fprintf(stderr, "  [%zu/%zu] %-10s %8llu it  %.3g s  (elapsed %.1f s, ETA %.1f s)\n",
-              done, nruns, lnb_run_status_name(res.status),
-              (unsigned long long)res.iterations, res.seconds_total, el,
-              el / (double)done * (double)(nruns - done));
-    }
-    lnb_run_result_free(&res);
-  }
-  lnb_problem_inst_release(&pi);
+  lnb_sweep_opts so = {.jobs = ro->jobs,
+                       .isolate = ro->isolate,
+                       .grace_seconds = ro->grace,
+                       .quiet = quiet,
+                       .progress_tty = isatty(STDERR_FILENO),
+                       .interrupted = &interrupted};
+  lnb_sweep_stats st;
+  lnb_sweep(&cfg, runs, nruns, NULL, &so, &w, &st);
+  size_t done = st.done, failed = st.failed;
+  int write_failed = st.write_failed;
   int was_interrupted = interrupted || done < nruns;
   if (lnb_results_finish(&w, was_interrupted, &err) != LNB_OK) {
     fprintf(stderr, "lnnbench: %s\n", err.msg);
@@ -314,23 +314,57 @@ int main(int argc, char **argv) {
   const char *positional[4];
   size_t npos = 0;
   int quiet = 0, want_help = 0;
+  run_opts ro = {.jobs = 1, .isolate = 1, .grace = 10.0};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
-    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) want_help = 1;
+    /* options taking a value: --opt VALUE or --opt=VALUE */
+    static const char *const valued[] = {"--plugin-path", "--out", "--jobs", "--isolate",
+                                         "--grace"};
+    const char *val = NULL, *opt = NULL;
+    for (size_t k = 0; k < sizeof valued / sizeof *valued; k++) {
+      size_t n = strlen(valued[k]);
+      if (strncmp(a, valued[k], n) == 0 && (a[n] == '\0' || a[n] == '=')) {
+        opt = valued[k];
+        if (a[n] == '=') val = a + n + 1;
+        else if (i + 1 < argc) val = argv[++i];
+        else {
+          fprintf(stderr, "lnnbench: %s needs a value\n", opt);
+          return EXIT_BAD_INPUT;
+        }
+      }
+    }
+    if (opt) {
+      const char *why = NULL;
+      int64_t iv = 0;
+      double dv = 0;
+      if (strcmp(opt, "--plugin-path") == 0) plugin_path = val;
+      else if (strcmp(opt, "--out") == 0) out = val;
+      else if (strcmp(opt, "--jobs") == 0) {
+        if (lnb__parse_int(val, &iv, &why) != 0 || iv < 1 || iv > 1024) {
+          fprintf(stderr, "lnnbench: --jobs '%s': expected an integer in [1, 1024]\n", val);
+          return EXIT_BAD_INPUT;
+        }
+        ro.jobs = (int)iv;
+      } else if (strcmp(opt, "--isolate") == 0) {
+        if (strcmp(val, "on") == 0) ro.isolate = 1;
+        else if (strcmp(val, "off") == 0) ro.isolate = 0;
+        else {
+          fprintf(stderr, "lnnbench: --isolate '%s': expected on or off\n", val);
+          return EXIT_BAD_INPUT;
+        }
+      } else {
+        if (lnb__parse_real(val, &dv, &why) != 0 || dv < 0) {
+          fprintf(stderr, "lnnbench: --grace '%s': expected seconds >= 0\n", val);
+          return EXIT_BAD_INPUT;
+        }
+        ro.grace = dv;
+      }
+    } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) want_help = 1;
     else if (strcmp(a, "--version") == 0) {
       printf("lnnbench %s (plugin ABI %d.%d)\n", LNB_VERSION, LNB_ABI_MAJOR, LNB_ABI_MINOR);
       return EXIT_OK;
     } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) quiet = 1;
     else if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0) lnb_host_set_verbosity(2);
-    else if (strcmp(a, "--plugin-path") == 0 || strcmp(a, "--out") == 0) {
-      if (i + 1 >= argc) {
-        fprintf(stderr, "lnnbench: %s needs a value\n", a);
-        return EXIT_BAD_INPUT;
-      }
-      if (a[2] == 'p') plugin_path = argv[++i];
-      else out = argv[++i];
-    } else if (strncmp(a, "--plugin-path=", 14) == 0) plugin_path = a + 14;
-    else if (strncmp(a, "--out=", 6) == 0) out = a + 6;
     else if (a[0] == '-' && a[1]) {
       fprintf(stderr, "lnnbench: unknown option '%s' (see `lnnbench --help`)\n", a);
       return EXIT_BAD_INPUT;
@@ -340,6 +374,10 @@ int main(int argc, char **argv) {
       fprintf(stderr, "lnnbench: too many arguments\n");
       return EXIT_BAD_INPUT;
     }
+  }
+  if (!ro.isolate && ro.jobs > 1) {
+    fprintf(stderr, "lnnbench: --jobs %d needs isolated runs (drop --isolate off)\n", ro.jobs);
+    return EXIT_BAD_INPUT;
   }
   if (!command || strcmp(command, "help") == 0) {
     const char *topic = command ? (npos ? positional[0] : NULL) : NULL;
@@ -395,7 +433,7 @@ int main(int argc, char **argv) {
       for (int i = 0; i < argc && len + 2 < sizeof cmdline; i++)
         len += (size_t)snprintf(cmdline + len, sizeof cmdline - len, "%s%s", i ? " " : "",
                                 argv[i]);
-      rc = cmd_run(&reg, positional[0], out, quiet, cmdline);
+      rc = cmd_run(&reg, positional[0], out, quiet, cmdline, &ro);
     }
   }
   lnb_registry_free(&reg);

@@ -234,7 +234,7 @@ static int write_manifest(lnb_results *w, int final, int interrupted, lnb_error 
   fprintf(f, "\n  ],\n  \"runs_total\": %zu", lnb_config_run_count(cfg));
   fprintf(f, ",\n  \"runs_finished\": %zu", w->nrows);
   fprintf(f, ",\n  \"status_counts\": {");
-  for (int s = 0; s < 5; s++)
+  for (int s = 0; s < LNB_RUN_STATUS_COUNT; s++)
     fprintf(f, "%s\"%s\": %zu", s ? ", " : "", lnb_run_status_name((lnb_run_status)s),
             w->counts[s]);
   fprintf(f, "},\n  \"state\": \"%s\"",
@@ -564,22 +564,22 @@ void lnb_render_table(FILE *f, const lnb_row *rows, size_t n, const lnb_table_op
       }                                                                                    \
     G->n = k;                                                                              \
   } while (0)
-      GATHER(r->iters_to_target >= 0 && r->status != LNB_RUN_ERROR ? r->seconds_to_target
+      GATHER(r->iters_to_target >= 0 && !lnb_run_status_failed(r->status) ? r->seconds_to_target
                                                                    : INFINITY);
       G->med_s = median(tmp, G->n);
-      GATHER(r->iters_to_target >= 0 && r->status != LNB_RUN_ERROR ? (double)r->iters_to_target
+      GATHER(r->iters_to_target >= 0 && !lnb_run_status_failed(r->status) ? (double)r->iters_to_target
                                                                    : INFINITY);
       G->med_it = median(tmp, G->n);
-      GATHER(r->status == LNB_RUN_ERROR ? NAN : r->final_gap);
+      GATHER(lnb_run_status_failed(r->status) ? NAN : r->final_gap);
       G->med_gap = median(tmp, G->n);
-      GATHER(r->status == LNB_RUN_ERROR ? NAN : r->final_loss);
+      GATHER(lnb_run_status_failed(r->status) ? NAN : r->final_loss);
       G->med_loss = median(tmp, G->n);
       GATHER(r->seconds_per_iter);
       G->med_spi = median(tmp, G->n);
-      GATHER((double)(r->iters_to_target >= 0 && r->status != LNB_RUN_ERROR));
+      GATHER((double)(r->iters_to_target >= 0 && !lnb_run_status_failed(r->status)));
       G->reached = 0;
       for (size_t k = 0; k < G->n; k++) G->reached += tmp[k] > 0;
-      GATHER((double)(r->status == LNB_RUN_ERROR));
+      GATHER((double)(lnb_run_status_failed(r->status)));
       G->errors = 0;
       for (size_t k = 0; k < G->n; k++) G->errors += tmp[k] > 0;
       GATHER((double)(r->status == LNB_RUN_DIVERGED));
@@ -620,8 +620,12 @@ void lnb_render_table(FILE *f, const lnb_row *rows, size_t n, const lnb_table_op
       fmt_num(s4, sizeof s4, G->med_spi);
       if (isfinite(G->med_it)) snprintf(s1, sizeof s1, "%.0f", G->med_it);
       char extra[64] = "";
-      if (G->diverged || G->errors)
-        snprintf(extra, sizeof extra, " (%zu diverged, %zu error)", G->diverged, G->errors);
+      if (G->diverged && G->errors)
+        snprintf(extra, sizeof extra, " (%zu diverged, %zu failed)", G->diverged, G->errors);
+      else if (G->diverged)
+        snprintf(extra, sizeof extra, " (%zu diverged)", G->diverged);
+      else if (G->errors)
+        snprintf(extra, sizeof extra, " (%zu failed)", G->errors);
       fprintf(f, "| `%s`%s | %s | %zu/%zu%s | %s | %s | %s | %s |", G->model,
               G == base ? " (baseline)" : "", G->tuned[0] ? G->tuned : "—", G->reached, G->n,
               extra, s1, s2, s3, s4);
@@ -654,10 +658,11 @@ int lnb_results_finish(lnb_results *w, int interrupted, lnb_error *err) {
   if (!f) return lnb__error(err, LNB_ENOMEM, "out of memory");
   fprintf(f, "# %s\n\n", cfg->name);
   fprintf(f, "%zu of %zu runs%s — converged %zu, max_iters %zu, timeout %zu, diverged %zu, "
-             "error %zu. Seeds: %zu. ",
+             "error %zu, crashed %zu. Seeds: %zu. ",
           w->nrows, lnb_config_run_count(cfg), interrupted ? " (interrupted)" : "",
           w->counts[LNB_RUN_CONVERGED], w->counts[LNB_RUN_MAX_ITERS], w->counts[LNB_RUN_TIMEOUT],
-          w->counts[LNB_RUN_DIVERGED], w->counts[LNB_RUN_ERROR], cfg->nseeds);
+          w->counts[LNB_RUN_DIVERGED], w->counts[LNB_RUN_ERROR], w->counts[LNB_RUN_CRASHED],
+          cfg->nseeds);
   if (cfg->stop.has_target)
     fprintf(f, "Target: gap l − l* ≤ %g within %lld iterations", cfg->stop.target_gap,
             (long long)cfg->stop.max_iters);

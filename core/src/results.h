@@ -54,7 +54,7 @@ typedef struct lnb_results {
   size_t ncols;
   lnb_row *rows;
   size_t nrows, caprows;
-  size_t counts[5]; /* per lnb_run_status */
+  size_t counts[LNB_RUN_STATUS_COUNT]; /* per lnb_run_status */
   double wall_start;
 } lnb_results;
 

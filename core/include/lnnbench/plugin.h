@@ -150,6 +150,17 @@ typedef struct lnb_host {
    * *data (free with host->free) holds rows x cols reals, row-major. */
   int (*read_csv)(const char *path, double **data, size_t *rows, size_t *cols,
                   lnb_error *err);
+
+  /* (appended) LIBSVM / SVMlight text: one sample per line,
+   * `label idx:val idx:val ...` with 1-based strictly increasing indices;
+   * omitted indices are 0; `#` starts a comment; blank lines are skipped; a
+   * `qid:N` token right after the label is accepted and ignored. On success
+   * *X (rows x cols, dense row-major) and *y (rows labels) are host-allocated
+   * (free with host->free). cols = d when d > 0 (an index above d is an
+   * error), else the largest index present. Errors read "path:line: reason".
+   * Check host->struct_size before use: older hosts lack this entry. */
+  int (*read_libsvm)(const char *path, size_t d, double **X, double **y,
+                     size_t *rows, size_t *cols, lnb_error *err);
 } lnb_host;
 
 /* ---------------------------------------------------------------- problem */

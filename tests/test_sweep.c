@@ -1,0 +1,241 @@
+/* test_sweep.c — isolated runs: a plugin that segfaults, aborts, exits or
+ * hangs marks only its own run (crashed / timeout, with the signal and the
+ * last checkpoint) and the sweep goes on; --jobs gives the same results as a
+ * sequential sweep; SIGINT writes the tables of what finished and exits 1. */
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#define PLUGINS LNB_TEST_PLUGIN_DIR ":" LNB_TEST_FIXTURE_DIR "/misbehave"
+
+static char tmpdir[256];
+
+static int sh(const char *cmd, char **out) {
+  char full[4096];
+  snprintf(full, sizeof full, "%s 2>&1", cmd);
+  FILE *p = popen(full, "r");
+  assert_non_null(p);
+  size_t cap = 1 << 16, len = 0, got;
+  char *buf = malloc(cap);
+  while ((got = fread(buf + len, 1, cap - len - 1, p)) > 0) {
+    len += got;
+    if (len + 1 == cap) buf = realloc(buf, cap *= 2);
+  }
+  buf[len] = '\0';
+  int st = pclose(p);
+  if (out) *out = buf;
+  else free(buf);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void write_file(const char *path, const char *text) {
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+static char *read_file(const char *path) {
+  FILE *f = fopen(path, "r");
+  if (!f) return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *b = malloc((size_t)n + 1);
+  size_t got = fread(b, 1, (size_t)n, f);
+  b[got] = '\0';
+  fclose(f);
+  return b;
+}
+
+/* the summary.csv line of run id, or NULL */
+static char *row_of(const char *csv, int id) {
+  char key[32];
+  snprintf(key, sizeof key, "\n%d,", id);
+  const char *p = strstr(csv, key);
+  if (!p) return NULL;
+  p++;
+  const char *e = strchr(p, '\n');
+  size_t n = e ? (size_t)(e - p) : strlen(p);
+  char *r = malloc(n + 1);
+  memcpy(r, p, n);
+  r[n] = '\0';
+  return r;
+}
+
+static int setup(void **state) {
+  (void)state;
+  snprintf(tmpdir, sizeof tmpdir, "/tmp/lnb_sweep_XXXXXX");
+  return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  char cmd[512];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+  return system(cmd) == 0 ? 0 : -1;
+}
+
+static const char *crash_cfg =
+    "name: crashy\n"
+    "problem: {plugin: lsq, m: 20, d: 5}\n"
+    "architectures: [{plugin: linear}]\n"
+    "optimizers:\n"
+    "  - {plugin: gd, lr: 0.1}\n"
+    "  - {plugin: misbehave, mode: [segv, abort, exit, hang, ok], at_step: 40}\n"
+    "stop: {max_iters: 200, max_seconds: 0.5}\n"
+    "record: {every: 10}\n";
+
+static void check_crash_rows(const char *outdir) {
+  char path[600];
+  snprintf(path, sizeof path, "%s/summary.csv", outdir);
+  char *csv = read_file(path);
+  assert_non_null(csv);
+  /* runs: 1 gd, 2 segv, 3 abort, 4 exit, 5 hang, 6 ok */
+  char *r1 = row_of(csv, 1), *r2 = row_of(csv, 2), *r3 = row_of(csv, 3), *r4 = row_of(csv, 4),
+       *r5 = row_of(csv, 5), *r6 = row_of(csv, 6);
+  assert_non_null(r1 && r2 && r3 && r4 && r5 && r6);
+  assert_non_null(strstr(r1, ",max_iters,200,"));
+  assert_non_null(strstr(r2, ",crashed,"));
+  assert_non_null(strstr(r2, "killed by signal 11"));
+  /* the last checkpoint before step 40 is iteration 39 (record.every 10 gives
+   * 30; log spacing gives 32 and the last log point below 40 is 32) */
+  assert_non_null(strstr(r2, "last checkpoint: iteration"));
+  assert_non_null(strstr(r3, ",crashed,"));
+  assert_non_null(strstr(r3, "killed by signal 6"));
+  assert_non_null(strstr(r4, ",crashed,"));
+  assert_non_null(strstr(r4, "exited with status 7"));
+  assert_non_null(strstr(r5, ",timeout,"));
+  assert_non_null(strstr(r5, "hard timeout"));
+  assert_non_null(strstr(r6, ",max_iters,200,"));
+  free(r1), free(r2), free(r3), free(r4), free(r5), free(r6);
+  free(csv);
+  snprintf(path, sizeof path, "%s/summary.md", outdir);
+  char *md = read_file(path);
+  assert_non_null(md);
+  assert_non_null(strstr(md, "crashed 3"));
+  free(md);
+}
+
+static void test_crashes_are_isolated(void **state) {
+  (void)state;
+  char cfg[512], outdir[512], cmd[2048];
+  snprintf(cfg, sizeof cfg, "%s/crash.yaml", tmpdir);
+  write_file(cfg, crash_cfg);
+  snprintf(outdir, sizeof outdir, "%s/seq", tmpdir);
+  snprintf(cmd, sizeof cmd, "%s run %s --out %s --plugin-path %s --grace 1 --quiet",
+           LNB_TEST_BINARY, cfg, outdir, PLUGINS);
+  char *out;
+  assert_int_equal(sh(cmd, &out), 1); /* some runs failed */
+  assert_non_null(strstr(out, "run 2 crashed"));
+  free(out);
+  check_crash_rows(outdir);
+
+  /* two at a time: the same outcome per run */
+  snprintf(outdir, sizeof outdir, "%s/par", tmpdir);
+  snprintf(cmd, sizeof cmd, "%s run %s --out %s --plugin-path %s --grace 1 --jobs 2 --quiet",
+           LNB_TEST_BINARY, cfg, outdir, PLUGINS);
+  assert_int_equal(sh(cmd, NULL), 1);
+  check_crash_rows(outdir);
+}
+
+/* --jobs 2 and --isolate off give the same losses as the default */
+static void test_jobs_match_sequential(void **state) {
+  (void)state;
+  char cfg[512], cmd[2048], path[600];
+  snprintf(cfg, sizeof cfg, "%s/det.yaml", tmpdir);
+  write_file(cfg, "name: det\n"
+                  "seeds: [0, 1]\n"
+                  "problem: {plugin: lsq, m: 30, d: 8}\n"
+                  "architectures: [{plugin: deep_linear, depth: [2, 3], width: 5, init_std: 0.3}]\n"
+                  "optimizers: [{plugin: gd, lr: [0.05, 0.1]}]\n"
+                  "stop: {max_iters: 300}\n");
+  const char *modes[3] = {"", "--jobs 2", "--isolate off"};
+  char *traj[3];
+  for (int i = 0; i < 3; i++) {
+    snprintf(cmd, sizeof cmd, "%s run %s --out %s/det%d --quiet %s", LNB_TEST_BINARY, cfg,
+             tmpdir, i, modes[i]);
+    assert_int_equal(sh(cmd, NULL), 0);
+    snprintf(path, sizeof path, "%s/det%d/trajectories.csv", tmpdir, i);
+    traj[i] = read_file(path);
+    assert_non_null(traj[i]);
+  }
+  /* rows may come in another order with --jobs; compare sorted by run and
+   * iteration via sort(1) on the loss columns (drop the seconds column) */
+  for (int i = 0; i < 3; i++) {
+    snprintf(cmd, sizeof cmd,
+             "cut -d, -f1,2,4,5 %s/det%d/trajectories.csv | sort > %s/det%d.sorted", tmpdir, i,
+             tmpdir, i);
+    assert_int_equal(sh(cmd, NULL), 0);
+  }
+  snprintf(cmd, sizeof cmd, "cmp %s/det0.sorted %s/det1.sorted && cmp %s/det0.sorted %s/det2.sorted",
+           tmpdir, tmpdir, tmpdir, tmpdir);
+  assert_int_equal(sh(cmd, NULL), 0);
+  for (int i = 0; i < 3; i++) free(traj[i]);
+}
+
+/* SIGINT: stop launching, kill the hanging run after --grace, write the
+ * tables of what finished (state "interrupted"), exit 1. */
+static void test_sigint_writes_tables(void **state) {
+  (void)state;
+  char cfg[512], outdir[512];
+  snprintf(cfg, sizeof cfg, "%s/int.yaml", tmpdir);
+  snprintf(outdir, sizeof outdir, "%s/int", tmpdir);
+  write_file(cfg, "name: int\n"
+                  "problem: {plugin: lsq, m: 20, d: 5}\n"
+                  "architectures: [{plugin: linear}]\n"
+                  "optimizers:\n"
+                  "  - {plugin: gd, lr: 0.1}\n"
+                  "  - {plugin: misbehave, mode: hang, at_step: 3}\n"
+                  "  - {plugin: gd, lr: 0.2}\n"
+                  "stop: {max_iters: 100}\n");
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    int fd = open("/dev/null", 1);
+    dup2(fd, 1), dup2(fd, 2);
+    execl(LNB_TEST_BINARY, LNB_TEST_BINARY, "run", cfg, "--out", outdir, "--plugin-path",
+          PLUGINS, "--grace", "0.5", (char *)NULL);
+    _exit(127);
+  }
+  struct timespec ts = {1, 0};
+  nanosleep(&ts, NULL); /* run 1 is done, run 2 hangs */
+  kill(pid, SIGINT);
+  int st = 0;
+  waitpid(pid, &st, 0);
+  assert_true(WIFEXITED(st));
+  assert_int_equal(WEXITSTATUS(st), 1);
+  char path[600];
+  snprintf(path, sizeof path, "%s/manifest.json", outdir);
+  char *man = read_file(path);
+  assert_non_null(man);
+  assert_non_null(strstr(man, "\"state\": \"interrupted\""));
+  assert_non_null(strstr(man, "\"runs_finished\": 1"));
+  free(man);
+  snprintf(path, sizeof path, "%s/summary.md", outdir);
+  char *md = read_file(path);
+  assert_non_null(md);
+  assert_non_null(strstr(md, "1 of 3 runs (interrupted)"));
+  free(md);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_crashes_are_isolated),
+      cmocka_unit_test(test_jobs_match_sequential),
+      cmocka_unit_test(test_sigint_writes_tables),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
