@@ -231,11 +231,98 @@ static void test_sigint_writes_tables(void **state) {
   free(md);
 }
 
+static size_t count_lines(const char *s) {
+  size_t n = 0;
+  for (; *s; s++) n += *s == '\n';
+  return n;
+}
+
+/* --resume keeps recorded runs (matched by spec hash) and runs the rest;
+ * --retry-failed runs failed ones again; run ids stay unique. */
+static void test_resume(void **state) {
+  (void)state;
+  char cfg[512], outdir[512], cmd[2048], path[600];
+  snprintf(cfg, sizeof cfg, "%s/res.yaml", tmpdir);
+  snprintf(outdir, sizeof outdir, "%s/res", tmpdir);
+  const char *base = "name: res\n"
+                     "problem: {plugin: lsq, m: 20, d: 5}\n"
+                     "architectures: [{plugin: linear}]\n"
+                     "optimizers:\n"
+                     "  - {plugin: gd, lr: %s}\n"
+                     "  - {plugin: misbehave, mode: segv, at_step: 3}\n"
+                     "stop: {max_iters: 50}\n";
+  char text[1024];
+  snprintf(text, sizeof text, base, "[0.1, 0.2]");
+  write_file(cfg, text);
+  snprintf(cmd, sizeof cmd, "%s run %s --out %s --plugin-path %s --quiet", LNB_TEST_BINARY, cfg,
+           outdir, PLUGINS);
+  assert_int_equal(sh(cmd, NULL), 1);
+  snprintf(path, sizeof path, "%s/summary.csv", outdir);
+  char *csv = read_file(path);
+  assert_int_equal(count_lines(csv), 1 + 3);
+  free(csv);
+
+  /* nothing to run; the recorded crash still makes the exit status 1 */
+  char *out;
+  snprintf(cmd, sizeof cmd, "%s run %s --out %s --plugin-path %s --resume", LNB_TEST_BINARY, cfg,
+           outdir, PLUGINS);
+  assert_int_equal(sh(cmd, &out), 1);
+  assert_non_null(strstr(out, "3 runs already recorded"));
+  assert_non_null(strstr(out, "0 to run"));
+  free(out);
+  csv = read_file(path);
+  assert_int_equal(count_lines(csv), 1 + 3);
+  free(csv);
+
+  /* a grown grid: only the new cell runs */
+  snprintf(text, sizeof text, base, "[0.1, 0.2, 0.3]");
+  write_file(cfg, text);
+  assert_int_equal(sh(cmd, &out), 1);
+  assert_non_null(strstr(out, "3 runs already recorded"));
+  assert_non_null(strstr(out, "1 to run"));
+  free(out);
+  csv = read_file(path);
+  assert_int_equal(count_lines(csv), 1 + 4);
+  for (int id = 1; id <= 4; id++) {
+    char *r = row_of(csv, id);
+    assert_non_null(r);
+    free(r);
+  }
+  free(csv);
+
+  /* --retry-failed runs the crashed cell again: still 4 rows, one crashed */
+  snprintf(cmd, sizeof cmd, "%s run %s --out %s --plugin-path %s --retry-failed",
+           LNB_TEST_BINARY, cfg, outdir, PLUGINS);
+  assert_int_equal(sh(cmd, &out), 1);
+  assert_non_null(strstr(out, "3 runs already recorded"));
+  assert_non_null(strstr(out, "1 to run"));
+  free(out);
+  csv = read_file(path);
+  assert_int_equal(count_lines(csv), 1 + 4);
+  assert_non_null(strstr(csv, ",crashed,"));
+  free(csv);
+  /* every run has its trajectory rows, once */
+  snprintf(cmd, sizeof cmd,
+           "cut -d, -f1,2 %s/trajectories.csv | sort | uniq -d | wc -l | grep -qx 0 && "
+           "test $(cut -d, -f1 %s/trajectories.csv | sort -u | wc -l) -eq 5",
+           outdir, outdir);
+  assert_int_equal(sh(cmd, NULL), 0);
+
+  /* a config whose columns differ cannot resume into this directory */
+  write_file(cfg, "name: res\nproblem: {plugin: lsq, m: 20, d: 6}\n"
+                  "architectures: [{plugin: linear}]\noptimizers: [{plugin: gd}]\n");
+  snprintf(cmd, sizeof cmd, "%s run %s --out %s --resume", LNB_TEST_BINARY, cfg, outdir);
+  assert_int_equal(sh(cmd, &out), 2);
+  assert_non_null(strstr(out, "cannot resume"));
+  free(out);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_crashes_are_isolated),
       cmocka_unit_test(test_jobs_match_sequential),
       cmocka_unit_test(test_sigint_writes_tables),
+      cmocka_unit_test(test_resume),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -156,6 +156,42 @@ lnb_run_spec *lnb_expand_runs(const lnb_config *cfg, size_t *n) {
   return runs;
 }
 
+static void fnv(uint64_t *h, const char *s) {
+  for (; *s; s++) {
+    *h ^= (unsigned char)*s;
+    *h *= 0x100000001b3ull;
+  }
+  *h ^= 0xff; /* field separator */
+  *h *= 0x100000001b3ull;
+}
+
+static void fnv_cell(uint64_t *h, const lnb_cell *c) {
+  fnv(h, c->plugin->plugin->name);
+  for (size_t j = 0; j < c->params->n; j++) {
+    fnv(h, c->plugin->plugin->params[j].name);
+    fnv(h, c->params->v[j].set && c->params->v[j].text ? c->params->v[j].text : "<unset>");
+  }
+}
+
+uint64_t lnb_run_spec_hash(const lnb_config *cfg, const lnb_run_spec *spec) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  char buf[128];
+  fnv_cell(&h, spec->problem);
+  fnv_cell(&h, spec->architecture);
+  fnv_cell(&h, spec->optimizer);
+  snprintf(buf, sizeof buf, "seed=%llu", (unsigned long long)spec->seed);
+  fnv(&h, buf);
+  snprintf(buf, sizeof buf, "stop=%lld,%d,%.17g,%.17g", (long long)cfg->stop.max_iters,
+           cfg->stop.has_target, cfg->stop.has_target ? cfg->stop.target_gap : 0.0,
+           cfg->stop.max_seconds);
+  fnv(&h, buf);
+  snprintf(buf, sizeof buf, "record=%d,%lld,%d", cfg->record.per_decade,
+           (long long)cfg->record.every, cfg->record.top_k);
+  fnv(&h, buf);
+  for (size_t i = 0; i < cfg->record.nmetrics; i++) fnv(&h, cfg->record.metrics[i]);
+  return h;
+}
+
 /* ------------------------------------------------------------ checkpoints */
 
 static uint64_t log_point(int per_decade, uint64_t j) {

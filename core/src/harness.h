@@ -99,6 +99,10 @@ lnb_checkpoint *lnb_run_result_push(lnb_run_result *r, uint64_t iteration, doubl
  * cell, optimizer cell (so one problem instance serves consecutive runs). */
 lnb_run_spec *lnb_expand_runs(const lnb_config *cfg, size_t *n);
 
+/* Hash of everything that determines a run's outcome (plugins and all their
+ * parameter values, seed, stop and record settings); --resume matches on it. */
+uint64_t lnb_run_spec_hash(const lnb_config *cfg, const lnb_run_spec *spec);
+
 /* A problem instance shared by consecutive runs with the same problem cell
  * and seed. */
 typedef struct lnb_problem_inst {

@@ -50,6 +50,10 @@ static const char usage_text[] =
     "  --isolate on|off     run each cell in a child process (default on): a crash or\n"
     "                       hang marks that run and the sweep goes on; off = in-process,\n"
     "                       for debugging\n"
+    "  --resume             keep the runs already recorded in the output directory\n"
+    "                       (matched by a hash of each run's full spec) and run the\n"
+    "                       rest; failed runs (error, crashed) are kept as recorded\n"
+    "  --retry-failed       like --resume, but run failed runs again\n"
     "  --grace S            hard-kill a run S seconds after stop.max_seconds (default 10);\n"
     "                       also how long an interrupted sweep waits for running cells\n"
     "  --quiet              no progress lines\n"
@@ -64,7 +68,7 @@ static const char usage_text[] =
 
 static const char run_help[] =
     "usage: lnnbench run CONFIG.yaml [--out DIR] [--jobs N] [--isolate on|off] [--grace S]\n"
-    "                    [--plugin-path DIRS] [--quiet]\n"
+    "                    [--resume | --retry-failed] [--plugin-path DIRS] [--quiet]\n"
     "\n"
     "Runs every cell of the config's grid in order (problem, seed, architecture,\n"
     "optimizer). Each run stops at stop.max_iters, when l - l* <= stop.target_gap\n"
@@ -235,6 +239,7 @@ static int cmd_describe(const lnb_registry *reg, const char *name) {
 typedef struct run_opts {
   int jobs, isolate;
   double grace;
+  int resume, retry_failed;
 } run_opts;
 
 static int cmd_run(const lnb_registry *reg, const char *config_path, const char *out,
@@ -263,14 +268,32 @@ static int cmd_run(const lnb_registry *reg, const char *config_path, const char 
     return EXIT_BAD_INPUT;
   }
   lnb_results w;
-  rc = lnb_results_open(&w, out, &cfg, cmdline, &err);
-  if (rc != LNB_OK) {
-    fprintf(stderr, "lnnbench: %s\n", err.msg);
-    lnb_results_close(&w);
+  unsigned char *todo = calloc(nruns, 1);
+  if (!todo) {
+    fprintf(stderr, "lnnbench: out of memory\n");
     free(runs);
     lnb_config_free(&cfg);
     return EXIT_BAD_INPUT;
   }
+  if (ro->resume)
+    rc = lnb_results_resume(&w, out, &cfg, cmdline, runs, nruns, ro->retry_failed, todo, &err);
+  else {
+    memset(todo, 1, nruns);
+    rc = lnb_results_open(&w, out, &cfg, cmdline, &err);
+  }
+  w.jobs = ro->jobs;
+  w.isolate = ro->isolate;
+  if (rc != LNB_OK) {
+    fprintf(stderr, "lnnbench: %s\n", err.msg);
+    lnb_results_close(&w);
+    free(todo);
+    free(runs);
+    lnb_config_free(&cfg);
+    return EXIT_BAD_INPUT;
+  }
+  if (!quiet && ro->resume)
+    fprintf(stderr, "lnnbench: resuming: %zu runs already recorded in %s/, %zu to run\n",
+            w.resumed, out, nruns - w.resumed);
   if (!quiet)
     fprintf(stderr, "lnnbench: %s: %zu runs (%zu problems x %zu architectures x %zu optimizers x %zu seeds) -> %s/\n",
             cfg.name, nruns, cfg.problems.n, cfg.architectures.n, cfg.optimizers.n,
@@ -289,8 +312,10 @@ static int cmd_run(const lnb_registry *reg, const char *config_path, const char 
                        .progress_tty = isatty(STDERR_FILENO),
                        .interrupted = &interrupted};
   lnb_sweep_stats st;
-  lnb_sweep(&cfg, runs, nruns, NULL, &so, &w, &st);
-  size_t done = st.done, failed = st.failed;
+  lnb_sweep(&cfg, runs, nruns, todo, &so, &w, &st);
+  free(todo);
+  size_t done = st.done + w.resumed;
+  size_t failed = w.counts[LNB_RUN_ERROR] + w.counts[LNB_RUN_CRASHED]; /* incl. resumed */
   int write_failed = st.write_failed;
   int was_interrupted = interrupted || done < nruns;
   if (lnb_results_finish(&w, was_interrupted, &err) != LNB_OK) {
@@ -364,6 +389,8 @@ int main(int argc, char **argv) {
       printf("lnnbench %s (plugin ABI %d.%d)\n", LNB_VERSION, LNB_ABI_MAJOR, LNB_ABI_MINOR);
       return EXIT_OK;
     } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) quiet = 1;
+    else if (strcmp(a, "--resume") == 0) ro.resume = 1;
+    else if (strcmp(a, "--retry-failed") == 0) ro.resume = ro.retry_failed = 1;
     else if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0) lnb_host_set_verbosity(2);
     else if (a[0] == '-' && a[1]) {
       fprintf(stderr, "lnnbench: unknown option '%s' (see `lnnbench --help`)\n", a);

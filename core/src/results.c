@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "csv.h"
 #include "host.h"
 
 /* ------------------------------------------------------------ utilities */
@@ -233,6 +234,8 @@ static int write_manifest(lnb_results *w, int final, int interrupted, lnb_error 
     }
   fprintf(f, "\n  ],\n  \"runs_total\": %zu", lnb_config_run_count(cfg));
   fprintf(f, ",\n  \"runs_finished\": %zu", w->nrows);
+  fprintf(f, ",\n  \"runs_resumed\": %zu", w->resumed);
+  fprintf(f, ",\n  \"jobs\": %d, \"isolate\": %s", w->jobs, w->isolate ? "true" : "false");
   fprintf(f, ",\n  \"status_counts\": {");
   for (int s = 0; s < LNB_RUN_STATUS_COUNT; s++)
     fprintf(f, "%s\"%s\": %zu", s ? ", " : "", lnb_run_status_name((lnb_run_status)s),
@@ -271,19 +274,57 @@ static int add_col(lnb_results *w, lnb_kind kind, const char *param) {
   return 0;
 }
 
-static FILE *open_in(const char *dir, const char *name, lnb_error *err) {
+static char *path_in(const char *dir, const char *name) {
   size_t n = strlen(dir) + strlen(name) + 2;
   char *path = malloc(n);
+  if (path) snprintf(path, n, "%s/%s", dir, name);
+  return path;
+}
+
+static FILE *open_in(const char *dir, const char *name, const char *mode, lnb_error *err) {
+  char *path = path_in(dir, name);
   if (!path) return lnb__error(err, LNB_ENOMEM, "out of memory"), NULL;
-  snprintf(path, n, "%s/%s", dir, name);
-  FILE *f = fopen(path, "w");
+  FILE *f = fopen(path, mode);
   if (!f) lnb__error(err, LNB_EIO, "%s: cannot write: %s", path, strerror(errno));
   free(path);
   return f;
 }
 
-int lnb_results_open(lnb_results *w, const char *dir, const lnb_config *cfg,
-                     const char *cmdline, lnb_error *err) {
+/* the header lines of summary.csv and trajectories.csv (with newline) */
+static char *summary_header(const lnb_results *w) {
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  if (!f) return NULL;
+  fputs("run_id,spec_hash,problem,architecture,optimizer,seed,model,tuned", f);
+  for (size_t i = 0; i < w->ncols; i++) fprintf(f, ",%s", w->cols[i].header);
+  fputs(",status,iterations,initial_loss,final_loss,final_gap,lstar,iters_to_target,"
+        "seconds_to_target,seconds_total,seconds_per_iter,message\n",
+        f);
+  fclose(f);
+  return buf;
+}
+
+static char *traj_header(const lnb_config *cfg) {
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  if (!f) return NULL;
+  fputs("run_id,iteration,seconds,loss,gap", f);
+  size_t ncols = lnb_metric_ncols(cfg);
+  for (size_t i = 0; i < ncols; i++) {
+    char name[256];
+    lnb_metric_colname(cfg, i, name, sizeof name);
+    fprintf(f, ",%s", name);
+  }
+  fputc('\n', f);
+  fclose(f);
+  return buf;
+}
+
+/* common part of open and resume: directory, provenance, columns */
+static int results_init(lnb_results *w, const char *dir, const lnb_config *cfg,
+                        const char *cmdline, lnb_error *err) {
   memset(w, 0, sizeof *w);
   w->cfg = cfg;
   w->wall_start = lnb__now();
@@ -297,7 +338,6 @@ int lnb_results_open(lnb_results *w, const char *dir, const lnb_config *cfg,
     return lnb__error(err, LNB_EIO, "%s: output directory is not writable: %s", dir,
                       strerror(errno));
   lnb_provenance_collect(&w->prov);
-
   /* columns: every parameter given explicitly in any cell */
   const lnb_cellset *sets[3] = {&cfg->problems, &cfg->architectures, &cfg->optimizers};
   for (int s = 0; s < 3; s++)
@@ -308,25 +348,29 @@ int lnb_results_open(lnb_results *w, const char *dir, const lnb_config *cfg,
             add_col(w, c->plugin->plugin->kind, c->plugin->plugin->params[j].name) != 0)
           return lnb__error(err, LNB_ENOMEM, "out of memory");
     }
+  return LNB_OK;
+}
 
-  if (!(w->summary = open_in(dir, "summary.csv", err))) return err->code;
-  if (!(w->traj = open_in(dir, "trajectories.csv", err))) return err->code;
-  fputs("run_id,problem,architecture,optimizer,seed,model", w->summary);
-  for (size_t i = 0; i < w->ncols; i++) fprintf(w->summary, ",%s", w->cols[i].header);
-  fputs(",status,iterations,initial_loss,final_loss,final_gap,lstar,iters_to_target,"
-        "seconds_to_target,seconds_total,seconds_per_iter,message\n",
-        w->summary);
-  fputs("run_id,iteration,seconds,loss,gap", w->traj);
-  size_t ncols = lnb_metric_ncols(cfg);
-  for (size_t i = 0; i < ncols; i++) {
-    char name[256];
-    lnb_metric_colname(cfg, i, name, sizeof name);
-    fprintf(w->traj, ",%s", name);
+int lnb_results_open(lnb_results *w, const char *dir, const lnb_config *cfg,
+                     const char *cmdline, lnb_error *err) {
+  int rc = results_init(w, dir, cfg, cmdline, err);
+  if (rc != LNB_OK) return rc;
+  char *sh = summary_header(w), *th = traj_header(cfg);
+  if (!sh || !th) {
+    free(sh), free(th);
+    return lnb__error(err, LNB_ENOMEM, "out of memory");
   }
-  fputc('\n', w->traj);
-  if (fflush(w->summary) != 0 || fflush(w->traj) != 0)
-    return lnb__error(err, LNB_EIO, "%s: write failed: %s", dir, strerror(errno));
-  return write_manifest(w, 0, 0, err);
+  if ((w->summary = open_in(dir, "summary.csv", "w", err)) &&
+      (w->traj = open_in(dir, "trajectories.csv", "w", err))) {
+    fputs(sh, w->summary);
+    fputs(th, w->traj);
+    if (fflush(w->summary) != 0 || fflush(w->traj) != 0)
+      rc = lnb__error(err, LNB_EIO, "%s: write failed: %s", dir, strerror(errno));
+  } else {
+    rc = err->code;
+  }
+  free(sh), free(th);
+  return rc != LNB_OK ? rc : write_manifest(w, 0, 0, err);
 }
 
 /* --------------------------------------------------------------- append */
@@ -356,37 +400,85 @@ static char *tuned_text(const lnb_config *cfg, const lnb_cell *a, const lnb_cell
   return buf;
 }
 
-int lnb_results_append(lnb_results *w, const lnb_run_spec *spec, const lnb_run_result *res,
-                       lnb_error *err) {
-  const lnb_config *cfg = w->cfg;
-  char *plabel = lnb_cell_label(spec->problem, NULL, 0);
-  char *alabel = lnb_cell_label(spec->architecture, NULL, 0);
-  char *olabel = lnb_cell_label(spec->optimizer, NULL, 0);
+/* labels of a run as the tables show them */
+typedef struct run_labels {
+  char *problem, *arch, *opt, *model, *tuned;
+} run_labels;
+
+static void labels_free(run_labels *l) {
+  free(l->problem), free(l->arch), free(l->opt), free(l->model), free(l->tuned);
+  memset(l, 0, sizeof *l);
+}
+
+static int labels_make(const lnb_config *cfg, const lnb_run_spec *spec, run_labels *l) {
+  memset(l, 0, sizeof *l);
+  l->problem = lnb_cell_label(spec->problem, NULL, 0);
+  l->arch = lnb_cell_label(spec->architecture, NULL, 0);
+  l->opt = lnb_cell_label(spec->optimizer, NULL, 0);
   char *amodel = lnb_cell_label(spec->architecture, cfg->select.tune, cfg->select.ntune);
   char *omodel = lnb_cell_label(spec->optimizer, cfg->select.tune, cfg->select.ntune);
-  char *tuned = tuned_text(cfg, spec->architecture, spec->optimizer);
-  char *model = NULL;
+  l->tuned = tuned_text(cfg, spec->architecture, spec->optimizer);
   if (amodel && omodel) {
     size_t n = strlen(amodel) + strlen(omodel) + 2;
-    if ((model = malloc(n))) snprintf(model, n, "%s+%s", amodel, omodel);
+    if ((l->model = malloc(n))) snprintf(l->model, n, "%s+%s", amodel, omodel);
   }
   free(amodel);
   free(omodel);
-  int rc = LNB_OK;
-  if (!plabel || !alabel || !olabel || !tuned || !model) {
-    rc = lnb__error(err, LNB_ENOMEM, "out of memory");
-    goto done;
+  if (!l->problem || !l->arch || !l->opt || !l->tuned || !l->model) {
+    labels_free(l);
+    return -1;
   }
+  return 0;
+}
+
+/* keep the run for the head-to-head table; takes the labels */
+static int add_row(lnb_results *w, const lnb_run_spec *spec, const lnb_run_result *res,
+                   run_labels *l) {
+  if (w->nrows == w->caprows) {
+    size_t cap = w->caprows ? 2 * w->caprows : 64;
+    lnb_row *t = realloc(w->rows, cap * sizeof *t);
+    if (!t) return -1;
+    w->rows = t;
+    w->caprows = cap;
+  }
+  lnb_row *r = &w->rows[w->nrows++];
+  memset(r, 0, sizeof *r);
+  r->run_id = spec->index + 1;
+  r->problem = l->problem;
+  r->model = l->model;
+  r->tuned = l->tuned;
+  l->problem = l->model = l->tuned = NULL;
+  r->arch_plugin = xstrdup(spec->architecture->plugin->plugin->name);
+  r->opt_plugin = xstrdup(spec->optimizer->plugin->plugin->name);
+  r->seed = spec->seed;
+  r->status = res->status;
+  r->iterations = res->iterations;
+  r->iters_to_target = res->iters_to_target;
+  r->seconds_to_target = res->seconds_to_target;
+  r->final_loss = res->final_loss;
+  r->final_gap = res->final_gap;
+  r->seconds_per_iter = res->seconds_per_iter;
+  w->counts[res->status]++;
+  return 0;
+}
+
+int lnb_results_append(lnb_results *w, const lnb_run_spec *spec, const lnb_run_result *res,
+                       lnb_error *err) {
+  const lnb_config *cfg = w->cfg;
+  run_labels l;
+  if (labels_make(cfg, spec, &l) != 0) return lnb__error(err, LNB_ENOMEM, "out of memory");
   size_t run_id = spec->index + 1;
   FILE *f = w->summary;
-  fprintf(f, "%zu,", run_id);
-  csv_str(f, plabel);
+  fprintf(f, "%zu,%016llx,", run_id, (unsigned long long)lnb_run_spec_hash(cfg, spec));
+  csv_str(f, l.problem);
   fputc(',', f);
-  csv_str(f, alabel);
+  csv_str(f, l.arch);
   fputc(',', f);
-  csv_str(f, olabel);
+  csv_str(f, l.opt);
   fprintf(f, ",%llu,", (unsigned long long)spec->seed);
-  csv_str(f, model);
+  csv_str(f, l.model);
+  fputc(',', f);
+  csv_str(f, l.tuned);
   for (size_t i = 0; i < w->ncols; i++) {
     const lnb_cell *c = w->cols[i].kind == LNB_PROBLEM        ? spec->problem
                         : w->cols[i].kind == LNB_ARCHITECTURE ? spec->architecture
@@ -430,46 +522,183 @@ int lnb_results_append(lnb_results *w, const lnb_run_spec *spec, const lnb_run_r
     }
     fputc('\n', w->traj);
   }
+  int rc = LNB_OK;
   if (fflush(w->summary) != 0 || fflush(w->traj) != 0 || ferror(w->summary) ||
-      ferror(w->traj)) {
+      ferror(w->traj))
     rc = lnb__error(err, LNB_EIO, "%s: writing results failed: %s", w->dir, strerror(errno));
-    goto done;
-  }
+  else if (add_row(w, spec, res, &l) != 0)
+    rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+  labels_free(&l);
+  return rc;
+}
 
-  if (w->nrows == w->caprows) {
-    size_t cap = w->caprows ? 2 * w->caprows : 64;
-    lnb_row *t = realloc(w->rows, cap * sizeof *t);
-    if (!t) {
-      rc = lnb__error(err, LNB_ENOMEM, "out of memory");
-      goto done;
-    }
-    w->rows = t;
-    w->caprows = cap;
+/* --------------------------------------------------------------- resume */
+
+static void csv_write_row(FILE *f, char **fields, size_t n) {
+  for (size_t j = 0; j < n; j++) {
+    if (j) fputc(',', f);
+    csv_str(f, fields[j]);
   }
-  lnb_row *r = &w->rows[w->nrows++];
-  memset(r, 0, sizeof *r);
-  r->run_id = run_id;
-  r->problem = plabel;
-  r->model = model;
-  r->tuned = tuned;
-  r->arch_plugin = xstrdup(spec->architecture->plugin->plugin->name);
-  r->opt_plugin = xstrdup(spec->optimizer->plugin->plugin->name);
-  r->seed = spec->seed;
-  r->status = res->status;
-  r->iterations = res->iterations;
-  r->iters_to_target = res->iters_to_target;
-  r->seconds_to_target = res->seconds_to_target;
-  r->final_loss = res->final_loss;
-  r->final_gap = res->final_gap;
-  r->seconds_per_iter = res->seconds_per_iter;
-  w->counts[res->status]++;
-  plabel = model = tuned = NULL;
-done:
-  free(plabel);
-  free(alabel);
-  free(olabel);
-  free(model);
-  free(tuned);
+  fputc('\n', f);
+}
+
+static double field_real(const char *s) {
+  if (!s || !*s) return NAN;
+  if (strcmp(s, "inf") == 0) return INFINITY;
+  if (strcmp(s, "-inf") == 0) return -INFINITY;
+  return strtod(s, NULL);
+}
+
+int lnb_results_resume(lnb_results *w, const char *dir, const lnb_config *cfg,
+                       const char *cmdline, const lnb_run_spec *runs, size_t nruns,
+                       int retry_failed, unsigned char *todo, lnb_error *err) {
+  for (size_t i = 0; i < nruns; i++) todo[i] = 1;
+  int rc = results_init(w, dir, cfg, cmdline, err);
+  if (rc != LNB_OK) return rc;
+  char *spath = path_in(dir, "summary.csv"), *tpath = path_in(dir, "trajectories.csv");
+  char *sh = summary_header(w), *th = traj_header(cfg);
+  lnb_csv sum = {0}, tr = {0};
+  uint64_t *hashes = calloc(nruns ? nruns : 1, sizeof *hashes);
+  long *keep_as = NULL; /* per summary row: run index kept, or -1 */
+  if (!spath || !tpath || !sh || !th || !hashes) {
+    rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+    goto out;
+  }
+  if (access(spath, F_OK) != 0) { /* nothing to resume: a fresh sweep */
+    free(spath), free(tpath), free(sh), free(th), free(hashes);
+    lnb_results_close(w);
+    return lnb_results_open(w, dir, cfg, cmdline, err);
+  }
+  if ((rc = lnb_csv_read(spath, &sum, err)) != LNB_OK) goto out;
+  if ((rc = lnb_csv_read(tpath, &tr, err)) != LNB_OK) goto out;
+  /* the same columns, or the earlier sweep was of another config shape */
+  {
+    char *got = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&got, &len);
+    if (m) {
+      csv_write_row(m, sum.header, sum.ncols);
+      fclose(m);
+    }
+    int same = got && strcmp(got, sh) == 0;
+    free(got);
+    if (!same) {
+      rc = lnb__error(err, LNB_EINVAL,
+                      "%s: cannot resume: its columns differ from what this config writes "
+                      "(the grid changed); use another --out directory",
+                      spath);
+      goto out;
+    }
+  }
+  long c_hash = lnb_csv_col(&sum, "spec_hash"), c_status = lnb_csv_col(&sum, "status");
+  long c_id = lnb_csv_col(&sum, "run_id");
+  for (size_t i = 0; i < nruns; i++) hashes[i] = lnb_run_spec_hash(cfg, &runs[i]);
+  keep_as = malloc((sum.nrows ? sum.nrows : 1) * sizeof *keep_as);
+  if (!keep_as) {
+    rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+    goto out;
+  }
+  for (size_t r = 0; r < sum.nrows; r++) {
+    keep_as[r] = -1;
+    uint64_t h = strtoull(sum.rows[r][c_hash], NULL, 16);
+    int st = lnb_run_status_from_name(sum.rows[r][c_status]);
+    if (st < 0) continue;
+    for (size_t i = 0; i < nruns; i++)
+      if (hashes[i] == h && todo[i]) {
+        if (lnb_run_status_failed((lnb_run_status)st) && retry_failed) break;
+        todo[i] = 0;
+        keep_as[r] = (long)i;
+        break;
+      }
+  }
+  /* rewrite both files with the kept runs (renumbered to this config's
+   * run ids), atomically, then append to them */
+  {
+    char *sbuf = NULL, *tbuf = NULL;
+    size_t slen = 0, tlen = 0;
+    FILE *sm = open_memstream(&sbuf, &slen), *tm = open_memstream(&tbuf, &tlen);
+    if (!sm || !tm) {
+      if (sm) fclose(sm), free(sbuf);
+      if (tm) fclose(tm), free(tbuf);
+      rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+      goto out;
+    }
+    fputs(sh, sm);
+    fputs(th, tm);
+    /* old run id -> new run id (0 = dropped), for one pass over the trajectories */
+    size_t maxid = 0;
+    for (size_t r = 0; r < sum.nrows; r++) {
+      size_t id = strtoull(sum.rows[r][c_id], NULL, 10);
+      if (id > maxid) maxid = id;
+    }
+    size_t *newid = calloc(maxid + 1, sizeof *newid);
+    if (!newid) {
+      fclose(sm), fclose(tm), free(sbuf), free(tbuf);
+      rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+      goto out;
+    }
+    for (size_t r = 0; r < sum.nrows; r++)
+      if (keep_as[r] >= 0) newid[strtoull(sum.rows[r][c_id], NULL, 10)] = (size_t)keep_as[r] + 1;
+    for (size_t q = 0; q < tr.nrows; q++) {
+      size_t id = strtoull(tr.rows[q][0], NULL, 10);
+      if (id > maxid || !newid[id]) continue;
+      char idbuf[32], *tid = tr.rows[q][0];
+      snprintf(idbuf, sizeof idbuf, "%zu", newid[id]);
+      tr.rows[q][0] = idbuf;
+      csv_write_row(tm, tr.rows[q], tr.ncols);
+      tr.rows[q][0] = tid;
+    }
+    free(newid);
+    for (size_t r = 0; r < sum.nrows; r++) {
+      if (keep_as[r] < 0) continue;
+      const lnb_run_spec *spec = &runs[keep_as[r]];
+      char idbuf[32];
+      snprintf(idbuf, sizeof idbuf, "%zu", spec->index + 1);
+      char *old_id = sum.rows[r][c_id];
+      sum.rows[r][c_id] = idbuf;
+      csv_write_row(sm, sum.rows[r], sum.ncols);
+      sum.rows[r][c_id] = old_id;
+      /* the table needs the kept run too */
+      lnb_run_result res;
+      memset(&res, 0, sizeof res);
+      res.status = (lnb_run_status)lnb_run_status_from_name(sum.rows[r][c_status]);
+      res.iterations = strtoull(sum.rows[r][lnb_csv_col(&sum, "iterations")], NULL, 10);
+      const char *itt = sum.rows[r][lnb_csv_col(&sum, "iters_to_target")];
+      res.iters_to_target = *itt ? strtoll(itt, NULL, 10) : -1;
+      res.seconds_to_target = field_real(sum.rows[r][lnb_csv_col(&sum, "seconds_to_target")]);
+      res.final_loss = field_real(sum.rows[r][lnb_csv_col(&sum, "final_loss")]);
+      res.final_gap = field_real(sum.rows[r][lnb_csv_col(&sum, "final_gap")]);
+      res.seconds_per_iter = field_real(sum.rows[r][lnb_csv_col(&sum, "seconds_per_iter")]);
+      run_labels l;
+      if (labels_make(cfg, spec, &l) != 0 || add_row(w, spec, &res, &l) != 0) {
+        labels_free(&l);
+        fclose(sm), fclose(tm), free(sbuf), free(tbuf);
+        rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+        goto out;
+      }
+      labels_free(&l);
+      w->resumed++;
+    }
+    fclose(sm);
+    fclose(tm);
+    rc = lnb_write_atomic(spath, sbuf, slen, err);
+    if (rc == LNB_OK) rc = lnb_write_atomic(tpath, tbuf, tlen, err);
+    free(sbuf);
+    free(tbuf);
+    if (rc != LNB_OK) goto out;
+  }
+  if (!(w->summary = open_in(dir, "summary.csv", "a", err)) ||
+      !(w->traj = open_in(dir, "trajectories.csv", "a", err))) {
+    rc = err->code;
+    goto out;
+  }
+  rc = write_manifest(w, 0, 0, err);
+out:
+  lnb_csv_free(&sum);
+  lnb_csv_free(&tr);
+  free(keep_as);
+  free(hashes);
+  free(spath), free(tpath), free(sh), free(th);
   return rc;
 }
 

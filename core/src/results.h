@@ -56,12 +56,22 @@ typedef struct lnb_results {
   size_t nrows, caprows;
   size_t counts[LNB_RUN_STATUS_COUNT]; /* per lnb_run_status */
   double wall_start;
+  size_t resumed; /* rows kept from an earlier sweep (--resume) */
+  int jobs, isolate; /* how the sweep ran, for the manifest */
 } lnb_results;
 
 /* Create dir (and parents), open the CSVs with their headers, write a first
  * manifest.json. Fails with a message naming the path. */
 int lnb_results_open(lnb_results *w, const char *dir, const lnb_config *cfg,
                      const char *cmdline, lnb_error *err);
+/* Resume an earlier sweep in dir: runs whose spec hash is recorded get
+ * todo[i] = 0 and their rows are kept (failed ones are re-run when
+ * retry_failed); rows of specs not in runs[] are dropped. Both CSVs are
+ * rewritten atomically, then appended to. Without summary.csv in dir this is
+ * lnb_results_open. */
+int lnb_results_resume(lnb_results *w, const char *dir, const lnb_config *cfg,
+                       const char *cmdline, const lnb_run_spec *runs, size_t nruns,
+                       int retry_failed, unsigned char *todo, lnb_error *err);
 /* Append the run's summary row and its checkpoints, then flush both files. */
 int lnb_results_append(lnb_results *w, const lnb_run_spec *spec, const lnb_run_result *res,
                        lnb_error *err);

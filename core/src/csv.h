@@ -1,0 +1,23 @@
+/* csv.h (internal) — read the CSV files lnnbench writes (RFC 4180 quoting). */
+#ifndef LNB_CSV_H
+#define LNB_CSV_H
+
+#include <stddef.h>
+
+#include "lnnbench/error.h"
+
+typedef struct lnb_csv {
+  char **header;
+  size_t ncols;
+  char ***rows; /* rows[i][j], j < ncols */
+  size_t nrows;
+  size_t *lines; /* 1-based line of each row, for messages */
+} lnb_csv;
+
+/* Read path; every row must have the header's number of fields. */
+int lnb_csv_read(const char *path, lnb_csv *out, lnb_error *err);
+/* column index of name, or -1 */
+long lnb_csv_col(const lnb_csv *c, const char *name);
+void lnb_csv_free(lnb_csv *c);
+
+#endif
