@@ -174,6 +174,30 @@ static void test_run_writes_results(void **state) {
   assert_non_null(strstr(man, "\"state\": \"complete\""));
   assert_non_null(strstr(man, "\"git_commit\""));
   free(man);
+
+  /* `table` rebuilds summary.md from the CSVs: the same text up to the
+   * provenance footer */
+  snprintf(cmd, sizeof cmd, "cp %s/summary.md %s/first.md && %s table %s >/dev/null && "
+           "diff <(head -n -1 %s/first.md) <(head -n -1 %s/summary.md)",
+           outdir, outdir, LNB_TEST_BINARY, outdir, outdir, outdir);
+  char bcmd[4096];
+  snprintf(bcmd, sizeof bcmd, "bash -c '%s'", cmd);
+  assert_int_equal(sh(bcmd, &out), 0);
+  free(out);
+  snprintf(cmd, sizeof cmd, "%s table %s --format csv", LNB_TEST_BINARY, outdir);
+  assert_int_equal(sh(cmd, &out), 0);
+  assert_int_equal(count_lines(out), 1 + 3); /* header + one row per model */
+  assert_non_null(strstr(out, "linear+gd,lr=0.05,1,2,2,0,0,"));
+  free(out);
+  snprintf(cmd, sizeof cmd, "%s table %s --format latex", LNB_TEST_BINARY, outdir);
+  assert_int_equal(sh(cmd, &out), 0);
+  assert_non_null(strstr(out, "\\begin{tabular}"));
+  assert_non_null(strstr(out, "deep\\_linear"));
+  free(out);
+  snprintf(cmd, sizeof cmd, "%s table %s/nope", LNB_TEST_BINARY, tmpdir);
+  assert_int_equal(sh(cmd, &out), 2);
+  assert_non_null(strstr(out, "manifest.json"));
+  free(out);
 }
 
 /* Bad input exits 2 before any run, with file:line:column. */

@@ -41,6 +41,8 @@ static const char usage_text[] =
     "  list                          every plugin with its kind and summary, and any\n"
     "                                plugin file that failed to load, with the reason\n"
     "  describe NAME                 a plugin's parameters: type, default, range, help\n"
+    "  table DIR [--format F]        rebuild the table of a results directory from its\n"
+    "                                CSVs; F = md (rewrites DIR/summary.md), csv, latex\n"
     "  help [COMMAND]                this text, or a command's\n"
     "\n"
     "options:\n"
@@ -91,6 +93,13 @@ static const char list_help[] =
 static const char describe_help[] =
     "usage: lnnbench describe NAME [--plugin-path DIRS]\n"
     "\nShows a plugin's summary, description and declared parameters.\n";
+
+static const char table_help[] =
+    "usage: lnnbench table DIR [--format md|csv|latex]\n"
+    "\nRebuilds the head-to-head table of a results directory from its summary.csv and\n"
+    "manifest.json, without rerunning anything. md (default) rewrites DIR/summary.md\n"
+    "and prints it; csv and latex print one row per model (best tuned setting, medians\n"
+    "over seeds, speed-up against the baseline).\n";
 
 static volatile sig_atomic_t interrupted = 0;
 static void on_signal(int sig) {
@@ -340,11 +349,12 @@ int main(int argc, char **argv) {
   size_t npos = 0;
   int quiet = 0, want_help = 0;
   run_opts ro = {.jobs = 1, .isolate = 1, .grace = 10.0};
+  lnb_table_format format = LNB_TABLE_MD;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     /* options taking a value: --opt VALUE or --opt=VALUE */
     static const char *const valued[] = {"--plugin-path", "--out", "--jobs", "--isolate",
-                                         "--grace"};
+                                         "--grace", "--format"};
     const char *val = NULL, *opt = NULL;
     for (size_t k = 0; k < sizeof valued / sizeof *valued; k++) {
       size_t n = strlen(valued[k]);
@@ -364,6 +374,15 @@ int main(int argc, char **argv) {
       double dv = 0;
       if (strcmp(opt, "--plugin-path") == 0) plugin_path = val;
       else if (strcmp(opt, "--out") == 0) out = val;
+      else if (strcmp(opt, "--format") == 0) {
+        if (strcmp(val, "md") == 0) format = LNB_TABLE_MD;
+        else if (strcmp(val, "csv") == 0) format = LNB_TABLE_CSV;
+        else if (strcmp(val, "latex") == 0) format = LNB_TABLE_LATEX;
+        else {
+          fprintf(stderr, "lnnbench: --format '%s': expected md, csv or latex\n", val);
+          return EXIT_BAD_INPUT;
+        }
+      }
       else if (strcmp(opt, "--jobs") == 0) {
         if (lnb__parse_int(val, &iv, &why) != 0 || iv < 1 || iv > 1024) {
           fprintf(stderr, "lnnbench: --jobs '%s': expected an integer in [1, 1024]\n", val);
@@ -411,6 +430,7 @@ int main(int argc, char **argv) {
     if (topic && strcmp(topic, "run") == 0) fputs(run_help, stdout);
     else if (topic && strcmp(topic, "list") == 0) fputs(list_help, stdout);
     else if (topic && strcmp(topic, "describe") == 0) fputs(describe_help, stdout);
+    else if (topic && strcmp(topic, "table") == 0) fputs(table_help, stdout);
     else fputs(usage_text, command || want_help ? stdout : stderr);
     return command || want_help ? EXIT_OK : EXIT_BAD_INPUT;
   }
@@ -418,13 +438,26 @@ int main(int argc, char **argv) {
     if (strcmp(command, "run") == 0) fputs(run_help, stdout);
     else if (strcmp(command, "list") == 0) fputs(list_help, stdout);
     else if (strcmp(command, "describe") == 0) fputs(describe_help, stdout);
+    else if (strcmp(command, "table") == 0) fputs(table_help, stdout);
     else fputs(usage_text, stdout);
+    return EXIT_OK;
+  }
+  if (strcmp(command, "table") == 0) {
+    if (npos != 1) {
+      fputs(table_help, stderr);
+      return EXIT_BAD_INPUT;
+    }
+    lnb_error err = {0};
+    if (lnb_results_rerender(positional[0], format, stdout, &err) != LNB_OK) {
+      fprintf(stderr, "lnnbench: %s\n", err.msg);
+      return EXIT_BAD_INPUT;
+    }
     return EXIT_OK;
   }
   if (strcmp(command, "run") != 0 && strcmp(command, "list") != 0 &&
       strcmp(command, "describe") != 0) {
-    const char *cmds[] = {"run", "list", "describe", "help"};
-    const char *s = lnb__closest(command, cmds, 4);
+    const char *cmds[] = {"run", "list", "describe", "table", "help"};
+    const char *s = lnb__closest(command, cmds, 5);
     fprintf(stderr, "lnnbench: unknown command '%s'%s%s%s (see `lnnbench --help`)\n", command,
             s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
     return EXIT_BAD_INPUT;

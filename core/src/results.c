@@ -232,7 +232,12 @@ static int write_manifest(lnb_results *w, int final, int interrupted, lnb_error 
       fputc('}', f);
       first = 0;
     }
-  fprintf(f, "\n  ],\n  \"runs_total\": %zu", lnb_config_run_count(cfg));
+  fprintf(f, "\n  ],\n  \"select_best_by\": ");
+  json_str(f, cfg->select.best_by);
+  fprintf(f, ",\n  \"report_baseline\": ");
+  if (cfg->report.baseline) json_str(f, cfg->report.baseline);
+  else fputs("null", f);
+  fprintf(f, ",\n  \"runs_total\": %zu", lnb_config_run_count(cfg));
   fprintf(f, ",\n  \"runs_finished\": %zu", w->nrows);
   fprintf(f, ",\n  \"runs_resumed\": %zu", w->resumed);
   fprintf(f, ",\n  \"jobs\": %d, \"isolate\": %s", w->jobs, w->isolate ? "true" : "false");
@@ -702,182 +707,51 @@ out:
   return rc;
 }
 
-/* ---------------------------------------------------------------- table */
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  if (isnan(x)) return isnan(y) ? 0 : 1; /* NaN last */
-  if (isnan(y)) return -1;
-  return (x > y) - (x < y);
-}
-
-static double median(double *v, size_t n) {
-  if (n == 0) return NAN;
-  qsort(v, n, sizeof *v, cmp_double);
-  size_t nn = n;
-  while (nn > 0 && isnan(v[nn - 1])) nn--;
-  if (nn == 0) return NAN;
-  return nn % 2 ? v[nn / 2] : 0.5 * (v[nn / 2 - 1] + v[nn / 2]);
-}
-
-typedef struct group {
-  const char *model, *tuned, *arch_plugin, *opt_plugin;
-  size_t n, reached, errors, diverged;
-  double med_s, med_it, med_gap, med_loss, med_spi;
-} group;
-
-static void fmt_num(char *buf, size_t n, double x) {
-  if (isnan(x)) snprintf(buf, n, "—");
-  else if (isinf(x)) snprintf(buf, n, x > 0 ? "∞" : "-∞");
-  else snprintf(buf, n, "%.3g", x);
-}
-
-static double group_key(const group *g, const char *best_by) {
-  if (strcmp(best_by, "iters_to_target") == 0) return g->med_it;
-  if (strcmp(best_by, "final_loss") == 0) return isnan(g->med_loss) ? INFINITY : g->med_loss;
-  if (strcmp(best_by, "final_gap") == 0) return isnan(g->med_gap) ? INFINITY : g->med_gap;
-  return g->med_s;
-}
-
-static int group_better(const group *a, const group *b, const char *best_by) {
-  double ka = group_key(a, best_by), kb = group_key(b, best_by);
-  if (ka != kb) return ka < kb;
-  if (a->reached != b->reached) return a->reached > b->reached;
-  double ga = isnan(a->med_gap) ? INFINITY : a->med_gap;
-  double gb = isnan(b->med_gap) ? INFINITY : b->med_gap;
-  return ga < gb;
-}
-
-void lnb_render_table(FILE *f, const lnb_row *rows, size_t n, const lnb_table_opts *o) {
-  const char *best_by = o->best_by ? o->best_by : "seconds_to_target";
-  double *tmp = malloc((n ? n : 1) * sizeof *tmp);
-  group *groups = calloc(n ? n : 1, sizeof *groups);
-  group **best = calloc(n ? n : 1, sizeof *best);
-  if (!tmp || !groups || !best) {
-    fputs("(out of memory rendering the table)\n", f);
-    free(tmp), free(groups), free(best);
-    return;
-  }
-  for (size_t p = 0; p < n; p++) {
-    /* first row of each problem label starts a section */
-    int seen = 0;
-    for (size_t q = 0; q < p && !seen; q++) seen = strcmp(rows[q].problem, rows[p].problem) == 0;
-    if (seen) continue;
-    const char *prob = rows[p].problem;
-    size_t ng = 0;
-    for (size_t i = p; i < n; i++) {
-      if (strcmp(rows[i].problem, prob) != 0) continue;
-      size_t g = 0;
-      while (g < ng && !(strcmp(groups[g].model, rows[i].model) == 0 &&
-                         strcmp(groups[g].tuned, rows[i].tuned) == 0))
-        g++;
-      if (g == ng) {
-        memset(&groups[ng], 0, sizeof *groups);
-        groups[ng].model = rows[i].model;
-        groups[ng].tuned = rows[i].tuned;
-        groups[ng].arch_plugin = rows[i].arch_plugin;
-        groups[ng].opt_plugin = rows[i].opt_plugin;
-        ng++;
-      }
-    }
-    for (size_t g = 0; g < ng; g++) {
-      group *G = &groups[g];
-#define GATHER(expr)                                                                       \
-  do {                                                                                     \
-    size_t k = 0;                                                                          \
-    for (size_t i = p; i < n; i++)                                                         \
-      if (strcmp(rows[i].problem, prob) == 0 && strcmp(rows[i].model, G->model) == 0 &&   \
-          strcmp(rows[i].tuned, G->tuned) == 0) {                                          \
-        const lnb_row *r = &rows[i];                                                       \
-        tmp[k++] = (expr);                                                                 \
-      }                                                                                    \
-    G->n = k;                                                                              \
-  } while (0)
-      GATHER(r->iters_to_target >= 0 && !lnb_run_status_failed(r->status) ? r->seconds_to_target
-                                                                   : INFINITY);
-      G->med_s = median(tmp, G->n);
-      GATHER(r->iters_to_target >= 0 && !lnb_run_status_failed(r->status) ? (double)r->iters_to_target
-                                                                   : INFINITY);
-      G->med_it = median(tmp, G->n);
-      GATHER(lnb_run_status_failed(r->status) ? NAN : r->final_gap);
-      G->med_gap = median(tmp, G->n);
-      GATHER(lnb_run_status_failed(r->status) ? NAN : r->final_loss);
-      G->med_loss = median(tmp, G->n);
-      GATHER(r->seconds_per_iter);
-      G->med_spi = median(tmp, G->n);
-      GATHER((double)(r->iters_to_target >= 0 && !lnb_run_status_failed(r->status)));
-      G->reached = 0;
-      for (size_t k = 0; k < G->n; k++) G->reached += tmp[k] > 0;
-      GATHER((double)(lnb_run_status_failed(r->status)));
-      G->errors = 0;
-      for (size_t k = 0; k < G->n; k++) G->errors += tmp[k] > 0;
-      GATHER((double)(r->status == LNB_RUN_DIVERGED));
-      G->diverged = 0;
-      for (size_t k = 0; k < G->n; k++) G->diverged += tmp[k] > 0;
-#undef GATHER
-    }
-    /* best tuned setting per model */
-    size_t nb = 0;
-    for (size_t g = 0; g < ng; g++) {
-      size_t b = 0;
-      while (b < nb && strcmp(best[b]->model, groups[g].model) != 0) b++;
-      if (b == nb) best[nb++] = &groups[g];
-      else if (group_better(&groups[g], best[b], best_by)) best[b] = &groups[g];
-    }
-    /* baseline: exact model label, else "arch+opt" plugin names */
-    const group *base = NULL;
-    if (o->baseline) {
-      for (size_t b = 0; b < nb && !base; b++)
-        if (strcmp(best[b]->model, o->baseline) == 0) base = best[b];
-      for (size_t b = 0; b < nb && !base; b++) {
-        char pair[512];
-        snprintf(pair, sizeof pair, "%s+%s", best[b]->arch_plugin, best[b]->opt_plugin);
-        if (strcmp(pair, o->baseline) == 0) base = best[b];
-      }
-    }
-    fprintf(f, "## Problem `%s`\n\n", prob);
-    fprintf(f, "| model | tuned | reached | median iters to target | median s to target | "
-               "median final gap | median s/iter |%s\n",
-            o->baseline ? " speed-up vs baseline |" : "");
-    fprintf(f, "|---|---|---|---|---|---|---|%s\n", o->baseline ? "---|" : "");
-    for (size_t b = 0; b < nb; b++) {
-      const group *G = best[b];
-      char s1[32], s2[32], s3[32], s4[32], s5[48];
-      fmt_num(s1, sizeof s1, G->med_it);
-      fmt_num(s2, sizeof s2, G->med_s);
-      fmt_num(s3, sizeof s3, G->med_gap);
-      fmt_num(s4, sizeof s4, G->med_spi);
-      if (isfinite(G->med_it)) snprintf(s1, sizeof s1, "%.0f", G->med_it);
-      char extra[64] = "";
-      if (G->diverged && G->errors)
-        snprintf(extra, sizeof extra, " (%zu diverged, %zu failed)", G->diverged, G->errors);
-      else if (G->diverged)
-        snprintf(extra, sizeof extra, " (%zu diverged)", G->diverged);
-      else if (G->errors)
-        snprintf(extra, sizeof extra, " (%zu failed)", G->errors);
-      fprintf(f, "| `%s`%s | %s | %zu/%zu%s | %s | %s | %s | %s |", G->model,
-              G == base ? " (baseline)" : "", G->tuned[0] ? G->tuned : "—", G->reached, G->n,
-              extra, s1, s2, s3, s4);
-      if (o->baseline) {
-        if (!base) snprintf(s5, sizeof s5, "no baseline");
-        else if (!o->has_target) snprintf(s5, sizeof s5, "n/a (no target)");
-        else if (!isfinite(base->med_s) || !isfinite(G->med_s) || G->med_s <= 0)
-          snprintf(s5, sizeof s5, "—");
-        else snprintf(s5, sizeof s5, "%.2f×", base->med_s / G->med_s);
-        fprintf(f, " %s |", s5);
-      }
-      fputc('\n', f);
-    }
-    fputc('\n', f);
-    if (o->baseline && !base)
-      fprintf(f, "_Baseline `%s` matched no model of this problem._\n\n", o->baseline);
-  }
-  free(tmp);
-  free(groups);
-  free(best);
-}
-
 /* --------------------------------------------------------------- finish */
+
+/* What summary.md says around its tables; filled from the live sweep or,
+ * for `lnnbench table`, from manifest.json. */
+typedef struct summary_meta {
+  const char *name, *best_by, *baseline;
+  size_t runs_total, nseeds;
+  int interrupted, has_target;
+  double target_gap, max_seconds;
+  long long max_iters;
+  const char *footer; /* provenance line */
+} summary_meta;
+
+static void write_summary_md(FILE *f, const summary_meta *m, const lnb_row *rows, size_t n) {
+  size_t counts[LNB_RUN_STATUS_COUNT] = {0};
+  for (size_t i = 0; i < n; i++) counts[rows[i].status]++;
+  fprintf(f, "# %s\n\n", m->name);
+  fprintf(f, "%zu of %zu runs%s — converged %zu, max_iters %zu, timeout %zu, diverged %zu, "
+             "error %zu, crashed %zu. Seeds: %zu. ",
+          n, m->runs_total, m->interrupted ? " (interrupted)" : "", counts[LNB_RUN_CONVERGED],
+          counts[LNB_RUN_MAX_ITERS], counts[LNB_RUN_TIMEOUT], counts[LNB_RUN_DIVERGED],
+          counts[LNB_RUN_ERROR], counts[LNB_RUN_CRASHED], m->nseeds);
+  if (m->has_target)
+    fprintf(f, "Target: gap l − l* ≤ %g within %lld iterations", m->target_gap, m->max_iters);
+  else fprintf(f, "No target gap: every run goes to %lld iterations", m->max_iters);
+  if (m->max_seconds > 0) fprintf(f, " or %g s", m->max_seconds);
+  fprintf(f, ".\n\nEach row is one model at the tuned setting that `select.best_by: %s` picks "
+             "(median over seeds; unreached targets count as ∞). `reached` counts seeds that "
+             "hit the target. Times exclude checkpoint evaluation.\n\n",
+          m->best_by);
+  lnb_table_opts o = {.best_by = m->best_by, .baseline = m->baseline, .has_target = m->has_target};
+  lnb_table t;
+  if (lnb_table_compute(rows, n, &o, &t) == 0) {
+    lnb_table_render(f, &t, &o, LNB_TABLE_MD);
+    fputc('\n', f);
+  } else fputs("(out of memory rendering the table)\n\n", f);
+  lnb_table_free(&t);
+  fprintf(f, "---\n%s\n", m->footer);
+}
+
+static void provenance_line(const lnb_provenance *p, char *buf, size_t n) {
+  snprintf(buf, n, "lnnbench %s, commit %.12s%s, %s, BLIS %s (%d thread%s), %s, %s.", p->version,
+           p->git_commit, p->git_dirty == 1 ? " (dirty)" : "", p->compiler, p->blis_version,
+           p->blis_threads, p->blis_threads == 1 ? "" : "s", p->cpu_model, p->date_utc);
+}
 
 int lnb_results_finish(lnb_results *w, int interrupted, lnb_error *err) {
   const lnb_config *cfg = w->cfg;
@@ -885,34 +759,201 @@ int lnb_results_finish(lnb_results *w, int interrupted, lnb_error *err) {
   size_t len = 0;
   FILE *f = open_memstream(&buf, &len);
   if (!f) return lnb__error(err, LNB_ENOMEM, "out of memory");
-  fprintf(f, "# %s\n\n", cfg->name);
-  fprintf(f, "%zu of %zu runs%s — converged %zu, max_iters %zu, timeout %zu, diverged %zu, "
-             "error %zu, crashed %zu. Seeds: %zu. ",
-          w->nrows, lnb_config_run_count(cfg), interrupted ? " (interrupted)" : "",
-          w->counts[LNB_RUN_CONVERGED], w->counts[LNB_RUN_MAX_ITERS], w->counts[LNB_RUN_TIMEOUT],
-          w->counts[LNB_RUN_DIVERGED], w->counts[LNB_RUN_ERROR], w->counts[LNB_RUN_CRASHED],
-          cfg->nseeds);
-  if (cfg->stop.has_target)
-    fprintf(f, "Target: gap l − l* ≤ %g within %lld iterations", cfg->stop.target_gap,
-            (long long)cfg->stop.max_iters);
-  else fprintf(f, "No target gap: every run goes to %lld iterations", (long long)cfg->stop.max_iters);
-  if (cfg->stop.max_seconds > 0) fprintf(f, " or %g s", cfg->stop.max_seconds);
-  fprintf(f, ".\n\nEach row is one model at the tuned setting that `select.best_by: %s` picks "
-             "(median over seeds; unreached targets count as ∞). `reached` counts seeds that "
-             "hit the target. Times exclude checkpoint evaluation.\n\n",
-          cfg->select.best_by);
-  lnb_table_opts o = {.best_by = cfg->select.best_by,
-                      .baseline = cfg->report.baseline,
-                      .has_target = cfg->stop.has_target,
-                      .target_gap = cfg->stop.target_gap};
-  lnb_render_table(f, w->rows, w->nrows, &o);
-  fprintf(f, "---\nlnnbench %s, commit %.12s%s, %s, BLIS %s (%d thread%s), %s, %s.\n",
-          w->prov.version, w->prov.git_commit, w->prov.git_dirty == 1 ? " (dirty)" : "",
-          w->prov.compiler, w->prov.blis_version, w->prov.blis_threads,
-          w->prov.blis_threads == 1 ? "" : "s", w->prov.cpu_model, w->prov.date_utc);
+  char footer[1024];
+  provenance_line(&w->prov, footer, sizeof footer);
+  summary_meta m = {.name = cfg->name,
+                    .best_by = cfg->select.best_by,
+                    .baseline = cfg->report.baseline,
+                    .runs_total = lnb_config_run_count(cfg),
+                    .nseeds = cfg->nseeds,
+                    .interrupted = interrupted,
+                    .has_target = cfg->stop.has_target,
+                    .target_gap = cfg->stop.target_gap,
+                    .max_seconds = cfg->stop.max_seconds,
+                    .max_iters = (long long)cfg->stop.max_iters,
+                    .footer = footer};
+  write_summary_md(f, &m, w->rows, w->nrows);
   int rc = flush_to_file(w->dir, "summary.md", f, &buf, &len, err);
   if (rc != LNB_OK) return rc;
   return write_manifest(w, 1, interrupted, err);
+}
+
+/* ------------------------------------------------------ re-render tables */
+
+/* value text of "key": in our own manifest.json ("" if absent); strings are
+ * unescaped, numbers and literals copied */
+static void json_field(const char *json, const char *key, char *out, size_t n) {
+  out[0] = '\0';
+  char pat[128];
+  snprintf(pat, sizeof pat, "\"%s\": ", key);
+  const char *p = strstr(json, pat);
+  if (!p) return;
+  p += strlen(pat);
+  size_t k = 0;
+  if (*p == '"') {
+    for (p++; *p && *p != '"' && k + 1 < n; p++) {
+      if (*p == '\\' && p[1]) {
+        p++;
+        out[k++] = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p;
+      } else out[k++] = *p;
+    }
+  } else if (*p == '[') { /* a flat array: copy through the closing bracket */
+    while (*p && *p != ']' && k + 2 < n) out[k++] = *p++;
+    if (*p == ']') out[k++] = ']';
+  } else {
+    while (*p && *p != ',' && *p != '}' && *p != '\n' && k + 1 < n) out[k++] = *p++;
+  }
+  out[k] = '\0';
+}
+
+int lnb_results_rerender(const char *dir, lnb_table_format fmt, FILE *out, lnb_error *err) {
+  char *mpath = path_in(dir, "manifest.json"), *spath = path_in(dir, "summary.csv");
+  char *json = NULL;
+  lnb_csv sum = {0};
+  lnb_row *rows = NULL;
+  size_t nrows = 0;
+  int rc = LNB_OK;
+  if (!mpath || !spath) {
+    rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+    goto out;
+  }
+  {
+    FILE *f = fopen(mpath, "rb");
+    if (!f) {
+      rc = lnb__error(err, LNB_EIO, "%s: cannot open: %s (is %s a results directory?)", mpath,
+                      strerror(errno), dir);
+      goto out;
+    }
+    size_t cap = 1 << 16, len = 0, got;
+    json = malloc(cap);
+    while (json && (got = fread(json + len, 1, cap - len - 1, f)) > 0) {
+      len += got;
+      if (len + 1 == cap) {
+        char *t = realloc(json, cap *= 2);
+        if (!t) free(json);
+        json = t;
+      }
+    }
+    fclose(f);
+    if (!json) {
+      rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+      goto out;
+    }
+    json[len] = '\0';
+  }
+  if ((rc = lnb_csv_read(spath, &sum, err)) != LNB_OK) goto out;
+  static const char *const need[] = {"run_id", "problem", "architecture", "optimizer", "seed",
+                                     "model", "tuned", "status", "iterations", "final_loss",
+                                     "final_gap", "iters_to_target", "seconds_to_target",
+                                     "seconds_per_iter"};
+  long col[sizeof need / sizeof *need];
+  for (size_t j = 0; j < sizeof need / sizeof *need; j++)
+    if ((col[j] = lnb_csv_col(&sum, need[j])) < 0) {
+      rc = lnb__error(err, LNB_EPARSE, "%s: no column '%s' (not written by this lnnbench?)",
+                      spath, need[j]);
+      goto out;
+    }
+  rows = calloc(sum.nrows ? sum.nrows : 1, sizeof *rows);
+  if (!rows) {
+    rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+    goto out;
+  }
+  for (size_t i = 0; i < sum.nrows; i++, nrows++) {
+    char **r = sum.rows[i];
+    lnb_row *row = &rows[i];
+    int st = lnb_run_status_from_name(r[col[7]]);
+    if (st < 0) {
+      rc = lnb__error(err, LNB_EPARSE, "%s:%zu: unknown status '%s'", spath, sum.lines[i],
+                      r[col[7]]);
+      goto out;
+    }
+    row->run_id = strtoull(r[col[0]], NULL, 10);
+    row->problem = r[col[1]];
+    row->arch_plugin = r[col[2]]; /* cut at '(' below: the plugin name */
+    row->opt_plugin = r[col[3]];
+    row->seed = strtoull(r[col[4]], NULL, 10);
+    row->model = r[col[5]];
+    row->tuned = r[col[6]];
+    row->status = (lnb_run_status)st;
+    row->iterations = strtoull(r[col[8]], NULL, 10);
+    row->final_loss = field_real(r[col[9]]);
+    row->final_gap = field_real(r[col[10]]);
+    row->iters_to_target = *r[col[11]] ? strtoll(r[col[11]], NULL, 10) : -1;
+    row->seconds_to_target = field_real(r[col[12]]);
+    row->seconds_per_iter = field_real(r[col[13]]);
+    r[col[2]][strcspn(r[col[2]], "(")] = '\0';
+    r[col[3]][strcspn(r[col[3]], "(")] = '\0';
+  }
+  {
+    char name[256], best_by[64], baseline[512], total[32], seeds_txt[4096], state[32],
+        target[64], max_iters[32], max_seconds[64], footer[1024], version[32], commit[64],
+        compiler[128], blis[64], threads[16], cpu[256], date[32], dirty[16];
+    json_field(json, "config_name", name, sizeof name);
+    json_field(json, "select_best_by", best_by, sizeof best_by);
+    json_field(json, "report_baseline", baseline, sizeof baseline);
+    json_field(json, "runs_total", total, sizeof total);
+    json_field(json, "seeds", seeds_txt, sizeof seeds_txt);
+    json_field(json, "state", state, sizeof state);
+    json_field(json, "target_gap", target, sizeof target);
+    json_field(json, "max_iters", max_iters, sizeof max_iters);
+    json_field(json, "max_seconds", max_seconds, sizeof max_seconds);
+    json_field(json, "lnnbench_version", version, sizeof version);
+    json_field(json, "git_commit", commit, sizeof commit);
+    json_field(json, "git_dirty", dirty, sizeof dirty);
+    json_field(json, "compiler", compiler, sizeof compiler);
+    json_field(json, "blis_version", blis, sizeof blis);
+    json_field(json, "blis_threads", threads, sizeof threads);
+    json_field(json, "cpu_model", cpu, sizeof cpu);
+    json_field(json, "date_utc", date, sizeof date);
+    size_t nseeds = strcmp(seeds_txt, "[]") ? 1 : 0;
+    for (const char *q = seeds_txt; *q && *q != ']'; q++) nseeds += *q == ',';
+    snprintf(footer, sizeof footer,
+             "lnnbench %s, commit %.12s%s, %s, BLIS %s (%s thread%s), %s, %s (re-rendered from "
+             "summary.csv).",
+             version, commit, strcmp(dirty, "true") == 0 ? " (dirty)" : "", compiler, blis,
+             threads, strcmp(threads, "1") == 0 ? "" : "s", cpu, date);
+    int has_target = *target && strcmp(target, "null") != 0;
+    summary_meta m = {.name = name,
+                      .best_by = *best_by ? best_by : "seconds_to_target",
+                      .baseline = *baseline && strcmp(baseline, "null") ? baseline : NULL,
+                      .runs_total = strtoull(total, NULL, 10),
+                      .nseeds = nseeds,
+                      .interrupted = strcmp(state, "complete") != 0,
+                      .has_target = has_target,
+                      .target_gap = has_target ? strtod(target, NULL) : 0,
+                      .max_seconds = strcmp(max_seconds, "null") ? strtod(max_seconds, NULL) : 0,
+                      .max_iters = strtoll(max_iters, NULL, 10),
+                      .footer = footer};
+    lnb_table_opts o = {.best_by = m.best_by, .baseline = m.baseline, .has_target = has_target};
+    if (fmt == LNB_TABLE_MD) {
+      char *buf = NULL;
+      size_t len = 0;
+      FILE *f = open_memstream(&buf, &len);
+      if (!f) {
+        rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+        goto out;
+      }
+      write_summary_md(f, &m, rows, nrows);
+      fflush(f);
+      if (out) fwrite(buf, 1, len, out);
+      rc = flush_to_file(dir, "summary.md", f, &buf, &len, err);
+    } else {
+      lnb_table t;
+      if (lnb_table_compute(rows, nrows, &o, &t) != 0) {
+        rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+        goto out;
+      }
+      lnb_table_render(out, &t, &o, fmt);
+      lnb_table_free(&t);
+    }
+  }
+out:
+  free(rows);
+  lnb_csv_free(&sum);
+  free(json);
+  free(mpath);
+  free(spath);
+  return rc;
 }
 
 void lnb_results_close(lnb_results *w) {

@@ -7,32 +7,7 @@
 #include "config.h"
 #include "harness.h"
 #include "provenance.h"
-
-/* One finished run as the head-to-head table needs it. */
-typedef struct lnb_row {
-  size_t run_id;
-  char *problem;      /* problem label, e.g. lsq(m=50,d=20) */
-  char *model;        /* architecture label + "+" + optimizer label without tuned params */
-  char *tuned;        /* tuned parameters, e.g. "lr=0.01" ("" when none) */
-  char *arch_plugin;  /* plugin names, for matching report.baseline */
-  char *opt_plugin;
-  uint64_t seed;
-  lnb_run_status status;
-  uint64_t iterations;
-  int64_t iters_to_target;  /* -1 if not reached */
-  double seconds_to_target; /* NaN if not reached */
-  double final_loss, final_gap, seconds_per_iter;
-} lnb_row;
-
-typedef struct lnb_table_opts {
-  const char *best_by;  /* seconds_to_target | iters_to_target | final_loss | final_gap */
-  const char *baseline; /* NULL = no speed-up column */
-  int has_target;
-  double target_gap;
-} lnb_table_opts;
-
-/* Write the head-to-head markdown tables for rows[n] to f. */
-void lnb_render_table(FILE *f, const lnb_row *rows, size_t n, const lnb_table_opts *o);
+#include "table.h"
 
 /* Label of a cell: plugin name and its explicitly given parameters,
  * "deep_linear(depth=2,width=1)". Parameters named in skip[nskip] are left
@@ -78,6 +53,11 @@ int lnb_results_append(lnb_results *w, const lnb_run_spec *spec, const lnb_run_r
 /* Write summary.md and the final manifest.json (both atomically). */
 int lnb_results_finish(lnb_results *w, int interrupted, lnb_error *err);
 void lnb_results_close(lnb_results *w);
+
+/* `lnnbench table DIR`: rebuild the head-to-head table from DIR/summary.csv
+ * and DIR/manifest.json. md rewrites DIR/summary.md (atomically) and prints
+ * it to out; csv and latex print to out. */
+int lnb_results_rerender(const char *dir, lnb_table_format fmt, FILE *out, lnb_error *err);
 
 /* mkdir -p; 0 ok else -1 with errno set */
 int lnb_mkdirs(const char *path);

@@ -1,0 +1,309 @@
+/* table.c — the head-to-head table: per problem, one entry per model at its
+ * best tuned setting (medians over seeds), rendered as markdown, CSV or
+ * LaTeX. Used at the end of a sweep and by `lnnbench table DIR`. */
+#define _POSIX_C_SOURCE 200809L
+#include "table.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  if (isnan(x)) return isnan(y) ? 0 : 1; /* NaN last */
+  if (isnan(y)) return -1;
+  return (x > y) - (x < y);
+}
+
+/* median of the non-NaN values (v is reordered) */
+static double median(double *v, size_t n) {
+  if (n == 0) return NAN;
+  qsort(v, n, sizeof *v, cmp_double);
+  size_t nn = n;
+  while (nn > 0 && isnan(v[nn - 1])) nn--;
+  if (nn == 0) return NAN;
+  return nn % 2 ? v[nn / 2] : 0.5 * (v[nn / 2 - 1] + v[nn / 2]);
+}
+
+static double entry_key(const lnb_table_entry *e, const char *best_by) {
+  if (strcmp(best_by, "iters_to_target") == 0) return e->med_iters;
+  if (strcmp(best_by, "final_loss") == 0) return isnan(e->med_loss) ? INFINITY : e->med_loss;
+  if (strcmp(best_by, "final_gap") == 0) return isnan(e->med_gap) ? INFINITY : e->med_gap;
+  return e->med_seconds;
+}
+
+static int entry_better(const lnb_table_entry *a, const lnb_table_entry *b, const char *best_by) {
+  double ka = entry_key(a, best_by), kb = entry_key(b, best_by);
+  if (ka != kb) return ka < kb;
+  if (a->reached != b->reached) return a->reached > b->reached;
+  double ga = isnan(a->med_gap) ? INFINITY : a->med_gap;
+  double gb = isnan(b->med_gap) ? INFINITY : b->med_gap;
+  return ga < gb;
+}
+
+static int reached(const lnb_row *r) {
+  return r->iters_to_target >= 0 && !lnb_run_status_failed(r->status);
+}
+
+/* aggregate the rows of one (problem, model, tuned) group */
+static void aggregate(lnb_table_entry *e, const lnb_row *rows, const size_t *idx, size_t k,
+                      double *tmp) {
+  e->n = k;
+#define MED(field, expr)                                                                   \
+  do {                                                                                     \
+    for (size_t q = 0; q < k; q++) {                                                       \
+      const lnb_row *r = &rows[idx[q]];                                                    \
+      tmp[q] = (expr);                                                                     \
+    }                                                                                      \
+    e->field = median(tmp, k);                                                             \
+  } while (0)
+  MED(med_seconds, reached(r) ? r->seconds_to_target : INFINITY);
+  MED(med_iters, reached(r) ? (double)r->iters_to_target : INFINITY);
+  MED(med_gap, lnb_run_status_failed(r->status) ? NAN : r->final_gap);
+  MED(med_loss, lnb_run_status_failed(r->status) ? NAN : r->final_loss);
+  MED(med_spi, r->seconds_per_iter);
+#undef MED
+  for (size_t q = 0; q < k; q++) {
+    const lnb_row *r = &rows[idx[q]];
+    e->reached += (size_t)reached(r);
+    e->failed += (size_t)lnb_run_status_failed(r->status);
+    e->diverged += r->status == LNB_RUN_DIVERGED;
+  }
+}
+
+int lnb_table_compute(const lnb_row *rows, size_t n, const lnb_table_opts *o, lnb_table *t) {
+  memset(t, 0, sizeof *t);
+  const char *best_by = o->best_by ? o->best_by : "seconds_to_target";
+  size_t *idx = malloc((n ? n : 1) * sizeof *idx);
+  double *tmp = malloc((n ? n : 1) * sizeof *tmp);
+  unsigned char *used = calloc(n ? n : 1, 1);
+  t->entries = calloc(n ? n : 1, sizeof *t->entries);
+  if (!idx || !tmp || !used || !t->entries) {
+    free(idx), free(tmp), free(used), free(t->entries);
+    t->entries = NULL;
+    return -1;
+  }
+  for (size_t p = 0; p < n; p++) {
+    /* the first row of each problem starts a section */
+    int seen = 0;
+    for (size_t q = 0; q < p && !seen; q++) seen = strcmp(rows[q].problem, rows[p].problem) == 0;
+    if (seen) continue;
+    const char *prob = rows[p].problem;
+    size_t first = t->n;
+    for (size_t i = p; i < n; i++) {
+      if (used[i] || strcmp(rows[i].problem, prob) != 0) continue;
+      /* one (model, tuned) group */
+      size_t k = 0;
+      for (size_t j = i; j < n; j++)
+        if (!used[j] && strcmp(rows[j].problem, prob) == 0 &&
+            strcmp(rows[j].model, rows[i].model) == 0 &&
+            strcmp(rows[j].tuned, rows[i].tuned) == 0)
+          idx[k++] = j, used[j] = 1;
+      lnb_table_entry e;
+      memset(&e, 0, sizeof e);
+      e.problem = prob;
+      e.model = rows[i].model;
+      e.tuned = rows[i].tuned;
+      e.arch_plugin = rows[i].arch_plugin;
+      e.opt_plugin = rows[i].opt_plugin;
+      aggregate(&e, rows, idx, k, tmp);
+      e.speedup = NAN;
+      /* keep the best tuned setting per model */
+      size_t b = first;
+      while (b < t->n && strcmp(t->entries[b].model, e.model) != 0) b++;
+      if (b == t->n) t->entries[t->n++] = e;
+      else if (entry_better(&e, &t->entries[b], best_by)) t->entries[b] = e;
+    }
+    /* baseline: exact model label, else "arch+opt" plugin names */
+    long base = -1;
+    if (o->baseline) {
+      for (size_t b = first; b < t->n && base < 0; b++)
+        if (strcmp(t->entries[b].model, o->baseline) == 0) base = (long)b;
+      for (size_t b = first; b < t->n && base < 0; b++) {
+        char pair[512];
+        snprintf(pair, sizeof pair, "%s+%s", t->entries[b].arch_plugin,
+                 t->entries[b].opt_plugin);
+        if (strcmp(pair, o->baseline) == 0) base = (long)b;
+      }
+    }
+    for (size_t b = first; b < t->n; b++) {
+      lnb_table_entry *e = &t->entries[b];
+      e->has_baseline = base >= 0;
+      e->is_baseline = (long)b == base;
+      if (base >= 0 && o->has_target) {
+        double bs = t->entries[base].med_seconds;
+        if (isfinite(bs) && isfinite(e->med_seconds) && e->med_seconds > 0)
+          e->speedup = bs / e->med_seconds;
+      }
+    }
+  }
+  free(idx);
+  free(tmp);
+  free(used);
+  return 0;
+}
+
+void lnb_table_free(lnb_table *t) {
+  free(t->entries);
+  memset(t, 0, sizeof *t);
+}
+
+/* ------------------------------------------------------------ renderers */
+
+static void fmt_num(char *buf, size_t n, double x, const char *nan_text, int latex) {
+  if (isnan(x)) snprintf(buf, n, "%s", nan_text);
+  else if (isinf(x)) snprintf(buf, n, latex ? "$\\infty$" : "∞");
+  else snprintf(buf, n, "%.3g", x);
+}
+
+static void fmt_iters(char *buf, size_t n, double x, int latex) {
+  if (isfinite(x)) snprintf(buf, n, "%.0f", x);
+  else fmt_num(buf, n, x, latex ? "--" : "—", latex);
+}
+
+static void status_note(char *buf, size_t n, const lnb_table_entry *e) {
+  if (e->diverged && e->failed) snprintf(buf, n, " (%zu diverged, %zu failed)", e->diverged, e->failed);
+  else if (e->diverged) snprintf(buf, n, " (%zu diverged)", e->diverged);
+  else if (e->failed) snprintf(buf, n, " (%zu failed)", e->failed);
+  else buf[0] = '\0';
+}
+
+static void speedup_text(char *buf, size_t n, const lnb_table_entry *e, const lnb_table_opts *o,
+                         int latex) {
+  if (!e->has_baseline) snprintf(buf, n, "no baseline");
+  else if (!o->has_target) snprintf(buf, n, "n/a (no target)");
+  else if (isnan(e->speedup)) snprintf(buf, n, latex ? "--" : "—");
+  else snprintf(buf, n, latex ? "%.2f$\\times$" : "%.2f×", e->speedup);
+}
+
+static void render_md(FILE *f, const lnb_table *t, const lnb_table_opts *o) {
+  for (size_t i = 0; i < t->n; i++) {
+    const lnb_table_entry *e = &t->entries[i];
+    if (i == 0 || strcmp(t->entries[i - 1].problem, e->problem) != 0) {
+      if (i) fputc('\n', f);
+      fprintf(f, "## Problem `%s`\n\n", e->problem);
+      fprintf(f, "| model | tuned | reached | median iters to target | median s to target | "
+                 "median final gap | median s/iter |%s\n",
+              o->baseline ? " speed-up vs baseline |" : "");
+      fprintf(f, "|---|---|---|---|---|---|---|%s\n", o->baseline ? "---|" : "");
+    }
+    char it[32], s[32], gap[32], spi[32], note[64], sp[48];
+    fmt_iters(it, sizeof it, e->med_iters, 0);
+    fmt_num(s, sizeof s, e->med_seconds, "—", 0);
+    fmt_num(gap, sizeof gap, e->med_gap, "—", 0);
+    fmt_num(spi, sizeof spi, e->med_spi, "—", 0);
+    status_note(note, sizeof note, e);
+    fprintf(f, "| `%s`%s | %s | %zu/%zu%s | %s | %s | %s | %s |", e->model,
+            e->is_baseline ? " (baseline)" : "", e->tuned[0] ? e->tuned : "—", e->reached, e->n,
+            note, it, s, gap, spi);
+    if (o->baseline) {
+      speedup_text(sp, sizeof sp, e, o, 0);
+      fprintf(f, " %s |", sp);
+    }
+    fputc('\n', f);
+    int last = i + 1 == t->n || strcmp(t->entries[i + 1].problem, e->problem) != 0;
+    if (last && o->baseline && !e->has_baseline)
+      fprintf(f, "\n_Baseline `%s` matched no model of this problem._\n", o->baseline);
+  }
+}
+
+static void csv_field(FILE *f, const char *s) {
+  if (!strpbrk(s, ",\"\n")) {
+    fputs(s, f);
+    return;
+  }
+  fputc('"', f);
+  for (; *s; s++) {
+    if (*s == '"') fputc('"', f);
+    fputc(*s, f);
+  }
+  fputc('"', f);
+}
+
+static void csv_num(FILE *f, double x) {
+  if (isnan(x)) return;
+  if (isinf(x)) fputs(x > 0 ? "inf" : "-inf", f);
+  else fprintf(f, "%.17g", x);
+}
+
+static void render_csv(FILE *f, const lnb_table *t) {
+  fputs("problem,model,tuned,baseline,runs,reached,diverged,failed,median_iters_to_target,"
+        "median_seconds_to_target,median_final_gap,median_final_loss,median_seconds_per_iter,"
+        "speedup\n",
+        f);
+  for (size_t i = 0; i < t->n; i++) {
+    const lnb_table_entry *e = &t->entries[i];
+    csv_field(f, e->problem);
+    fputc(',', f);
+    csv_field(f, e->model);
+    fputc(',', f);
+    csv_field(f, e->tuned);
+    fprintf(f, ",%d,%zu,%zu,%zu,%zu,", e->is_baseline, e->n, e->reached, e->diverged, e->failed);
+    csv_num(f, e->med_iters);
+    fputc(',', f);
+    csv_num(f, e->med_seconds);
+    fputc(',', f);
+    csv_num(f, e->med_gap);
+    fputc(',', f);
+    csv_num(f, e->med_loss);
+    fputc(',', f);
+    csv_num(f, e->med_spi);
+    fputc(',', f);
+    csv_num(f, e->speedup);
+    fputc('\n', f);
+  }
+}
+
+static void latex_text(FILE *f, const char *s) {
+  for (; *s; s++) {
+    switch (*s) {
+    case '_': case '%': case '&': case '#': case '$': case '{': case '}':
+      fputc('\\', f), fputc(*s, f);
+      break;
+    case '^': fputs("\\^{}", f); break;
+    case '~': fputs("\\~{}", f); break;
+    case '\\': fputs("\\textbackslash{}", f); break;
+    default: fputc(*s, f);
+    }
+  }
+}
+
+static void render_latex(FILE *f, const lnb_table *t, const lnb_table_opts *o) {
+  for (size_t i = 0; i < t->n; i++) {
+    const lnb_table_entry *e = &t->entries[i];
+    if (i == 0 || strcmp(t->entries[i - 1].problem, e->problem) != 0) {
+      if (i) fputs("\\bottomrule\n\\end{tabular}\n\n", f);
+      fputs("% requires \\usepackage{booktabs}\n", f);
+      fputs("\\noindent Problem \\texttt{", f);
+      latex_text(f, e->problem);
+      fputs("}\\\\\n", f);
+      fprintf(f, "\\begin{tabular}{llrrrrr%s}\n\\toprule\n", o->baseline ? "r" : "");
+      fprintf(f, "model & tuned & reached & iters & seconds & final gap & s/iter%s \\\\\n"
+                 "\\midrule\n",
+              o->baseline ? " & speed-up" : "");
+    }
+    char it[32], s[32], gap[32], spi[32], sp[48];
+    fmt_iters(it, sizeof it, e->med_iters, 1);
+    fmt_num(s, sizeof s, e->med_seconds, "--", 1);
+    fmt_num(gap, sizeof gap, e->med_gap, "--", 1);
+    fmt_num(spi, sizeof spi, e->med_spi, "--", 1);
+    fputs("\\texttt{", f);
+    latex_text(f, e->model);
+    fputs(e->is_baseline ? "}$^\\ast$ & " : "} & ", f);
+    latex_text(f, e->tuned[0] ? e->tuned : "--");
+    fprintf(f, " & %zu/%zu & %s & %s & %s & %s", e->reached, e->n, it, s, gap, spi);
+    if (o->baseline) {
+      speedup_text(sp, sizeof sp, e, o, 1);
+      fprintf(f, " & %s", sp);
+    }
+    fputs(" \\\\\n", f);
+  }
+  if (t->n) fputs("\\bottomrule\n\\end{tabular}\n", f);
+}
+
+void lnb_table_render(FILE *f, const lnb_table *t, const lnb_table_opts *o,
+                      lnb_table_format fmt) {
+  if (fmt == LNB_TABLE_CSV) render_csv(f, t);
+  else if (fmt == LNB_TABLE_LATEX) render_latex(f, t, o);
+  else render_md(f, t, o);
+}

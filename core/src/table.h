@@ -1,0 +1,55 @@
+/* table.h (internal) — head-to-head tables from finished runs. */
+#ifndef LNB_TABLE_H
+#define LNB_TABLE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "harness.h"
+
+/* One finished run as the head-to-head table needs it. */
+typedef struct lnb_row {
+  size_t run_id;
+  char *problem;      /* problem label, e.g. lsq(m=50,d=20) */
+  char *model;        /* architecture label + "+" + optimizer label without tuned params */
+  char *tuned;        /* tuned parameters, e.g. "lr=0.01" ("" when none) */
+  char *arch_plugin;  /* plugin names, for matching report.baseline */
+  char *opt_plugin;
+  uint64_t seed;
+  lnb_run_status status;
+  uint64_t iterations;
+  int64_t iters_to_target;  /* -1 if not reached */
+  double seconds_to_target; /* NaN if not reached */
+  double final_loss, final_gap, seconds_per_iter;
+} lnb_row;
+
+typedef struct lnb_table_opts {
+  const char *best_by;  /* seconds_to_target | iters_to_target | final_loss | final_gap */
+  const char *baseline; /* NULL = no speed-up column */
+  int has_target;
+} lnb_table_opts;
+
+/* One model of one problem at its best tuned setting; medians over seeds
+ * (an unreached target counts as +inf for the time and iteration medians). */
+typedef struct lnb_table_entry {
+  const char *problem, *model, *tuned, *arch_plugin, *opt_plugin; /* borrowed from rows */
+  size_t n, reached, diverged, failed;
+  double med_seconds, med_iters, med_gap, med_loss, med_spi;
+  double speedup; /* baseline median seconds / this median seconds; NaN if undefined */
+  int is_baseline, has_baseline;
+} lnb_table_entry;
+
+typedef struct lnb_table {
+  lnb_table_entry *entries; /* grouped by problem, in first-appearance order */
+  size_t n;
+} lnb_table;
+
+typedef enum lnb_table_format { LNB_TABLE_MD, LNB_TABLE_CSV, LNB_TABLE_LATEX } lnb_table_format;
+
+/* 0 ok, -1 out of memory. The table borrows strings from rows. */
+int lnb_table_compute(const lnb_row *rows, size_t n, const lnb_table_opts *o, lnb_table *t);
+void lnb_table_render(FILE *f, const lnb_table *t, const lnb_table_opts *o,
+                      lnb_table_format fmt);
+void lnb_table_free(lnb_table *t);
+
+#endif
