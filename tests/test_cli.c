@@ -116,6 +116,16 @@ static void test_list_and_describe(void **state) {
   assert_non_null(strstr(out, "no symbol 'lnb_plugin_entry'"));
   assert_null(strstr(out, "deep_linear"));
   free(out);
+  /* a plugin file writable by other users is refused */
+  char cmd[1024];
+  snprintf(cmd, sizeof cmd,
+           "d=$(mktemp -d) && cp %s/misbehave/misbehave.so $d/ && chmod 666 $d/misbehave.so && "
+           "%s list --plugin-path $d; rc=$?; rm -rf $d; exit $rc",
+           LNB_TEST_FIXTURE_DIR, LNB_TEST_BINARY);
+  assert_int_equal(sh(cmd, &out), 0);
+  assert_non_null(strstr(out, "writable by other users"));
+  assert_null(strstr(out, "misbehave   "));
+  free(out);
   /* so does the environment variable */
   assert_int_equal(
       sh("LNNBENCH_PLUGIN_PATH=" LNB_TEST_FIXTURE_DIR " " LNB_TEST_BINARY " list", &out), 0);

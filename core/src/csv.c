@@ -87,8 +87,10 @@ static int parse_record(const char **pp, size_t *line, strvec *fields, const cha
   return LNB_OK;
 }
 
-int lnb_csv_read(const char *path, lnb_csv *out, lnb_error *err) {
+static int csv_read(const char *path, lnb_csv *out, int tolerant, int *dropped,
+                    lnb_error *err) {
   memset(out, 0, sizeof *out);
+  if (dropped) *dropped = 0;
   FILE *f = fopen(path, "rb");
   if (!f) return lnb__error(err, LNB_EIO, "%s: cannot open: %s", path, strerror(errno));
   size_t cap = 1 << 16, len = 0, got;
@@ -109,6 +111,12 @@ int lnb_csv_read(const char *path, lnb_csv *out, lnb_error *err) {
     return lnb__error(err, LNB_EIO, "%s: read error", path);
   }
   buf[len] = '\0';
+  if (tolerant && len > 0 && buf[len - 1] != '\n') { /* cut the unfinished last line */
+    char *nl = strrchr(buf, '\n');
+    if (nl) nl[1] = '\0';
+    else buf[0] = '\0';
+    if (dropped) *dropped = 1;
+  }
   const char *p = buf;
   size_t line = 1;
   strvec hdr = {0};
@@ -149,6 +157,14 @@ int lnb_csv_read(const char *path, lnb_csv *out, lnb_error *err) {
   free(buf);
   if (rc != LNB_OK) lnb_csv_free(out);
   return rc;
+}
+
+int lnb_csv_read(const char *path, lnb_csv *out, lnb_error *err) {
+  return csv_read(path, out, 0, NULL, err);
+}
+
+int lnb_csv_read_tolerant(const char *path, lnb_csv *out, int *dropped, lnb_error *err) {
+  return csv_read(path, out, 1, dropped, err);
 }
 
 long lnb_csv_col(const lnb_csv *c, const char *name) {

@@ -16,6 +16,9 @@ typedef struct lnb_csv {
 
 /* Read path; every row must have the header's number of fields. */
 int lnb_csv_read(const char *path, lnb_csv *out, lnb_error *err);
+/* Same, but a last line without its newline (a write cut short by a kill)
+ * is dropped instead of refused; *dropped tells whether that happened. */
+int lnb_csv_read_tolerant(const char *path, lnb_csv *out, int *dropped, lnb_error *err);
 /* column index of name, or -1 */
 long lnb_csv_col(const lnb_csv *c, const char *name);
 void lnb_csv_free(lnb_csv *c);

@@ -306,6 +306,12 @@ static int load_file(lnb_registry *r, const char *path) {
       return LOAD_NOMEM;
     open_path = local;
   }
+  /* code anyone may replace is not loaded: refuse files writable by others */
+  struct stat st;
+  if (stat(open_path, &st) == 0 && (st.st_mode & S_IWOTH)) {
+    free(local);
+    return fail(r, path, "refused: the file is writable by other users (chmod o-w it)");
+  }
   dlerror();
   void *h = dlopen(open_path, RTLD_NOW | RTLD_LOCAL);
   if (!h) {

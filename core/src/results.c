@@ -473,6 +473,27 @@ int lnb_results_append(lnb_results *w, const lnb_run_spec *spec, const lnb_run_r
   run_labels l;
   if (labels_make(cfg, spec, &l) != 0) return lnb__error(err, LNB_ENOMEM, "out of memory");
   size_t run_id = spec->index + 1;
+  /* trajectories first and flushed: a summary row on disk always has its
+   * checkpoints complete (what --resume relies on after a kill -9) */
+  for (size_t i = 0; i < res->ncheckpoints; i++) {
+    const lnb_checkpoint *cp = &res->checkpoints[i];
+    fprintf(w->traj, "%zu,%llu,", run_id, (unsigned long long)cp->iteration);
+    csv_real(w->traj, cp->seconds);
+    fputc(',', w->traj);
+    csv_real(w->traj, cp->loss);
+    fputc(',', w->traj);
+    csv_real(w->traj, cp->gap);
+    for (size_t m = 0, nc = lnb_metric_ncols(cfg); m < nc; m++) {
+      fputc(',', w->traj);
+      csv_real(w->traj, cp->metrics[m]);
+    }
+    fputc('\n', w->traj);
+  }
+  if (fflush(w->traj) != 0 || ferror(w->traj)) {
+    labels_free(&l);
+    return lnb__error(err, LNB_EIO, "%s/trajectories.csv: write failed: %s", w->dir,
+                      strerror(errno));
+  }
   FILE *f = w->summary;
   fprintf(f, "%zu,%016llx,", run_id, (unsigned long long)lnb_run_spec_hash(cfg, spec));
   csv_str(f, l.problem);
@@ -513,20 +534,6 @@ int lnb_results_append(lnb_results *w, const lnb_run_spec *spec, const lnb_run_r
   csv_str(f, res->message);
   fputc('\n', f);
 
-  for (size_t i = 0; i < res->ncheckpoints; i++) {
-    const lnb_checkpoint *cp = &res->checkpoints[i];
-    fprintf(w->traj, "%zu,%llu,", run_id, (unsigned long long)cp->iteration);
-    csv_real(w->traj, cp->seconds);
-    fputc(',', w->traj);
-    csv_real(w->traj, cp->loss);
-    fputc(',', w->traj);
-    csv_real(w->traj, cp->gap);
-    for (size_t m = 0, nc = lnb_metric_ncols(cfg); m < nc; m++) {
-      fputc(',', w->traj);
-      csv_real(w->traj, cp->metrics[m]);
-    }
-    fputc('\n', w->traj);
-  }
   int rc = LNB_OK;
   if (fflush(w->summary) != 0 || fflush(w->traj) != 0 || ferror(w->summary) ||
       ferror(w->traj))
@@ -574,8 +581,12 @@ int lnb_results_resume(lnb_results *w, const char *dir, const lnb_config *cfg,
     lnb_results_close(w);
     return lnb_results_open(w, dir, cfg, cmdline, err);
   }
-  if ((rc = lnb_csv_read(spath, &sum, err)) != LNB_OK) goto out;
-  if ((rc = lnb_csv_read(tpath, &tr, err)) != LNB_OK) goto out;
+  int cut_s = 0, cut_t = 0;
+  if ((rc = lnb_csv_read_tolerant(spath, &sum, &cut_s, err)) != LNB_OK) goto out;
+  if ((rc = lnb_csv_read_tolerant(tpath, &tr, &cut_t, err)) != LNB_OK) goto out;
+  if (cut_s || cut_t)
+    lnb__log(1, "%s: dropped an unfinished last line (an earlier sweep was killed mid-write)",
+             cut_s ? spath : tpath);
   /* the same columns, or the earlier sweep was of another config shape */
   {
     char *got = NULL;
