@@ -313,6 +313,7 @@ static int cmd_run(const lnb_registry *reg, const char *config_path, const char 
   sa.sa_handler = on_signal;
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
+  signal(SIGXFSZ, SIG_IGN); /* a file size limit is a write error, not a kill */
 
   lnb_sweep_opts so = {.jobs = ro->jobs,
                        .isolate = ro->isolate,

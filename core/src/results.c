@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "csv.h"
@@ -286,13 +287,35 @@ static char *path_in(const char *dir, const char *name) {
   return path;
 }
 
-static FILE *open_in(const char *dir, const char *name, const char *mode, lnb_error *err) {
+/* open dir/name for appending whole rows (truncate = start afresh); -1 on error */
+static int open_in(const char *dir, const char *name, int truncate, lnb_error *err) {
   char *path = path_in(dir, name);
-  if (!path) return lnb__error(err, LNB_ENOMEM, "out of memory"), NULL;
-  FILE *f = fopen(path, mode);
-  if (!f) lnb__error(err, LNB_EIO, "%s: cannot write: %s", path, strerror(errno));
+  if (!path) return lnb__error(err, LNB_ENOMEM, "out of memory"), -1;
+  int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (truncate ? O_TRUNC : 0), 0666);
+  if (fd < 0) lnb__error(err, LNB_EIO, "%s: cannot write: %s", path, strerror(errno));
   free(path);
-  return f;
+  return fd;
+}
+
+/* Append text[len] to fd as one unit: on a short or failed write (disk full,
+ * file size limit) cut the file back to where it was, so the file only ever
+ * holds whole rows. 0 ok, else -1 with errno. */
+static int append_all(int fd, const char *text, size_t len) {
+  off_t start = lseek(fd, 0, SEEK_END);
+  size_t done = 0;
+  while (done < len) {
+    ssize_t k = write(fd, text + done, len - done);
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) {
+      int e = k < 0 ? errno : ENOSPC;
+      if (start >= 0 && ftruncate(fd, start) != 0) { /* keep the first error */
+      }
+      errno = e;
+      return -1;
+    }
+    done += (size_t)k;
+  }
+  return 0;
 }
 
 /* the header lines of summary.csv and trajectories.csv (with newline) */
@@ -331,6 +354,7 @@ static char *traj_header(const lnb_config *cfg) {
 static int results_init(lnb_results *w, const char *dir, const lnb_config *cfg,
                         const char *cmdline, lnb_error *err) {
   memset(w, 0, sizeof *w);
+  w->summary = w->traj = -1;
   w->cfg = cfg;
   w->wall_start = lnb__now();
   w->dir = xstrdup(dir);
@@ -365,11 +389,9 @@ int lnb_results_open(lnb_results *w, const char *dir, const lnb_config *cfg,
     free(sh), free(th);
     return lnb__error(err, LNB_ENOMEM, "out of memory");
   }
-  if ((w->summary = open_in(dir, "summary.csv", "w", err)) &&
-      (w->traj = open_in(dir, "trajectories.csv", "w", err))) {
-    fputs(sh, w->summary);
-    fputs(th, w->traj);
-    if (fflush(w->summary) != 0 || fflush(w->traj) != 0)
+  if ((w->summary = open_in(dir, "summary.csv", 1, err)) >= 0 &&
+      (w->traj = open_in(dir, "trajectories.csv", 1, err)) >= 0) {
+    if (append_all(w->summary, sh, strlen(sh)) != 0 || append_all(w->traj, th, strlen(th)) != 0)
       rc = lnb__error(err, LNB_EIO, "%s: write failed: %s", dir, strerror(errno));
   } else {
     rc = err->code;
@@ -473,28 +495,33 @@ int lnb_results_append(lnb_results *w, const lnb_run_spec *spec, const lnb_run_r
   run_labels l;
   if (labels_make(cfg, spec, &l) != 0) return lnb__error(err, LNB_ENOMEM, "out of memory");
   size_t run_id = spec->index + 1;
-  /* trajectories first and flushed: a summary row on disk always has its
-   * checkpoints complete (what --resume relies on after a kill -9) */
+  /* Both rows are built in memory and written as single units, trajectories
+   * first: a summary row on disk always has its checkpoints complete (what
+   * --resume relies on after a kill -9), and a failed write leaves no partial
+   * row behind. */
+  char *tbuf = NULL, *sbuf = NULL;
+  size_t tlen = 0, slen = 0;
+  FILE *tf = open_memstream(&tbuf, &tlen);
+  FILE *f = tf ? open_memstream(&sbuf, &slen) : NULL;
+  if (!tf || !f) {
+    if (tf) fclose(tf), free(tbuf);
+    labels_free(&l);
+    return lnb__error(err, LNB_ENOMEM, "out of memory");
+  }
   for (size_t i = 0; i < res->ncheckpoints; i++) {
     const lnb_checkpoint *cp = &res->checkpoints[i];
-    fprintf(w->traj, "%zu,%llu,", run_id, (unsigned long long)cp->iteration);
-    csv_real(w->traj, cp->seconds);
-    fputc(',', w->traj);
-    csv_real(w->traj, cp->loss);
-    fputc(',', w->traj);
-    csv_real(w->traj, cp->gap);
+    fprintf(tf, "%zu,%llu,", run_id, (unsigned long long)cp->iteration);
+    csv_real(tf, cp->seconds);
+    fputc(',', tf);
+    csv_real(tf, cp->loss);
+    fputc(',', tf);
+    csv_real(tf, cp->gap);
     for (size_t m = 0, nc = lnb_metric_ncols(cfg); m < nc; m++) {
-      fputc(',', w->traj);
-      csv_real(w->traj, cp->metrics[m]);
+      fputc(',', tf);
+      csv_real(tf, cp->metrics[m]);
     }
-    fputc('\n', w->traj);
+    fputc('\n', tf);
   }
-  if (fflush(w->traj) != 0 || ferror(w->traj)) {
-    labels_free(&l);
-    return lnb__error(err, LNB_EIO, "%s/trajectories.csv: write failed: %s", w->dir,
-                      strerror(errno));
-  }
-  FILE *f = w->summary;
   fprintf(f, "%zu,%016llx,", run_id, (unsigned long long)lnb_run_spec_hash(cfg, spec));
   csv_str(f, l.problem);
   fputc(',', f);
@@ -535,11 +562,23 @@ int lnb_results_append(lnb_results *w, const lnb_run_spec *spec, const lnb_run_r
   fputc('\n', f);
 
   int rc = LNB_OK;
-  if (fflush(w->summary) != 0 || fflush(w->traj) != 0 || ferror(w->summary) ||
-      ferror(w->traj))
-    rc = lnb__error(err, LNB_EIO, "%s: writing results failed: %s", w->dir, strerror(errno));
-  else if (add_row(w, spec, res, &l) != 0)
+  int bad = fclose(tf) != 0;
+  bad |= fclose(f) != 0;
+  off_t tstart = lseek(w->traj, 0, SEEK_END);
+  if (bad) rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+  else if (append_all(w->traj, tbuf, tlen) != 0)
+    rc = lnb__error(err, LNB_EIO, "%s/trajectories.csv: write failed: %s", w->dir,
+                    strerror(errno));
+  else if (append_all(w->summary, sbuf, slen) != 0) {
+    rc = lnb__error(err, LNB_EIO, "%s/summary.csv: write failed: %s", w->dir, strerror(errno));
+    /* checkpoints without their summary row would be dropped by --resume
+     * anyway; cut them now */
+    if (tstart >= 0 && ftruncate(w->traj, tstart) != 0) {
+    }
+  } else if (add_row(w, spec, res, &l) != 0)
     rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+  free(tbuf);
+  free(sbuf);
   labels_free(&l);
   return rc;
 }
@@ -703,8 +742,8 @@ int lnb_results_resume(lnb_results *w, const char *dir, const lnb_config *cfg,
     free(tbuf);
     if (rc != LNB_OK) goto out;
   }
-  if (!(w->summary = open_in(dir, "summary.csv", "a", err)) ||
-      !(w->traj = open_in(dir, "trajectories.csv", "a", err))) {
+  if ((w->summary = open_in(dir, "summary.csv", 0, err)) < 0 ||
+      (w->traj = open_in(dir, "trajectories.csv", 0, err)) < 0) {
     rc = err->code;
     goto out;
   }
@@ -968,8 +1007,8 @@ out:
 }
 
 void lnb_results_close(lnb_results *w) {
-  if (w->summary) fclose(w->summary);
-  if (w->traj) fclose(w->traj);
+  if (w->summary >= 0) close(w->summary);
+  if (w->traj >= 0) close(w->traj);
   for (size_t i = 0; i < w->nrows; i++) {
     free(w->rows[i].problem);
     free(w->rows[i].model);
@@ -986,4 +1025,5 @@ void lnb_results_close(lnb_results *w) {
   free(w->dir);
   free(w->cmdline);
   memset(w, 0, sizeof *w);
+  w->summary = w->traj = -1;
 }

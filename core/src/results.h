@@ -17,7 +17,7 @@ char *lnb_cell_label(const lnb_cell *c, char *const *skip, size_t nskip);
 typedef struct lnb_results {
   char *dir;
   const lnb_config *cfg;
-  FILE *summary, *traj;
+  int summary, traj; /* append-only file descriptors, -1 when closed */
   char *cmdline;
   lnb_provenance prov;
   /* grid-parameter columns: kind prefix + parameter name */

@@ -16,10 +16,14 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <lapacke.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "lnbp_linalg.h"
+#include "lnbp_linsys.h"
+#include "lnbp_matfun.h"
 #include "lnnbench/plugin.h"
 
 #define DL_MAX_DEPTH 256
@@ -36,8 +40,19 @@ static const lnb_param_spec dl_params[] = {
      "gaussian: i.i.d. N(0, init_std^2); identity: ones on each layer's diagonal; zero; "
      "orthogonal: each layer with orthonormal rows or columns (scale 1); balanced: "
      "balanced factorization of init_matrix (or of a k x d N(0, init_std^2) matrix); "
-     "zero_asymmetric: W_1..W_{N-1} identity, W_N = 0",
-     NULL, "gaussian|identity|zero|orthogonal|balanced|zero_asymmetric", 0},
+     "zero_asymmetric: W_1..W_{N-1} identity, W_N = 0; paper 000 inits (need the problem's "
+     "linear system A y = b, A = X): range_At: W_1 = N(0, init_std^2) projected onto "
+     "range(A^T), middle layers identity, W_N rows on the unit sphere (Lemma 8, Sec. 4.2); "
+     "perturbed_range: range_At plus a rank-one C in ker(A) with ||C|| = perturbation (Sec. "
+     "4.2); controlled: depth 1, y_0 = (I - P) target_solution + P z0, z0 ~ N(0, "
+     "init_std^2), so GD converges to target_solution (Theorem 4, Algorithm 1); "
+     "bi_optimal_h1: depth 2, k = 1, W_1 = x0 v0^T A, W_2 = x0^T (Theorem 6); "
+     "bi_optimal_h2: depth 3, k = 1, W_1 = e1 v0^T A, W_2 = x0 e1^T, W_3 = x0^T (Lemma 9); "
+     "x0 a random unit vector. Every init is then multiplied by scale",
+     NULL,
+     "gaussian|identity|zero|orthogonal|balanced|zero_asymmetric|range_At|perturbed_range|"
+     "controlled|bi_optimal_h1|bi_optimal_h2",
+     0},
     {"init_std", LNB_T_REAL, "0.01",
      "standard deviation of the gaussian init (and of the balanced target when "
      "init_matrix is unset)",
@@ -45,6 +60,23 @@ static const lnb_param_spec dl_params[] = {
     {"init_matrix", LNB_T_MATRIX, NULL,
      "k x d end-to-end matrix that init: balanced factors (a flat list when k = 1)", NULL,
      NULL, LNB_P_NOGRID},
+    {"scale", LNB_T_REAL, "1",
+     "initial scale alpha: every layer of the chosen init is multiplied by alpha (paper 002's "
+     "W_l(0) = alpha W_l), so W_e(0) scales by alpha^depth",
+     NULL, NULL, 0},
+    {"target_solution", LNB_T_REAL_LIST, NULL,
+     "init: controlled: the solution theta (length d) GD should reach; must solve A theta = b "
+     "to relative residual 1e-8 (||A theta - b|| <= 1e-8 (||A||_F ||theta|| + ||b||))",
+     NULL, NULL, 0},
+    {"perturbation", LNB_T_REAL, "1",
+     "init: perturbed_range: c = ||C||_2 = ||C||_F of the rank-one component C = c w u^T of "
+     "W_1 in ker(A) (w, u random unit vectors, A u = 0)",
+     "[0, inf)", NULL, 0},
+    {"v0", LNB_T_REAL_LIST, NULL,
+     "init: bi_optimal_h1 / bi_optimal_h2: the n-vector v0 (n = rows of A); default i.i.d. "
+     "N(0, init_std^2) from the run seed (stream paper000-v0, the same draw as compact_h1 / "
+     "compact_h2)",
+     NULL, NULL, 0},
     {0},
 };
 
@@ -60,6 +92,17 @@ typedef struct dl {
   double **ws;      /* ws[j], j = 1..N-2 (0-based layer index): partial products */
   double *buf[2];   /* ping-pong for B_j / C_j */
   lnbp_balanced_ws bal;
+  lnbp_mf_ws mf;    /* square layers (all d x d, k = d, N > 1): paper 004 Def. 3 */
+  /* paper 000 inits and checkpoint metrics (allocated at create) */
+  double *rowV;     /* rank x d orthonormal basis of range(A^T); NULL without linsys */
+  size_t rank;
+  int has_ls;       /* the problem exposed its linear system */
+  double *mgram;    /* hmax x hmax: W_{j+1}^T W_{j+1} - W_j W_j^T */
+  double *mcopy;    /* largest of layers 2..N, overwritten by dgesvd */
+  double *msv, *mwork;
+  lapack_int mlwork;
+  double *mcoef, *mrow; /* h_1 x rank and d, for the range distance */
+  int range_ok;         /* rowV / rank computed */
 } dl;
 
 /* hidden widths into h[1..N-1]; h[0] = d, h[N] = k. d, k may be 0 (validate). */
@@ -108,6 +151,32 @@ static int dl_validate(const lnb_host *hst, const lnb_params *p, lnb_error *err)
                       "init_matrix is only used by init: balanced (init is '%s')", init);
   if (!(hst->param_real(p, "init_std") >= 0.0))
     return hst->error(err, LNB_EINVAL, "init_std must be >= 0");
+  /* paper 000 inits */
+  int ctrl = strcmp(init, "controlled") == 0, bi1 = strcmp(init, "bi_optimal_h1") == 0,
+      bi2 = strcmp(init, "bi_optimal_h2") == 0;
+  if (hst->param_is_set(p, "target_solution") && !ctrl)
+    return hst->error(err, LNB_EINVAL,
+                      "target_solution is only used by init: controlled (init is '%s')", init);
+  if (ctrl && !hst->param_is_set(p, "target_solution"))
+    return hst->error(err, LNB_EINVAL,
+                      "init: controlled needs target_solution, the solution theta of A theta "
+                      "= b (a list of length d) that gradient descent should reach");
+  if (ctrl && depth != 1)
+    return hst->error(err, LNB_EINVAL,
+                      "init: controlled (paper 000, Theorem 4 / Algorithm 1) is defined for "
+                      "the linear model, depth 1 (got depth %lld): for depth > 1 the limit "
+                      "depends on the whole trajectory (Sec. 4.2)",
+                      (long long)depth);
+  if (hst->param_is_set(p, "v0") && !bi1 && !bi2)
+    return hst->error(err, LNB_EINVAL,
+                      "v0 is only used by init: bi_optimal_h1 / bi_optimal_h2 (init is '%s')",
+                      init);
+  if ((bi1 && depth != 2) || (bi2 && depth != 3))
+    return hst->error(err, LNB_EINVAL,
+                      "init: %s (paper 000, %s) is the network with %d hidden layer%s: depth "
+                      "must be %d (got %lld)",
+                      init, bi1 ? "Theorem 6" : "Lemma 9", bi1 ? 1 : 2, bi1 ? "" : "s",
+                      bi1 ? 2 : 3, (long long)depth);
   return LNB_OK;
 }
 
@@ -135,10 +204,286 @@ static void dl_destroy(void *self) {
   if (M->names) hst->free(M->names);
   if (M->layers) hst->free(M->layers);
   lnbp_balanced_ws_free(hst, &M->bal);
+  lnbp_mf_ws_free(hst, &M->mf);
+  double *extra[] = {M->rowV, M->mgram, M->mcopy, M->msv, M->mwork, M->mcoef, M->mrow};
+  for (size_t i = 0; i < sizeof extra / sizeof *extra; i++)
+    if (extra[i]) hst->free(extra[i]);
   hst->free(M);
 }
 
-static int dl_init_params(dl *M, const lnb_params *p, uint64_t seed, lnb_error *err) {
+/* ------------------------------------------------ paper 000 inits, metrics */
+
+/* SVD of A at create only when some init needs it or A is small enough
+ * (min(m,d)^2 max(m,d) flops); otherwise first_layer_range_distance is NaN */
+#define DL_RANGE_SVD_MAX_FLOPS 1e9
+
+static int dl_is_paper000_init(const char *init) {
+  return strcmp(init, "range_At") == 0 || strcmp(init, "perturbed_range") == 0 ||
+         strcmp(init, "controlled") == 0 || strcmp(init, "bi_optimal_h1") == 0 ||
+         strcmp(init, "bi_optimal_h2") == 0;
+}
+
+/* Metric workspaces and, with a linear system, the basis of range(A^T). */
+static int dl_paper000_prepare(dl *M, const lnb_params *p, const lnb_problem_info *prob,
+                               lnb_error *err) {
+  const lnb_host *hst = M->host;
+  size_t N = M->N, d = M->d, hmax = 0, lmax = 0, smax = 0;
+  for (size_t j = 1; j < N; j++) hmax = lnbp_max(hmax, M->h[j]);
+  for (size_t j = 1; j < N; j++) {
+    lmax = lnbp_max(lmax, M->rows[j] * M->cols[j]);
+    smax = lnbp_max(smax, lnbp_min(M->rows[j], M->cols[j]));
+  }
+  if (hmax && !(M->mgram = hst->alloc(hmax * hmax * sizeof(double)))) goto nomem;
+  if (lmax) {
+    /* dgesvd (no vectors) workspace for every layer but W_1, column-major view */
+    double q = 0.0, dummy = 0.0;
+    lapack_int need = 1;
+    for (size_t j = 1; j < N; j++) {
+      lapack_int c = (lapack_int)M->cols[j], r = (lapack_int)M->rows[j];
+      lapack_int info = LAPACKE_dgesvd_work(LAPACK_COL_MAJOR, 'N', 'N', c, r, &dummy, c,
+                                            &dummy, &dummy, 1, &dummy, 1, &q, -1);
+      if (info != 0)
+        return hst->error(err, LNB_ENUMERIC, "dgesvd workspace query failed (info %d)",
+                          (int)info);
+      if ((lapack_int)q > need) need = (lapack_int)q;
+    }
+    M->mlwork = need;
+    M->mcopy = hst->alloc(lmax * sizeof(double));
+    M->msv = hst->alloc(smax * sizeof(double));
+    M->mwork = hst->alloc((size_t)need * sizeof(double));
+    if (!M->mcopy || !M->msv || !M->mwork) goto nomem;
+  }
+  const lnb_linsys *ls = prob->struct_size >= offsetof(lnb_problem_info, linsys) +
+                                                  sizeof(prob->linsys)
+                             ? prob->linsys
+                             : NULL;
+  M->has_ls = ls && ls->X && ls->Y && ls->m > 0;
+  if (!M->has_ls) return LNB_OK;
+  size_t m = ls->m;
+  double flops = (double)lnbp_min(m, d) * (double)lnbp_min(m, d) * (double)lnbp_max(m, d);
+  if (!dl_is_paper000_init(hst->param_string(p, "init")) && flops > DL_RANGE_SVD_MAX_FLOPS) {
+    if (hst->log)
+      hst->log(2, "deep_linear: A is %zu x %zu; range(A^T) not computed, "
+                  "first_layer_range_distance will be NaN", m, d);
+    return LNB_OK;
+  }
+  int rc = lnbp_rowspace_basis(hst, ls->X, m, d, &M->rowV, &M->rank, err);
+  if (rc != LNB_OK) return rc;
+  M->range_ok = 1;
+  if (!(M->mcoef = hst->alloc(M->rows[0] * lnbp_max(M->rank, 1) * sizeof(double))) ||
+      !(M->mrow = hst->alloc(d * sizeof(double))))
+    goto nomem;
+  return LNB_OK;
+nomem:
+  return hst->error(err, LNB_ENOMEM, "out of memory for deep_linear metric workspaces");
+}
+
+/* rows of L (r x c) independent and uniform on the unit sphere */
+static void dl_unit_rows(const lnb_host *hst, lnb_rng *rng, double *L, size_t r, size_t c) {
+  for (size_t i = 0; i < r; i++) {
+    double *row = L + i * c, nrm = 0.0;
+    while (!(nrm > 0.0)) {
+      lnbp_fill_normal(hst, rng, row, c, 1.0);
+      nrm = sqrt(lnbp_frob2(row, c));
+    }
+    for (size_t j = 0; j < c; j++) row[j] /= nrm;
+  }
+}
+
+/* range_At, perturbed_range, controlled, bi_optimal_h1, bi_optimal_h2.
+ * lnnbench layer j is the transpose of the paper's W_j (the paper writes
+ * y = W_1 ... W_h x, W_1 touching A); the last layer W_N is the paper's x^T. */
+static int dl_init_paper000(dl *M, const lnb_params *p, const lnb_problem_info *prob,
+                            uint64_t seed, lnb_rng *rng, lnb_error *err) {
+  const lnb_host *hst = M->host;
+  const char *init = hst->param_string(p, "init");
+  if (!dl_is_paper000_init(init))
+    return hst->error(err, LNB_EINVAL, "init: unknown value '%s'", init);
+  if (!M->has_ls)
+    return hst->error(err, LNB_ENOTSUP,
+                      "init: %s (paper 000) needs the problem's linear system A y = b "
+                      "(e.g. lsq), but this problem exposes none",
+                      init);
+  const lnb_linsys *ls = prob->linsys;
+  size_t N = M->N, k = M->k, d = M->d, n = ls->m, q = M->rank, h1 = M->rows[0];
+  double std = hst->param_real(p, "init_std");
+  double *L1 = M->t[0].data;
+  int rc = LNB_OK;
+  double *tmp = NULL, *v = NULL;
+  if (strcmp(init, "range_At") == 0 || strcmp(init, "perturbed_range") == 0) {
+    /* W_1 = G P (P the projector onto range(A^T)): paper W_1 = A^T P_0 */
+    tmp = hst->alloc((h1 * lnbp_max(q, 1) + 2 * d + h1) * sizeof(double));
+    if (!tmp) return hst->error(err, LNB_ENOMEM, "out of memory");
+    lnbp_fill_normal(hst, rng, L1, h1 * d, std);
+    lnbp_project_rows(hst, L1, h1, d, M->rowV, q, tmp, L1);
+    double c = hst->param_real(p, "perturbation");
+    if (strcmp(init, "perturbed_range") == 0 && c > 0.0) {
+      /* C = c w u^T, u a random unit vector of ker(A), w a random unit h_1-vector */
+      if (q >= d) {
+        rc = hst->error(err, LNB_EINVAL,
+                        "init: perturbed_range needs a nontrivial kernel of A (rank(A) < d "
+                        "= %zu), but rank(A) = %zu; use perturbation: 0 or range_At",
+                        d, q);
+        goto out;
+      }
+      double *u = tmp + h1 * lnbp_max(q, 1), *pu = u + d, *w = pu + d;
+      double nrm = 0.0;
+      for (int tries = 0; tries < 100 && !(nrm > 1e-6); tries++) {
+        lnbp_fill_normal(hst, rng, u, d, 1.0);
+        lnbp_project_rows(hst, u, 1, d, M->rowV, q, tmp, pu);
+        for (size_t j = 0; j < d; j++) u[j] -= pu[j];
+        nrm = sqrt(lnbp_frob2(u, d));
+      }
+      if (!(nrm > 1e-6)) {
+        rc = hst->error(err, LNB_ENUMERIC, "init: perturbed_range: no kernel vector of A found");
+        goto out;
+      }
+      for (size_t j = 0; j < d; j++) u[j] /= nrm;
+      dl_unit_rows(hst, rng, w, 1, h1);
+      for (size_t i = 0; i < h1; i++)
+        for (size_t j = 0; j < d; j++) L1[i * d + j] += c * w[i] * u[j];
+    }
+    /* Sec. 4.2: the other layers identity, x on the unit sphere */
+    for (size_t j = 1; j + 1 < N; j++) lnbp_eye(M->t[j].data, M->rows[j], M->cols[j]);
+    if (N > 1) dl_unit_rows(hst, rng, M->t[N - 1].data, M->rows[N - 1], M->cols[N - 1]);
+  } else if (strcmp(init, "controlled") == 0) {
+    /* Algorithm 1 in closed form: y_0 = (I - P) theta + P z0 */
+    if (k != 1) {
+      rc = hst->error(err, LNB_ENOTSUP,
+                      "init: controlled needs a single-output problem (k = 1), got k = %zu", k);
+      goto out;
+    }
+    size_t len = 0;
+    const double *theta = hst->param_reals(p, "target_solution", &len);
+    if (!theta || len != d) {
+      rc = hst->error(err, LNB_EDIM,
+                      "target_solution has %zu entries but the problem has d = %zu inputs",
+                      len, d);
+      goto out;
+    }
+    double res = 0.0, an = sqrt(lnbp_frob2(ls->X, n * d)), tn = sqrt(lnbp_frob2(theta, d));
+    double bn = sqrt(lnbp_frob2(ls->Y, n));
+    for (size_t i = 0; i < n; i++) {
+      double s = -ls->Y[i];
+      for (size_t j = 0; j < d; j++) s += ls->X[i * d + j] * theta[j];
+      res += s * s;
+    }
+    res = sqrt(res);
+    double rel = res / (an * tn + bn > 0.0 ? an * tn + bn : 1.0);
+    if (!(rel <= 1e-8)) {
+      rc = hst->error(err, LNB_EINVAL,
+                      "target_solution does not solve A theta = b: ||A theta - b|| = %.3g, "
+                      "relative %.3g > 1e-8 (init: controlled, paper 000 Algorithm 1, needs "
+                      "a solution; the system must be consistent, e.g. underdetermined)",
+                      res, rel);
+      goto out;
+    }
+    tmp = hst->alloc((lnbp_max(q, 1) + d) * sizeof(double));
+    if (!tmp) return hst->error(err, LNB_ENOMEM, "out of memory");
+    double *pt = tmp + lnbp_max(q, 1);
+    lnbp_fill_normal(hst, rng, L1, d, std);
+    lnbp_project_rows(hst, L1, 1, d, M->rowV, q, tmp, L1);
+    lnbp_project_rows(hst, theta, 1, d, M->rowV, q, tmp, pt);
+    for (size_t j = 0; j < d; j++) L1[j] += theta[j] - pt[j];
+  } else {
+    /* bi-optimal: a = A^T v0; x0 a random unit vector */
+    int two = strcmp(init, "bi_optimal_h2") == 0;
+    if (k != 1) {
+      rc = hst->error(err, LNB_ENOTSUP,
+                      "init: %s needs a single-output problem (k = 1: b is a vector), got "
+                      "k = %zu",
+                      init, k);
+      goto out;
+    }
+    v = hst->alloc((n + d) * sizeof(double));
+    if (!v) return hst->error(err, LNB_ENOMEM, "out of memory");
+    if ((rc = lnbp_biopt_v0(hst, p, seed, n, v, err)) != LNB_OK) goto out;
+    double *a = v + n;
+    hst->gemm(LNB_TRANS, LNB_NO_TRANS, d, 1, n, 1.0, ls->X, d, v, 1, 0.0, a, 1);
+    double *xl = M->t[N - 1].data; /* x0^T, 1 x h_{N-1} */
+    size_t hx = M->cols[N - 1];
+    dl_unit_rows(hst, rng, xl, 1, hx);
+    if (!two) {
+      /* Theorem 6: W = A^T v0 x0^T -> W_1 = x0 a^T (h_1 x d), W_2 = x0^T */
+      for (size_t i = 0; i < h1; i++)
+        for (size_t j = 0; j < d; j++) L1[i * d + j] = xl[i] * a[j];
+    } else {
+      /* Lemma 9: W_1 = A^T v0 e1^T, W_2 = e1 x0^T -> W_1 = e1 a^T, W_2 = x0 e1^T */
+      lnbp_zero(L1, h1 * d);
+      lnbp_copy(L1, a, d);
+      double *L2 = M->t[1].data;
+      size_t c2 = M->cols[1];
+      lnbp_zero(L2, M->rows[1] * c2);
+      for (size_t i = 0; i < hx; i++) L2[i * c2] = xl[i];
+    }
+  }
+out:
+  if (tmp) hst->free(tmp);
+  if (v) hst->free(v);
+  return rc;
+}
+
+/* paper 001, Definition 1: max_j ||W_{j+1}^T W_{j+1} - W_j W_j^T||_F */
+static double dl_unbalancedness(dl *M) {
+  const lnb_host *hst = M->host;
+  double worst = 0.0;
+  for (size_t j = 0; j + 1 < M->N; j++) {
+    size_t h = M->rows[j], cu = M->cols[j + 1], cl = M->cols[j];
+    const double *U = M->t[j + 1].data, *L = M->t[j].data;
+    hst->gemm(LNB_TRANS, LNB_NO_TRANS, h, h, M->rows[j + 1], 1.0, U, cu, U, cu, 0.0, M->mgram,
+              h);
+    hst->gemm(LNB_NO_TRANS, LNB_TRANS, h, h, cl, -1.0, L, cl, L, cl, 1.0, M->mgram, h);
+    worst = fmax(worst, sqrt(lnbp_frob2(M->mgram, h * h)));
+  }
+  return worst;
+}
+
+/* paper 000, Sec. 4.2: ||W_2||_2 ... ||W_N||_2 (the paper's ||W_2|| ... ||W_h|| ||x||_2) */
+static double dl_layer_norm_product(dl *M) {
+  double prod = 1.0;
+  for (size_t j = 1; j < M->N; j++) {
+    size_t r = M->rows[j], c = M->cols[j];
+    lnbp_copy(M->mcopy, M->t[j].data, r * c);
+    /* row-major r x c is column-major c x r (its transpose): same singular values */
+    lapack_int info = LAPACKE_dgesvd_work(LAPACK_COL_MAJOR, 'N', 'N', (lapack_int)c,
+                                          (lapack_int)r, M->mcopy, (lapack_int)c, M->msv,
+                                          NULL, 1, NULL, 1, M->mwork, M->mlwork);
+    if (info != 0) return NAN;
+    prod *= M->msv[0];
+  }
+  return prod;
+}
+
+static const lnb_metric_spec dl_metrics[] = {
+    {"unbalancedness",
+     "max_j ||W_{j+1}^T W_{j+1} - W_j W_j^T||_F over consecutive layers (paper 001, Def. 1; "
+     "constant under gradient flow, Prop. 2); 0 for depth 1"},
+    {"layer_norm_product",
+     "||W_2||_2 ... ||W_N||_2, spectral norms of every layer but the input-side W_1: the "
+     "paper's ||W_2|| ... ||W_h|| ||x||_2 (paper 000, Sec. 4.2: ||y - theta*|| <= this "
+     "times ||C||); 1 for depth 1"},
+    {"first_layer_range_distance",
+     "||W_1 (I - P)||_F, P the orthogonal projector onto range(A^T) (row space of X): the "
+     "distance of the input-side layer from range(A^T), ||C||_F of paper 000 Sec. 4.2 "
+     "(Lemma 8 keeps it constant); NaN without a linear system"},
+    {NULL, NULL},
+};
+
+static double dl_metric(void *self, size_t index) {
+  dl *M = self;
+  switch (index) {
+  case 0: return dl_unbalancedness(M);
+  case 1: return dl_layer_norm_product(M);
+  case 2:
+    if (!M->range_ok) return NAN;
+    return lnbp_rowspace_residual(M->host, M->t[0].data, M->rows[0], M->d, M->rowV, M->rank,
+                                  M->mcoef, M->mrow);
+  default: return NAN;
+  }
+}
+
+static int dl_init_params(dl *M, const lnb_params *p, const lnb_problem_info *prob,
+                          uint64_t seed, lnb_error *err) {
   const lnb_host *hst = M->host;
   const char *init = hst->param_string(p, "init");
   double std = hst->param_real(p, "init_std");
@@ -182,8 +527,13 @@ static int dl_init_params(dl *M, const lnb_params *p, uint64_t seed, lnb_error *
     if (tmp) hst->free(tmp);
     if (rc != LNB_OK) return rc;
   } else {
-    return hst->error(err, LNB_EINVAL, "init: unknown value '%s'", init);
+    int rc = dl_init_paper000(M, p, prob, seed, &rng, err);
+    if (rc != LNB_OK) return rc;
   }
+  double alpha = hst->param_real(p, "scale");
+  if (alpha != 1.0)
+    for (size_t j = 0; j < N; j++)
+      for (size_t i = 0; i < M->rows[j] * M->cols[j]; i++) M->t[j].data[i] *= alpha;
   return LNB_OK;
 }
 
@@ -238,7 +588,11 @@ static int dl_create(const lnb_host *hst, const lnb_params *p, const lnb_problem
       if (!(M->buf[i] = hst->alloc(n * sizeof(double)))) goto nomem;
   }
   if ((rc = lnbp_balanced_ws_init(hst, &M->bal, k, d, err)) != LNB_OK) goto fail;
-  if ((rc = dl_init_params(M, p, seed, err)) != LNB_OK) goto fail;
+  int square = N > 1 && k == d; /* every layer d x d: Definition-3 workspace */
+  for (size_t j = 1; j < N; j++) square = square && M->h[j] == d;
+  if (square && (rc = lnbp_mf_ws_init(hst, &M->mf, d, err)) != LNB_OK) goto fail;
+  if ((rc = dl_paper000_prepare(M, p, prob, err)) != LNB_OK) goto fail;
+  if ((rc = dl_init_params(M, p, prob, seed, err)) != LNB_OK) goto fail;
   *self = M;
   return LNB_OK;
 nomem:
@@ -324,8 +678,15 @@ static void dl_backward(void *self, const double *G) {
   }
 }
 
+/* Square layers (all d x d, k = d, N > 1): the balanced factorization of
+ * paper 004, Definition 3 (We = R P, W_j = R^{j/N} P^{1/N} R^{-(j-1)/N} with
+ * principal roots; see lnbp_matfun.h), also zero-unbalancedness. When R has
+ * the eigenvalue -1 (e.g. det We < 0; never for We in H_gamma) there is no
+ * principal real root and the SVD-based factorization below is used. */
 static int dl_set_end_to_end(void *self, const double *We, lnb_error *err) {
   dl *M = self;
+  if (M->mf.n && lnbp_mf_balanced_factor(&M->mf, We, M->N, M->layers, NULL) == LNB_OK)
+    return LNB_OK;
   return lnbp_balanced_factor(M->host, &M->bal, We, M->N, M->rows, M->cols, M->layers,
                               LNB_ENOTSUP, err);
 }
@@ -339,6 +700,8 @@ static const lnb_arch_ops dl_ops = {
     .backward = dl_backward,
     .set_end_to_end = dl_set_end_to_end,
     .validate = dl_validate,
+    .metrics = dl_metrics,
+    .metric = dl_metric,
 };
 
 static const lnb_plugin dl_desc = {
@@ -360,6 +723,34 @@ static const lnb_plugin dl_desc = {
         "widths, so W_{j+1}^T W_{j+1} = W_j W_j^T exactly; W is init_matrix or a k x d "
         "N(0, init_std^2) matrix; refused when a hidden width is below rank(W)); "
         "zero_asymmetric (W1..W_{N-1} identity, WN = 0).\n"
+        "Paper 000 inits. The paper writes y = W_1 W_2 ... W_h x with W_1 next to the data "
+        "A (A y = b; here A = X, b = Y, k = 1, W_e = y^T), so this network's W1 is the paper's "
+        "W_1^T, Wj its W_j^T and WN its x^T: depth N = h + 1. They need a problem exposing "
+        "its linear system (refused otherwise); P is the orthogonal projector onto range(A^T) "
+        "(row space of X), from an SVD of A at create. range_At: W1 = G P with G i.i.d. "
+        "N(0, init_std^2) (paper W_1 = A^T P_0 in range(A^T), kept there by GD, Lemma 8, so "
+        "a converged W_e is theta*), middle layers identity, WN rows uniform on the unit "
+        "sphere (Sec. 4.2). perturbed_range: as range_At plus C = c w u^T with u a random "
+        "unit vector of ker(A), w a random unit vector, c = perturbation, so ||C||_2 = "
+        "||C||_F = c (Sec. 4.2: W_1 = A^T P_0 + C; C never changes under GD; refused when "
+        "ker(A) = 0 and c > 0). controlled (depth 1, k = 1): y_0 = (I - P) theta + P z0 "
+        "with theta = target_solution (checked: ||A theta - b|| <= 1e-8 (||A||_F ||theta|| "
+        "+ ||b||)) and z0 ~ N(0, init_std^2): the fixed point of Algorithm 1's first loop "
+        "(V2 V2^T y_0 = theta - theta*), so GD with lr < 2/lambda_max converges to theta "
+        "(Theorem 4). bi_optimal_h1 (depth 2, k = 1): W1 = x0 (A^T v0)^T, W2 = x0^T, the "
+        "paper's W_0 = A^T v0 x0^T (Theorem 6). bi_optimal_h2 (depth 3, k = 1): W1 = e1 "
+        "(A^T v0)^T, W2 = x0 e1^T, W3 = x0^T, the paper's W_1 = A^T v0 e1^T, W_2 = e1 x0^T, "
+        "x = x0 (Lemma 9 with a unit x0, as Algorithm 4 assumes). x0 is a random unit "
+        "vector; v0 is the v0 parameter or i.i.d. N(0, init_std^2) from the stream "
+        "paper000-v0, the same as compact_h1 / compact_h2, so GD on those reproduces GD "
+        "from these inits. Every init is finally multiplied by scale (all layers; with "
+        "controlled the limit becomes theta* + scale (theta - theta*)).\n"
+        "Metrics (record.metrics): unbalancedness = max_j ||W_{j+1}^T W_{j+1} - W_j "
+        "W_j^T||_F (paper 001, Def. 1); layer_norm_product = ||W2||_2 ... ||WN||_2 (spectral "
+        "norms; the paper's ||W_2|| ... ||W_h|| ||x||_2, Sec. 4.2; 1 for depth 1); "
+        "first_layer_range_distance = ||W1 (I - P)||_F (the paper's ||(I - P) W_1||_F = "
+        "||C||_F; NaN without a linear system, or when A is too large for the create-time SVD "
+        "(min(m,d)^2 max(m,d) > 1e9 flops) and the init did not need it).\n"
         "set_end_to_end performs the same balanced factorization (LNB_ENOTSUP when a "
         "hidden width is below the rank). Products are ordered from the smaller of the two "
         "sides (k or d), so a step costs O(min(k,d) h^2) per layer.",

@@ -219,7 +219,11 @@ static const lnb_plugin rq_desc = {
         "line_search armijo: first trial eta = 1/||xi|| (||xi|| the Riemannian gradient "
         "norm over all tensors), halved until l(new) <= l(old) - 1e-4 eta ||xi||^2, at most "
         "25 halvings; if none satisfies it the last trial is kept only if it lowered the "
-        "loss, else the step is skipped. Every trial re-evaluates the loss (lr unused).\n"
+        "loss, else the step is skipped. Every trial re-evaluates the loss (lr unused). "
+        "Because every step starts from 1/||xi||, once ||xi|| < L 2^-26 (L the curvature) "
+        "no trial is short enough and steps are skipped: the loss stalls near 1e-15 on "
+        "paper 000's 2x3 system (pymanopt starts later steps from 4 (l_prev - l)/||xi||^2 "
+        "instead).\n"
         "Works with any architecture: on a model without stiefel tensors (linear, "
         "deep_linear) it is plain gradient descent (with armijo: gradient descent with "
         "backtracking).",
