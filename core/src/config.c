@@ -812,8 +812,14 @@ static int block_plugin(cfg_ctx *c, const yaml_node_t *m, lnb_kind kind,
               kw, node_desc(pv), kw, list);
   } else {
     const lnb_loaded *l = lnb_registry_find(c->reg, kind, sval(pv));
+    const char *nm = sval(pv);
     if (l && l->plugin) {
       *out = l;
+    } else if (nm[strspn(nm, "abcdefghijklmnopqrstuvwxyz0123456789_")] != '\0') {
+      rc = fail(c, pv, LNB_EINVAL,
+                "'%s' is not a plugin name: names are identifiers [a-z0-9_]+ (no paths; "
+                "plugins load only from the plugin path, see `lnnbench list`)",
+                nm);
     } else {
       rc = nn ? fail_unknown(c, pv, kw, sval(pv), "", names, nn,
                              "available")

@@ -318,9 +318,14 @@ static int lsq_validate(const lnb_host *h, const lnb_params *p, lnb_error *err) 
   if (src == SRC_CSV) {
     char *full = lsq_join_path(h, p, h->param_string(p, "path"));
     if (!full) return h->error(err, LNB_ENOMEM, "out of memory");
-    FILE *f = fopen(full, "r");
-    if (!f) rc = h->error(err, LNB_EIO, "cannot open data file %s", full);
-    else fclose(f);
+    /* parse it all now, so a bad file is reported before any run starts */
+    double *data = NULL;
+    size_t rows = 0, cols = 0;
+    rc = h->read_csv(full, &data, &rows, &cols, err);
+    if (rc == LNB_OK && cols <= (size_t)h->param_int(p, "k"))
+      rc = h->error(err, LNB_EDIM, "%s has %zu columns: need more than k = %lld (the last k are "
+                    "the targets)", full, cols, (long long)h->param_int(p, "k"));
+    if (data) h->free(data);
     h->free(full);
     return rc;
   }
