@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Install lnnbench's Debian 12 build and test dependencies (idempotent).
 set -euo pipefail
+# usage: deps.sh [fuzz]   (fuzz adds clang and its sanitizer/libFuzzer runtime)
 pkgs=(gcc make cmake git pkg-config libblis-dev liblapacke-dev liblapack-dev libyaml-dev libcmocka-dev)
+if [ "${1:-}" = fuzz ]; then pkgs+=(clang libclang-rt-14-dev); fi
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

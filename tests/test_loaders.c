@@ -112,7 +112,7 @@ static const bad_case bad_cases[] = {
     {"nan_first_line.csv", 0, 0, 1, "field 1 'NAN': not a finite number"},
     {"empty.csv", 0, 0, 1, "no data rows"},
     {"header_only.csv", 0, 0, 2, "no data rows"},
-    {"order.libsvm", 1, 0, 2, "index 2 after 3: indices must be strictly increasing"},
+    {"order.libsvm", 1, 0, 2, "index 2 after 3: indices out of order"},
     {"repeated.libsvm", 1, 0, 1, "index 1 repeated"},
     {"index_zero.libsvm", 1, 0, 2, "index 0: indices are 1-based"},
     {"index_negative.libsvm", 1, 0, 1, "index '-1' is not a positive integer"},

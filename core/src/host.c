@@ -452,8 +452,8 @@ int lnb__read_libsvm(const char *path, size_t d, double **X, double **y, size_t 
                         (size_t)ix == prev
                             ? "%s:%zu: index %llu repeated (after %zu): indices must be "
                               "strictly increasing"
-                            : "%s:%zu: index %llu after %zu: indices must be strictly "
-                              "increasing",
+                            : "%s:%zu: index %llu after %zu: indices out of order (must be "
+                              "strictly increasing)",
                         path, lineno, ix, prev);
         break;
       }

@@ -314,7 +314,9 @@ static const lnb_plugin sp_desc = {
         "onto {A : ||A - I||_2 <= psi} (psi-step-and-project, Theorem 5). With init_gamma "
         "every layer starts at init_gamma^{1/L} I. Theorems 4-5: from identity-multiple "
         "inits on a symmetric Phi with eigenvalue -lambda and even depth L (or psi <= 1), "
-        "the loss stays >= lambda^2/2. psi and init_gamma need square layers (k = d = "
+        "the loss stays >= lambda^2/2 (in exact arithmetic: in a random eigenbasis with "
+        "L = 2, rounding lets gd and the penalty escape the saddle after a few hundred "
+        "steps; psi <= 1 does not). psi and init_gamma need square layers (k = d = "
         "every width); the penalty alone works on any tensors (rectangular I).",
 };
 

@@ -184,22 +184,21 @@ static char *lpr_join_path(const lnb_host *h, const lnb_params *p, const char *p
   return full;
 }
 
+static int lpr_load_file(lpr *P, const lnb_params *p, lpr_source src, lnb_error *err);
+static void lpr_free_data(lpr *P);
+
 static int lpr_validate(const lnb_host *h, const lnb_params *p, lnb_error *err) {
   lpr_source src;
   int eth;
   int rc = lpr_resolve(h, p, &src, &eth, err);
   if (rc != LNB_OK || src == SRC_SYNTHETIC) return rc;
-  char *full = lpr_join_path(h, p, h->param_string(p, "path"));
-  if (!full) return h->error(err, LNB_ENOMEM, "out of memory");
-  FILE *f = fopen(full, "r");
-  if (!f)
-    rc = h->error(err, LNB_EIO, "path: cannot open data file %s", full);
-  else
-    fclose(f);
-  h->free(full);
-  if (rc == LNB_OK && src == SRC_LIBSVM &&
+  if (src == SRC_LIBSVM &&
       h->struct_size < offsetof(lnb_host, read_libsvm) + sizeof h->read_libsvm)
-    rc = h->error(err, LNB_ENOTSUP, "format libsvm: this host has no LIBSVM reader");
+    return h->error(err, LNB_ENOTSUP, "format libsvm: this host has no LIBSVM reader");
+  /* parse the whole file now, so a bad file stops the sweep before any run */
+  lpr P = {.host = h};
+  rc = lpr_load_file(&P, p, src, err);
+  lpr_free_data(&P);
   return rc;
 }
 
@@ -215,6 +214,12 @@ static int lpr_alloc_data(lpr *P, size_t m, size_t d, size_t k, lnb_error *err) 
   if (!P->X || !P->Y)
     return h->error(err, LNB_ENOMEM, "out of memory for %zu x %zu data (k = %zu)", m, d, k);
   return LNB_OK;
+}
+
+static void lpr_free_data(lpr *P) {
+  if (P->X) P->host->free(P->X);
+  if (P->Y) P->host->free(P->Y);
+  P->X = P->Y = NULL;
 }
 
 static int lpr_load_file(lpr *P, const lnb_params *p, lpr_source src, lnb_error *err) {
@@ -533,11 +538,13 @@ static void lpr_destroy(void *self) {
 static int lpr_create(const lnb_host *h, const lnb_params *p, uint64_t seed, void **self,
                       lnb_error *err) {
   *self = NULL;
-  int rc = lpr_validate(h, p, err);
-  if (rc != LNB_OK) return rc;
   lpr_source src;
-  int eth;
-  lpr_resolve(h, p, &src, &eth, err);
+  int eth; /* the checks of validate; a bad data file is reported by the load below */
+  int rc = lpr_resolve(h, p, &src, &eth, err);
+  if (rc != LNB_OK) return rc;
+  if (src == SRC_LIBSVM &&
+      h->struct_size < offsetof(lnb_host, read_libsvm) + sizeof h->read_libsvm)
+    return h->error(err, LNB_ENOTSUP, "format libsvm: this host has no LIBSVM reader");
   lpr *P = h->alloc(sizeof *P);
   if (!P) return h->error(err, LNB_ENOMEM, "out of memory");
   P->host = h;
