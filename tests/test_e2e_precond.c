@@ -378,7 +378,8 @@ static void test_zero_is_fixed(void **state) {
   }
 }
 
-/* refused models: more than one tensor (deep_linear), named in the message */
+/* refused models: more than one tensor (deep_linear depth 3), the architecture named in
+ * the message; deep_linear with depth 1 (one k x d tensor = W_e) is accepted */
 static void test_refuses_deep(void **state) {
   (void)state;
   lnb_params *pp = lsq_params(20, 4, 2, 4);
@@ -393,8 +394,16 @@ static void test_refuses_deep(void **state) {
   lnb_error err = {0};
   assert_int_equal(opt_try(&M.m, "e2e_precond", 3, 0.1, 0.0, &o, &err), LNB_ENOTSUP);
   print_message("  %s\n", err.msg);
-  assert_non_null(strstr(err.msg, "'deep_linear'"));
-  assert_non_null(strstr(err.msg, "3 tensors"));
+  assert_non_null(strstr(err.msg, "architecture 'deep_linear' has 3 tensors"));
+  tp_model_free(&M);
+  tp_arch_destroy(&A);
+  /* deep_linear with depth 1 is a depth-1 model: accepted */
+  tp_set(ap, "depth", "1");
+  A = tp_arch_create(ap, 2, 4, 0);
+  tp_model_init(&M, &Pb, &A);
+  M.m.architecture = "deep_linear";
+  assert_int_equal(opt_try(&M.m, "e2e_precond", 3, 0.1, 0.0, &o, &err), LNB_OK);
+  o.ops->destroy(o.self);
   tp_model_free(&M);
   tp_arch_destroy(&A);
   lnb__params_free(ap);

@@ -253,6 +253,56 @@ static void test_core_metrics(void **state) {
   lnb_config_free(&cfg);
 }
 
+/* `with:` pairs an optimizer with some architecture plugins only. */
+static void test_with_pairs(void **state) {
+  (void)state;
+  lnb_config cfg;
+  load("name: w\n"
+       "seeds: [0, 1]\n"
+       "problem: {plugin: lsq, m: 20, d: 4}\n"
+       "architectures: [{plugin: linear}, {plugin: deep_linear, depth: [2, 3], width: 4}]\n"
+       "optimizers:\n"
+       "  - {plugin: gd, lr: 0.01}\n"
+       "  - {plugin: e2e_precond, depth: [2, 3], lr: 0.01, with: linear}\n"
+       "stop: {max_iters: 3}\n",
+       &cfg);
+  /* per seed: gd on 3 architectures + e2e_precond (2 depths) on linear only */
+  assert_int_equal(lnb_config_run_count(&cfg), 2 * (3 + 2));
+  size_t n;
+  lnb_run_result *r = run_all(&cfg, &n);
+  assert_int_equal(n, 10);
+  for (size_t i = 0; i < n; i++) assert_int_equal(r[i].status, LNB_RUN_MAX_ITERS);
+  free_all(r, n);
+  lnb_config_free(&cfg);
+
+  lnb_error err = {0};
+  const char *bad = "name: w\nproblem: {plugin: lsq}\narchitectures: [{plugin: linear}]\n"
+                    "optimizers: [{plugin: gd, with: [linera]}]\n";
+  assert_int_equal(lnb_config_load_string(bad, strlen(bad), "w.yaml", &reg, &cfg, &err),
+                   LNB_EINVAL);
+  assert_non_null(strstr(err.msg, "w.yaml:4:34:"));
+  assert_non_null(strstr(err.msg, "did you mean 'linear'"));
+  /* with parameter values: only deep_linear cells of depth 2 (2.0 == 2) */
+  load("name: w\n"
+       "problem: {plugin: lsq, m: 20, d: 4}\n"
+       "architectures: [{plugin: linear}, {plugin: deep_linear, depth: [2, 3], width: 4}]\n"
+       "optimizers: [{plugin: gd, lr: 0.01, with: [\"deep_linear(depth=2.0)\"]}]\n"
+       "stop: {max_iters: 3}\n",
+       &cfg);
+  assert_int_equal(lnb_config_run_count(&cfg), 1);
+  lnb_config_free(&cfg);
+  const char *badkey = "name: w\nproblem: {plugin: lsq}\narchitectures: [{plugin: linear}]\n"
+                       "optimizers: [{plugin: gd, with: [\"deep_linear(dpeth=2)\"]}]\n";
+  assert_int_equal(lnb_config_load_string(badkey, strlen(badkey), "w.yaml", &reg, &cfg, &err),
+                   LNB_EINVAL);
+  assert_non_null(strstr(err.msg, "no parameter 'dpeth'"));
+  const char *none = "name: w\nproblem: {plugin: lsq}\narchitectures: [{plugin: linear}]\n"
+                     "optimizers: [{plugin: gd, with: [deep_linear]}]\n";
+  assert_int_equal(lnb_config_load_string(none, strlen(none), "w.yaml", &reg, &cfg, &err),
+                   LNB_EINVAL);
+  assert_non_null(strstr(err.msg, "zero runs"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_determinism),
@@ -262,6 +312,7 @@ int main(void) {
       cmocka_unit_test(test_timeout),
       cmocka_unit_test(test_create_error_is_run_error),
       cmocka_unit_test(test_core_metrics),
+      cmocka_unit_test(test_with_pairs),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

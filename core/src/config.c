@@ -372,6 +372,25 @@ static int get_string_list(cfg_ctx *c, const yaml_node_t *n, const char *what,
   return 0;
 }
 
+typedef struct sbuf_dyn {
+  char *p;
+  size_t len, cap;
+} sbuf_dyn;
+
+static int sd_puts(sbuf_dyn *b, const char *s) {
+  size_t n = strlen(s);
+  if (b->len + n + 1 > b->cap) {
+    size_t cap = (b->len + n + 1) * 2;
+    char *t = realloc(b->p, cap);
+    if (!t)
+      return -1;
+    b->p = t, b->cap = cap;
+  }
+  memcpy(b->p + b->len, s, n + 1);
+  b->len += n;
+  return 0;
+}
+
 static void free_string_list(char **arr, size_t n) {
   for (size_t i = 0; i < n; i++)
     free(arr[i]);
@@ -832,6 +851,85 @@ static int block_plugin(cfg_ctx *c, const yaml_node_t *m, lnb_kind kind,
   return rc;
 }
 
+/* Check a `with:` entry, "name" or "name(k=v,...)" naming an architecture
+ * plugin and values of its scalar parameters; return it with the values in
+ * canonical form (as labels print them), or NULL with why. */
+static char *with_canonical(const lnb_registry *reg, const char *w, char *why, size_t n) {
+  size_t nl = strcspn(w, "(");
+  char name[128];
+  snprintf(name, sizeof name, "%.*s", (int)(nl < 127 ? nl : 127), w);
+  const lnb_loaded *l = lnb_registry_find(reg, LNB_ARCHITECTURE, name);
+  if (!l) {
+    size_t nn = 0;
+    const char **names = lnb_registry_names(reg, LNB_ARCHITECTURE, &nn);
+    const char *best = names ? lnb__closest(name, names, nn) : NULL;
+    snprintf(why, n, "unknown architecture '%s'%s%s%s (expected an architecture plugin, "
+             "optionally with parameter values: deep_linear(depth=1))",
+             name, best ? "; did you mean '" : "", best ? best : "", best ? "'?" : "");
+    free(names);
+    return NULL;
+  }
+  sbuf_dyn out = {0};
+  if (sd_puts(&out, name) != 0)
+    return snprintf(why, n, "out of memory"), NULL;
+  const char *p = w + nl;
+  if (*p == '(') {
+    p++;
+    int first = 1;
+    while (*p && *p != ')') {
+      size_t kl = strcspn(p, "=,)");
+      if (p[kl] != '=') {
+        snprintf(why, n, "expected key=value inside the parentheses");
+        free(out.p);
+        return NULL;
+      }
+      char key[128], val[256];
+      snprintf(key, sizeof key, "%.*s", (int)(kl < 127 ? kl : 127), p);
+      const char *vp = p + kl + 1;
+      size_t vl = strcspn(vp, ",)");
+      snprintf(val, sizeof val, "%.*s", (int)(vl < 255 ? vl : 255), vp);
+      long j = lnb__spec_find(l->plugin->params, key);
+      if (j < 0) {
+        snprintf(why, n, "architecture '%s' has no parameter '%s'", name, key);
+        free(out.p);
+        return NULL;
+      }
+      lnb_value v = {0};
+      char vwhy[256];
+      if (lnb__value_from_text(&l->plugin->params[j], val, &v, vwhy, sizeof vwhy) != 0) {
+        snprintf(why, n, "parameter '%s': %s", key, vwhy);
+        free(out.p);
+        return NULL;
+      }
+      int bad = sd_puts(&out, first ? "(" : ",") || sd_puts(&out, key) || sd_puts(&out, "=") ||
+                sd_puts(&out, v.text);
+      lnb__value_clear(&v);
+      if (bad) {
+        free(out.p);
+        return snprintf(why, n, "out of memory"), NULL;
+      }
+      first = 0;
+      p = vp + vl;
+      if (*p == ',')
+        p++;
+    }
+    if (*p != ')' || p[1] != '\0') {
+      snprintf(why, n, "expected name(key=value,...)");
+      free(out.p);
+      return NULL;
+    }
+    if (!first && sd_puts(&out, ")") != 0) {
+      free(out.p);
+      return snprintf(why, n, "out of memory"), NULL;
+    }
+  } else if (*p) {
+    snprintf(why, n, "expected name(key=value,...)");
+    free(out.p);
+    return NULL;
+  }
+  return out.p;
+}
+
 /* Validate the cell with the plugin's optional hook. */
 static int cell_validate(cfg_ctx *c, const yaml_node_t *m,
                          const lnb_plugin *pl, const lnb_params *p,
@@ -885,10 +983,30 @@ static int parse_block(cfg_ctx *c, const yaml_node_t *m, lnb_kind kind,
   if (!ax)
     return fail_oom(c);
   size_t nax = 0;
+  char **with = NULL;
+  size_t nwith = 0;
   for (size_t i = 0; i < npairs && !rc; i++) {
     const yaml_node_t *k = map_key(c, m, i);
     if (strcmp(sval(k), "plugin") == 0)
       continue;
+    if (kind == LNB_OPTIMIZER && strcmp(sval(k), "with") == 0) {
+      /* with: [architecture plugin names] pairs this optimizer with those only */
+      const yaml_node_t *v = map_value(c, m, i);
+      if ((rc = get_string_list(c, v, "with", &with, &nwith)) != 0)
+        break;
+      for (size_t q = 0; q < nwith && !rc; q++) {
+        const yaml_node_t *at = is_seq(v) ? seq_item(c, v, q) : v;
+        char why[512];
+        char *canon = with_canonical(c->reg, with[q], why, sizeof why);
+        if (canon) {
+          free(with[q]);
+          with[q] = canon;
+        } else {
+          rc = fail(c, at, LNB_EINVAL, "with: '%s': %s", with[q], why);
+        }
+      }
+      continue;
+    }
     long j = lnb__spec_find(specs, sval(k));
     if (j < 0) {
       const char **names = malloc((nspecs ? nspecs : 1) * sizeof *names);
@@ -971,8 +1089,21 @@ static int parse_block(cfg_ctx *c, const yaml_node_t *m, lnb_kind kind,
       break;
     }
     lnb_cell *cell = &set->cells[set->n++];
+    memset(cell, 0, sizeof *cell);
     cell->plugin = l;
     cell->params = p;
+    if (nwith) {
+      cell->with = calloc(nwith, sizeof *cell->with);
+      if (!cell->with) {
+        rc = fail_oom(c);
+        break;
+      }
+      for (size_t q = 0; q < nwith && !rc; q++)
+        if (!(cell->with[cell->nwith++] = cfg_strdup(with[q])))
+          rc = fail_oom(c);
+      if (rc)
+        break;
+    }
     cell->block = block;
     cell->line = (int)m->start_mark.line + 1;
     cell->column = (int)m->start_mark.column + 1;
@@ -994,6 +1125,7 @@ static int parse_block(cfg_ctx *c, const yaml_node_t *m, lnb_kind kind,
       rc = cell_validate(c, m, pl, p, ax, nax);
   }
   axes_free(ax, nax);
+  free_string_list(with, nwith);
   return rc;
 }
 
@@ -1551,7 +1683,9 @@ int lnb_config_load_string(const char *text, size_t len, const char *path,
   if (!rc && c.metrics_node)
     rc = check_metrics(&c, c.metrics_node);
   if (!rc && lnb_config_run_count(cfg) == 0)
-    rc = fail(&c, NULL, LNB_EINVAL, "the config expands to zero runs");
+    rc = fail(&c, NULL, LNB_EINVAL,
+              "the config expands to zero runs (does every optimizer's `with:` name an "
+              "architecture plugin of the config?)");
   if (!rc && lnb_config_run_count(cfg) > CFG_MAX_RUNS)
     rc = fail(&c, NULL, LNB_EINVAL,
               "the config expands to %zu runs (more than the limit of %zu)",
@@ -1623,8 +1757,10 @@ int lnb_config_load(const char *path, const lnb_registry *reg,
 }
 
 static void cellset_free(lnb_cellset *s) {
-  for (size_t i = 0; i < s->n; i++)
+  for (size_t i = 0; i < s->n; i++) {
     lnb__params_free(s->cells[i].params);
+    free_string_list(s->cells[i].with, s->cells[i].nwith);
+  }
   free(s->cells);
   s->cells = NULL;
   s->n = 0;
@@ -1648,13 +1784,59 @@ void lnb_config_free(lnb_config *cfg) {
   memset(cfg, 0, sizeof *cfg);
 }
 
+/* Does architecture cell `arch` match the canonical `with:` entry
+ * "name" or "name(k=v,k=v)"? */
+static int with_matches(const lnb_cell *arch, const char *w) {
+  size_t nl = strcspn(w, "(");
+  const char *name = arch->plugin->plugin->name;
+  if (strlen(name) != nl || strncmp(name, w, nl) != 0)
+    return 0;
+  const char *p = w + nl;
+  if (*p != '(')
+    return 1;
+  p++;
+  while (*p && *p != ')') {
+    size_t kl = strcspn(p, "=");
+    const char *val = p + kl + 1;
+    size_t vl = strcspn(val, ",)");
+    char key[128];
+    snprintf(key, sizeof key, "%.*s", (int)kl, p);
+    long j = lnb__spec_find(arch->plugin->plugin->params, key);
+    const lnb_value *v = j >= 0 ? &arch->params->v[j] : NULL;
+    if (!v || !v->set || !v->text || strlen(v->text) != vl || strncmp(v->text, val, vl) != 0)
+      return 0;
+    p = val + vl;
+    if (*p == ',')
+      p++;
+  }
+  return 1;
+}
+
+int lnb_cell_pairs(const lnb_cell *arch, const lnb_cell *opt) {
+  if (opt->nwith == 0)
+    return 1;
+  for (size_t q = 0; q < opt->nwith; q++)
+    if (with_matches(arch, opt->with[q]))
+      return 1;
+  return 0;
+}
+
 size_t lnb_config_run_count(const lnb_config *cfg) {
   if (!cfg)
     return 0;
-  size_t f[4] = {cfg->problems.n, cfg->architectures.n, cfg->optimizers.n,
-                 cfg->nseeds};
+  size_t pairs = 0;
+  for (size_t o = 0; o < cfg->optimizers.n; o++) {
+    const lnb_cell *oc = &cfg->optimizers.cells[o];
+    if (oc->nwith == 0) {
+      pairs += cfg->architectures.n;
+      continue;
+    }
+    for (size_t a = 0; a < cfg->architectures.n; a++)
+      pairs += (size_t)lnb_cell_pairs(&cfg->architectures.cells[a], oc);
+  }
+  size_t f[3] = {cfg->problems.n, cfg->nseeds, pairs};
   size_t n = 1;
-  for (int i = 0; i < 4; i++) {
+  for (int i = 0; i < 3; i++) {
     if (f[i] == 0)
       return 0;
     if (n > SIZE_MAX / f[i])

@@ -14,7 +14,12 @@ typedef struct lnb_cell {
   lnb_params *params; /* owned */
   size_t block;       /* index of the YAML list entry it came from */
   int line, column;   /* 1-based mark of the block in the file */
+  char **with;        /* optimizer cells: architecture plugins it pairs with (none = all) */
+  size_t nwith;
 } lnb_cell;
+
+/* does optimizer cell `opt` run on architecture cell `arch` (its `with:`)? */
+int lnb_cell_pairs(const lnb_cell *arch, const lnb_cell *opt);
 
 typedef struct lnb_cellset {
   lnb_cell *cells;
@@ -68,7 +73,8 @@ int lnb_config_load_string(const char *text, size_t len, const char *path,
                            lnb_error *err);
 void lnb_config_free(lnb_config *cfg);
 
-/* total number of runs = |problems| * |architectures| * |optimizers| * |seeds| */
+/* total number of runs = |problems| * |seeds| * (architecture, optimizer)
+ * pairs, all of them unless optimizers restrict themselves with `with:` */
 size_t lnb_config_run_count(const lnb_config *cfg);
 
 #endif

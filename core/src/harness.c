@@ -145,6 +145,7 @@ lnb_run_spec *lnb_expand_runs(const lnb_config *cfg, size_t *n) {
     for (size_t s = 0; s < cfg->nseeds; s++)
       for (size_t a = 0; a < cfg->architectures.n; a++)
         for (size_t o = 0; o < cfg->optimizers.n; o++) {
+          if (!lnb_cell_pairs(&cfg->architectures.cells[a], &cfg->optimizers.cells[o])) continue;
           lnb_run_spec *r = &runs[idx];
           r->index = idx++;
           r->problem = &cfg->problems.cells[p];
@@ -152,7 +153,7 @@ lnb_run_spec *lnb_expand_runs(const lnb_config *cfg, size_t *n) {
           r->optimizer = &cfg->optimizers.cells[o];
           r->seed = cfg->seeds[s];
         }
-  *n = total;
+  *n = idx; /* == total */
   return runs;
 }
 

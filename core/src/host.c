@@ -244,6 +244,11 @@ int lnb__svd(size_t m, size_t n, double *A, double *s, double *U, double *Vt,
 
 /* ------------------------------------------------------------------ CSV */
 
+/* the largest dense matrix a data reader builds (default 8 GiB) */
+static size_t max_dense_bytes = (size_t)8 << 30;
+
+void lnb_host_set_max_dense_bytes(size_t bytes) { max_dense_bytes = bytes; }
+
 /* Reads a numeric CSV. The first line is a header when any of its fields is
  * not a number. Every data row must have the same number of fields; every
  * field must be a finite number. */
@@ -296,6 +301,11 @@ int lnb__read_csv(const char *path, double **data, size_t *rows, size_t *cols,
     if (nf != ncols) {
       rc = lnb__error(err, LNB_EINVAL, "%s:%zu: row has %zu fields, expected %zu", path,
                       lineno, nf, ncols);
+      break;
+    }
+    if ((n + 1) * ncols * sizeof(double) > max_dense_bytes) {
+      rc = lnb__error(err, LNB_ENOMEM, "%s:%zu: more data than the %.3g GiB limit", path, lineno,
+                      (double)max_dense_bytes / 1073741824.0);
       break;
     }
     if ((n + 1) * ncols > nalloc) {
@@ -499,9 +509,13 @@ int lnb__read_libsvm(const char *path, size_t d, double **X, double **y, size_t 
   if (rc == LNB_OK && ncols == 0)
     rc = lnb__error(err, LNB_EDIM, "%s:%zu: no feature index:value pair in any row and no "
                     "dimension given", path, lineno);
-  if (rc == LNB_OK && n > SIZE_MAX / sizeof(double) / ncols)
-    rc = lnb__error(err, LNB_ENOMEM, "%s: %zu x %zu dense matrix is too large", path, n,
-                    ncols);
+  if (rc == LNB_OK && (n > SIZE_MAX / sizeof(double) / ncols ||
+                       n * ncols * sizeof(double) > max_dense_bytes))
+    rc = lnb__error(err, LNB_ENOMEM,
+                    "%s: a %zu x %zu dense matrix would take %.3g GiB, more than the %.3g GiB "
+                    "limit (check the largest feature index, or give a smaller d)",
+                    path, n, ncols, (double)n * (double)ncols * 8.0 / 1073741824.0,
+                    (double)max_dense_bytes / 1073741824.0);
   free(line);
   fclose(f);
   double *Xd = NULL, *yd = NULL;

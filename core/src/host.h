@@ -7,6 +7,10 @@
 /* The process-wide host table (static storage, never NULL). */
 const lnb_host *lnb_host_get(void);
 
+/* Largest dense matrix (bytes) the CSV/LIBSVM readers will build; files that
+ * need more are refused with a message (default 8 GiB). */
+void lnb_host_set_max_dense_bytes(size_t bytes);
+
 /* Log verbosity: messages with level > this are dropped (default 1). */
 void lnb_host_set_verbosity(int level);
 

@@ -453,8 +453,8 @@ int lnb__specs_check(const lnb_param_spec *specs, lnb_error *err) {
       if (!(isalnum((unsigned char)*p) || *p == '_'))
         return lnb__error(err, LNB_EINVAL,
                           "parameter name '%s' is not of the form [A-Za-z0-9_]+", s->name);
-    if (strcmp(s->name, "plugin") == 0)
-      return lnb__error(err, LNB_EINVAL, "parameter name 'plugin' is reserved");
+    if (strcmp(s->name, "plugin") == 0 || strcmp(s->name, "with") == 0)
+      return lnb__error(err, LNB_EINVAL, "parameter name '%s' is reserved", s->name);
     for (size_t j = 0; j < i; j++)
       if (strcmp(specs[j].name, s->name) == 0)
         return lnb__error(err, LNB_EINVAL, "parameter '%s' is declared twice", s->name);

@@ -106,8 +106,9 @@ static int e2e_create(const lnb_host *h, const lnb_params *p, lnb_model *model,
   size_t k = model->k, d = model->d;
   if (model->ntensors != 1)
     return h->error(err, LNB_ENOTSUP,
-                    "e2e_precond works on a depth-1 model (architecture 'linear': one k x d "
-                    "tensor that is the end-to-end matrix); architecture '%s' has %zu "
+                    "e2e_precond works on a depth-1 model (one k x d tensor that is the "
+                    "end-to-end matrix: 'linear', or 'deep_linear' with depth 1); "
+                    "architecture '%s' has %zu "
                     "tensors. To compare with a depth-N network, run gd on deep_linear and "
                     "e2e_precond with depth: N on linear",
                     arch, model->ntensors);
@@ -283,8 +284,9 @@ static const lnb_plugin e2e_desc = {
         "The update rule that gradient descent on a depth-N linear network with balanced "
         "initialization induces on its end-to-end matrix (paper 003, Arora, Cohen & Hazan "
         "2018, Theorem 1 and Eq. 9; paper 001, Theorem 1 and Corollary 1), run on a "
-        "depth-1 model W (architecture 'linear'; models with more than one tensor, or "
-        "whose tensor is not the end-to-end matrix, are refused at create):\n"
+        "depth-1 model W (architecture 'linear', or deep_linear with depth 1; models with "
+        "more than one tensor, or whose tensor is not the end-to-end matrix, are refused "
+        "at create):\n"
         "  W <- (1 - lr weight_decay N) W - lr sum_{j=1..N} [W W^T]^((j-1)/N) grad "
         "[W^T W]^((N-j)/N),\n"
         "[.]^0 being the identity. The PSD powers come from one thin SVD W = U S V^T per "

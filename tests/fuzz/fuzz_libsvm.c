@@ -11,6 +11,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  lnb_host_set_max_dense_bytes((size_t)64 << 20); /* keep the fuzzer's memory small */
   char path[64];
   snprintf(path, sizeof path, "/tmp/lnb_fuzz_svm_%d", (int)getpid());
   FILE *f = fopen(path, "wb");

@@ -27,7 +27,7 @@ extern "C" {
 #endif
 
 #define LNB_ABI_MAJOR 1
-#define LNB_ABI_MINOR 0
+#define LNB_ABI_MINOR 1 /* 1.1: host read_libsvm; metrics in problem/arch ops */
 
 #if defined(_WIN32)
 #define LNB_EXPORT __declspec(dllexport)
