@@ -751,8 +751,12 @@ static const lnb_plugin dl_desc = {
         "first_layer_range_distance = ||W1 (I - P)||_F (the paper's ||(I - P) W_1||_F = "
         "||C||_F; NaN without a linear system, or when A is too large for the create-time SVD "
         "(min(m,d)^2 max(m,d) > 1e9 flops) and the init did not need it).\n"
-        "set_end_to_end performs the same balanced factorization (LNB_ENOTSUP when a "
-        "hidden width is below the rank). Products are ordered from the smaller of the two "
+        "set_end_to_end (used by power_projection) sets the layers from an end-to-end "
+        "matrix: when every layer is square (k = d = every width) it uses paper 004's "
+        "Definition 3 (polar A = R P, W_j = R^{j/L} P^{1/L} R^{-(j-1)/L} with principal "
+        "roots through the real Schur form), falling back to the SVD-based balanced "
+        "factorization above when R has the eigenvalue -1 or the layers are not square "
+        "(LNB_ENOTSUP when a hidden width is below the rank). Products are ordered from the smaller of the two "
         "sides (k or d), so a step costs O(min(k,d) h^2) per layer.",
 };
 
