@@ -26,6 +26,7 @@
 #endif
 
 enum { EXIT_OK = 0, EXIT_RUNS_FAILED = 1, EXIT_BAD_INPUT = 2 };
+#define LNB_SMOKE_ITERS 20
 
 static const char usage_text[] =
     "usage: lnnbench <command> [options]\n"
@@ -56,6 +57,8 @@ static const char usage_text[] =
     "                       (matched by a hash of each run's full spec) and run the\n"
     "                       rest; failed runs (error, crashed) are kept as recorded\n"
     "  --retry-failed       like --resume, but run failed runs again\n"
+    "  --smoke              a quick end-to-end check of a config: first seed only, at most\n"
+    "                       20 iterations and 10 s per run (default out: results/NAME-smoke)\n"
     "  --grace S            hard-kill a run S seconds after stop.max_seconds (default 10);\n"
     "                       also how long an interrupted sweep waits for running cells\n"
     "  --quiet              no progress lines\n"
@@ -249,6 +252,7 @@ typedef struct run_opts {
   int jobs, isolate;
   double grace;
   int resume, retry_failed;
+  int smoke; /* --smoke: one seed, at most LNB_SMOKE_ITERS iterations */
 } run_opts;
 
 static int cmd_run(const lnb_registry *reg, const char *config_path, const char *out,
@@ -262,11 +266,16 @@ static int cmd_run(const lnb_registry *reg, const char *config_path, const char 
     lnb_config_free(&cfg);
     return EXIT_BAD_INPUT;
   }
+  if (ro->smoke) { /* a quick check that the config runs end to end */
+    if (cfg.stop.max_iters > LNB_SMOKE_ITERS) cfg.stop.max_iters = LNB_SMOKE_ITERS;
+    if (cfg.stop.max_seconds <= 0 || cfg.stop.max_seconds > 10) cfg.stop.max_seconds = 10;
+    cfg.nseeds = 1;
+  }
   lnb_blas_set_threads(cfg.threads > 0 ? cfg.threads : 1);
 
   char defdir[PATH_MAX];
   if (!out) {
-    snprintf(defdir, sizeof defdir, "results/%s", cfg.name);
+    snprintf(defdir, sizeof defdir, "results/%s%s", cfg.name, ro->smoke ? "-smoke" : "");
     out = defdir;
   }
   size_t nruns = 0;
@@ -410,6 +419,7 @@ int main(int argc, char **argv) {
       return EXIT_OK;
     } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) quiet = 1;
     else if (strcmp(a, "--resume") == 0) ro.resume = 1;
+    else if (strcmp(a, "--smoke") == 0) ro.smoke = 1;
     else if (strcmp(a, "--retry-failed") == 0) ro.resume = ro.retry_failed = 1;
     else if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0) lnb_host_set_verbosity(2);
     else if (a[0] == '-' && a[1]) {
