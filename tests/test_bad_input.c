@@ -16,33 +16,14 @@
 
 #include <cmocka.h>
 
+#include "test_shell_util.h"
+
 static char tmpdir[256];
 
-static int sh(const char *cmd, char **out) {
-  char full[8192];
-  snprintf(full, sizeof full, "%s 2>&1", cmd);
-  FILE *p = popen(full, "r");
-  assert_non_null(p);
-  size_t cap = 1 << 16, len = 0, got;
-  char *buf = malloc(cap);
-  while ((got = fread(buf + len, 1, cap - len - 1, p)) > 0) {
-    len += got;
-    if (len + 1 == cap) buf = realloc(buf, cap *= 2);
-  }
-  buf[len] = '\0';
-  int st = pclose(p);
-  if (out) *out = buf;
-  else free(buf);
-  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static void write_file(const char *dir, const char *name, const char *text) {
+static void write_in(const char *dir, const char *name, const char *text) {
   char path[512];
   snprintf(path, sizeof path, "%s/%s", dir, name);
-  FILE *f = fopen(path, "w");
-  assert_non_null(f);
-  fputs(text, f);
-  fclose(f);
+  write_file(path, text);
 }
 
 typedef struct bad_case {
@@ -168,9 +149,9 @@ static void test_catalogue(void **state) {
       char *slash = strrchr(sub, '/');
       *slash = '\0';
       mkdir(sub, 0777);
-      write_file(dir, c->file, c->file_text);
+      write_in(dir, c->file, c->file_text);
     }
-    write_file(dir, "c.yaml", c->config);
+    write_in(dir, "c.yaml", c->config);
     snprintf(cmd, sizeof cmd, "cd %s && %s run c.yaml --out out --quiet", dir, LNB_TEST_BINARY);
     char *out;
     int rc = sh(cmd, &out);
@@ -198,7 +179,7 @@ static void test_marked_run_sweep_goes_on(void **state) {
   char dir[512], cmd[2048], path[600];
   snprintf(dir, sizeof dir, "%s/goes_on", tmpdir);
   mkdir(dir, 0777);
-  write_file(dir, "c.yaml", cases[sizeof cases / sizeof *cases - 3].config);
+  write_in(dir, "c.yaml", cases[sizeof cases / sizeof *cases - 3].config);
   snprintf(cmd, sizeof cmd, "cd %s && %s run c.yaml --out out --quiet", dir, LNB_TEST_BINARY);
   assert_int_equal(sh(cmd, NULL), 1);
   snprintf(path, sizeof path, "grep -c ',error,' %s/out/summary.csv | grep -qx 1 && "
@@ -214,7 +195,7 @@ static void test_unwritable_and_full(void **state) {
   char dir[512], cmd[4096];
   snprintf(dir, sizeof dir, "%s/full", tmpdir);
   mkdir(dir, 0777);
-  write_file(dir, "c.yaml",
+  write_in(dir, "c.yaml",
              "name: full\nseeds: [0, 1, 2, 3]\nproblem: {plugin: lsq, m: 30, d: 8}\n"
              "architectures: [{plugin: linear}]\noptimizers: [{plugin: gd, lr: [0.01, 0.02]}]\n"
              "stop: {max_iters: 2000}\nrecord: {every: 20}\n");

@@ -18,47 +18,11 @@
 
 #include <cmocka.h>
 
+#include "test_shell_util.h"
+
 #define PLUGINS LNB_TEST_PLUGIN_DIR ":" LNB_TEST_FIXTURE_DIR "/misbehave"
 
 static char tmpdir[256];
-
-static int sh(const char *cmd, char **out) {
-  char full[4096];
-  snprintf(full, sizeof full, "%s 2>&1", cmd);
-  FILE *p = popen(full, "r");
-  assert_non_null(p);
-  size_t cap = 1 << 16, len = 0, got;
-  char *buf = malloc(cap);
-  while ((got = fread(buf + len, 1, cap - len - 1, p)) > 0) {
-    len += got;
-    if (len + 1 == cap) buf = realloc(buf, cap *= 2);
-  }
-  buf[len] = '\0';
-  int st = pclose(p);
-  if (out) *out = buf;
-  else free(buf);
-  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static void write_file(const char *path, const char *text) {
-  FILE *f = fopen(path, "w");
-  assert_non_null(f);
-  fputs(text, f);
-  fclose(f);
-}
-
-static char *read_file(const char *path) {
-  FILE *f = fopen(path, "r");
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *b = malloc((size_t)n + 1);
-  size_t got = fread(b, 1, (size_t)n, f);
-  b[got] = '\0';
-  fclose(f);
-  return b;
-}
 
 /* the summary.csv line of run id, or NULL */
 static char *row_of(const char *csv, int id) {
@@ -234,12 +198,6 @@ static void test_sigint_writes_tables(void **state) {
   assert_non_null(md);
   assert_non_null(strstr(md, "1 of 3 runs (interrupted)"));
   free(md);
-}
-
-static size_t count_lines(const char *s) {
-  size_t n = 0;
-  for (; *s; s++) n += *s == '\n';
-  return n;
 }
 
 /* --resume keeps recorded runs (matched by spec hash) and runs the rest;
