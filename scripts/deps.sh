@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Install lnnbench's Debian 12 build and test dependencies (idempotent).
 set -euo pipefail
-# usage: deps.sh [fuzz]   (fuzz adds clang and its sanitizer/libFuzzer runtime)
-pkgs=(gcc make cmake git pkg-config libblis-dev liblapacke-dev liblapack-dev libyaml-dev libcmocka-dev)
+# usage: deps.sh [fuzz|mpi]   (fuzz adds clang and its sanitizer/libFuzzer runtime;
+#                             mpi adds Open MPI for -DLNB_WITH_MPI=ON)
+pkgs=(gcc make cmake git pkg-config libblis-dev liblapacke-dev liblapack-dev libyaml-dev libcmocka-dev gnuplot-nox)
 if [ "${1:-}" = fuzz ]; then pkgs+=(clang libclang-rt-14-dev); fi
+if [ "${1:-}" = mpi ]; then pkgs+=(libopenmpi-dev openmpi-bin); fi
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

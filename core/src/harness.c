@@ -213,7 +213,7 @@ int lnb_is_checkpoint(const lnb_config *cfg, uint64_t t) {
 
 /* ------------------------------------------------------------- the model */
 
-typedef struct run_ctx {
+typedef struct lnb_run_ctx {
   lnb_model model;
   const lnb_problem_ops *pops;
   void *pself;
@@ -231,6 +231,8 @@ typedef struct run_ctx {
   double *proj;  /* 2 x kd projection for projection_2d */
   int *ipiv;
   const lnb_run_observer *obs;
+  const lnb_optimizer_ops *oops;
+  void *oself;
 } run_ctx;
 
 static double m_loss(lnb_model *m) {
@@ -467,9 +469,13 @@ void lnb_run_one(const lnb_config *cfg, const lnb_run_spec *spec, lnb_problem_in
   lnb_run_one_observed(cfg, spec, pi, res, NULL);
 }
 
-void lnb_run_one_observed(const lnb_config *cfg, const lnb_run_spec *spec,
-                          lnb_problem_inst *pi, lnb_run_result *res,
-                          const lnb_run_observer *obs) {
+/* Everything of one run before its loop: problem instance, architecture,
+ * model, checkpoint metrics, optimizer. LNB_OK, or the failing step's code
+ * with res->status ERROR and res->message set. run_teardown(c) is needed
+ * either way. */
+static int run_setup(run_ctx *c, const lnb_config *cfg, const lnb_run_spec *spec,
+                     lnb_problem_inst *pi, lnb_run_result *res, const lnb_run_observer *obs) {
+  memset(c, 0, sizeof *c);
   memset(res, 0, sizeof *res);
   res->iters_to_target = -1;
   res->seconds_to_target = NAN;
@@ -480,23 +486,20 @@ void lnb_run_one_observed(const lnb_config *cfg, const lnb_run_spec *spec,
   if (pi->failed) {
     res->status = LNB_RUN_ERROR;
     snprintf(res->message, sizeof res->message, "%s", pi->message);
-    return;
+    return LNB_EINVAL;
   }
   res->lstar = pi->lstar;
   res->lstar_known = pi->lstar_known;
 
   const lnb_host *host = lnb_host_get();
-  run_ctx c;
-  memset(&c, 0, sizeof c);
-  c.pops = spec->problem->plugin->plugin->ops;
-  c.pself = pi->self;
-  c.aops = spec->architecture->plugin->plugin->ops;
-  const lnb_optimizer_ops *oops = spec->optimizer->plugin->plugin->ops;
-  void *oself = NULL;
+  c->pops = spec->problem->plugin->plugin->ops;
+  c->pself = pi->self;
+  c->aops = spec->architecture->plugin->plugin->ops;
+  c->oops = spec->optimizer->plugin->plugin->ops;
   lnb_error err = {0};
   int rc;
 
-  const lnb_problem_ops *pops = c.pops;
+  const lnb_problem_ops *pops = c->pops;
   lnb_linsys ls;
   int (*linsys)(const void *, lnb_linsys *) = LNB_OPT_OP(lnb_problem_ops, pops, linear_system);
   const double *(*refop)(const void *) = LNB_OPT_OP(lnb_problem_ops, pops, reference);
@@ -507,47 +510,117 @@ void lnb_run_one_observed(const lnb_config *cfg, const lnb_run_spec *spec,
                            .d = pi->d,
                            .reference = reference,
                            .linsys = have_ls ? &ls : NULL};
-  rc = c.aops->create(host, spec->architecture->params, &info, spec->seed, &c.aself, &err);
-  if (rc != LNB_OK || !c.aself) {
-    c.aself = NULL;
+  rc = c->aops->create(host, spec->architecture->params, &info, spec->seed, &c->aself, &err);
+  if (rc != LNB_OK || !c->aself) {
+    c->aself = NULL;
     fail(res, spec->architecture->plugin->plugin->name, &err, rc);
-    goto out;
+    return rc ? rc : LNB_EINVAL;
   }
-  c.We = calloc(pi->k * pi->d, sizeof *c.We);
-  c.G = calloc(pi->k * pi->d, sizeof *c.G);
-  if (!c.We || !c.G) {
+  c->We = calloc(pi->k * pi->d, sizeof *c->We);
+  c->G = calloc(pi->k * pi->d, sizeof *c->G);
+  if (!c->We || !c->G) {
     lnb__error(&err, LNB_ENOMEM, "out of memory for a %zux%zu end-to-end matrix", pi->k, pi->d);
     fail(res, "harness", &err, LNB_ENOMEM);
-    goto out;
+    return LNB_ENOMEM;
   }
-  c.model.struct_size = sizeof c.model;
-  c.model.tensors = c.aops->tensors(c.aself, &c.model.ntensors);
-  c.model.k = pi->k;
-  c.model.d = pi->d;
-  c.model.architecture = spec->architecture->plugin->plugin->name;
-  c.model.loss = m_loss;
-  c.model.loss_grad = m_loss_grad;
-  c.model.end_to_end = m_end_to_end;
-  c.model.set_end_to_end =
-      LNB_OPT_OP(lnb_arch_ops, c.aops, set_end_to_end) ? m_set_end_to_end : NULL;
-  c.model.host_ctx = &c;
+  c->model.struct_size = sizeof c->model;
+  c->model.tensors = c->aops->tensors(c->aself, &c->model.ntensors);
+  c->model.k = pi->k;
+  c->model.d = pi->d;
+  c->model.architecture = spec->architecture->plugin->plugin->name;
+  c->model.loss = m_loss;
+  c->model.loss_grad = m_loss_grad;
+  c->model.end_to_end = m_end_to_end;
+  c->model.set_end_to_end =
+      LNB_OPT_OP(lnb_arch_ops, c->aops, set_end_to_end) ? m_set_end_to_end : NULL;
+  c->model.host_ctx = c;
 
-  c.pops = pops;
-  c.reference = reference;
-  c.obs = obs;
-  if (metrics_prepare(&c, cfg, spec->problem->plugin->plugin,
+  c->pops = pops;
+  c->reference = reference;
+  c->obs = obs;
+  if (metrics_prepare(c, cfg, spec->problem->plugin->plugin,
                       spec->architecture->plugin->plugin) != 0) {
     lnb__error(&err, LNB_ENOMEM, "out of memory for checkpoint metrics");
     fail(res, "harness", &err, LNB_ENOMEM);
-    goto out;
+    return LNB_ENOMEM;
   }
 
-  rc = oops->create(host, spec->optimizer->params, &c.model, spec->seed, &oself, &err);
-  if (rc != LNB_OK || !oself) {
-    oself = NULL;
+  rc = c->oops->create(host, spec->optimizer->params, &c->model, spec->seed, &c->oself, &err);
+  if (rc != LNB_OK || !c->oself) {
+    c->oself = NULL;
     fail(res, spec->optimizer->plugin->plugin->name, &err, rc);
-    goto out;
+    return rc ? rc : LNB_EINVAL;
   }
+
+  return LNB_OK;
+}
+
+static void run_teardown(run_ctx *c) {
+  if (c->oself) c->oops->destroy(c->oself);
+  if (c->aself) c->aops->destroy(c->aself);
+  metrics_release(c);
+  free(c->We);
+  free(c->G);
+  memset(c, 0, sizeof *c);
+}
+
+/* One iteration of the timed loop: optimizer step t, then loss and gradient
+ * at the new iterate. */
+static int run_iterate(run_ctx *c, uint64_t t, double *loss, lnb_error *err) {
+  int rc = c->oops->step(c->oself, &c->model, t, err);
+  if (rc == LNB_OK) *loss = m_loss_grad(&c->model);
+  return rc;
+}
+
+int lnb_run_ctx_create(const lnb_config *cfg, const lnb_run_spec *spec, lnb_problem_inst *pi,
+                       lnb_run_ctx **out, lnb_run_result *res) {
+  *out = NULL;
+  run_ctx *c = malloc(sizeof *c);
+  if (!c) {
+    memset(res, 0, sizeof *res);
+    res->status = LNB_RUN_ERROR;
+    snprintf(res->message, sizeof res->message, "harness: out of memory");
+    return LNB_ENOMEM;
+  }
+  int rc = run_setup(c, cfg, spec, pi, res, NULL);
+  if (rc != LNB_OK) {
+    lnb_run_ctx_destroy(c);
+    return rc;
+  }
+  *out = c;
+  return LNB_OK;
+}
+
+lnb_model *lnb_run_ctx_model(lnb_run_ctx *c) { return &c->model; }
+
+double lnb_run_ctx_loss_grad(lnb_run_ctx *c) { return m_loss_grad(&c->model); }
+
+void lnb_run_ctx_plugins(lnb_run_ctx *c, void **problem, void **arch, void **opt) {
+  if (problem) *problem = c->pself;
+  if (arch) *arch = c->aself;
+  if (opt) *opt = c->oself;
+}
+
+int lnb_run_ctx_iterate(lnb_run_ctx *c, uint64_t t, double *loss, lnb_error *err) {
+  return run_iterate(c, t, loss, err);
+}
+
+void lnb_run_ctx_destroy(lnb_run_ctx *c) {
+  if (!c) return;
+  run_teardown(c);
+  free(c);
+}
+
+void lnb_run_one_observed(const lnb_config *cfg, const lnb_run_spec *spec,
+                          lnb_problem_inst *pi, lnb_run_result *res,
+                          const lnb_run_observer *obs) {
+  run_ctx c;
+  if (run_setup(&c, cfg, spec, pi, res, obs) != LNB_OK) {
+    run_teardown(&c);
+    return;
+  }
+  lnb_error err = {0};
+  int rc;
 
   const double target = cfg->stop.has_target ? cfg->stop.target_gap : -INFINITY;
   const uint64_t max_iters = (uint64_t)cfg->stop.max_iters;
@@ -591,8 +664,7 @@ void lnb_run_one_observed(const lnb_config *cfg, const lnb_run_spec *spec,
       break;
     }
     double s0 = lnb__now();
-    rc = oops->step(oself, &c.model, t + 1, &err);
-    if (rc == LNB_OK) loss = m_loss_grad(&c.model);
+    rc = run_iterate(&c, t + 1, &loss, &err);
     elapsed += lnb__now() - s0;
     if (rc != LNB_OK) {
       fail(res, spec->optimizer->plugin->plugin->name, &err, rc);
@@ -607,11 +679,5 @@ void lnb_run_one_observed(const lnb_config *cfg, const lnb_run_spec *spec,
   res->final_gap = loss - res->lstar;
   res->seconds_total = elapsed;
   res->seconds_per_iter = t > 0 ? elapsed / (double)t : NAN;
-
-out:
-  if (oself) oops->destroy(oself);
-  if (c.aself) c.aops->destroy(c.aself);
-  metrics_release(&c);
-  free(c.We);
-  free(c.G);
+  run_teardown(&c);
 }

@@ -135,6 +135,23 @@ void lnb_run_one_observed(const lnb_config *cfg, const lnb_run_spec *spec,
                           lnb_problem_inst *pi, lnb_run_result *res,
                           const lnb_run_observer *obs);
 
+/* One run's objects wired exactly as lnb_run_one wires them (problem
+ * instance, architecture, model, optimizer), for callers that drive the
+ * iterations themselves (the allocation test). lnb_run_ctx_create returns
+ * LNB_OK and *out, or the failing create's code (LNB_ENOTSUP, ...) with
+ * *out = NULL, res->status ERROR and res->message set.
+ * lnb_run_ctx_iterate is one iteration of the timed loop: optimizer step t
+ * (from 1), then loss and gradient at the new iterate into *loss. */
+typedef struct lnb_run_ctx lnb_run_ctx;
+int lnb_run_ctx_create(const lnb_config *cfg, const lnb_run_spec *spec, lnb_problem_inst *pi,
+                       lnb_run_ctx **out, lnb_run_result *res);
+lnb_model *lnb_run_ctx_model(lnb_run_ctx *c);
+double lnb_run_ctx_loss_grad(lnb_run_ctx *c);
+/* the plugin instances (self pointers) of the run, e.g. for their flops ops */
+void lnb_run_ctx_plugins(lnb_run_ctx *c, void **problem, void **arch, void **opt);
+int lnb_run_ctx_iterate(lnb_run_ctx *c, uint64_t t, double *loss, lnb_error *err);
+void lnb_run_ctx_destroy(lnb_run_ctx *c);
+
 /* Checkpoint schedule: is iteration t a checkpoint? (log-spaced, plus every
  * cfg->record.every iterations when > 0; the final iterate is always
  * recorded by the harness). */

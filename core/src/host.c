@@ -195,6 +195,11 @@ double lnb__now(void) {
 
 /* ---------------------------------------------------------------- BLAS */
 
+/* floating-point operations issued through gemm and svd (lnb_host_flops) */
+static double host_flops;
+
+double lnb_host_flops(void) { return host_flops; }
+
 void lnb__gemm(lnb_trans ta, lnb_trans tb, size_t m, size_t n, size_t k, double alpha,
                const double *A, size_t lda, const double *B, size_t ldb, double beta,
                double *C, size_t ldc) {
@@ -204,10 +209,26 @@ void lnb__gemm(lnb_trans ta, lnb_trans tb, size_t m, size_t n, size_t k, double 
       for (size_t j = 0; j < n; j++) C[i * ldc + j] = beta == 0.0 ? 0.0 : beta * C[i * ldc + j];
     return;
   }
-  if (n == 1 && ldc == 1 && ldb == 1 && tb == LNB_NO_TRANS) { /* matrix-vector */
+  host_flops += 2.0 * (double)m * (double)n * (double)k;
+  /* Level 2 where a dimension is 1: dgemm would pack a whole operand for a
+   * product that reads it once. Vectors are read with their strides. */
+  if (n == 1) { /* C(:,0) = alpha op(A) b + beta C(:,0) */
     cblas_dgemv(CblasRowMajor, ta == LNB_TRANS ? CblasTrans : CblasNoTrans,
                 ta == LNB_TRANS ? (int)k : (int)m, ta == LNB_TRANS ? (int)m : (int)k, alpha,
-                A, (int)lda, B, 1, beta, C, 1);
+                A, (int)lda, B, tb == LNB_TRANS ? 1 : (int)ldb, beta, C, (int)ldc);
+    return;
+  }
+  if (m == 1) { /* C(0,:) = alpha op(B)^T a + beta C(0,:) */
+    cblas_dgemv(CblasRowMajor, tb == LNB_TRANS ? CblasNoTrans : CblasTrans,
+                tb == LNB_TRANS ? (int)n : (int)k, tb == LNB_TRANS ? (int)k : (int)n, alpha,
+                B, (int)ldb, A, ta == LNB_TRANS ? (int)lda : 1, beta, C, 1);
+    return;
+  }
+  if (k == 1) { /* C = alpha a b^T + beta C: a rank-one update */
+    for (size_t i = 0; i < m && beta != 1.0; i++)
+      for (size_t j = 0; j < n; j++) C[i * ldc + j] = beta == 0.0 ? 0.0 : beta * C[i * ldc + j];
+    cblas_dger(CblasRowMajor, (int)m, (int)n, alpha, A, ta == LNB_TRANS ? 1 : (int)lda, B,
+               tb == LNB_TRANS ? (int)ldb : 1, C, (int)ldc);
     return;
   }
   cblas_dgemm(CblasRowMajor, ta == LNB_TRANS ? CblasTrans : CblasNoTrans,
@@ -229,6 +250,11 @@ int lnb__svd(size_t m, size_t n, double *A, double *s, double *U, double *Vt,
     free(tmpu);
     free(tmpvt);
     return lnb__error(err, LNB_ENOMEM, "svd: out of memory");
+  }
+  { /* Golub & Van Loan's estimates: thin SVD 6 M r^2 + 20 r^3, values 4 M r^2 - 4 r^3/3 */
+    double M = (double)(m > n ? m : n), R = (double)r;
+    host_flops += jobz == 'S' ? 6.0 * M * R * R + 20.0 * R * R * R
+                              : 4.0 * M * R * R - 4.0 * R * R * R / 3.0;
   }
   lapack_int info =
       LAPACKE_dgesdd(LAPACK_ROW_MAJOR, jobz, (lapack_int)m, (lapack_int)n, A, (lapack_int)n,

@@ -11,6 +11,11 @@ const lnb_host *lnb_host_get(void);
  * need more are refused with a message (default 8 GiB). */
 void lnb_host_set_max_dense_bytes(size_t bytes);
 
+/* Floating-point operations issued through the host's gemm (2 m n k per
+ * call) and svd (Golub & Van Loan's operation-count estimates) since the
+ * process started; `lnnbench bench` reads differences of it. */
+double lnb_host_flops(void);
+
 /* Log verbosity: messages with level > this are dropped (default 1). */
 void lnb_host_set_verbosity(int level);
 

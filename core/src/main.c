@@ -9,14 +9,19 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "compare.h"
 #include "config.h"
 #include "harness.h"
 #include "host.h"
 #include "params.h"
+#include "plot.h"
 #include "provenance.h"
 #include "registry.h"
 #include "results.h"
 #include "sweep.h"
+#ifdef LNB_WITH_MPI
+#include "mpi_sweep.h"
+#endif
 
 #ifndef LNB_VERSION
 #define LNB_VERSION "0.0.0"
@@ -26,6 +31,10 @@
 #endif
 
 enum { EXIT_OK = 0, EXIT_RUNS_FAILED = 1, EXIT_BAD_INPUT = 2 };
+/* `lnnbench bench` (benchmarks/bench_cmd.c, built with Google Benchmark) */
+#ifdef LNB_HAVE_BENCHMARK
+int lnb_cmd_bench(int argc, char **argv);
+#endif
 #define LNB_SMOKE_ITERS 20
 
 static const char usage_text[] =
@@ -44,6 +53,14 @@ static const char usage_text[] =
     "  describe NAME                 a plugin's parameters: type, default, range, help\n"
     "  table DIR [--format F]        rebuild the table of a results directory from its\n"
     "                                CSVs; F = md (rewrites DIR/summary.md), csv, latex\n"
+    "  plot DIR                      SVG plots (and their gnuplot scripts and data) of a\n"
+    "                                results directory in DIR/plots/; needs gnuplot\n"
+    "  compare DIR_A DIR_B [--format md|csv] [--by-setting]\n"
+    "                                time to target of the same models in two results\n"
+    "                                directories: ratio B/A and a Mann-Whitney U test\n"
+    "  bench CONFIG.yaml [--out DIR] time one optimizer step of every model through\n"
+    "                                Google Benchmark: bench.json, bench.md (see\n"
+    "                                `lnnbench bench --help`)\n"
     "  help [COMMAND]                this text, or a command's\n"
     "\n"
     "options:\n"
@@ -59,6 +76,8 @@ static const char usage_text[] =
     "  --retry-failed       like --resume, but run failed runs again\n"
     "  --smoke              a quick end-to-end check of a config: first seed only, at most\n"
     "                       20 iterations and 10 s per run (default out: results/NAME-smoke)\n"
+    "  --mpi                under mpirun: one sweep across all MPI ranks; rank 0 writes\n"
+    "                       the results (needs a build with -DLNB_WITH_MPI=ON)\n"
     "  --grace S            hard-kill a run S seconds after stop.max_seconds (default 10);\n"
     "                       also how long an interrupted sweep waits for running cells\n"
     "  --quiet              no progress lines\n"
@@ -73,7 +92,7 @@ static const char usage_text[] =
 
 static const char run_help[] =
     "usage: lnnbench run CONFIG.yaml [--out DIR] [--jobs N] [--isolate on|off] [--grace S]\n"
-    "                    [--resume | --retry-failed] [--plugin-path DIRS] [--quiet]\n"
+    "                    [--resume | --retry-failed] [--plugin-path DIRS] [--quiet] [--mpi]\n"
     "\n"
     "Runs every cell of the config's grid in order (problem, seed, architecture,\n"
     "optimizer). Each run stops at stop.max_iters, when l - l* <= stop.target_gap\n"
@@ -87,7 +106,13 @@ static const char run_help[] =
     "dies is recorded as 'crashed' with the signal and its last checkpoint; one still\n"
     "running at stop.max_seconds + --grace is killed and recorded as 'timeout'.\n"
     "SIGINT/SIGTERM stop launching runs, wait up to --grace seconds for running ones,\n"
-    "write the tables for what finished, and exit 1.\n";
+    "write the tables for what finished, and exit 1.\n"
+    "\n"
+    "--mpi (under mpirun, in a build with -DLNB_WITH_MPI=ON): every rank loads the\n"
+    "config; rank 0 orders the cells largest first (stop.max_iters x problem m*d*k x\n"
+    "architecture depth*width), runs --jobs at a time itself, hands the others out to\n"
+    "the ranks as they ask for work (--jobs each), and alone writes the results: the\n"
+    "same files as a local run. SIGINT to rank 0 stops all ranks as above.\n";
 
 static const char list_help[] =
     "usage: lnnbench list [--plugin-path DIRS]\n"
@@ -103,6 +128,27 @@ static const char table_help[] =
     "manifest.json, without rerunning anything. md (default) rewrites DIR/summary.md\n"
     "and prints it; csv and latex print one row per model (best tuned setting, medians\n"
     "over seeds, speed-up against the baseline).\n";
+
+static const char plot_help[] =
+    "usage: lnnbench plot DIR\n"
+    "\nDraws SVG plots of a results directory with gnuplot (Debian: gnuplot-nox) into\n"
+    "DIR/plots/, each with the gnuplot script (NAME.gp) and data (NAME.dat) it was drawn\n"
+    "from, to restyle. Per problem pN: loss gap against iteration and against seconds,\n"
+    "every recorded metric against iteration, and 2-D trajectories when projection_2d\n"
+    "was recorded; perf_profile.svg across problems when there are two or more. One\n"
+    "line per model at its best tuned setting (as in the table): the median over seeds,\n"
+    "with a min-max band. Seeds are aligned on the union of their checkpoints; a seed\n"
+    "that stopped early carries its last value forward.\n";
+
+static const char compare_help[] =
+    "usage: lnnbench compare DIR_A DIR_B [--format md|csv] [--by-setting]\n"
+    "\nFor each model present in both results directories (matched by problem and\n"
+    "model label, each at the best tuned setting of its own set; --by-setting: every\n"
+    "tuned setting, matched by problem, model and tuned labels): the median time to\n"
+    "target over seeds in A and in B (unreached = inf), the ratio B/A, and a two-sided\n"
+    "Mann-Whitney U test over seeds (exact without ties for up to 25 seeds a side,\n"
+    "else normal approximation with tie correction): * p < 0.05, ** p < 0.01. Models\n"
+    "present in one set only are listed separately.\n";
 
 static volatile sig_atomic_t interrupted = 0;
 static void on_signal(int sig) {
@@ -253,7 +299,20 @@ typedef struct run_opts {
   double grace;
   int resume, retry_failed;
   int smoke; /* --smoke: one seed, at most LNB_SMOKE_ITERS iterations */
+  int mpi, rank, nranks; /* --mpi: this process is rank `rank` of nranks */
 } run_opts;
+
+/* --mpi: may every rank start (collective, see lnb_mpi_agree)? Locally:
+ * whether fail is NULL. */
+static int mpi_agree(const run_opts *ro, const char *fail, const lnb_config *cfg,
+                     const lnb_run_spec *runs, size_t nruns) {
+#ifdef LNB_WITH_MPI
+  if (ro->mpi) return lnb_mpi_agree(fail, cfg, runs, nruns);
+#else
+  (void)ro, (void)cfg, (void)runs, (void)nruns;
+#endif
+  return fail == NULL;
+}
 
 static int cmd_run(const lnb_registry *reg, const char *config_path, const char *out,
                    int quiet, const char *cmdline, const run_opts *ro) {
@@ -261,8 +320,11 @@ static int cmd_run(const lnb_registry *reg, const char *config_path, const char 
   lnb_error err = {0};
   int rc = lnb_config_load(config_path, reg, &cfg, &err);
   if (rc != LNB_OK) {
-    fprintf(stderr, "lnnbench: %s\n", err.msg);
-    if (reg->nfail) print_failures(reg, stderr);
+    mpi_agree(ro, err.msg, NULL, NULL, 0); /* other ranks say so with their rank */
+    if (ro->rank == 0) {
+      fprintf(stderr, "lnnbench: %s\n", err.msg);
+      if (reg->nfail) print_failures(reg, stderr);
+    }
     lnb_config_free(&cfg);
     return EXIT_BAD_INPUT;
   }
@@ -281,41 +343,62 @@ static int cmd_run(const lnb_registry *reg, const char *config_path, const char 
   size_t nruns = 0;
   lnb_run_spec *runs = lnb_expand_runs(&cfg, &nruns);
   if (!runs) {
-    fprintf(stderr, "lnnbench: %s: the grid expands to no runs\n", cfg.path);
+    char why[LNB_ERROR_MSG_MAX + 64];
+    snprintf(why, sizeof why, "%s: the grid expands to no runs", cfg.path);
+    mpi_agree(ro, why, NULL, NULL, 0);
+    if (ro->rank == 0) fprintf(stderr, "lnnbench: %s\n", why);
     lnb_config_free(&cfg);
     return EXIT_BAD_INPUT;
   }
-  lnb_results w;
-  unsigned char *todo = calloc(nruns, 1);
-  if (!todo) {
-    fprintf(stderr, "lnnbench: out of memory\n");
+  if (!mpi_agree(ro, NULL, &cfg, runs, nruns)) {
     free(runs);
     lnb_config_free(&cfg);
     return EXIT_BAD_INPUT;
   }
-  if (ro->resume)
-    rc = lnb_results_resume(&w, out, &cfg, cmdline, runs, nruns, ro->retry_failed, todo, &err);
-  else {
-    memset(todo, 1, nruns);
-    rc = lnb_results_open(&w, out, &cfg, cmdline, &err);
+  /* rank 0 (every local run) keeps the results directory */
+  lnb_results w;
+  memset(&w, 0, sizeof w);
+  unsigned char *todo = NULL;
+  rc = LNB_OK;
+  if (ro->rank == 0) {
+    todo = calloc(nruns, 1);
+    if (!todo) rc = lnb__error(&err, LNB_ENOMEM, "out of memory");
+    else if (ro->resume)
+      rc = lnb_results_resume(&w, out, &cfg, cmdline, runs, nruns, ro->retry_failed, todo, &err);
+    else {
+      memset(todo, 1, nruns);
+      rc = lnb_results_open(&w, out, &cfg, cmdline, &err);
+    }
+    w.jobs = ro->jobs;
+    w.isolate = ro->isolate;
+    w.mpi_ranks = ro->mpi ? ro->nranks : 0;
   }
-  w.jobs = ro->jobs;
-  w.isolate = ro->isolate;
-  if (rc != LNB_OK) {
-    fprintf(stderr, "lnnbench: %s\n", err.msg);
-    lnb_results_close(&w);
+  int root_ok = rc == LNB_OK;
+#ifdef LNB_WITH_MPI
+  if (ro->mpi) root_ok = lnb_mpi_root_ok(root_ok);
+#endif
+  if (!root_ok) {
+    if (ro->rank == 0) {
+      fprintf(stderr, "lnnbench: %s\n", err.msg);
+      if (todo) lnb_results_close(&w);
+    }
     free(todo);
     free(runs);
     lnb_config_free(&cfg);
     return EXIT_BAD_INPUT;
   }
-  if (!quiet && ro->resume)
+  if (!quiet && ro->rank == 0 && ro->resume)
     fprintf(stderr, "lnnbench: resuming: %zu runs already recorded in %s/, %zu to run\n",
             w.resumed, out, nruns - w.resumed);
-  if (!quiet)
-    fprintf(stderr, "lnnbench: %s: %zu runs (%zu problems x %zu architectures x %zu optimizers x %zu seeds) -> %s/\n",
+  if (!quiet && ro->rank == 0) {
+    fprintf(stderr, "lnnbench: %s: %zu runs (%zu problems x %zu architectures x %zu optimizers x %zu seeds) -> %s/",
             cfg.name, nruns, cfg.problems.n, cfg.architectures.n, cfg.optimizers.n,
             cfg.nseeds, out);
+    if (ro->mpi)
+      fprintf(stderr, " on %d MPI rank%s, %d job%s each, largest first", ro->nranks,
+              ro->nranks == 1 ? "" : "s", ro->jobs, ro->jobs == 1 ? "" : "s");
+    fputc('\n', stderr);
+  }
 
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
@@ -331,8 +414,17 @@ static int cmd_run(const lnb_registry *reg, const char *config_path, const char 
                        .progress_tty = isatty(STDERR_FILENO),
                        .interrupted = &interrupted};
   lnb_sweep_stats st;
-  lnb_sweep(&cfg, runs, nruns, todo, &so, &w, &st);
+#ifdef LNB_WITH_MPI
+  if (ro->mpi) lnb_mpi_sweep(&cfg, runs, nruns, todo, &so, ro->rank == 0 ? &w : NULL, &st);
+  else
+#endif
+    lnb_sweep(&cfg, runs, nruns, todo, &so, &w, &st);
   free(todo);
+  if (ro->rank != 0) { /* an MPI worker: rank 0 writes and reports */
+    free(runs);
+    lnb_config_free(&cfg);
+    return EXIT_OK;
+  }
   size_t done = st.done + w.resumed;
   size_t failed = w.counts[LNB_RUN_ERROR] + w.counts[LNB_RUN_CRASHED]; /* incl. resumed */
   int write_failed = st.write_failed;
@@ -346,7 +438,7 @@ static int cmd_run(const lnb_registry *reg, const char *config_path, const char 
   free(runs);
   lnb_config_free(&cfg);
   if (write_failed) return EXIT_BAD_INPUT;
-  if (interrupted) {
+  if (was_interrupted) { /* under MPI also: a rank left with runs unfinished */
     fprintf(stderr, "lnnbench: interrupted after %zu of %zu runs\n", done, nruns);
     return EXIT_RUNS_FAILED;
   }
@@ -354,12 +446,22 @@ static int cmd_run(const lnb_registry *reg, const char *config_path, const char 
 }
 
 int main(int argc, char **argv) {
+  if (argc > 1 && strcmp(argv[1], "bench") == 0) { /* its own flags (--benchmark_*) */
+#ifdef LNB_HAVE_BENCHMARK
+    return lnb_cmd_bench(argc - 1, argv + 1);
+#else
+    fputs("lnnbench: `bench` needs Google Benchmark: install the Debian package "
+          "libbenchmark-dev and reconfigure (cmake -DLNB_WITH_BENCHMARK=ON)\n", stderr);
+    return EXIT_BAD_INPUT;
+#endif
+  }
   const char *plugin_path = NULL, *out = NULL, *command = NULL;
   const char *positional[4];
   size_t npos = 0;
   int quiet = 0, want_help = 0;
-  run_opts ro = {.jobs = 1, .isolate = 1, .grace = 10.0};
+  run_opts ro = {.jobs = 1, .isolate = 1, .grace = 10.0, .nranks = 1};
   lnb_table_format format = LNB_TABLE_MD;
+  int by_setting = 0; /* compare --by-setting */
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     /* options taking a value: --opt VALUE or --opt=VALUE */
@@ -419,7 +521,9 @@ int main(int argc, char **argv) {
       return EXIT_OK;
     } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) quiet = 1;
     else if (strcmp(a, "--resume") == 0) ro.resume = 1;
+    else if (strcmp(a, "--mpi") == 0) ro.mpi = 1;
     else if (strcmp(a, "--smoke") == 0) ro.smoke = 1;
+    else if (strcmp(a, "--by-setting") == 0) by_setting = 1;
     else if (strcmp(a, "--retry-failed") == 0) ro.resume = ro.retry_failed = 1;
     else if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0) lnb_host_set_verbosity(2);
     else if (a[0] == '-' && a[1]) {
@@ -442,6 +546,8 @@ int main(int argc, char **argv) {
     else if (topic && strcmp(topic, "list") == 0) fputs(list_help, stdout);
     else if (topic && strcmp(topic, "describe") == 0) fputs(describe_help, stdout);
     else if (topic && strcmp(topic, "table") == 0) fputs(table_help, stdout);
+    else if (topic && strcmp(topic, "plot") == 0) fputs(plot_help, stdout);
+    else if (topic && strcmp(topic, "compare") == 0) fputs(compare_help, stdout);
     else fputs(usage_text, command || want_help ? stdout : stderr);
     return command || want_help ? EXIT_OK : EXIT_BAD_INPUT;
   }
@@ -450,8 +556,25 @@ int main(int argc, char **argv) {
     else if (strcmp(command, "list") == 0) fputs(list_help, stdout);
     else if (strcmp(command, "describe") == 0) fputs(describe_help, stdout);
     else if (strcmp(command, "table") == 0) fputs(table_help, stdout);
+    else if (strcmp(command, "plot") == 0) fputs(plot_help, stdout);
+    else if (strcmp(command, "compare") == 0) fputs(compare_help, stdout);
     else fputs(usage_text, stdout);
     return EXIT_OK;
+  }
+  if (ro.mpi) {
+#ifndef LNB_WITH_MPI
+    fprintf(stderr, "lnnbench: --mpi: this lnnbench was built without MPI; configure with "
+                    "-DLNB_WITH_MPI=ON (Debian: libopenmpi-dev)\n");
+    return EXIT_BAD_INPUT;
+#endif
+    if (strcmp(command, "run") != 0) {
+      fprintf(stderr, "lnnbench: --mpi applies to `run` only\n");
+      return EXIT_BAD_INPUT;
+    }
+    if (!ro.isolate) {
+      fprintf(stderr, "lnnbench: --mpi needs isolated runs (drop --isolate off)\n");
+      return EXIT_BAD_INPUT;
+    }
   }
   if (strcmp(command, "table") == 0) {
     if (npos != 1) {
@@ -465,10 +588,26 @@ int main(int argc, char **argv) {
     }
     return EXIT_OK;
   }
+  if (strcmp(command, "plot") == 0 || strcmp(command, "compare") == 0) {
+    int is_plot = strcmp(command, "plot") == 0;
+    if (npos != (is_plot ? 1u : 2u)) {
+      fputs(is_plot ? plot_help : compare_help, stderr);
+      return EXIT_BAD_INPUT;
+    }
+    lnb_error err = {0};
+    int rc = is_plot ? lnb_plot_dir(positional[0], stdout, &err)
+                     : lnb_compare_dirs(positional[0], positional[1], format, by_setting,
+                                        stdout, &err);
+    if (rc != LNB_OK) {
+      fprintf(stderr, "lnnbench: %s\n", err.msg);
+      return EXIT_BAD_INPUT;
+    }
+    return EXIT_OK;
+  }
   if (strcmp(command, "run") != 0 && strcmp(command, "list") != 0 &&
       strcmp(command, "describe") != 0) {
-    const char *cmds[] = {"run", "list", "describe", "table", "help"};
-    const char *s = lnb__closest(command, cmds, 5);
+    const char *cmds[] = {"run", "list", "describe", "table", "plot", "compare", "help", "bench"};
+    const char *s = lnb__closest(command, cmds, 8);
     fprintf(stderr, "lnnbench: unknown command '%s'%s%s%s (see `lnnbench --help`)\n", command,
             s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
     return EXIT_BAD_INPUT;
@@ -504,7 +643,13 @@ int main(int argc, char **argv) {
       for (int i = 0; i < argc && len + 2 < sizeof cmdline; i++)
         len += (size_t)snprintf(cmdline + len, sizeof cmdline - len, "%s%s", i ? " " : "",
                                 argv[i]);
+#ifdef LNB_WITH_MPI
+      if (ro.mpi) lnb_mpi_init(&argc, &argv, &ro.rank, &ro.nranks);
+#endif
       rc = cmd_run(&reg, positional[0], out, quiet, cmdline, &ro);
+#ifdef LNB_WITH_MPI
+      if (ro.mpi) lnb_mpi_finalize();
+#endif
     }
   }
   lnb_registry_free(&reg);

@@ -16,6 +16,7 @@
 
 #include "csv.h"
 #include "host.h"
+#include "profile.h"
 
 /* ------------------------------------------------------------ utilities */
 
@@ -242,6 +243,7 @@ static int write_manifest(lnb_results *w, int final, int interrupted, lnb_error 
   fprintf(f, ",\n  \"runs_finished\": %zu", w->nrows);
   fprintf(f, ",\n  \"runs_resumed\": %zu", w->resumed);
   fprintf(f, ",\n  \"jobs\": %d, \"isolate\": %s", w->jobs, w->isolate ? "true" : "false");
+  if (w->mpi_ranks > 0) fprintf(f, ", \"mpi_ranks\": %d", w->mpi_ranks);
   fprintf(f, ",\n  \"status_counts\": {");
   for (int s = 0; s < LNB_RUN_STATUS_COUNT; s++)
     fprintf(f, "%s\"%s\": %zu", s ? ", " : "", lnb_run_status_name((lnb_run_status)s),
@@ -794,6 +796,7 @@ static void write_summary_md(FILE *f, const summary_meta *m, const lnb_row *rows
     fputc('\n', f);
   } else fputs("(out of memory rendering the table)\n\n", f);
   lnb_table_free(&t);
+  lnb_profile_summary_md(f, rows, n, m->best_by, m->has_target); /* >= 2 problems only */
   fprintf(f, "---\n%s\n", m->footer);
 }
 

@@ -5,7 +5,9 @@
  * to `jobs` children at once. A child that dies (signal, exit) becomes a
  * `crashed` run carrying its last checkpoint; a child still running at
  * stop.max_seconds + grace is killed and recorded as `timeout`. Either way
- * the sweep goes on. */
+ * the sweep goes on. The records are wire.h's format. The engine
+ * (lnb_sweep_isolated) takes its runs from a feed: the todo list here, a
+ * cost-ordered queue shared across MPI ranks in mpi_sweep.c. */
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE /* strsignal */
 #include "sweep.h"
@@ -20,22 +22,13 @@
 #include <string.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "host.h"
+#include "wire.h"
 
-/* ----------------------------------------------------------- wire format */
-
-enum { MSG_CHECKPOINT = 'C', MSG_RESULT = 'R' };
-
-typedef struct wire_result {
-  int32_t status, lstar_known;
-  uint64_t iterations;
-  int64_t iters_to_target;
-  double initial_loss, final_loss, final_gap, lstar;
-  double seconds_to_target, seconds_total, seconds_per_iter;
-  uint32_t msglen;
-} wire_result;
+/* ------------------------------------------------------------ child side */
 
 static int write_all(int fd, const void *buf, size_t n) {
   const char *p = buf;
@@ -55,46 +48,27 @@ typedef struct child_ctx {
 
 static void child_checkpoint(void *ctx, const lnb_checkpoint *cp, size_t nm) {
   child_ctx *c = ctx;
-  unsigned char *p = c->buf;
-  *p++ = MSG_CHECKPOINT;
-  memcpy(p, &cp->iteration, 8), p += 8;
-  memcpy(p, &cp->seconds, 8), p += 8;
-  memcpy(p, &cp->loss, 8), p += 8;
-  memcpy(p, &cp->gap, 8), p += 8;
-  if (nm) memcpy(p, cp->metrics, nm * 8), p += nm * 8;
-  if (write_all(c->fd, c->buf, (size_t)(p - c->buf)) != 0) _exit(3);
+  lnb_wire_put_checkpoint(c->buf, cp, nm);
+  if (write_all(c->fd, c->buf, lnb_wire_checkpoint_size(nm)) != 0) _exit(3);
 }
-
-static size_t checkpoint_record_size(size_t nm) { return 1 + 4 * 8 + nm * 8; }
 
 static void child_main(const lnb_config *cfg, const lnb_run_spec *spec, int fd) {
   signal(SIGINT, SIG_IGN); /* the parent decides when a sweep stops */
   signal(SIGTERM, SIG_DFL);
   signal(SIGPIPE, SIG_DFL);
   size_t nm = lnb_metric_ncols(cfg);
-  child_ctx cc = {fd, malloc(checkpoint_record_size(nm))};
+  child_ctx cc = {fd, malloc(lnb_wire_checkpoint_size(nm))};
   if (!cc.buf) _exit(4);
   lnb_run_observer obs = {child_checkpoint, &cc};
   lnb_problem_inst pi;
   memset(&pi, 0, sizeof pi);
   lnb_run_result res;
   lnb_run_one_observed(cfg, spec, &pi, &res, &obs);
-  wire_result w = {.status = (int32_t)res.status,
-                   .lstar_known = res.lstar_known,
-                   .iterations = res.iterations,
-                   .iters_to_target = res.iters_to_target,
-                   .initial_loss = res.initial_loss,
-                   .final_loss = res.final_loss,
-                   .final_gap = res.final_gap,
-                   .lstar = res.lstar,
-                   .seconds_to_target = res.seconds_to_target,
-                   .seconds_total = res.seconds_total,
-                   .seconds_per_iter = res.seconds_per_iter,
-                   .msglen = (uint32_t)strlen(res.message)};
-  unsigned char tag = MSG_RESULT;
-  if (write_all(fd, &tag, 1) || write_all(fd, &w, sizeof w) ||
-      write_all(fd, res.message, w.msglen))
-    _exit(3);
+  size_t n = lnb_wire_result_size(&res);
+  unsigned char *buf = malloc(n);
+  if (!buf) _exit(4);
+  lnb_wire_put_result(buf, &res);
+  if (write_all(fd, buf, n)) _exit(3);
   _exit(0); /* no atexit handlers, no flushing of the parent's stdio buffers */
 }
 
@@ -113,59 +87,11 @@ typedef struct slot {
   int have_result;
 } slot;
 
-static void result_init(lnb_run_result *r) {
-  memset(r, 0, sizeof *r);
-  r->iters_to_target = -1;
-  r->seconds_to_target = NAN;
-  r->initial_loss = r->final_loss = r->final_gap = r->seconds_per_iter = NAN;
-}
-
 /* parse complete records out of s->buf */
 static void parse_records(slot *s, size_t nm) {
-  size_t off = 0;
-  for (;;) {
-    if (off >= s->len) break;
-    unsigned char tag = s->buf[off];
-    if (tag == MSG_CHECKPOINT) {
-      size_t need = checkpoint_record_size(nm);
-      if (s->len - off < need) break;
-      const unsigned char *p = s->buf + off + 1;
-      uint64_t it;
-      double sec, loss, gap;
-      memcpy(&it, p, 8), memcpy(&sec, p + 8, 8), memcpy(&loss, p + 16, 8),
-          memcpy(&gap, p + 24, 8);
-      lnb_checkpoint *cp = lnb_run_result_push(&s->res, it, sec, loss, gap, nm);
-      if (cp && nm) memcpy(cp->metrics, p + 32, nm * 8);
-      if (s->res.ncheckpoints == 1) s->res.initial_loss = loss;
-      off += need;
-    } else if (tag == MSG_RESULT) {
-      if (s->len - off < 1 + sizeof(wire_result)) break;
-      wire_result w;
-      memcpy(&w, s->buf + off + 1, sizeof w);
-      size_t need = 1 + sizeof w + w.msglen;
-      if (s->len - off < need) break;
-      lnb_run_result *r = &s->res;
-      r->status = (lnb_run_status)w.status;
-      r->lstar_known = w.lstar_known;
-      r->iterations = w.iterations;
-      r->iters_to_target = w.iters_to_target;
-      r->initial_loss = w.initial_loss;
-      r->final_loss = w.final_loss;
-      r->final_gap = w.final_gap;
-      r->lstar = w.lstar;
-      r->seconds_to_target = w.seconds_to_target;
-      r->seconds_total = w.seconds_total;
-      r->seconds_per_iter = w.seconds_per_iter;
-      size_t ml = w.msglen < sizeof r->message - 1 ? w.msglen : sizeof r->message - 1;
-      memcpy(r->message, s->buf + off + 1 + sizeof w, ml);
-      r->message[ml] = '\0';
-      s->have_result = 1;
-      off += need;
-    } else {
-      off = s->len; /* garbage: drop it; the run will count as crashed */
-      break;
-    }
-  }
+  int bad = 0;
+  size_t off = lnb_wire_parse(s->buf, s->len, nm, &s->res, &s->have_result, &bad);
+  /* garbage is dropped; without a result record the run counts as crashed */
   memmove(s->buf, s->buf + off, s->len - off);
   s->len -= off;
 }
@@ -209,8 +135,8 @@ static void progress(const lnb_sweep_opts *o, const lnb_sweep_stats *st, size_t 
   fflush(stderr);
 }
 
-static void record_run(const lnb_run_spec *spec, lnb_run_result *res, lnb_results *w,
-                       lnb_sweep_stats *st, const lnb_sweep_opts *o) {
+void lnb_sweep_record(const lnb_run_spec *spec, const lnb_run_result *res, lnb_results *w,
+                      lnb_sweep_stats *st, const lnb_sweep_opts *o) {
   lnb_error err = {0};
   if (lnb_run_status_failed(res->status)) {
     st->failed++;
@@ -235,7 +161,7 @@ static void sweep_inprocess(const lnb_config *cfg, const lnb_run_spec *runs, siz
     if (todo && !todo[i]) continue;
     lnb_run_result res;
     lnb_run_one(cfg, &runs[i], &pi, &res);
-    record_run(&runs[i], &res, w, st, o);
+    lnb_sweep_record(&runs[i], &res, w, st, o);
     lnb_run_result_free(&res);
     progress(o, st, total, 0, t0, &last, 0);
   }
@@ -244,30 +170,27 @@ static void sweep_inprocess(const lnb_config *cfg, const lnb_run_spec *runs, siz
   if (!o->quiet && o->progress_tty) fputc('\n', stderr);
 }
 
-void lnb_sweep(const lnb_config *cfg, const lnb_run_spec *runs, size_t nruns,
-               const unsigned char *todo, const lnb_sweep_opts *o, lnb_results *w,
-               lnb_sweep_stats *st) {
-  memset(st, 0, sizeof *st);
-  size_t total = 0;
-  for (size_t i = 0; i < nruns; i++) total += !todo || todo[i];
-  st->skipped = nruns - total;
-  if (!o->isolate) {
-    sweep_inprocess(cfg, runs, nruns, todo, o, w, st, total);
-    st->interrupted = *o->interrupted != 0;
-    return;
-  }
+void lnb_sweep_isolated(const lnb_config *cfg, const lnb_run_spec *runs,
+                        const lnb_sweep_opts *o, lnb_sweep_feed *feed, lnb_sweep_stats *st) {
   int jobs = o->jobs > 0 ? o->jobs : 1;
+  if (jobs > 1024) jobs = 1024;
   slot *slots = calloc((size_t)jobs, sizeof *slots);
   struct pollfd *pfd = calloc((size_t)jobs, sizeof *pfd);
   if (!slots || !pfd) {
     free(slots), free(pfd);
-    fprintf(stderr, "lnnbench: out of memory; running in-process\n");
-    sweep_inprocess(cfg, runs, nruns, todo, o, w, st, total);
+    fprintf(stderr, "lnnbench: out of memory\n");
+    st->write_failed = 1;
+    /* let the feed wind down what runs elsewhere */
+    while (feed->tick && feed->tick(feed->ctx)) {
+      struct timespec ts = {0, 1000000};
+      nanosleep(&ts, NULL);
+    }
     return;
   }
   size_t nm = lnb_metric_ncols(cfg);
   double limit = cfg->stop.max_seconds > 0 ? cfg->stop.max_seconds + o->grace_seconds : INFINITY;
-  size_t next = 0, running = 0;
+  size_t running = 0;
+  int feed_end = 0;
   double t0 = lnb__now(), last = t0, interrupt_deadline = INFINITY;
   signal(SIGPIPE, SIG_IGN);
 
@@ -276,9 +199,10 @@ void lnb_sweep(const lnb_config *cfg, const lnb_run_spec *runs, size_t nruns,
     if (*o->interrupted && interrupt_deadline == INFINITY)
       interrupt_deadline = lnb__now() + o->grace_seconds;
     /* launch */
-    while (!stop_launching && running < (size_t)jobs) {
-      while (next < nruns && todo && !todo[next]) next++;
-      if (next >= nruns) break;
+    while (!stop_launching && !feed_end && running < (size_t)jobs) {
+      long next = feed->next(feed->ctx);
+      if (next == LNB_FEED_END) feed_end = 1;
+      if (next < 0) break;
       int sfd[2];
       if (pipe(sfd) != 0) {
         fprintf(stderr, "lnnbench: pipe: %s\n", strerror(errno));
@@ -307,16 +231,18 @@ void lnb_sweep(const lnb_config *cfg, const lnb_run_spec *runs, size_t nruns,
       size_t keepcap = s->cap;
       memset(s, 0, sizeof *s);
       s->buf = keep, s->cap = keepcap;
-      s->used = 1, s->pid = pid, s->fd = sfd[0], s->run = next++;
+      s->used = 1, s->pid = pid, s->fd = sfd[0], s->run = (size_t)next;
       s->start = lnb__now();
       s->deadline = s->start + limit;
-      result_init(&s->res);
+      lnb_wire_result_init(&s->res);
       running++;
     }
-    if (running == 0) break;
+    int outside = feed->tick ? feed->tick(feed->ctx) : 0;
+    if (running == 0 && !outside && (feed_end || stop_launching)) break;
 
-    /* wait for output, exits or the nearest deadline */
+    /* wait for output, exits, the nearest deadline or the feed's tick */
     double now = lnb__now(), wake = now + 1.0;
+    if (feed->tick && now + feed->tick_seconds < wake) wake = now + feed->tick_seconds;
     nfds_t np = 0;
     int map[1024];
     for (int j = 0; j < jobs; j++) {
@@ -364,8 +290,12 @@ void lnb_sweep(const lnb_config *cfg, const lnb_run_spec *runs, size_t nruns,
       while (waitpid(s->pid, &wst, 0) < 0 && errno == EINTR) {
       }
       const lnb_run_spec *spec = &runs[s->run];
-      if (s->killed_interrupt) {
-        /* not recorded: --resume runs it again */
+      int sig = WIFSIGNALED(wst) ? WTERMSIG(wst) : 0;
+      if (s->killed_interrupt ||
+          (*o->interrupted && (sig == SIGTERM || sig == SIGINT || sig == SIGHUP))) {
+        /* not recorded: --resume runs it again (the second case: the signal
+         * that stops the sweep reached the run too, e.g. from mpirun or
+         * kill -- -PGID; not the run's fault) */
       } else {
         char why[256];
         if (s->killed_timeout) {
@@ -382,19 +312,56 @@ void lnb_sweep(const lnb_config *cfg, const lnb_run_spec *runs, size_t nruns,
                    WIFEXITED(wst) ? WEXITSTATUS(wst) : -1);
           finish_abnormal(s, LNB_RUN_CRASHED, why);
         }
-        record_run(spec, &s->res, w, st, o);
+        feed->done(feed->ctx, spec, &s->res);
       }
       lnb_run_result_free(&s->res);
       s->used = 0;
       s->len = 0;
       running--;
     }
-    progress(o, st, total, running, t0, &last, 0);
+    progress(o, st, feed->total, running + feed->remote_running, t0, &last, 0);
   }
-  progress(o, st, total, running, t0, &last, 1);
+  progress(o, st, feed->total, running + feed->remote_running, t0, &last, 1);
   if (!o->quiet && o->progress_tty) fputc('\n', stderr);
   for (int j = 0; j < jobs; j++) free(slots[j].buf);
   free(slots);
   free(pfd);
+}
+
+/* the local sweep's feed: the todo list in order */
+typedef struct local_feed {
+  const lnb_run_spec *runs;
+  size_t nruns, next;
+  const unsigned char *todo;
+  lnb_results *w;
+  lnb_sweep_stats *st;
+  const lnb_sweep_opts *o;
+} local_feed;
+
+static long local_next(void *ctx) {
+  local_feed *f = ctx;
+  while (f->next < f->nruns && f->todo && !f->todo[f->next]) f->next++;
+  return f->next < f->nruns ? (long)f->next++ : LNB_FEED_END;
+}
+
+static void local_done(void *ctx, const lnb_run_spec *spec, lnb_run_result *res) {
+  local_feed *f = ctx;
+  lnb_sweep_record(spec, res, f->w, f->st, f->o);
+}
+
+void lnb_sweep(const lnb_config *cfg, const lnb_run_spec *runs, size_t nruns,
+               const unsigned char *todo, const lnb_sweep_opts *o, lnb_results *w,
+               lnb_sweep_stats *st) {
+  memset(st, 0, sizeof *st);
+  size_t total = 0;
+  for (size_t i = 0; i < nruns; i++) total += !todo || todo[i];
+  st->skipped = nruns - total;
+  if (o->isolate) {
+    local_feed lf = {runs, nruns, 0, todo, w, st, o};
+    lnb_sweep_feed feed = {.next = local_next, .done = local_done, .total = total, .ctx = &lf};
+    lnb_sweep_isolated(cfg, runs, o, &feed, st);
+  } else {
+    sweep_inprocess(cfg, runs, nruns, todo, o, w, st, total);
+  }
   st->interrupted = *o->interrupted != 0;
 }

@@ -23,6 +23,45 @@ typedef struct lnb_sweep_stats {
   int write_failed;
 } lnb_sweep_stats;
 
+/* Where the isolated-run engine takes its runs from and hands them back:
+ * the local sweep walks the todo list in order; under MPI (mpi_sweep.c)
+ * rank 0 serves a cost-ordered queue to itself and to the other ranks, and a
+ * worker takes the runs rank 0 assigns it. */
+enum { LNB_FEED_WAIT = -1, LNB_FEED_END = -2 };
+typedef struct lnb_sweep_feed {
+  /* index into runs[] of the next run to start; LNB_FEED_WAIT: none now,
+   * ask again after the next tick; LNB_FEED_END: none any more. Not called
+   * once the sweep is interrupted or a write failed. */
+  long (*next)(void *ctx);
+  /* a run ended (finished, crashed or timed out; a run killed because the
+   * sweep was interrupted is dropped, so --resume runs it again) */
+  void (*done)(void *ctx, const lnb_run_spec *spec, lnb_run_result *res);
+  /* optional: called on every turn of the engine's loop, at least every
+   * tick_seconds; returns nonzero while work outside this process is still
+   * under way (the engine then keeps turning after its own runs are done) */
+  int (*tick)(void *ctx);
+  double tick_seconds;
+  size_t total;          /* runs the sweep is to record, for progress lines */
+  size_t remote_running; /* runs under way elsewhere, for progress lines */
+  void *ctx;
+} lnb_sweep_feed;
+
+/* Run the feed's runs, each in a forked child, up to o->jobs at once: a
+ * child that dies is a 'crashed' run with its last checkpoint, one still
+ * running at stop.max_seconds + grace is killed and is a 'timeout' run. On
+ * *o->interrupted (or st->write_failed, set by the feed's done) no more runs
+ * start and running ones get grace_seconds before they are killed. Returns
+ * when the feed has ended, no run is left and tick reports nothing under
+ * way. st is the caller's (done usually counts into it); progress lines use
+ * st->done, st->failed and feed->total. */
+void lnb_sweep_isolated(const lnb_config *cfg, const lnb_run_spec *runs,
+                        const lnb_sweep_opts *o, lnb_sweep_feed *feed, lnb_sweep_stats *st);
+
+/* Record a finished run in w: its rows, a message on stderr when it failed,
+ * st->done / st->failed / st->write_failed. */
+void lnb_sweep_record(const lnb_run_spec *spec, const lnb_run_result *res, lnb_results *w,
+                      lnb_sweep_stats *st, const lnb_sweep_opts *o);
+
 /* Run runs[i] for every i with todo[i] != 0 (todo may be NULL = all),
  * appending each finished run to w. Never stops on a failed run; stops
  * launching on *interrupted, lets running children finish for

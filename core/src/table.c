@@ -15,6 +15,11 @@ static int cmp_double(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
+static int cmp_run_id(const void *a, const void *b) {
+  size_t x = ((const lnb_row *)a)->run_id, y = ((const lnb_row *)b)->run_id;
+  return (x > y) - (x < y);
+}
+
 /* median of the non-NaN values (v is reordered) */
 static double median(double *v, size_t n) {
   if (n == 0) return NAN;
@@ -78,11 +83,17 @@ int lnb_table_compute(const lnb_row *rows, size_t n, const lnb_table_opts *o, ln
   double *tmp = malloc((n ? n : 1) * sizeof *tmp);
   unsigned char *used = calloc(n ? n : 1, 1);
   t->entries = calloc(n ? n : 1, sizeof *t->entries);
-  if (!idx || !tmp || !used || !t->entries) {
-    free(idx), free(tmp), free(used), free(t->entries);
+  /* rows in run_id (grid) order: the table does not depend on the order in
+   * which runs finished (--jobs, --mpi); strings stay borrowed from rows */
+  lnb_row *sorted = malloc((n ? n : 1) * sizeof *sorted);
+  if (!idx || !tmp || !used || !t->entries || !sorted) {
+    free(idx), free(tmp), free(used), free(t->entries), free(sorted);
     t->entries = NULL;
     return -1;
   }
+  if (n) memcpy(sorted, rows, n * sizeof *sorted);
+  qsort(sorted, n, sizeof *sorted, cmp_run_id);
+  rows = sorted;
   for (size_t p = 0; p < n; p++) {
     /* the first row of each problem starts a section */
     int seen = 0;
@@ -140,6 +151,7 @@ int lnb_table_compute(const lnb_row *rows, size_t n, const lnb_table_opts *o, ln
   free(idx);
   free(tmp);
   free(used);
+  free(sorted);
   return 0;
 }
 

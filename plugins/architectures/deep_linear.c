@@ -24,6 +24,7 @@
 #include "lnbp_linalg.h"
 #include "lnbp_linsys.h"
 #include "lnbp_matfun.h"
+#include "lnbp_svd.h"
 #include "lnnbench/plugin.h"
 
 #define DL_MAX_DEPTH 256
@@ -92,6 +93,7 @@ typedef struct dl {
   double **ws;      /* ws[j], j = 1..N-2 (0-based layer index): partial products */
   double *buf[2];   /* ping-pong for B_j / C_j */
   lnbp_balanced_ws bal;
+  lnbp_svd_ws svd;  /* N > 1: allocation-free SVD for set_end_to_end */
   lnbp_mf_ws mf;    /* square layers (all d x d, k = d, N > 1): paper 004 Def. 3 */
   /* paper 000 inits and checkpoint metrics (allocated at create) */
   double *rowV;     /* rank x d orthonormal basis of range(A^T); NULL without linsys */
@@ -204,6 +206,7 @@ static void dl_destroy(void *self) {
   if (M->names) hst->free(M->names);
   if (M->layers) hst->free(M->layers);
   lnbp_balanced_ws_free(hst, &M->bal);
+  lnbp_svd_ws_free(hst, &M->svd);
   lnbp_mf_ws_free(hst, &M->mf);
   double *extra[] = {M->rowV, M->mgram, M->mcopy, M->msv, M->mwork, M->mcoef, M->mrow};
   for (size_t i = 0; i < sizeof extra / sizeof *extra; i++)
@@ -588,6 +591,7 @@ static int dl_create(const lnb_host *hst, const lnb_params *p, const lnb_problem
       if (!(M->buf[i] = hst->alloc(n * sizeof(double)))) goto nomem;
   }
   if ((rc = lnbp_balanced_ws_init(hst, &M->bal, k, d, err)) != LNB_OK) goto fail;
+  if (N > 1 && (rc = lnbp_svd_ws_init(hst, &M->svd, k, d, err)) != LNB_OK) goto fail;
   int square = N > 1 && k == d; /* every layer d x d: Definition-3 workspace */
   for (size_t j = 1; j < N; j++) square = square && M->h[j] == d;
   if (square && (rc = lnbp_mf_ws_init(hst, &M->mf, d, err)) != LNB_OK) goto fail;
@@ -687,8 +691,31 @@ static int dl_set_end_to_end(void *self, const double *We, lnb_error *err) {
   dl *M = self;
   if (M->mf.n && lnbp_mf_balanced_factor(&M->mf, We, M->N, M->layers, NULL) == LNB_OK)
     return LNB_OK;
+  /* called from optimizer steps: the SVD through the create-time workspace,
+   * not host->svd (which allocates) */
+  size_t kd = M->k * M->d, i = 0;
+  while (i < kd && isfinite(We[i])) i++;
+  if (M->N > 1 && i == kd) {
+    int rc = lnbp_svd(M->host, &M->svd, We, M->bal.s, M->bal.U, M->bal.Vt, err);
+    if (rc != LNB_OK) return rc;
+    return lnbp_balanced_from_svd(M->host, &M->bal, M->N, M->rows, M->cols, M->layers,
+                                  LNB_ENOTSUP, err);
+  }
   return lnbp_balanced_factor(M->host, &M->bal, We, M->N, M->rows, M->cols, M->layers,
-                              LNB_ENOTSUP, err);
+                              LNB_ENOTSUP, err); /* depth 1 (a copy), or non-finite */
+}
+
+/* lnnbench bench: the gemms of dl_end_to_end (+ dl_backward), 2mnk each */
+static double dl_flops(const void *self, int backward) {
+  const dl *M = self;
+  size_t N = M->N;
+  double f = 0.0, side = (double)(M->left ? M->k : M->d);
+  for (size_t j = 0; j < N; j++) {
+    double rc = (double)M->rows[j] * (double)M->cols[j];
+    if (M->left ? j + 1 < N : j > 0) f += 2.0 * side * rc;          /* end_to_end */
+    if (backward && (M->left ? j + 1 < N : j > 0)) f += 4.0 * side * rc; /* two per layer */
+  }
+  return N == 1 ? 0.0 : f;
 }
 
 static const lnb_arch_ops dl_ops = {
@@ -702,6 +729,7 @@ static const lnb_arch_ops dl_ops = {
     .validate = dl_validate,
     .metrics = dl_metrics,
     .metric = dl_metric,
+    .flops = dl_flops,
 };
 
 static const lnb_plugin dl_desc = {

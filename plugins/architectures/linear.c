@@ -108,6 +108,13 @@ static int linear_set_end_to_end(void *self, const double *We, lnb_error *err) {
   return LNB_OK;
 }
 
+/* lnnbench bench: end_to_end and backward are copies */
+static double linear_flops(const void *self, int backward) {
+  (void)self;
+  (void)backward;
+  return 0.0;
+}
+
 static const lnb_arch_ops linear_ops = {
     .struct_size = sizeof(lnb_arch_ops),
     .create = linear_create,
@@ -117,6 +124,7 @@ static const lnb_arch_ops linear_ops = {
     .backward = linear_backward,
     .set_end_to_end = linear_set_end_to_end,
     .validate = linear_validate,
+    .flops = linear_flops,
 };
 
 static const lnb_plugin linear_desc = {

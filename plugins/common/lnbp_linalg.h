@@ -76,7 +76,8 @@ static inline int lnbp_random_orthonormal(const lnb_host *h, lnb_rng *rng,
 
 /* Workspace for factoring a k x d end-to-end matrix (allocated once, so that
  * a set_end_to_end hook called from an optimizer step allocates nothing of
- * its own; LAPACK's dgesdd still uses its internal work array). */
+ * its own; host->svd still allocates inside LAPACKE: a hot path does the SVD
+ * with lnbp_svd.h and calls lnbp_balanced_from_svd). */
 typedef struct lnbp_balanced_ws {
   size_t k, d, q;
   double *A, *s, *U, *Vt;
@@ -118,6 +119,11 @@ static inline size_t lnbp_numerical_rank(const double *s, size_t q, size_t r,
   return rho;
 }
 
+static inline int lnbp_balanced_from_svd(const lnb_host *h, lnbp_balanced_ws *ws, size_t nl,
+                                         const size_t *rows, const size_t *cols,
+                                         double *const *layers, int fail_code,
+                                         lnb_error *err);
+
 /* Balanced factorization of the k x d matrix W = U S Vt over nl layers.
  * Layer j (0-based) is rows[j] x cols[j] with cols[0] = d, rows[nl-1] = k and
  * rows[j] = cols[j+1]. With rho = rank(W) and R = S^(1/nl) on the rank part:
@@ -132,7 +138,7 @@ static inline int lnbp_balanced_factor(const lnb_host *h, lnbp_balanced_ws *ws,
                                        const size_t *rows, const size_t *cols,
                                        double *const *layers, int fail_code,
                                        lnb_error *err) {
-  size_t k = ws->k, d = ws->d, q = ws->q;
+  size_t k = ws->k, d = ws->d;
   if (nl == 0) return h->error(err, LNB_EINVAL, "balanced factorization over zero layers");
   if (nl == 1) {
     lnbp_copy(layers[0], W, k * d);
@@ -146,6 +152,17 @@ static inline int lnbp_balanced_factor(const lnb_host *h, lnbp_balanced_ws *ws,
   lnbp_copy(ws->A, W, k * d);
   int rc = h->svd(k, d, ws->A, ws->s, ws->U, ws->Vt, err);
   if (rc != LNB_OK) return rc;
+  return lnbp_balanced_from_svd(h, ws, nl, rows, cols, layers, fail_code, err);
+}
+
+/* The same factorization (nl >= 2) from the SVD of W already in ws->s, ws->U
+ * (k x q) and ws->Vt (q x d), e.g. computed without allocating (lnbp_svd.h)
+ * by a hook called from an optimizer step. */
+static inline int lnbp_balanced_from_svd(const lnb_host *h, lnbp_balanced_ws *ws, size_t nl,
+                                         const size_t *rows, const size_t *cols,
+                                         double *const *layers, int fail_code,
+                                         lnb_error *err) {
+  size_t k = ws->k, d = ws->d, q = ws->q;
   size_t rho = lnbp_numerical_rank(ws->s, q, k, d);
   for (size_t j = 0; j + 1 < nl; j++) {
     if (rows[j] < rho)

@@ -92,12 +92,27 @@ static int adadelta_step(void *self, lnb_model *model, uint64_t t, lnb_error *er
   return LNB_OK;
 }
 
+
+/* lnnbench bench: flops of one step, per parameter: see the loop above */
+static double adadelta_nparams(const lnb_model *model) {
+  double n = 0.0;
+  for (size_t j = 0; j < model->ntensors; j++)
+    n += (double)model->tensors[j].rows * (double)model->tensors[j].cols;
+  return n;
+}
+
+static double adadelta_flops(const void *self, const lnb_model *model) {
+  (void)self;
+  return 16.0 * adadelta_nparams(model); /* sqrt and division count as one flop */
+}
+
 static const lnb_optimizer_ops adadelta_ops = {
     .struct_size = sizeof(lnb_optimizer_ops),
     .create = adadelta_create,
     .destroy = adadelta_destroy,
     .step = adadelta_step,
     .validate = adadelta_validate,
+    .flops = adadelta_flops,
 };
 
 static const lnb_plugin adadelta_desc = {

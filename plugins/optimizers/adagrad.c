@@ -96,12 +96,27 @@ static int adagrad_step(void *self, lnb_model *model, uint64_t t, lnb_error *err
   return LNB_OK;
 }
 
+
+/* lnnbench bench: flops of one step, per parameter: see the loop above */
+static double adagrad_nparams(const lnb_model *model) {
+  double n = 0.0;
+  for (size_t j = 0; j < model->ntensors; j++)
+    n += (double)model->tensors[j].rows * (double)model->tensors[j].cols;
+  return n;
+}
+
+static double adagrad_flops(const void *self, const lnb_model *model) {
+  (void)self;
+  return 7.0 * adagrad_nparams(model); /* sqrt and division count as one flop */
+}
+
 static const lnb_optimizer_ops adagrad_ops = {
     .struct_size = sizeof(lnb_optimizer_ops),
     .create = adagrad_create,
     .destroy = adagrad_destroy,
     .step = adagrad_step,
     .validate = adagrad_validate,
+    .flops = adagrad_flops,
 };
 
 static const lnb_plugin adagrad_desc = {

@@ -124,12 +124,27 @@ static int adam_step(void *self, lnb_model *model, uint64_t t, lnb_error *err) {
   return LNB_OK;
 }
 
+
+/* lnnbench bench: flops of one step, per parameter: see the loop above */
+static double adam_nparams(const lnb_model *model) {
+  double n = 0.0;
+  for (size_t j = 0; j < model->ntensors; j++)
+    n += (double)model->tensors[j].rows * (double)model->tensors[j].cols;
+  return n;
+}
+
+static double adam_flops(const void *self, const lnb_model *model) {
+  const adam *A = self; /* sqrt and division count as one flop */
+  return (A->hat ? 12.0 : 14.0) * adam_nparams(model);
+}
+
 static const lnb_optimizer_ops adam_ops = {
     .struct_size = sizeof(lnb_optimizer_ops),
     .create = adam_create,
     .destroy = adam_destroy,
     .step = adam_step,
     .validate = adam_validate,
+    .flops = adam_flops,
 };
 
 static const lnb_plugin adam_desc = {

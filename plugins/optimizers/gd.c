@@ -62,12 +62,27 @@ static int gd_step(void *self, lnb_model *model, uint64_t t, lnb_error *err) {
   return LNB_OK;
 }
 
+
+/* lnnbench bench: flops of one step, per parameter: see the loop above */
+static double gd_nparams(const lnb_model *model) {
+  double n = 0.0;
+  for (size_t j = 0; j < model->ntensors; j++)
+    n += (double)model->tensors[j].rows * (double)model->tensors[j].cols;
+  return n;
+}
+
+static double gd_flops(const void *self, const lnb_model *model) {
+  const gd *G = self;
+  return (G->wd != 0.0 ? 4.0 : 2.0) * gd_nparams(model);
+}
+
 static const lnb_optimizer_ops gd_ops = {
     .struct_size = sizeof(lnb_optimizer_ops),
     .create = gd_create,
     .destroy = gd_destroy,
     .step = gd_step,
     .validate = gd_validate,
+    .flops = gd_flops,
 };
 
 static const lnb_plugin gd_desc = {

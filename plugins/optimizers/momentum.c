@@ -89,12 +89,27 @@ static int momentum_step(void *self, lnb_model *model, uint64_t t, lnb_error *er
   return LNB_OK;
 }
 
+
+/* lnnbench bench: flops of one step, per parameter: see the loop above */
+static double momentum_nparams(const lnb_model *model) {
+  double n = 0.0;
+  for (size_t j = 0; j < model->ntensors; j++)
+    n += (double)model->tensors[j].rows * (double)model->tensors[j].cols;
+  return n;
+}
+
+static double momentum_flops(const void *self, const lnb_model *model) {
+  const momentum *M = self;
+  return (M->nesterov ? 6.0 : 4.0) * momentum_nparams(model);
+}
+
 static const lnb_optimizer_ops momentum_ops = {
     .struct_size = sizeof(lnb_optimizer_ops),
     .create = momentum_create,
     .destroy = momentum_destroy,
     .step = momentum_step,
     .validate = momentum_validate,
+    .flops = momentum_flops,
 };
 
 static const lnb_plugin momentum_desc = {

@@ -17,6 +17,10 @@
  * closed form (z = U_rho^T y); p > 2 is Newton's method on the convex loss in
  * z, started at the least-squares z. theta* = V_rho S_rho^-1 z is the
  * minimum-norm minimizer.
+ *
+ * For p = 2 eval uses, when cheaper (eval: auto, d < ~2m), the normal
+ * equations with X^T X formed once (2kd^2 flops per step instead of 4mkd;
+ * lnbp_gram.h).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -26,6 +30,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lnbp_gram.h"
 #include "lnbp_linalg.h"
 #include "lnnbench/plugin.h"
 
@@ -82,6 +87,13 @@ static const lnb_param_spec lpr_params[] = {
      "loading or generation (default: true for preset ethanol, false otherwise); constant "
      "columns become zero",
      NULL, NULL, 0},
+    {"eval", LNB_T_ENUM, "auto",
+     "how the loss and gradient are computed: residual (R = X W^T - Y, gradient "
+     "(1/m)(R^(p-1))^T X: 4mkd flops per step), gram (p = 2 only: normal equations with X^T X "
+     "and Y^T X formed once at create, l = l* + (1/2m)(<E, E X^T X> + 2<E, R*>), E = W - W*: "
+     "2kd^2 flops per step), auto = gram for p = 2 when it needs fewer flops (d < ~2m), else "
+     "residual",
+     NULL, "auto|residual|gram", 0},
     {0},
 };
 
@@ -98,6 +110,8 @@ typedef struct lpr {
   double *Wstar; /* k x d minimum-norm minimizer */
   double lstar;
   size_t rank;
+  int gram;      /* p = 2 eval through the normal equations */
+  lnbp_gram g;
 } lpr;
 
 /* x^n for a small non-negative integer n */
@@ -191,6 +205,12 @@ static int lpr_validate(const lnb_host *h, const lnb_params *p, lnb_error *err) 
   lpr_source src;
   int eth;
   int rc = lpr_resolve(h, p, &src, &eth, err);
+  if (rc == LNB_OK && strcmp(h->param_string(p, "eval"), "gram") == 0 &&
+      h->param_int(p, "p") != 2)
+    return h->error(err, LNB_EINVAL,
+                    "eval: gram (the normal equations) needs p = 2 (got p = %lld); use "
+                    "residual or auto",
+                    (long long)h->param_int(p, "p"));
   if (rc != LNB_OK || src == SRC_SYNTHETIC) return rc;
   if (src == SRC_LIBSVM &&
       h->struct_size < offsetof(lnb_host, read_libsvm) + sizeof h->read_libsvm)
@@ -532,6 +552,7 @@ static void lpr_destroy(void *self) {
   double *bufs[] = {P->X, P->Y, P->R, P->Rp, P->Wstar};
   for (size_t i = 0; i < sizeof bufs / sizeof *bufs; i++)
     if (bufs[i]) h->free(bufs[i]);
+  lnbp_gram_free(h, &P->g);
   h->free(P);
 }
 
@@ -577,6 +598,12 @@ static int lpr_create(const lnb_host *h, const lnb_params *p, uint64_t seed, voi
     goto fail;
   }
   if ((rc = lpr_solve(P, err)) != LNB_OK) goto fail;
+  const char *ev = h->param_string(p, "eval");
+  P->gram = P->p == 2 && (strcmp(ev, "gram") == 0 ||
+                          (strcmp(ev, "auto") == 0 && lnbp_gram_pays(P->m, P->d, P->k)));
+  if (P->gram && (rc = lnbp_gram_init(h, &P->g, P->X, P->Y, P->m, P->d, P->k,
+                                      0.5 / (double)P->m, P->Wstar, P->lstar, err)) != LNB_OK)
+    goto fail;
   *self = P;
   return LNB_OK;
 fail:
@@ -596,6 +623,7 @@ static double lpr_eval(void *self, const double *We, double *grad) {
   const lnb_host *h = P->host;
   size_t m = P->m, d = P->d, k = P->k, n = m * k;
   int p = P->p;
+  if (P->gram) return lnbp_gram_eval(h, &P->g, We, grad);
   lnbp_copy(P->R, P->Y, n);
   h->gemm(LNB_NO_TRANS, LNB_TRANS, m, k, d, 1.0, P->X, d, We, d, -1.0, P->R, k);
   double s = 0.0;
@@ -615,6 +643,21 @@ static double lpr_eval(void *self, const double *We, double *grad) {
   if (grad)
     h->gemm(LNB_TRANS, LNB_NO_TRANS, k, d, m, 1.0 / (double)m, R, k, P->X, d, 0.0, grad, d);
   return l;
+}
+
+/* lnnbench bench: X We^T (2mkd), the elementwise powers (2 per entry for
+ * p = 2; for p > 2 r^2, lpr_ipow's multiplications, r^(p-1) and the sum),
+ * gradient (R^(p-1))^T X (2mkd) */
+static double lpr_flops(const void *self, int grad) {
+  const lpr *P = self;
+  if (P->gram) return lnbp_gram_eval_flops(P->m, P->d, P->k, grad);
+  double mk = (double)P->m * (double)P->k, per = 2.0;
+  if (P->p > 2) {
+    int n = (P->p - 2) / 2, muls = 0;
+    for (; n > 0; n >>= 1) muls += 1 + (n & 1);
+    per = 4.0 + (double)muls;
+  }
+  return 2.0 * mk * (double)P->d * (grad ? 2.0 : 1.0) + per * mk;
 }
 
 static int lpr_optimum(const void *self, double *lstar) {
@@ -646,6 +689,7 @@ static const lnb_problem_ops lpr_ops = {
     .reference = lpr_reference,
     .linear_system = lpr_linear_system,
     .validate = lpr_validate,
+    .flops = lpr_flops,
 };
 
 static const lnb_plugin lpr_desc = {

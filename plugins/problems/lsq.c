@@ -5,6 +5,9 @@
  * generator with a prescribed condition number, a CSV file, or inline
  * matrices in the config. At create the minimum-norm solution
  * W* = Y^T (X^+)^T and the optimal loss l* are computed from a thin SVD of X.
+ * eval uses the residual R = X W^T - Y (4mkd flops) or, when cheaper (eval:
+ * auto, d < ~2m), the normal equations with X^T X formed once (2kd^2 flops;
+ * lnbp_gram.h).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -13,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lnbp_gram.h"
 #include "lnbp_linalg.h"
 #include "lnnbench/plugin.h"
 
@@ -49,6 +53,12 @@ static const lnb_param_spec lsq_params[] = {
     {"reduction", LNB_T_ENUM, "mean",
      "loss scale c: mean = 1/(2m) ||X W^T - Y||_F^2, sum = 1/2 ||X W^T - Y||_F^2", NULL,
      "mean|sum", 0},
+    {"eval", LNB_T_ENUM, "auto",
+     "how the loss and gradient are computed: residual (R = X W^T - Y, gradient 2c R^T X: "
+     "4mkd flops per step), gram (normal equations: X^T X and Y^T X formed once at create, "
+     "l = l* + c(<E, E X^T X> + 2<E, R*>) with E = W - W*, gradient 2c(E X^T X + R*): 2kd^2 "
+     "flops per step), auto = the one with fewer flops (gram when d < ~2m)",
+     NULL, "auto|residual|gram", 0},
     {0},
 };
 
@@ -64,6 +74,8 @@ typedef struct lsq {
   double *Wstar;  /* k x d minimum-norm solution */
   double lstar;
   size_t rank;    /* numerical rank of X */
+  int gram;       /* eval through the normal equations */
+  lnbp_gram g;
 } lsq;
 
 /* ------------------------------------------------------------ data source */
@@ -303,6 +315,7 @@ static void lsq_destroy(void *self) {
   if (P->Y) h->free(P->Y);
   if (P->R) h->free(P->R);
   if (P->Wstar) h->free(P->Wstar);
+  lnbp_gram_free(h, &P->g);
   h->free(P);
 }
 
@@ -372,6 +385,11 @@ static int lsq_create(const lnb_host *h, const lnb_params *p, uint64_t seed, voi
     goto fail;
   }
   if ((rc = lsq_solve(P, err)) != LNB_OK) goto fail;
+  const char *ev = h->param_string(p, "eval");
+  P->gram = strcmp(ev, "gram") == 0 || (strcmp(ev, "auto") == 0 && lnbp_gram_pays(P->m, P->d, P->k));
+  if (P->gram && (rc = lnbp_gram_init(h, &P->g, P->X, P->Y, P->m, P->d, P->k, P->c, P->Wstar,
+                                      P->lstar, err)) != LNB_OK)
+    goto fail;
   *self = P;
   return LNB_OK;
 fail:
@@ -390,12 +408,21 @@ static double lsq_eval(void *self, const double *We, double *grad) {
   lsq *P = self;
   const lnb_host *h = P->host;
   size_t m = P->m, d = P->d, k = P->k;
+  if (P->gram) return lnbp_gram_eval(h, &P->g, We, grad);
   lnbp_copy(P->R, P->Y, m * k);
   h->gemm(LNB_NO_TRANS, LNB_TRANS, m, k, d, 1.0, P->X, d, We, d, -1.0, P->R, k);
   double l = P->c * lnbp_frob2(P->R, m * k);
   if (grad)
     h->gemm(LNB_TRANS, LNB_NO_TRANS, k, d, m, 2.0 * P->c, P->R, k, P->X, d, 0.0, grad, d);
   return l;
+}
+
+/* lnnbench bench: residual X We^T (2mkd), ||R||^2 (2mk), gradient R^T X
+ * (2mkd); or the normal-equations form (lnbp_gram.h) */
+static double lsq_flops(const void *self, int grad) {
+  const lsq *P = self;
+  return P->gram ? lnbp_gram_eval_flops(P->m, P->d, P->k, grad)
+                 : lnbp_residual_eval_flops(P->m, P->d, P->k, grad);
 }
 
 static int lsq_optimum(const void *self, double *lstar) {
@@ -428,6 +455,7 @@ static const lnb_problem_ops lsq_ops = {
     .reference = lsq_reference,
     .linear_system = lsq_linear_system,
     .validate = lsq_validate,
+    .flops = lsq_flops,
 };
 
 static const lnb_plugin lsq_desc = {

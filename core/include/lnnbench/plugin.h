@@ -27,7 +27,8 @@ extern "C" {
 #endif
 
 #define LNB_ABI_MAJOR 1
-#define LNB_ABI_MINOR 1 /* 1.1: host read_libsvm; metrics in problem/arch ops */
+#define LNB_ABI_MINOR 2 /* 1.1: host read_libsvm; metrics in problem/arch ops;
+                          1.2: optional flops estimates in problem/arch/optimizer ops */
 
 #if defined(_WIN32)
 #define LNB_EXPORT __declspec(dllexport)
@@ -192,6 +193,10 @@ typedef struct lnb_problem_ops {
    * when undefined); called at checkpoints only, may not allocate */
   const lnb_metric_spec *metrics;
   double (*metric)(void *self, size_t index, const double *We);
+  /* (appended, 1.2) optional: estimated floating-point operations of one
+   * eval, with the gradient when grad is 1 (`lnnbench bench` reports GFLOP/s
+   * from these; without it the host counts its own gemm calls instead) */
+  double (*flops)(const void *self, int grad);
 } lnb_problem_ops;
 
 /* ----------------------------------------------------------- architecture */
@@ -236,6 +241,9 @@ typedef struct lnb_arch_ops {
    * NaN when undefined; called at checkpoints only, may not allocate */
   const lnb_metric_spec *metrics;
   double (*metric)(void *self, size_t index);
+  /* (appended, 1.2) optional: estimated floating-point operations of one
+   * end_to_end, plus one backward when backward is 1 */
+  double (*flops)(const void *self, int backward);
 } lnb_arch_ops;
 
 /* ---------------------------------------------------------------- model */
@@ -271,6 +279,10 @@ typedef struct lnb_optimizer_ops {
    * t counts steps from 1. Must not allocate. */
   int (*step)(void *self, lnb_model *model, uint64_t t, lnb_error *err);
   int (*validate)(const lnb_host *host, const lnb_params *params, lnb_error *err);
+  /* (appended, 1.2) optional: estimated floating-point operations of one
+   * step's own arithmetic, not counting the model->loss / loss_grad /
+   * set_end_to_end calls it makes (the host counts those itself) */
+  double (*flops)(const void *self, const lnb_model *model);
 } lnb_optimizer_ops;
 
 /* -------------------------------------------------------------- descriptor */

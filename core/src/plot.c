@@ -1,0 +1,861 @@
+/* plot.c — `lnnbench plot DIR`: SVG plots of a results directory.
+ *
+ * Every plot is three files in DIR/plots/: NAME.dat (the aggregated data),
+ * NAME.gp (the gnuplot script that reads NAME.dat, run from DIR/plots/) and
+ * NAME.svg. Per problem (numbered p1, p2, ... in summary.csv order):
+ *
+ *   pN_<problem plugin>_gap_vs_iteration   loss gap l - l* against iteration
+ *   pN_<problem plugin>_gap_vs_seconds     ... against timed seconds
+ *   pN_<problem plugin>_metric_<column>    each recorded metric column
+ *   pN_<problem plugin>_trajectory_2d      projection_2d_1 vs projection_2d_2
+ *
+ * and perf_profile (the cross-problem performance profile, profile.h) when
+ * there are at least two problems and a target.
+ *
+ * One line per model at its best tuned setting (the head-to-head table's
+ * choice, select.best_by); the line is the median over seeds and the band
+ * spans min to max. Seeds are aggregated on the union of their checkpoint x
+ * values (iterations, or seconds): at each x every seed contributes its value
+ * at its last checkpoint at or before x — so a seed that stopped early
+ * (converged, timeout, diverged, error) carries its final value forward, and
+ * before its first checkpoint a seed contributes its initial value. A
+ * non-finite value (a diverged loss) leaves that seed out of that x; on a
+ * log-scale axis so do values <= 0 (a gap of 0 at or below the recorded l*). */
+#define _POSIX_C_SOURCE 200809L
+#include "plot.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "host.h"
+#include "profile.h"
+#include "report.h"
+#include "results.h"
+#include "table.h"
+
+#define LABEL_MAX 64
+
+/* ------------------------------------------------------------ labels */
+
+typedef struct lpart {
+  char *name;    /* plugin name */
+  char **tokens; /* key=value */
+  size_t ntok;
+} lpart;
+
+typedef struct lparsed {
+  lpart *parts;
+  size_t nparts;
+  char *buf;
+} lparsed;
+
+/* split s[0..len) at top-level occurrences of sep (outside () and []) */
+static size_t split_top(char *s, char sep, char **out, size_t max) {
+  size_t n = 0;
+  int depth = 0;
+  char *start = s;
+  for (char *p = s;; p++) {
+    if (*p == '(' || *p == '[') depth++;
+    else if ((*p == ')' || *p == ']') && depth > 0) depth--;
+    if (*p == '\0' || (*p == sep && depth == 0)) {
+      int end = *p == '\0';
+      *p = '\0';
+      if (n < max) out[n++] = start;
+      if (end) break;
+      start = p + 1;
+    }
+  }
+  return n;
+}
+
+static int label_parse(const char *label, lparsed *lp) {
+  memset(lp, 0, sizeof *lp);
+  size_t len = strlen(label);
+  lp->buf = malloc(len + 1);
+  char **parts = malloc((len + 1) * sizeof *parts);
+  if (!lp->buf || !parts) {
+    free(parts);
+    return -1;
+  }
+  memcpy(lp->buf, label, len + 1);
+  size_t np = split_top(lp->buf, '+', parts, len + 1);
+  lp->parts = calloc(np ? np : 1, sizeof *lp->parts);
+  if (!lp->parts) {
+    free(parts);
+    return -1;
+  }
+  lp->nparts = np;
+  for (size_t i = 0; i < np; i++) {
+    char *s = parts[i], *open = strchr(s, '(');
+    lp->parts[i].name = s;
+    size_t sl = strlen(s);
+    if (!open || sl == 0 || s[sl - 1] != ')') continue;
+    *open = '\0';
+    s[sl - 1] = '\0';
+    size_t cap = strlen(open + 1) + 1;
+    lp->parts[i].tokens = malloc(cap * sizeof(char *));
+    if (!lp->parts[i].tokens) {
+      free(parts);
+      return -1;
+    }
+    lp->parts[i].ntok = split_top(open + 1, ',', lp->parts[i].tokens, cap);
+  }
+  free(parts);
+  return 0;
+}
+
+static void label_free(lparsed *lp) {
+  for (size_t i = 0; i < lp->nparts; i++) free(lp->parts[i].tokens);
+  free(lp->parts);
+  free(lp->buf);
+}
+
+static int has_token(const lpart *p, const char *tok) {
+  for (size_t i = 0; i < p->ntok; i++)
+    if (strcmp(p->tokens[i], tok) == 0) return 1;
+  return 0;
+}
+
+/* cut s to at most maxlen bytes (whole UTF-8 characters) ending in "..." */
+static void cut_label(char *s, size_t maxlen) {
+  size_t n = strlen(s);
+  if (n <= maxlen || maxlen < 8) return;
+  size_t k = maxlen - 3;
+  while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80) k--;
+  memcpy(s + k, "...", 4);
+}
+
+char **lnb_plot_short_labels(const char *const *labels, size_t n, size_t maxlen) {
+  char **out = calloc(n ? n : 1, sizeof *out);
+  lparsed *lp = calloc(n ? n : 1, sizeof *lp);
+  int ok = out && lp;
+  for (size_t i = 0; ok && i < n; i++) ok = label_parse(labels[i], &lp[i]) == 0;
+  for (size_t i = 0; ok && i < n; i++) {
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) {
+      ok = 0;
+      break;
+    }
+    for (size_t p = 0; p < lp[i].nparts; p++) {
+      const lpart *me = &lp[i].parts[p];
+      /* labels using the same plugin at this position */
+      size_t same = 0;
+      for (size_t j = 0; j < n; j++)
+        same += lp[j].nparts > p && strcmp(lp[j].parts[p].name, me->name) == 0;
+      fprintf(f, "%s%s", p ? "+" : "", me->name);
+      int first = 1;
+      for (size_t t = 0; t < me->ntok; t++) {
+        int common = same >= 2;
+        for (size_t j = 0; j < n && common; j++)
+          if (lp[j].nparts > p && strcmp(lp[j].parts[p].name, me->name) == 0)
+            common = has_token(&lp[j].parts[p], me->tokens[t]);
+        if (common) continue;
+        fprintf(f, "%s%s", first ? "(" : ",", me->tokens[t]);
+        first = 0;
+      }
+      if (!first) fputc(')', f);
+    }
+    if (fclose(f) != 0 || !buf) {
+      free(buf);
+      ok = 0;
+      break;
+    }
+    cut_label(buf, maxlen);
+    out[i] = buf;
+  }
+  for (size_t i = 0; lp && i < n; i++) label_free(&lp[i]);
+  free(lp);
+  if (!ok) {
+    for (size_t i = 0; out && i < n; i++) free(out[i]);
+    free(out);
+    return NULL;
+  }
+  return out;
+}
+
+/* ------------------------------------------------------------ gnuplot */
+
+char *lnb_plot_find_gnuplot(void) {
+  const char *path = getenv("PATH");
+  if (!path || !*path) path = "/usr/bin:/bin";
+  const char *p = path;
+  while (*p) {
+    size_t k = strcspn(p, ":");
+    size_t n = k + sizeof "/gnuplot" + 1;
+    char *cand = malloc(n);
+    if (!cand) return NULL;
+    if (k == 0) snprintf(cand, n, "./gnuplot");
+    else snprintf(cand, n, "%.*s/gnuplot", (int)k, p);
+    struct stat st;
+    if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0) return cand;
+    free(cand);
+    p += k;
+    if (*p == ':') p++;
+  }
+  return NULL;
+}
+
+/* run `gnuplot stem.gp` in dir; 0 ok, else -1 with gnuplot's messages in msg */
+static int run_gnuplot(const char *gnuplot, const char *dir, const char *stem, char *msg,
+                       size_t msgn) {
+  msg[0] = '\0';
+  int pfd[2];
+  if (pipe(pfd) != 0) {
+    snprintf(msg, msgn, "pipe: %s", strerror(errno));
+    return -1;
+  }
+  char script[1024];
+  snprintf(script, sizeof script, "%s.gp", stem);
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid < 0) {
+    snprintf(msg, msgn, "fork: %s", strerror(errno));
+    close(pfd[0]), close(pfd[1]);
+    return -1;
+  }
+  if (pid == 0) {
+    int devnull = open("/dev/null", O_RDWR);
+    if (devnull >= 0) dup2(devnull, STDIN_FILENO), dup2(devnull, STDOUT_FILENO);
+    dup2(pfd[1], STDERR_FILENO);
+    close(pfd[0]);
+    if (chdir(dir) != 0) _exit(126);
+    execl(gnuplot, "gnuplot", script, (char *)NULL);
+    _exit(127);
+  }
+  close(pfd[1]);
+  size_t len = 0;
+  char buf[512];
+  ssize_t k;
+  while ((k = read(pfd[0], buf, sizeof buf)) != 0) {
+    if (k < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    size_t take = (size_t)k < msgn - 1 - len ? (size_t)k : msgn - 1 - len;
+    memcpy(msg + len, buf, take);
+    len += take;
+  }
+  msg[len] = '\0';
+  close(pfd[0]);
+  int st;
+  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(st) && WEXITSTATUS(st) == 0) return 0;
+  if (!msg[0])
+    snprintf(msg, msgn, "gnuplot %s", WIFEXITED(st) ? "exited with an error" : "was killed");
+  return -1;
+}
+
+/* a gnuplot single-quoted string ('' stands for ') */
+static void gp_quote(FILE *f, const char *s) {
+  fputc('\'', f);
+  for (; *s; s++) {
+    if (*s == '\'') fputc('\'', f);
+    if (*s != '\n') fputc(*s, f);
+  }
+  fputc('\'', f);
+}
+
+static const char *const colors[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e",
+                                     "#9467bd", "#8c564b", "#e377c2", "#17becf"};
+#define NCOLORS (sizeof colors / sizeof *colors)
+
+/* ----------------------------------------------------------- aggregation */
+
+typedef struct group {
+  const char *model, *tuned;
+  char *label; /* legend text */
+  const lnb_rtraj **runs;
+  size_t nruns;
+} group;
+
+typedef struct agg {
+  double *x, *med, *lo, *hi;
+  size_t n;
+} agg;
+
+static void agg_free(agg *a) {
+  free(a->x), free(a->med), free(a->lo), free(a->hi);
+  memset(a, 0, sizeof *a);
+}
+
+static int cmp_dbl(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+static const double *xs_of(const lnb_rtraj *r, int xsec) { return xsec ? r->seconds : r->iter; }
+
+static double y_of(const lnb_rtraj *r, size_t j, long ycol, size_t nmet) {
+  return ycol < 0 ? r->gap[j] : r->metrics[j * nmet + (size_t)ycol];
+}
+
+/* index of the last checkpoint with x <= v (0 when none) */
+static size_t last_at_or_before(const double *x, size_t n, double v) {
+  size_t lo = 0, hi = n; /* first index with x > v */
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (x[mid] <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo ? lo - 1 : 0;
+}
+
+/* median / min / max over the group's seeds at every x of the union of
+ * their checkpoints; logx drops x <= 0, posonly drops values <= 0 */
+static int aggregate(const group *g, int xsec, long ycol, size_t nmet, int logx, int posonly,
+                     agg *a) {
+  memset(a, 0, sizeof *a);
+  size_t total = 0;
+  for (size_t r = 0; r < g->nruns; r++) total += g->runs[r]->n;
+  double *ux = malloc((total ? total : 1) * sizeof *ux);
+  double *vals = malloc((g->nruns ? g->nruns : 1) * sizeof *vals);
+  if (!ux || !vals) {
+    free(ux), free(vals);
+    return -1;
+  }
+  size_t nu = 0;
+  for (size_t r = 0; r < g->nruns; r++) {
+    const double *x = xs_of(g->runs[r], xsec);
+    for (size_t j = 0; j < g->runs[r]->n; j++)
+      if (isfinite(x[j]) && (!logx || x[j] > 0)) ux[nu++] = x[j];
+  }
+  qsort(ux, nu, sizeof *ux, cmp_dbl);
+  size_t k = 0;
+  for (size_t i = 0; i < nu; i++)
+    if (k == 0 || ux[i] != ux[k - 1]) ux[k++] = ux[i];
+  nu = k;
+  a->x = malloc((nu ? nu : 1) * sizeof *a->x);
+  a->med = malloc((nu ? nu : 1) * sizeof *a->med);
+  a->lo = malloc((nu ? nu : 1) * sizeof *a->lo);
+  a->hi = malloc((nu ? nu : 1) * sizeof *a->hi);
+  if (!a->x || !a->med || !a->lo || !a->hi) {
+    free(ux), free(vals), agg_free(a);
+    return -1;
+  }
+  for (size_t i = 0; i < nu; i++) {
+    size_t nv = 0;
+    for (size_t r = 0; r < g->nruns; r++) {
+      const lnb_rtraj *t = g->runs[r];
+      if (!t->n) continue;
+      size_t j = last_at_or_before(xs_of(t, xsec), t->n, ux[i]);
+      double v = y_of(t, j, ycol, nmet);
+      if (isfinite(v) && (!posonly || v > 0)) vals[nv++] = v;
+    }
+    if (!nv) continue;
+    qsort(vals, nv, sizeof *vals, cmp_dbl);
+    a->x[a->n] = ux[i];
+    a->med[a->n] = nv % 2 ? vals[nv / 2] : 0.5 * (vals[nv / 2 - 1] + vals[nv / 2]);
+    a->lo[a->n] = vals[0];
+    a->hi[a->n] = vals[nv - 1];
+    a->n++;
+  }
+  free(ux), free(vals);
+  return 0;
+}
+
+/* ------------------------------------------------------------- writers */
+
+typedef struct plot_ctx {
+  const char *dir;     /* DIR/plots */
+  const char *source;  /* the results directory, for comments */
+  char **stems;        /* plots written, to render */
+  size_t nstems;
+  char notes[4096];
+  int oom;
+} plot_ctx;
+
+static void note(plot_ctx *c, const char *fmt, const char *a, const char *b) {
+  size_t len = strlen(c->notes);
+  if (len + 200 >= sizeof c->notes) return;
+  snprintf(c->notes + len, sizeof c->notes - len, "note: ");
+  len = strlen(c->notes);
+  snprintf(c->notes + len, sizeof c->notes - len, fmt, a, b);
+  len = strlen(c->notes);
+  snprintf(c->notes + len, sizeof c->notes - len, "\n");
+}
+
+/* open DIR/plots/stem.ext for writing */
+static FILE *open_out(plot_ctx *c, const char *stem, const char *ext, lnb_error *err) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s.%s", c->dir, stem, ext);
+  FILE *f = fopen(path, "w");
+  if (!f) lnb__error(err, LNB_EIO, "%s: cannot write: %s", path, strerror(errno));
+  return f;
+}
+
+static int close_out(FILE *f, const char *dir, const char *stem, const char *ext,
+                     lnb_error *err) {
+  if (fclose(f) != 0)
+    return lnb__error(err, LNB_EIO, "%s/%s.%s: write failed: %s", dir, stem, ext,
+                      strerror(errno));
+  return LNB_OK;
+}
+
+static int add_stem(plot_ctx *c, const char *stem, lnb_error *err) {
+  char **t = realloc(c->stems, (c->nstems + 1) * sizeof *t);
+  char *s = malloc(strlen(stem) + 1);
+  if (!t || !s) {
+    free(s);
+    if (t) c->stems = t;
+    return lnb__error(err, LNB_ENOMEM, "out of memory");
+  }
+  strcpy(s, stem);
+  c->stems = t;
+  c->stems[c->nstems++] = s;
+  return LNB_OK;
+}
+
+static void gp_header(FILE *f, const char *stem, const char *title, const char *xlabel,
+                      const char *ylabel, size_t nkeys) {
+  fprintf(f, "set terminal svg size 900,%zu dynamic enhanced font 'Sans,13' background rgb "
+             "'white'\n",
+          (size_t)500 + 22 * nkeys);
+  fprintf(f, "set output '%s.svg'\n", stem);
+  fputs("set datafile missing 'NaN'\n", f);
+  fputs("set title ", f);
+  gp_quote(f, title);
+  fputs(" noenhanced\nset xlabel ", f);
+  gp_quote(f, xlabel);
+  fputs(" noenhanced\nset ylabel ", f);
+  gp_quote(f, ylabel);
+  fputs(" noenhanced\n", f);
+  fputs("set grid lc rgb '#dddddd'\n", f);
+  fputs("set key below left Left reverse noenhanced samplen 2 maxcols 1\n", f);
+}
+
+/* powers: tick labels 10^k (else gnuplot's %g: 1, 10, 100, ...) */
+static void gp_axis(FILE *f, char axis, int logscale, int powers) {
+  if (!logscale) return;
+  fprintf(f, "set logscale %c 10\n", axis);
+  if (powers) fprintf(f, "set format %c '10^{%%L}'\n", axis);
+}
+
+/* line + min-max band per group; a[i].n == 0 leaves group i out */
+static int write_band_plot(plot_ctx *c, const char *stem, const char *title, const char *xlabel,
+                           const char *ylabel, const char *about, const group *g, const agg *a,
+                           size_t ng, int logx, int logy, lnb_error *err) {
+  size_t nk = 0;
+  double xlo = INFINITY;
+  for (size_t i = 0; i < ng; i++) {
+    if (!a[i].n) continue;
+    nk++;
+    for (size_t j = 0; j < a[i].n; j++)
+      if (a[i].x[j] < xlo) xlo = a[i].x[j];
+  }
+  if (!nk) return LNB_OK;
+  FILE *d = open_out(c, stem, "dat", err);
+  if (!d) return err->code;
+  fprintf(d, "# %s: %s\n# from %s; one block (gnuplot index) per model:\n"
+             "# x  median  min  max   (over seeds)\n",
+          stem, about, c->source);
+  for (size_t i = 0; i < ng; i++) {
+    if (!a[i].n) continue;
+    fprintf(d, "# model %s, tuned %s, %zu seeds\n", g[i].model, g[i].tuned[0] ? g[i].tuned : "-",
+            g[i].nruns);
+    for (size_t j = 0; j < a[i].n; j++)
+      fprintf(d, "%.10g %.10g %.10g %.10g\n", a[i].x[j], a[i].med[j], a[i].lo[j], a[i].hi[j]);
+    fputs("\n\n", d);
+  }
+  int rc = close_out(d, c->dir, stem, "dat", err);
+  if (rc != LNB_OK) return rc;
+  FILE *f = open_out(c, stem, "gp", err);
+  if (!f) return err->code;
+  fprintf(f, "# %s: %s\n# Data: %s.dat (from %s). Run: cd to this directory, gnuplot %s.gp\n",
+          stem, about, stem, c->source, stem);
+  fputs("# Lines: median over seeds; bands: min to max. Legend labels drop the parameters\n"
+        "# every model of the plot shares; the full labels are:\n",
+        f);
+  for (size_t i = 0, k = 0; i < ng; i++)
+    if (a[i].n) fprintf(f, "#   index %zu: %s  [tuned %s]\n", k++, g[i].model,
+                        g[i].tuned[0] ? g[i].tuned : "-");
+  gp_header(f, stem, title, xlabel, ylabel, nk);
+  gp_axis(f, 'x', logx, !(xlo >= 1)); /* iterations: 1, 10, 100; seconds: 10^k */
+  gp_axis(f, 'y', logy, 1);
+  fputs("set style fill transparent solid 0.18 noborder\nplot \\\n", f);
+  for (size_t i = 0, k = 0; i < ng; i++) {
+    if (!a[i].n) continue;
+    const char *col = colors[k % NCOLORS];
+    fprintf(f, "  '%s.dat' index %zu using 1:3:4 with filledcurves fc rgb '%s' notitle, \\\n",
+            stem, k, col);
+    fprintf(f, "  '' index %zu using 1:2 with lines lw 2 lc rgb '%s' dt %zu title ", k, col,
+            1 + (k / NCOLORS) % 5);
+    gp_quote(f, g[i].label);
+    fputs(++k < nk ? ", \\\n" : "\n", f);
+  }
+  rc = close_out(f, c->dir, stem, "gp", err);
+  return rc == LNB_OK ? add_stem(c, stem, err) : rc;
+}
+
+static int write_traj2d(plot_ctx *c, const char *stem, const char *title, const group *g,
+                        size_t ng, long c1, long c2, size_t nmet, lnb_error *err) {
+  size_t nk = 0;
+  unsigned char *use = calloc(ng ? ng : 1, 1);
+  if (!use) return lnb__error(err, LNB_ENOMEM, "out of memory");
+  for (size_t i = 0; i < ng; i++)
+    for (size_t r = 0; r < g[i].nruns && !use[i]; r++)
+      for (size_t j = 0; j < g[i].runs[r]->n && !use[i]; j++)
+        use[i] = isfinite(y_of(g[i].runs[r], j, c1, nmet)) &&
+                 isfinite(y_of(g[i].runs[r], j, c2, nmet));
+  for (size_t i = 0; i < ng; i++) nk += use[i];
+  if (!nk) {
+    free(use);
+    return LNB_OK;
+  }
+  FILE *d = open_out(c, stem, "dat", err);
+  if (!d) {
+    free(use);
+    return err->code;
+  }
+  fprintf(d, "# %s: projection_2d_1 projection_2d_2 at every checkpoint, from %s\n"
+             "# one block (gnuplot index) per model; one line per seed\n",
+          stem, c->source);
+  for (size_t i = 0; i < ng; i++) {
+    if (!use[i]) continue;
+    fprintf(d, "# model %s, tuned %s\n", g[i].model, g[i].tuned[0] ? g[i].tuned : "-");
+    for (size_t r = 0; r < g[i].nruns; r++) {
+      const lnb_rtraj *t = g[i].runs[r];
+      fprintf(d, "# run %zu\n", t->run_id);
+      for (size_t j = 0; j < t->n; j++) {
+        double u = y_of(t, j, c1, nmet), v = y_of(t, j, c2, nmet);
+        if (isfinite(u) && isfinite(v)) fprintf(d, "%.10g %.10g\n", u, v);
+      }
+      fputc('\n', d);
+    }
+    fputs("\n", d);
+  }
+  int rc = close_out(d, c->dir, stem, "dat", err);
+  FILE *f = rc == LNB_OK ? open_out(c, stem, "gp", err) : NULL;
+  if (!f) {
+    free(use);
+    return rc == LNB_OK ? err->code : rc;
+  }
+  fprintf(f, "# %s: 2-D trajectories (projection_2d: a fixed random 2-D projection of vec(W_e),\n"
+             "# the same for every run; when W_e has two entries it is W_e up to a fixed linear\n"
+             "# map). One line per seed, circles at the start. Data: %s.dat (from %s).\n",
+          stem, stem, c->source);
+  for (size_t i = 0, k = 0; i < ng; i++)
+    if (use[i]) fprintf(f, "#   index %zu: %s  [tuned %s]\n", k++, g[i].model,
+                        g[i].tuned[0] ? g[i].tuned : "-");
+  gp_header(f, stem, title, "projection_2d_1", "projection_2d_2", nk);
+  fputs("plot \\\n", f);
+  for (size_t i = 0, k = 0; i < ng; i++) {
+    if (!use[i]) continue;
+    const char *col = colors[k % NCOLORS];
+    fprintf(f, "  '%s.dat' index %zu using 1:2 with lines lw 1.5 lc rgb '%s' dt %zu title ", stem,
+            k, col, 1 + (k / NCOLORS) % 5);
+    gp_quote(f, g[i].label);
+    fprintf(f, ", \\\n  '' index %zu every ::0::0 using 1:2 with points pt 7 ps 0.8 lc rgb '%s' "
+               "notitle",
+            k, col);
+    fputs(++k < nk ? ", \\\n" : "\n", f);
+  }
+  free(use);
+  rc = close_out(f, c->dir, stem, "gp", err);
+  return rc == LNB_OK ? add_stem(c, stem, err) : rc;
+}
+
+static int write_profile(plot_ctx *c, const lnb_profile *p, lnb_error *err) {
+  const char *stem = "perf_profile";
+  char **labels = lnb_plot_short_labels(p->models, p->nmodels, LABEL_MAX);
+  double *r = malloc((p->nprob ? p->nprob : 1) * sizeof *r);
+  if (!labels || !r) {
+    free(r);
+    if (labels)
+      for (size_t m = 0; m < p->nmodels; m++) free(labels[m]);
+    free(labels);
+    return lnb__error(err, LNB_ENOMEM, "out of memory");
+  }
+  int rc = LNB_OK;
+  FILE *d = open_out(c, stem, "dat", err);
+  if (!d) {
+    rc = err->code;
+    goto out;
+  }
+  fprintf(d, "# perf_profile: fraction of the %zu problems each model solves within tau times "
+             "the fastest model's\n# median time to target (Dolan and Moré 2002), from %s; "
+             "one block per model: tau  fraction\n",
+          p->nprob, c->source);
+  for (size_t m = 0; m < p->nmodels; m++) {
+    fprintf(d, "# model %s\n", p->models[m]);
+    size_t k = 0;
+    for (size_t q = 0; q < p->nprob; q++) {
+      double x = p->ratio[m * p->nprob + q];
+      if (x > 1 && x < 1000) r[k++] = x;
+    }
+    qsort(r, k, sizeof *r, cmp_dbl);
+    fprintf(d, "1 %.10g\n", lnb_profile_rho(p, m, 1.0));
+    for (size_t i = 0; i < k; i++)
+      if (i == 0 || r[i] != r[i - 1]) fprintf(d, "%.10g %.10g\n", r[i], lnb_profile_rho(p, m, r[i]));
+    fprintf(d, "1000 %.10g\n\n\n", lnb_profile_rho(p, m, 1000.0));
+  }
+  if ((rc = close_out(d, c->dir, stem, "dat", err)) != LNB_OK) goto out;
+  FILE *f = open_out(c, stem, "gp", err);
+  if (!f) {
+    rc = err->code;
+    goto out;
+  }
+  fprintf(f, "# perf_profile: performance profile over %zu problems (Dolan and Moré 2002): for "
+             "each model at its\n# best tuned setting, the fraction of problems on which its "
+             "median time to target is within\n# tau times the fastest model's. The legend "
+             "gives the fraction at tau = inf (solved at all).\n# Data: %s.dat (from %s).\n",
+          p->nprob, stem, c->source);
+  for (size_t m = 0; m < p->nmodels; m++)
+    fprintf(f, "#   index %zu: %s\n", m, p->models[m]);
+  char title[128];
+  snprintf(title, sizeof title, "Performance profile over %zu problems (time to target)",
+           p->nprob);
+  gp_header(f, stem, title, "τ (time / fastest model's time)",
+            "fraction of problems solved within τ", p->nmodels);
+  fputs("set logscale x 10\nset xrange [1:1000]\nset yrange [0:1.05]\nplot \\\n", f);
+  for (size_t m = 0; m < p->nmodels; m++) {
+    char t[256];
+    snprintf(t, sizeof t, "%s  (τ = ∞: %.2f)", labels[m], lnb_profile_rho(p, m, INFINITY));
+    fprintf(f, "  '%s.dat' index %zu using 1:2 with steps lw 2 lc rgb '%s' dt %zu title ", stem,
+            m, colors[m % NCOLORS], 1 + (m / NCOLORS) % 5);
+    gp_quote(f, t);
+    fputs(m + 1 < p->nmodels ? ", \\\n" : "\n", f);
+  }
+  if ((rc = close_out(f, c->dir, stem, "gp", err)) == LNB_OK) rc = add_stem(c, stem, err);
+out:
+  for (size_t m = 0; m < p->nmodels; m++) free(labels[m]);
+  free(labels);
+  free(r);
+  return rc;
+}
+
+/* ------------------------------------------------------------- driver */
+
+/* file-name part: the problem's plugin name, [A-Za-z0-9_] only */
+static void plugin_stem(const char *label, char *out, size_t n) {
+  size_t k = 0;
+  for (const char *p = label; *p && *p != '(' && k + 1 < n; p++)
+    out[k++] = (isalnum((unsigned char)*p) || *p == '_') ? *p : '_';
+  out[k] = '\0';
+}
+
+static int has_d2(const char *problem) {
+  const char *p = problem;
+  while ((p = strstr(p, "d=2")) != NULL) {
+    if (p > problem && (p[-1] == '(' || p[-1] == ',') && (p[3] == ',' || p[3] == ')')) return 1;
+    p++;
+  }
+  return 0;
+}
+
+static int plot_problem(plot_ctx *c, size_t pi, const char *problem, group *g, size_t ng,
+                        const lnb_rtrajs *tr, lnb_error *err) {
+  char plug[64], stem[256], title[512], about[256];
+  plugin_stem(problem, plug, sizeof plug);
+  char ptitle[160];
+  snprintf(ptitle, sizeof ptitle, "%s", problem);
+  cut_label(ptitle, 110);
+  agg *a = calloc(ng ? ng : 1, sizeof *a);
+  if (!a) return lnb__error(err, LNB_ENOMEM, "out of memory");
+  int rc = LNB_OK;
+  /* loss gap against iteration and against seconds */
+  for (int xsec = 0; xsec < 2 && rc == LNB_OK; xsec++) {
+    double xmax = 0, xminpos = INFINITY;
+    for (size_t i = 0; i < ng; i++)
+      for (size_t r = 0; r < g[i].nruns; r++)
+        for (size_t j = 0; j < g[i].runs[r]->n; j++) {
+          double x = xs_of(g[i].runs[r], xsec)[j];
+          if (x > xmax) xmax = x;
+          if (x > 0 && x < xminpos) xminpos = x;
+        }
+    int logx = xsec ? xmax / xminpos >= 100 : xmax >= 100;
+    for (size_t i = 0; i < ng && rc == LNB_OK; i++)
+      if (aggregate(&g[i], xsec, -1, tr->nmetrics, logx, 1, &a[i]) != 0)
+        rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+    snprintf(stem, sizeof stem, "p%zu_%s_gap_vs_%s", pi, plug, xsec ? "seconds" : "iteration");
+    snprintf(title, sizeof title, "Problem %zu: %s", pi, ptitle);
+    snprintf(about, sizeof about, "loss gap l - l* against %s",
+             xsec ? "seconds of timed work" : "iteration");
+    if (rc == LNB_OK)
+      rc = write_band_plot(c, stem, title, xsec ? "seconds (timed work)" : "iteration",
+                           "loss gap  l − l*", about, g, a, ng, logx, 1, err);
+    for (size_t i = 0; i < ng; i++) agg_free(&a[i]);
+  }
+  /* every metric column against iteration (projection_2d gets its own plot) */
+  long c1 = -1, c2 = -1;
+  for (size_t m = 0; m < tr->nmetrics && rc == LNB_OK; m++) {
+    const char *name = tr->metric_names[m];
+    if (strcmp(name, "projection_2d_1") == 0) c1 = (long)m;
+    if (strcmp(name, "projection_2d_2") == 0) c2 = (long)m;
+    if (strncmp(name, "projection_2d_", 14) == 0) continue;
+    double xmax = 0, ymin = INFINITY, ymax = -INFINITY;
+    for (size_t i = 0; i < ng; i++)
+      for (size_t r = 0; r < g[i].nruns; r++)
+        for (size_t j = 0; j < g[i].runs[r]->n; j++) {
+          double y = y_of(g[i].runs[r], j, (long)m, tr->nmetrics);
+          if (g[i].runs[r]->iter[j] > xmax) xmax = g[i].runs[r]->iter[j];
+          if (!isfinite(y)) continue;
+          if (y < ymin) ymin = y;
+          if (y > ymax) ymax = y;
+        }
+    if (!(ymin <= ymax)) continue; /* not recorded for this problem's models */
+    int logx = xmax >= 100, logy = ymin > 0 && ymax / ymin >= 100;
+    for (size_t i = 0; i < ng && rc == LNB_OK; i++)
+      if (aggregate(&g[i], 0, (long)m, tr->nmetrics, logx, logy, &a[i]) != 0)
+        rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+    char mstem[64];
+    plugin_stem(name, mstem, sizeof mstem);
+    snprintf(stem, sizeof stem, "p%zu_%s_metric_%s", pi, plug, mstem);
+    snprintf(title, sizeof title, "Problem %zu: %s", pi, ptitle);
+    snprintf(about, sizeof about, "metric %s against iteration", name);
+    if (rc == LNB_OK)
+      rc = write_band_plot(c, stem, title, "iteration", name, about, g, a, ng, logx, logy, err);
+    for (size_t i = 0; i < ng; i++) agg_free(&a[i]);
+  }
+  free(a);
+  if (rc != LNB_OK) return rc;
+  /* 2-D trajectories */
+  size_t before = c->nstems;
+  if (c1 >= 0 && c2 >= 0) {
+    snprintf(stem, sizeof stem, "p%zu_%s_trajectory_2d", pi, plug);
+    snprintf(title, sizeof title, "Problem %zu: %s — 2-D projection of W_e", pi, ptitle);
+    rc = write_traj2d(c, stem, title, g, ng, c1, c2, tr->nmetrics, err);
+  }
+  if (rc == LNB_OK && c->nstems == before) {
+    char pn[16];
+    snprintf(pn, sizeof pn, "p%zu", pi);
+    note(c,
+         has_d2(problem) ? "%s (%s): no 2-D trajectory: W_e has two entries but was not recorded; "
+                           "add projection_2d to record.metrics"
+                         : "%s (%s): no 2-D trajectory (record.metrics has no projection_2d)",
+         pn, problem);
+  }
+  return rc;
+}
+
+int lnb_plot_dir(const char *dir, FILE *out, lnb_error *err) {
+  char *gnuplot = lnb_plot_find_gnuplot();
+  if (!gnuplot) return lnb__error(err, LNB_ENOENT, "gnuplot not found: apt-get install gnuplot-nox");
+  lnb_rset s;
+  lnb_rtrajs tr = {0};
+  lnb_table t = {0};
+  plot_ctx c;
+  memset(&c, 0, sizeof c);
+  group *g = NULL;
+  char *pdir = NULL;
+  int rc = lnb_rset_load(&s, dir, err);
+  if (rc != LNB_OK) {
+    free(gnuplot);
+    return rc;
+  }
+  if ((rc = lnb_rtrajs_load(&tr, dir, err)) != LNB_OK) goto out;
+  size_t pn = strlen(dir) + sizeof "/plots";
+  if (!(pdir = malloc(pn))) goto oom;
+  snprintf(pdir, pn, "%s/plots", dir);
+  if (lnb_mkdirs(pdir) != 0) {
+    rc = lnb__error(err, LNB_EIO, "%s: cannot create: %s", pdir, strerror(errno));
+    goto out;
+  }
+  c.dir = pdir;
+  c.source = dir;
+  lnb_table_opts o = {.best_by = s.best_by, .baseline = NULL, .has_target = s.has_target};
+  if (lnb_table_compute(s.rows, s.nrows, &o, &t) != 0) goto oom;
+  if (!(g = calloc(t.n ? t.n : 1, sizeof *g))) goto oom;
+  size_t nprob = 0;
+  for (size_t i = 0; i < t.n && rc == LNB_OK;) {
+    const char *problem = t.entries[i].problem;
+    size_t j = i;
+    while (j < t.n && strcmp(t.entries[j].problem, problem) == 0) j++;
+    size_t ng = j - i;
+    const char **models = malloc(ng * sizeof *models);
+    if (!models) goto oom;
+    for (size_t k = 0; k < ng; k++) models[k] = t.entries[i + k].model;
+    char **labels = lnb_plot_short_labels(models, ng, LABEL_MAX);
+    free(models);
+    if (!labels) goto oom;
+    for (size_t k = 0; k < ng; k++) {
+      const lnb_table_entry *e = &t.entries[i + k];
+      group *gk = &g[k];
+      memset(gk, 0, sizeof *gk);
+      gk->model = e->model;
+      gk->tuned = e->tuned;
+      size_t ln = strlen(labels[k]) + strlen(e->tuned) + 8;
+      gk->label = malloc(ln);
+      gk->runs = malloc((s.nrows ? s.nrows : 1) * sizeof *gk->runs);
+      if (gk->label) {
+        if (e->tuned[0]) snprintf(gk->label, ln, "%s @ %s", labels[k], e->tuned);
+        else snprintf(gk->label, ln, "%s", labels[k]);
+      }
+      if (!gk->label || !gk->runs) {
+        for (size_t q = 0; q < ng; q++) free(labels[q]);
+        free(labels);
+        for (size_t q = 0; q <= k; q++) free(g[q].label), free(g[q].runs);
+        goto oom;
+      }
+      for (size_t r = 0; r < s.nrows; r++) {
+        const lnb_row *row = &s.rows[r];
+        if (strcmp(row->problem, problem) || strcmp(row->model, e->model) ||
+            strcmp(row->tuned, e->tuned))
+          continue;
+        const lnb_rtraj *tj = lnb_rtrajs_find(&tr, row->run_id);
+        if (tj && tj->n) gk->runs[gk->nruns++] = tj;
+      }
+    }
+    for (size_t q = 0; q < ng; q++) free(labels[q]);
+    free(labels);
+    nprob++;
+    rc = plot_problem(&c, nprob, problem, g, ng, &tr, err);
+    if (rc == LNB_OK) {
+      char pl[16];
+      snprintf(pl, sizeof pl, "p%zu", nprob);
+      fprintf(out, "%s = %s\n", pl, problem);
+    }
+    for (size_t q = 0; q < ng; q++) free(g[q].label), free(g[q].runs);
+    i = j;
+  }
+  if (rc != LNB_OK) goto out;
+  if (nprob >= 2 && s.has_target) {
+    lnb_profile p;
+    if (lnb_profile_compute(s.rows, s.nrows, s.best_by, &p) != 0) goto oom;
+    rc = write_profile(&c, &p, err);
+    lnb_profile_free(&p);
+    if (rc != LNB_OK) goto out;
+  } else if (nprob >= 2) {
+    note(&c, "%s%sno performance profile: the config has no target (stop.target_gap)", "", "");
+  }
+  for (size_t i = 0; i < c.nstems; i++) {
+    char msg[2048];
+    if (run_gnuplot(gnuplot, pdir, c.stems[i], msg, sizeof msg) != 0) {
+      rc = lnb__error(err, LNB_EIO, "gnuplot failed on %s/%s.gp: %s", pdir, c.stems[i], msg);
+      goto out;
+    }
+    char svg[4096];
+    struct stat st;
+    snprintf(svg, sizeof svg, "%s/%s.svg", pdir, c.stems[i]);
+    if (stat(svg, &st) != 0 || st.st_size == 0) {
+      rc = lnb__error(err, LNB_EIO, "gnuplot wrote no %s (%s)", svg, msg[0] ? msg : "no message");
+      goto out;
+    }
+    fprintf(out, "%s\n", svg);
+  }
+  fputs(c.notes, out);
+  fprintf(out, "plots: %zu SVG files in %s/ (each with its .gp script and .dat data)\n",
+          c.nstems, pdir);
+  goto out;
+oom:
+  rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+out:
+  for (size_t i = 0; i < c.nstems; i++) free(c.stems[i]);
+  free(c.stems);
+  free(g);
+  lnb_table_free(&t);
+  lnb_rtrajs_free(&tr);
+  lnb_rset_free(&s);
+  free(pdir);
+  free(gnuplot);
+  return rc;
+}

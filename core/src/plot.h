@@ -1,0 +1,28 @@
+/* plot.h (internal) — `lnnbench plot DIR`: SVG plots of a results directory
+ * drawn by gnuplot, with the gnuplot script and data file of every plot kept
+ * beside it in DIR/plots/ so they can be restyled. */
+#ifndef LNB_PLOT_H
+#define LNB_PLOT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "lnnbench/error.h"
+
+/* Write DIR/plots/ and run gnuplot on every script; the files written are
+ * listed on out. Errors: LNB_ENOENT "gnuplot not found: ..." when gnuplot is
+ * not on PATH (checked before anything is written), LNB_EIO/LNB_EPARSE for an
+ * unreadable results directory, LNB_EIO when gnuplot fails. */
+int lnb_plot_dir(const char *dir, FILE *out, lnb_error *err);
+
+/* Legend labels: tokens (key=value inside a plugin's parentheses) that every
+ * label using the same plugin in the same '+'-separated position shares are
+ * dropped, and a label still longer than maxlen bytes is cut with "...".
+ * Returns n malloc'd strings (caller frees each and the array), NULL on
+ * out-of-memory. */
+char **lnb_plot_short_labels(const char *const *labels, size_t n, size_t maxlen);
+
+/* Absolute path of gnuplot found on $PATH (caller frees), or NULL. */
+char *lnb_plot_find_gnuplot(void);
+
+#endif

@@ -1,0 +1,255 @@
+/* report.c — a finished results directory read back for the reporting tools
+ * (`lnnbench plot`, `lnnbench compare`). */
+#define _POSIX_C_SOURCE 200809L
+#include "report.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host.h"
+
+double lnb_report_real(const char *s) {
+  if (!s || !*s) return NAN;
+  if (strcmp(s, "inf") == 0) return INFINITY;
+  if (strcmp(s, "-inf") == 0) return -INFINITY;
+  char *end;
+  double x = strtod(s, &end);
+  return end == s ? NAN : x;
+}
+
+static char *path_join(const char *dir, const char *name) {
+  size_t n = strlen(dir) + strlen(name) + 2;
+  char *p = malloc(n);
+  if (p) snprintf(p, n, "%s/%s", dir, name);
+  return p;
+}
+
+static char *slurp(const char *path, lnb_error *err, const char *dir) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    lnb__error(err, LNB_EIO, "%s: cannot open: %s (is %s a results directory?)", path,
+               strerror(errno), dir);
+    return NULL;
+  }
+  size_t cap = 1 << 16, len = 0, got;
+  char *buf = malloc(cap);
+  while (buf && (got = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+    len += got;
+    if (len + 1 == cap) {
+      char *t = realloc(buf, cap *= 2);
+      if (!t) free(buf);
+      buf = t;
+    }
+  }
+  fclose(f);
+  if (!buf) {
+    lnb__error(err, LNB_ENOMEM, "out of memory");
+    return NULL;
+  }
+  buf[len] = '\0';
+  return buf;
+}
+
+/* value text of "key": in lnnbench's own manifest.json ("" if absent);
+ * strings unescaped, numbers and literals copied */
+static void json_value(const char *json, const char *key, char *out, size_t n) {
+  out[0] = '\0';
+  char pat[128];
+  snprintf(pat, sizeof pat, "\"%s\": ", key);
+  const char *p = strstr(json, pat);
+  if (!p) return;
+  p += strlen(pat);
+  size_t k = 0;
+  if (*p == '"') {
+    for (p++; *p && *p != '"' && k + 1 < n; p++) {
+      if (*p == '\\' && p[1]) {
+        p++;
+        out[k++] = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p;
+      } else out[k++] = *p;
+    }
+  } else {
+    while (*p && *p != ',' && *p != '}' && *p != '\n' && k + 1 < n) out[k++] = *p++;
+  }
+  out[k] = '\0';
+}
+
+int lnb_rset_load(lnb_rset *s, const char *dir, lnb_error *err) {
+  memset(s, 0, sizeof *s);
+  char *mpath = path_join(dir, "manifest.json"), *spath = path_join(dir, "summary.csv");
+  char *json = NULL;
+  int rc = LNB_OK;
+  s->dir = malloc(strlen(dir) + 1);
+  if (!mpath || !spath || !s->dir) {
+    rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+    goto out;
+  }
+  strcpy(s->dir, dir);
+  if (!(json = slurp(mpath, err, dir))) {
+    rc = err->code;
+    goto out;
+  }
+  char target[64];
+  json_value(json, "config_name", s->name, sizeof s->name);
+  json_value(json, "select_best_by", s->best_by, sizeof s->best_by);
+  if (!s->best_by[0]) snprintf(s->best_by, sizeof s->best_by, "seconds_to_target");
+  json_value(json, "report_baseline", s->baseline, sizeof s->baseline);
+  if (strcmp(s->baseline, "null") == 0) s->baseline[0] = '\0';
+  json_value(json, "target_gap", target, sizeof target);
+  s->has_target = target[0] && strcmp(target, "null") != 0;
+  s->target_gap = s->has_target ? strtod(target, NULL) : NAN;
+
+  if ((rc = lnb_csv_read(spath, &s->sum, err)) != LNB_OK) goto out;
+  static const char *const need[] = {"run_id", "problem", "architecture", "optimizer", "seed",
+                                     "model", "tuned", "status", "iterations", "final_loss",
+                                     "final_gap", "iters_to_target", "seconds_to_target",
+                                     "seconds_per_iter"};
+  long col[sizeof need / sizeof *need];
+  for (size_t j = 0; j < sizeof need / sizeof *need; j++)
+    if ((col[j] = lnb_csv_col(&s->sum, need[j])) < 0) {
+      rc = lnb__error(err, LNB_EPARSE, "%s: no column '%s' (not written by this lnnbench?)",
+                      spath, need[j]);
+      goto out;
+    }
+  s->rows = calloc(s->sum.nrows ? s->sum.nrows : 1, sizeof *s->rows);
+  if (!s->rows) {
+    rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+    goto out;
+  }
+  for (size_t i = 0; i < s->sum.nrows; i++) {
+    char **r = s->sum.rows[i];
+    lnb_row *row = &s->rows[i];
+    int st = lnb_run_status_from_name(r[col[7]]);
+    if (st < 0) {
+      rc = lnb__error(err, LNB_EPARSE, "%s:%zu: unknown status '%s'", spath, s->sum.lines[i],
+                      r[col[7]]);
+      goto out;
+    }
+    row->run_id = strtoull(r[col[0]], NULL, 10);
+    row->problem = r[col[1]];
+    row->arch_plugin = r[col[2]];
+    row->opt_plugin = r[col[3]];
+    row->seed = strtoull(r[col[4]], NULL, 10);
+    row->model = r[col[5]];
+    row->tuned = r[col[6]];
+    row->status = (lnb_run_status)st;
+    row->iterations = strtoull(r[col[8]], NULL, 10);
+    row->final_loss = lnb_report_real(r[col[9]]);
+    row->final_gap = lnb_report_real(r[col[10]]);
+    row->iters_to_target = *r[col[11]] ? strtoll(r[col[11]], NULL, 10) : -1;
+    row->seconds_to_target = lnb_report_real(r[col[12]]);
+    row->seconds_per_iter = lnb_report_real(r[col[13]]);
+    r[col[2]][strcspn(r[col[2]], "(")] = '\0'; /* plugin names */
+    r[col[3]][strcspn(r[col[3]], "(")] = '\0';
+    s->nrows++;
+  }
+out:
+  free(json);
+  free(mpath);
+  free(spath);
+  if (rc != LNB_OK) lnb_rset_free(s);
+  return rc;
+}
+
+void lnb_rset_free(lnb_rset *s) {
+  free(s->rows);
+  lnb_csv_free(&s->sum);
+  free(s->dir);
+  memset(s, 0, sizeof *s);
+}
+
+/* ---------------------------------------------------------- trajectories */
+
+static int cmp_traj(const void *a, const void *b) {
+  size_t x = ((const lnb_rtraj *)a)->run_id, y = ((const lnb_rtraj *)b)->run_id;
+  return (x > y) - (x < y);
+}
+
+int lnb_rtrajs_load(lnb_rtrajs *t, const char *dir, lnb_error *err) {
+  memset(t, 0, sizeof *t);
+  char *tpath = path_join(dir, "trajectories.csv");
+  if (!tpath) return lnb__error(err, LNB_ENOMEM, "out of memory");
+  lnb_csv c;
+  int dropped = 0;
+  int rc = lnb_csv_read_tolerant(tpath, &c, &dropped, err);
+  if (rc != LNB_OK) {
+    free(tpath);
+    return rc;
+  }
+  static const char *const need[] = {"run_id", "iteration", "seconds", "loss", "gap"};
+  for (size_t j = 0; j < 5; j++)
+    if (c.ncols < 5 || strcmp(c.header[j], need[j]) != 0) {
+      rc = lnb__error(err, LNB_EPARSE, "%s: column %zu is not '%s' (not written by this "
+                      "lnnbench?)", tpath, j + 1, need[j]);
+      goto out;
+    }
+  t->nmetrics = c.ncols - 5;
+  t->metric_names = calloc(t->nmetrics ? t->nmetrics : 1, sizeof *t->metric_names);
+  if (!t->metric_names) goto oom;
+  for (size_t m = 0; m < t->nmetrics; m++) {
+    t->metric_names[m] = malloc(strlen(c.header[5 + m]) + 1);
+    if (!t->metric_names[m]) goto oom;
+    strcpy(t->metric_names[m], c.header[5 + m]);
+  }
+  /* rows of one run are contiguous (each run is appended as one unit) */
+  for (size_t i = 0; i < c.nrows;) {
+    size_t id = strtoull(c.rows[i][0], NULL, 10), j = i;
+    while (j < c.nrows && strtoull(c.rows[j][0], NULL, 10) == id) j++;
+    lnb_rtraj *nr = realloc(t->runs, (t->nruns + 1) * sizeof *nr);
+    if (!nr) goto oom;
+    t->runs = nr;
+    lnb_rtraj *r = &t->runs[t->nruns++];
+    memset(r, 0, sizeof *r);
+    r->run_id = id;
+    r->n = j - i;
+    r->iter = malloc(r->n * sizeof *r->iter);
+    r->seconds = malloc(r->n * sizeof *r->seconds);
+    r->gap = malloc(r->n * sizeof *r->gap);
+    size_t nm = r->n * t->nmetrics;
+    r->metrics = malloc((nm ? nm : 1) * sizeof *r->metrics);
+    if (!r->iter || !r->seconds || !r->gap || !r->metrics) goto oom;
+    for (size_t q = 0; q < r->n; q++) {
+      char **f = c.rows[i + q];
+      r->iter[q] = lnb_report_real(f[1]);
+      r->seconds[q] = lnb_report_real(f[2]);
+      r->gap[q] = lnb_report_real(f[4]);
+      for (size_t m = 0; m < t->nmetrics; m++)
+        r->metrics[q * t->nmetrics + m] = lnb_report_real(f[5 + m]);
+    }
+    i = j;
+  }
+  qsort(t->runs, t->nruns, sizeof *t->runs, cmp_traj);
+  goto out;
+oom:
+  rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+out:
+  lnb_csv_free(&c);
+  free(tpath);
+  if (rc != LNB_OK) lnb_rtrajs_free(t);
+  return rc;
+}
+
+const lnb_rtraj *lnb_rtrajs_find(const lnb_rtrajs *t, size_t run_id) {
+  size_t lo = 0, hi = t->nruns;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (t->runs[mid].run_id < run_id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < t->nruns && t->runs[lo].run_id == run_id ? &t->runs[lo] : NULL;
+}
+
+void lnb_rtrajs_free(lnb_rtrajs *t) {
+  for (size_t i = 0; i < t->nruns; i++) {
+    free(t->runs[i].iter);
+    free(t->runs[i].seconds);
+    free(t->runs[i].gap);
+    free(t->runs[i].metrics);
+  }
+  free(t->runs);
+  for (size_t m = 0; m < t->nmetrics; m++) free(t->metric_names[m]);
+  free(t->metric_names);
+  memset(t, 0, sizeof *t);
+}

@@ -1,0 +1,56 @@
+/* report.h (internal) — read a finished results directory back for the
+ * reporting tools (`lnnbench plot`, `lnnbench compare`): summary.csv as
+ * lnb_row records, the manifest fields the tables need, and trajectories.csv
+ * as numbers. */
+#ifndef LNB_REPORT_H
+#define LNB_REPORT_H
+
+#include <stddef.h>
+
+#include "csv.h"
+#include "lnnbench/error.h"
+#include "table.h"
+
+typedef struct lnb_rset {
+  char *dir;
+  lnb_csv sum;   /* owns the strings the rows point to */
+  lnb_row *rows; /* one per summary.csv row, file order */
+  size_t nrows;
+  char name[256];      /* config_name */
+  char best_by[64];    /* select_best_by (default seconds_to_target) */
+  char baseline[512];  /* report_baseline, "" when none */
+  int has_target;
+  double target_gap;
+} lnb_rset;
+
+/* One run's checkpoints from trajectories.csv (columns after run_id). */
+typedef struct lnb_rtraj {
+  size_t run_id;
+  size_t n;         /* checkpoints */
+  double *iter;     /* n */
+  double *seconds;  /* n */
+  double *gap;      /* n (NaN when empty) */
+  double *metrics;  /* n x nmetrics, row-major (NaN when empty) */
+} lnb_rtraj;
+
+typedef struct lnb_rtrajs {
+  char **metric_names; /* the columns after gap */
+  size_t nmetrics;
+  lnb_rtraj *runs; /* sorted by run_id */
+  size_t nruns;
+} lnb_rtrajs;
+
+/* Read DIR/summary.csv and DIR/manifest.json. */
+int lnb_rset_load(lnb_rset *s, const char *dir, lnb_error *err);
+void lnb_rset_free(lnb_rset *s);
+
+/* Read DIR/trajectories.csv (an unfinished last line is dropped). */
+int lnb_rtrajs_load(lnb_rtrajs *t, const char *dir, lnb_error *err);
+/* the run's checkpoints, or NULL */
+const lnb_rtraj *lnb_rtrajs_find(const lnb_rtrajs *t, size_t run_id);
+void lnb_rtrajs_free(lnb_rtrajs *t);
+
+/* "inf", "-inf", "" (NaN) or a number */
+double lnb_report_real(const char *s);
+
+#endif

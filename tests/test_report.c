@@ -1,0 +1,471 @@
+/* test_report.c — the reporting tools: the Mann–Whitney U test of
+ * `lnnbench compare` against hand-computed p-values, the performance profile
+ * (Dolan and Moré 2002) on a hand-made row set, legend-label shortening, and
+ * `plot` / `table` / `compare` run on a small results directory written by
+ * the built lnnbench (2 problems x 2 models x 3 seeds). */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "compare.h"
+#include "csv.h"
+#include "plot.h"
+#include "profile.h"
+
+/* ------------------------------------------------------ Mann–Whitney U */
+
+/* Exact null distribution (Mann and Whitney 1947): with m = n = 3 there are
+ * C(6,3) = 20 equally likely arrangements; U = 0 only for {1,2,3} < {4,5,6},
+ * so P(U <= 0) = 1/20 and the two-sided p = 2/20 = 0.1. Tolerance 1e-12
+ * (the counts are exact integers in double). */
+static void test_mwu_exact_small(void **state) {
+  (void)state;
+  const double x[] = {1, 2, 3}, y[] = {4, 5, 6};
+  double u;
+  int exact;
+  double p = lnb_mann_whitney(x, 3, y, 3, &u, &exact);
+  assert_true(exact);
+  assert_true(u == 0.0);
+  assert_true(fabs(p - 0.1) < 1e-12);
+  /* the other way round: U = 9 = mn, same p */
+  p = lnb_mann_whitney(y, 3, x, 3, &u, &exact);
+  assert_true(u == 9.0);
+  assert_true(fabs(p - 0.1) < 1e-12);
+  /* interleaved {1,3,5} vs {2,4,6}: U_x = 0 + 1 + 2 = 3. The counts of U for
+   * m = n = 3 are the coefficients of the Gaussian binomial [6 choose 3]_q:
+   * 1,1,2,3,3,3,3,2,1,1, so P(U <= 3) = 7/20 and p = 0.7. */
+  const double a[] = {1, 3, 5}, b[] = {2, 4, 6};
+  p = lnb_mann_whitney(a, 3, b, 3, &u, &exact);
+  assert_true(exact);
+  assert_true(u == 3.0);
+  assert_true(fabs(p - 0.7) < 1e-12);
+}
+
+/* 6 vs 6 with complete separation: one arrangement of C(12,6) = 924 at each
+ * extreme, p = 2/924 = 0.0021645... (the brief's 0.0022). Tolerance 1e-12. */
+static void test_mwu_exact_six(void **state) {
+  (void)state;
+  const double x[] = {0.11, 0.12, 0.10, 0.13, 0.15, 0.14};
+  const double y[] = {0.31, 0.29, 0.40, 0.33, 0.35, 0.30};
+  int exact;
+  double p = lnb_mann_whitney(x, 6, y, 6, NULL, &exact);
+  assert_true(exact);
+  assert_true(fabs(p - 2.0 / 924.0) < 1e-12);
+}
+
+/* Ties: normal approximation with tie correction and continuity correction,
+ *   mu = mn/2, sigma^2 = mn/12 [(N+1) - sum(t^3 - t)/(N(N-1))],
+ *   z = (|U - mu| - 1/2)/sigma, p = erfc(z/sqrt 2).
+ * x = {1,2,3,3}, y = {3,4,5,6}: the three 3s share rank (3+4+5)/3 = 4, so
+ * R_x = 1+2+4+4 = 11, U_x = 11 - 10 = 1, mu = 8, one tie group t = 3 gives
+ * sigma^2 = 16/12 (9 - 24/56) = 80/7, z = 6.5/sqrt(80/7) = 1.92272...,
+ * p = 0.0545144786438 (also R's wilcox.test(exact=FALSE, correct=TRUE)).
+ * x = {1,2,inf}, y = {inf,inf,inf} (unreached targets): the four infinities
+ * share rank 4.5, R_x = 7.5, U_x = 1.5, mu = 4.5, sigma^2 = 9/12 (7 - 60/30)
+ * = 3.75, z = 2.5/sqrt(3.75), p = 0.196705602459. Tolerance 1e-10. */
+static void test_mwu_ties(void **state) {
+  (void)state;
+  const double x[] = {1, 2, 3, 3}, y[] = {3, 4, 5, 6};
+  double u;
+  int exact = 1;
+  double p = lnb_mann_whitney(x, 4, y, 4, &u, &exact);
+  assert_false(exact);
+  assert_true(u == 1.0);
+  assert_true(fabs(p - 0.05451447864382865) < 1e-10);
+  const double a[] = {1, 2, INFINITY}, b[] = {INFINITY, INFINITY, INFINITY};
+  p = lnb_mann_whitney(a, 3, b, 3, &u, &exact);
+  assert_false(exact);
+  assert_true(u == 1.5);
+  assert_true(fabs(p - 0.19670560245894692) < 1e-10);
+  /* identical samples: U = mu, p = 1 (no evidence) */
+  p = lnb_mann_whitney(x, 4, x, 4, &u, NULL);
+  assert_true(u == 8.0);
+  assert_true(p == 1.0);
+  /* every value tied (all unreached): sigma = 0, p = 1 */
+  p = lnb_mann_whitney(b, 3, b, 3, NULL, NULL);
+  assert_true(p == 1.0);
+  assert_true(isnan(lnb_mann_whitney(x, 0, y, 4, NULL, NULL)));
+}
+
+/* ------------------------------------------------- performance profile */
+
+static lnb_row row(const char *problem, const char *model, const char *tuned, double sec) {
+  lnb_row r;
+  memset(&r, 0, sizeof r);
+  r.problem = (char *)problem;
+  r.model = (char *)model;
+  r.tuned = (char *)tuned;
+  r.arch_plugin = (char *)"a";
+  r.opt_plugin = (char *)"o";
+  r.status = isinf(sec) ? LNB_RUN_MAX_ITERS : LNB_RUN_CONVERGED;
+  r.iters_to_target = isinf(sec) ? -1 : 10;
+  r.seconds_to_target = isinf(sec) ? NAN : sec;
+  r.final_gap = 1e-7;
+  r.final_loss = 1;
+  r.iterations = 10;
+  return r;
+}
+
+/* Dolan and Moré 2002, Sec. 2: r(p,m) = t(p,m)/min_m t(p,m), rho_m(tau) =
+ * |{p : r(p,m) <= tau}| / |P|. Hand-made times (median over seeds, at the
+ * best tuned setting):
+ *          P1     P2                   P3
+ *   M1     1      median{2.9,3,inf}=3  10
+ *   M2     2 (lr=a; lr=b takes 4)  1.5      unreached
+ *   M3     unreached  30               5
+ * ratios: P1 (best 1): 1, 2, inf; P2 (best 1.5): 2, 1, 20; P3 (best 5): 2, inf, 1.
+ * Every value is a fraction k/3, compared exactly (tolerance 0: the ratios are
+ * exact in binary floating point). */
+static void test_profile_exact(void **state) {
+  (void)state;
+  lnb_row rows[] = {
+      row("P1", "M1", "", 1),          row("P1", "M2", "lr=a", 2), row("P1", "M2", "lr=b", 4),
+      row("P1", "M3", "", INFINITY),   row("P2", "M1", "", 2.9),   row("P2", "M1", "", 3),
+      row("P2", "M1", "", INFINITY),   row("P2", "M2", "lr=a", 1.5), row("P2", "M3", "", 30),
+      row("P3", "M1", "", 10),         row("P3", "M2", "lr=a", INFINITY),
+      row("P3", "M3", "", 5),
+  };
+  size_t n = sizeof rows / sizeof *rows;
+  lnb_profile p;
+  assert_int_equal(lnb_profile_compute(rows, n, "seconds_to_target", &p), 0);
+  assert_int_equal(p.nmodels, 3);
+  assert_int_equal(p.nprob, 3);
+  assert_string_equal(p.models[0], "M1");
+  assert_string_equal(p.models[1], "M2");
+  assert_string_equal(p.models[2], "M3");
+  const double want_ratio[3][3] = {{1, 2, 2}, {2, 1, INFINITY}, {INFINITY, 20, 1}};
+  for (size_t m = 0; m < 3; m++)
+    for (size_t q = 0; q < 3; q++) assert_true(p.ratio[m * 3 + q] == want_ratio[m][q]);
+  struct {
+    size_t m;
+    double tau, rho;
+  } want[] = {{0, 1, 1.0 / 3},        {0, 1.999, 1.0 / 3}, {0, 2, 1},     {0, INFINITY, 1},
+              {1, 1, 1.0 / 3},        {1, 2, 2.0 / 3},     {1, 1000, 2.0 / 3},
+              {1, INFINITY, 2.0 / 3}, {2, 1, 1.0 / 3},     {2, 19.99, 1.0 / 3},
+              {2, 20, 2.0 / 3},       {2, INFINITY, 2.0 / 3}};
+  for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+    assert_true(lnb_profile_rho(&p, want[i].m, want[i].tau) == want[i].rho);
+  lnb_profile_free(&p);
+
+  /* the summary.md section: taus 1 2 5 10 20 50 100 200 500 1000 inf */
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  lnb_profile_summary_md(f, rows, n, "seconds_to_target", 1);
+  fclose(f);
+  assert_non_null(strstr(buf, "## Performance profile"));
+  assert_non_null(strstr(buf, "| `M1` | 0.33 | 1.00 | 1.00 | 1.00 | 1.00 | 1.00 | 1.00 | 1.00 | "
+                              "1.00 | 1.00 | 1.00 |"));
+  assert_non_null(strstr(buf, "| `M2` | 0.33 | 0.67 | 0.67 |"));
+  assert_non_null(strstr(buf, "| `M3` | 0.33 | 0.33 | 0.33 | 0.33 | 0.67 | 0.67 |"));
+  free(buf);
+  /* one problem: no section */
+  buf = NULL;
+  f = open_memstream(&buf, &len);
+  lnb_profile_summary_md(f, rows, 4, "seconds_to_target", 1);
+  fclose(f);
+  assert_int_equal(len, 0);
+  free(buf);
+}
+
+/* Legend labels drop the key=value pairs every label of the same plugin
+ * shares; a plugin used by one label keeps its parameters. */
+static void test_short_labels(void **state) {
+  (void)state;
+  const char *in[] = {"deep_linear(depth=2,width=16,init=gaussian)+gd",
+                      "deep_linear(depth=3,width=16,init=gaussian)+gd(weight_decay=0.1)",
+                      "linear+gd", "diagonal(widths=[4,2],alpha=1)+adam(beta1=0.9)"};
+  char **out = lnb_plot_short_labels(in, 4, 64);
+  assert_non_null(out);
+  assert_string_equal(out[0], "deep_linear(depth=2)+gd");
+  assert_string_equal(out[1], "deep_linear(depth=3)+gd(weight_decay=0.1)");
+  assert_string_equal(out[2], "linear+gd");
+  assert_string_equal(out[3], "diagonal(widths=[4,2],alpha=1)+adam(beta1=0.9)");
+  for (size_t i = 0; i < 4; i++) free(out[i]);
+  free(out);
+  const char *longl[] = {"averyveryverylongpluginname(alpha=1,beta=2,gamma=3)+gd"};
+  out = lnb_plot_short_labels(longl, 1, 20);
+  assert_string_equal(out[0], "averyveryverylong...");
+  free(out[0]);
+  free(out);
+}
+
+/* ---------------------------------------------- the commands, end to end */
+
+static char tmpdir[256];
+
+static int sh(const char *cmd, char **out) {
+  char full[8192];
+  snprintf(full, sizeof full, "%s 2>&1", cmd);
+  FILE *p = popen(full, "r");
+  assert_non_null(p);
+  size_t cap = 1 << 16, len = 0, got;
+  char *buf = malloc(cap);
+  while ((got = fread(buf + len, 1, cap - len - 1, p)) > 0) {
+    len += got;
+    if (len + 1 == cap) buf = realloc(buf, cap *= 2);
+  }
+  buf[len] = '\0';
+  int st = pclose(p);
+  if (out) *out = buf;
+  else free(buf);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void write_file(const char *path, const char *text) {
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+static long file_size(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+static int setup(void **state) {
+  (void)state;
+  snprintf(tmpdir, sizeof tmpdir, "/tmp/lnb_report_XXXXXX");
+  return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  char cmd[512];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+  return system(cmd) == 0 ? 0 : -1;
+}
+
+/* run a config text into tmpdir/name */
+static void run_config(const char *name, const char *yaml) {
+  char cfg[512], cmd[2048];
+  snprintf(cfg, sizeof cfg, "%s/%s.yaml", tmpdir, name);
+  write_file(cfg, yaml);
+  snprintf(cmd, sizeof cmd, "%s run %s --out %s/%s --quiet", LNB_TEST_BINARY, cfg, tmpdir, name);
+  char *out;
+  int rc = sh(cmd, &out);
+  if (rc != 0) fprintf(stderr, "%s\n", out);
+  assert_int_equal(rc, 0);
+  free(out);
+}
+
+static const char fixture_yaml[] =
+    "name: report_fixture\n"
+    "seeds: [0, 1, 2]\n"
+    "problem: { plugin: lsq, m: 40, d: [2, 6], k: 1, condition: 5, noise: 0.1, seed: 3 }\n"
+    "architectures:\n"
+    "  - { plugin: linear }\n"
+    "  - { plugin: deep_linear, depth: 2, width: 4, init: gaussian, init_std: 0.3 }\n"
+    "optimizers:\n"
+    "  - { plugin: gd, lr: [0.1, 0.3] }\n"
+    "stop: { max_iters: 3000, target_gap: 1.0e-6, max_seconds: 10 }\n"
+    "record: { per_decade: 10, metrics: [grad_norm, projection_2d] }\n";
+
+static void test_plot_and_table(void **state) {
+  (void)state;
+  run_config("fx", fixture_yaml);
+  char cmd[2048], path[1024], *out;
+  /* summary.md of a two-problem sweep carries the performance profile */
+  snprintf(cmd, sizeof cmd, "%s table %s/fx", LNB_TEST_BINARY, tmpdir);
+  assert_int_equal(sh(cmd, &out), 0);
+  assert_non_null(strstr(out, "## Performance profile"));
+  assert_non_null(strstr(out, "| `linear+gd` | lr=0.3 | 3/3 |"));
+  free(out);
+  snprintf(cmd, sizeof cmd, "%s table %s/fx --format csv", LNB_TEST_BINARY, tmpdir);
+  assert_int_equal(sh(cmd, &out), 0);
+  assert_non_null(strstr(out, "problem,model,tuned,"));
+  free(out);
+
+  /* without gnuplot on PATH: exit 2 with the install hint, nothing written */
+  snprintf(cmd, sizeof cmd, "PATH=/nonexistent %s plot %s/fx", LNB_TEST_BINARY, tmpdir);
+  assert_int_equal(sh(cmd, &out), 2);
+  assert_non_null(strstr(out, "gnuplot not found: apt-get install gnuplot-nox"));
+  free(out);
+  snprintf(path, sizeof path, "%s/fx/plots", tmpdir);
+  assert_int_equal(file_size(path), -1);
+
+  char *gp = lnb_plot_find_gnuplot();
+  if (!gp) {
+    fprintf(stdout, "SKIP plot output checks: gnuplot is not installed "
+                    "(apt-get install gnuplot-nox)\n");
+    return;
+  }
+  free(gp);
+  snprintf(cmd, sizeof cmd, "%s plot %s/fx", LNB_TEST_BINARY, tmpdir);
+  int rc = sh(cmd, &out);
+  if (rc != 0) fprintf(stderr, "%s\n", out);
+  assert_int_equal(rc, 0);
+  assert_non_null(strstr(out, "p1 = lsq(m=40,d=2,k=1,condition=5,noise=0.1,seed=3)"));
+  assert_non_null(strstr(out, "plots: 9 SVG files"));
+  free(out);
+  static const char *const stems[] = {
+      "p1_lsq_gap_vs_iteration", "p1_lsq_gap_vs_seconds", "p1_lsq_metric_grad_norm",
+      "p1_lsq_trajectory_2d",    "p2_lsq_gap_vs_iteration", "p2_lsq_gap_vs_seconds",
+      "p2_lsq_metric_grad_norm", "p2_lsq_trajectory_2d",   "perf_profile"};
+  static const char *const ext[] = {"svg", "gp", "dat"};
+  for (size_t i = 0; i < sizeof stems / sizeof *stems; i++)
+    for (size_t e = 0; e < 3; e++) {
+      snprintf(path, sizeof path, "%s/fx/plots/%s.%s", tmpdir, stems[i], ext[e]);
+      if (file_size(path) <= 0) fprintf(stderr, "missing or empty: %s\n", path);
+      assert_true(file_size(path) > 0);
+    }
+  /* an SVG that gnuplot finished, with both models in its legend */
+  snprintf(path, sizeof path, "%s/fx/plots/p1_lsq_gap_vs_iteration.svg", tmpdir);
+  FILE *f = fopen(path, "r");
+  assert_non_null(f);
+  char *svg = malloc(1 << 20);
+  size_t got = fread(svg, 1, (1 << 20) - 1, f);
+  svg[got] = '\0';
+  fclose(f);
+  assert_non_null(strstr(svg, "</svg>"));
+  assert_non_null(strstr(svg, "linear+gd @ lr=0.3"));
+  assert_non_null(strstr(svg, "deep_linear(depth=2,width=4,init=gaussian,init_std=0.3)+gd @ lr=0.3"));
+  free(svg);
+}
+
+/* overwrite the seconds_to_target column of dir/summary.csv with v[row] */
+static void set_times(const char *dir, const double *v, size_t nv) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/summary.csv", dir);
+  lnb_csv c;
+  lnb_error err = {0};
+  assert_int_equal(lnb_csv_read(path, &c, &err), LNB_OK);
+  assert_int_equal(c.nrows, nv);
+  long col = lnb_csv_col(&c, "seconds_to_target");
+  assert_true(col >= 0);
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  for (size_t r = 0; r <= c.nrows; r++) {
+    char **fields = r == 0 ? c.header : c.rows[r - 1];
+    for (size_t j = 0; j < c.ncols; j++) {
+      if (j) fputc(',', f);
+      if (r > 0 && (long)j == col) fprintf(f, "%.17g", v[r - 1]);
+      else if (strpbrk(fields[j], ",\"")) fprintf(f, "\"%s\"", fields[j]);
+      else fputs(fields[j], f);
+    }
+    fputc('\n', f);
+  }
+  fclose(f);
+  lnb_csv_free(&c);
+}
+
+static const char lr_yaml[] =
+    "name: report_lr\n"
+    "seeds: [0, 1, 2, 3, 4, 5]\n"
+    "problem: { plugin: lsq, m: 50, d: 6, k: 1, condition: 5, noise: 0.1, seed: 3 }\n"
+    "architectures:\n"
+    "  - { plugin: deep_linear, depth: 2, width: 4, init: gaussian, init_std: 0.3 }\n"
+    "optimizers:\n"
+    "  - { plugin: gd, lr: %s }\n"
+    "stop: { max_iters: 20000, target_gap: 1.0e-6, max_seconds: 10 }\n"
+    "record: { per_decade: 4 }\n";
+
+/* the markdown table rows (lines starting "| `") */
+static void table_rows(const char *md, char *rows, size_t n) {
+  rows[0] = '\0';
+  size_t len = 0;
+  for (const char *p = md; (p = strstr(p, "\n| `")); p++) {
+    const char *e = strchr(p + 1, '\n');
+    size_t k = e ? (size_t)(e - p) : strlen(p);
+    if (len + k + 1 < n) memcpy(rows + len, p, k), len += k;
+  }
+  rows[len] = '\0';
+}
+
+static void test_compare(void **state) {
+  (void)state;
+  run_config("fx", fixture_yaml);
+  char cmd[4096], rows[8192], *out;
+  /* a directory with itself: ratio 1.00, p = 1, no significance mark */
+  snprintf(cmd, sizeof cmd, "%s compare %s/fx %s/fx", LNB_TEST_BINARY, tmpdir, tmpdir);
+  assert_int_equal(sh(cmd, &out), 0);
+  table_rows(out, rows, sizeof rows);
+  assert_non_null(strstr(rows, "| `linear+gd` | lr=0.3 | lr=0.3 | 3 | 3 | 3 | 3 |"));
+  assert_null(strstr(rows, "*"));
+  size_t nrow = 0;
+  for (const char *p = rows; (p = strstr(p, "| 1.00 | 1 (normal) |  |")); p++) nrow++;
+  assert_int_equal(nrow, 4); /* 2 problems x 2 models */
+  assert_null(strstr(out, "Only in"));
+  free(out);
+  snprintf(cmd, sizeof cmd, "%s compare %s/fx %s/fx --by-setting --format csv", LNB_TEST_BINARY,
+           tmpdir, tmpdir);
+  assert_int_equal(sh(cmd, &out), 0);
+  nrow = 0;
+  for (const char *p = out; (p = strstr(p, ",both,3,3,3,3,")); p++) nrow++;
+  assert_int_equal(nrow, 8); /* every tuned setting: 2 problems x 2 models x 2 lr */
+  free(out);
+  snprintf(cmd, sizeof cmd, "%s compare %s/fx %s/fx --format latex", LNB_TEST_BINARY, tmpdir,
+           tmpdir);
+  assert_int_equal(sh(cmd, &out), 2);
+  free(out);
+
+  /* B with a 30x smaller learning rate: 6 seeds a side, every B run needs
+   * ~30x the iterations, so the U test separates them (p <= 0.0087 even with
+   * two crossed pairs out of 36) */
+  snprintf(cmd, sizeof cmd, lr_yaml, "0.3");
+  run_config("lrA", cmd);
+  snprintf(cmd, sizeof cmd, lr_yaml, "0.01");
+  run_config("lrB", cmd);
+  snprintf(cmd, sizeof cmd, "%s compare %s/lrA %s/lrB", LNB_TEST_BINARY, tmpdir, tmpdir);
+  assert_int_equal(sh(cmd, &out), 0);
+  table_rows(out, rows, sizeof rows);
+  assert_non_null(strstr(rows, "| lr=0.3 | lr=0.01 | 6 | 6 | 6 | 6 |"));
+  assert_non_null(strstr(rows, "*"));
+  free(out);
+
+  /* the same directories with set times: A = 1..6 ms, B = 7..12 ms gives
+   * complete separation, exact p = 2/924 = 0.0022, ratio median 9.5 / 3.5 */
+  const double ta[] = {3e-3, 1e-3, 2e-3, 6e-3, 5e-3, 4e-3};
+  const double tb[] = {7e-3, 12e-3, 8e-3, 11e-3, 9e-3, 10e-3};
+  snprintf(cmd, sizeof cmd, "%s/lrA", tmpdir);
+  set_times(cmd, ta, 6);
+  snprintf(cmd, sizeof cmd, "%s/lrB", tmpdir);
+  set_times(cmd, tb, 6);
+  snprintf(cmd, sizeof cmd, "%s compare %s/lrA %s/lrB", LNB_TEST_BINARY, tmpdir, tmpdir);
+  assert_int_equal(sh(cmd, &out), 0);
+  table_rows(out, rows, sizeof rows);
+  assert_non_null(strstr(rows, "| 6 | 6 | 6 | 6 | 0.0035 | 0.0095 | 2.71 | 0.0022 | ** |"));
+  free(out);
+  snprintf(cmd, sizeof cmd, "%s compare %s/lrA %s/lrB --format csv", LNB_TEST_BINARY, tmpdir,
+           tmpdir);
+  assert_int_equal(sh(cmd, &out), 0);
+  assert_non_null(strstr(out, ",lr=0.3,lr=0.01,both,6,6,6,6,0.0035"));
+  assert_non_null(strstr(out, ",0.0021645,1,**\n"));
+  free(out);
+
+  /* models in one set only are listed apart */
+  snprintf(cmd, sizeof cmd, "%s compare %s/fx %s/lrA", LNB_TEST_BINARY, tmpdir, tmpdir);
+  assert_int_equal(sh(cmd, &out), 0);
+  assert_non_null(strstr(out, "## Only in A"));
+  assert_non_null(strstr(out, "## Only in B"));
+  assert_non_null(strstr(out, "_No model is present in both sets._"));
+  free(out);
+  snprintf(cmd, sizeof cmd, "%s compare %s/fx %s/nope", LNB_TEST_BINARY, tmpdir, tmpdir);
+  assert_int_equal(sh(cmd, &out), 2);
+  assert_non_null(strstr(out, "is "));
+  free(out);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_mwu_exact_small),
+      cmocka_unit_test(test_mwu_exact_six),
+      cmocka_unit_test(test_mwu_ties),
+      cmocka_unit_test(test_profile_exact),
+      cmocka_unit_test(test_short_labels),
+      cmocka_unit_test_setup_teardown(test_plot_and_table, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_compare, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
