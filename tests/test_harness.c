@@ -251,6 +251,20 @@ static void test_core_metrics(void **state) {
   free_all(r, n);
   free_all(r2, n);
   lnb_config_free(&cfg);
+
+  /* with two entries, projection_2d is W_e itself */
+  load("name: m2\n"
+       "problem: {plugin: lsq, m: 10, d: 2, k: 1}\n"
+       "architectures: [{plugin: linear, init: given, init_matrix: [[3, -4]]}]\n"
+       "optimizers: [{plugin: gd, lr: 1.0e-3}]\n"
+       "stop: {max_iters: 1}\n"
+       "record: {metrics: [projection_2d]}\n",
+       &cfg);
+  r = run_all(&cfg, &n);
+  assert_true(r[0].checkpoints[0].metrics[0] == 3.0);
+  assert_true(r[0].checkpoints[0].metrics[1] == -4.0);
+  free_all(r, n);
+  lnb_config_free(&cfg);
 }
 
 /* `with:` pairs an optimizer with some architecture plugins only. */

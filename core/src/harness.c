@@ -315,9 +315,13 @@ static int metrics_prepare(run_ctx *c, const lnb_config *cfg, const lnb_plugin *
     c->midx[i] = j;
   }
   /* the same projection for every run of every config: a fixed stream */
-  lnb_rng rng;
-  lnb__rng_init(&rng, 0, "projection_2d");
-  for (size_t j = 0; j < 2 * kd; j++) c->proj[j] = lnb__rng_normal(&rng) / sqrt((double)kd);
+  if (kd == 2) { /* W_e has two entries: record them as they are */
+    c->proj[0] = 1.0, c->proj[1] = 0.0, c->proj[2] = 0.0, c->proj[3] = 1.0;
+  } else {
+    lnb_rng rng;
+    lnb__rng_init(&rng, 0, "projection_2d");
+    for (size_t j = 0; j < 2 * kd; j++) c->proj[j] = lnb__rng_normal(&rng) / sqrt((double)kd);
+  }
   return 0;
 }
 

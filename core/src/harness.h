@@ -47,7 +47,7 @@ int lnb_run_status_failed(lnb_run_status s);
   X(singular_values, 0, "the record.top_k largest singular values of W_e")               \
   X(projection_2d, 2,                                                                     \
     "a fixed random 2-D projection of vec(W_e), the same for every run of a config "     \
-    "(paper 000, Figs. 4.3-4.7)")
+    "(paper 000, Figs. 4.3-4.7); W_e itself when it has two entries")
 
 size_t lnb_core_metric_count(void);
 const char *lnb_core_metric_name(size_t i);
