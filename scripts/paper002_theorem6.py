@@ -4,6 +4,8 @@ configs/yun2021_regression.yaml and configs/yun2021_classification.yaml.
 
 usage: python3 scripts/paper002_theorem6.py regression     RESULTS_DIR
        python3 scripts/paper002_theorem6.py classification RESULTS_DIR
+       python3 scripts/paper002_theorem6.py predict
+       python3 scripts/paper002_theorem6.py plot regression|classification RESULTS_DIR
 
 Both configs use d = 2, so W_e = beta^T is itself the 2-D point. lnnbench
 records it through the core metric projection_2d, a fixed 2 x 2 map P
@@ -26,6 +28,9 @@ M(x) = U1 diag(s) U2^T):
 classification: the final direction beta/|beta| against the three max-margin
 directions (l2: (1, 2)/sqrt5, l1: (0, 1), DFT-l1: (1, 1)/sqrt2), and the
 final loss (the paper: L <~ 1e-5 after 2e6 steps).
+predict: the Theorem 6 limit points for the config's directions (no run needed).
+plot: RESULTS_DIR/plots/beta_<task>.svg (+ .gp, .dat), beta in its true
+coordinates, one panel per alpha (needs gnuplot).
 Standard library only.
 """
 import csv
@@ -208,11 +213,91 @@ def classification(dirname):
         out.append((["fc", "diag", "conv"].index(kind), alpha, z, kind, u, n, ang, float(r["final_loss"]),
                     r["iterations"]))
     out.sort(key=lambda t: (t[0], t[1], t[2]))
-    print("| network | alpha | z | beta/|beta| at T | |beta| | angle to own max-margin dir. (deg) | final loss | steps |")
+    print("| network | alpha | z | beta/norm(beta) at T | norm(beta) | angle to own max-margin dir. (deg) | final loss | steps |")
     print("|---|---|---|---|---|---|---|---|")
     for _, alpha, z, kind, u, n, ang, loss, it in out:
         print("| %s | %g | (%g, %g) | (%.4f, %.4f) | %.2f | %.2f | %.1e | %s |" % (
             NAMES[kind], alpha, z[0], z[1], u[0], u[1], n, ang[own[kind]], loss, it))
+
+
+def plot(kind_of_task, dirname):
+    """DIR/plots/beta_<task>.svg: beta trajectories in the true coordinates
+    (projection_2d inverted), one panel per alpha, one colour per network,
+    starts beta(0) = alpha^2 z as dots; regression: the Theorem 6 limits as open
+    circles on the line of global minima; classification: the three max-margin
+    directions as dashed rays in the networks' colours. Drawn with gnuplot from
+    DIR/plots/beta_<task>.dat (kept beside the SVG with its .gp script)."""
+    import os
+    import subprocess
+    runs, traj = load(dirname)
+    P = projection(runs, traj)
+    out = os.path.join(dirname, "plots")
+    os.makedirs(out, exist_ok=True)
+    base = os.path.join(out, "beta_" + kind_of_task)
+    alphas = sorted({directions(r["architecture"], r)[1] for r in runs.values()})
+    kinds = ["fc", "diag", "conv"]
+    blocks = []  # (alpha, kind, rows, predicted)
+    for rid, r in sorted(runs.items(), key=lambda t: int(t[0])):
+        kind, alpha, vb1, vb2, z = directions(r["architecture"], r)
+        pts = [unproject(P, [float(x["projection_2d_1"]), float(x["projection_2d_2"])]) for x in traj[rid]]
+        pred = theorem6(kind, alpha, vb1, vb2) if kind_of_task == "regression" else None
+        blocks.append((alpha, kind, pts, pred))
+    with open(base + ".dat", "w") as f:
+        idx = {}
+        n = 0
+        for a in alphas:
+            for k in kinds:
+                f.write("# alpha %g, %s: beta_1 beta_2 per checkpoint, runs separated by blank lines\n" % (a, NAMES[k]))
+                for alpha, kind, pts, pred in blocks:
+                    if alpha == a and kind == k:
+                        for b in pts:
+                            f.write("%.9g %.9g\n" % (b[0], b[1]))
+                        f.write("\n")
+                f.write("\n")
+                idx[(a, k)] = n
+                n += 1
+        for a in alphas:
+            f.write("# alpha %g: starts (beta(0)) and, for regression, Theorem 6 limits (network index 0-2)\n" % a)
+            for alpha, kind, pts, pred in blocks:
+                if alpha == a:
+                    q = pred if pred else pts[-1]
+                    f.write("%.9g %.9g %.9g %.9g %d\n" % (pts[0][0], pts[0][1], q[0], q[1], kinds.index(kind)))
+            f.write("\n\n")
+            idx[("marks", a)] = n
+            n += 1
+    col = {"fc": "#1f77b4", "diag": "#d62728", "conv": "#2ca02c"}
+    lim = 1.2 if kind_of_task == "regression" else None
+    with open(base + ".gp", "w") as g:
+        g.write("# beta trajectories of %s (scripts/paper002_theorem6.py plot %s DIR)\n" % (dirname, kind_of_task))
+        g.write("set terminal svg size %d,460 dynamic enhanced font 'Sans,12' background rgb 'white'\n" % (430 * len(alphas)))
+        g.write("set output '%s'\n" % os.path.basename(base + ".svg"))
+        g.write("set multiplot layout 1,%d\n" % len(alphas))
+        g.write("set size ratio -1\nset xlabel 'beta_1'\nset ylabel 'beta_2'\nset key bottom left font ',9'\n")
+        for a in alphas:
+            g.write("set title 'alpha = %g'\n" % a)
+            if kind_of_task == "regression":
+                g.write("set xrange [-1.2:1.2]\nset yrange [-1.2:1.2]\n")
+                g.write("plot (1 - x)/2 w l lc rgb '#bbbbbb' dt 2 t 'x.beta = 1 (global minima)', \\\n")
+            else:
+                # max-margin directions as dashed rays: l2 (1,2), l1 (0,1), DFT-l1 (1,1)
+                g.write("unset arrow\n")
+                for (u0, u1), c in (((1, 2), col["fc"]), ((0, 1), col["diag"]), ((1, 1), col["conv"])):
+                    r = 6.5 / math.hypot(u0, u1)
+                    g.write("set arrow from 0,0 to %g,%g nohead dt 2 lc rgb '%s'\n" % (u0 * r, u1 * r, c))
+                g.write("set xrange [-1.5:5]\nset yrange [-1.5:6.5]\n")
+                g.write("plot NaN notitle, \\\n")
+            parts = []
+            for k in kinds:
+                parts.append("'%s' index %d using 1:2 w l lw 1.5 lc rgb '%s' t '%s'" % (
+                    os.path.basename(base + ".dat"), idx[(a, k)], col[k], NAMES[k]))
+            m = idx[("marks", a)]
+            parts.append("'%s' index %d using 1:2:(column(5)==0?0x1f77b4:column(5)==1?0xd62728:0x2ca02c) w p pt 7 ps 0.6 lc rgb variable notitle" % (os.path.basename(base + ".dat"), m))
+            if kind_of_task == "regression":
+                parts.append("'%s' index %d using 3:4:(column(5)==0?0x1f77b4:column(5)==1?0xd62728:0x2ca02c) w p pt 6 ps 1.6 lc rgb variable notitle" % (os.path.basename(base + ".dat"), m))
+            g.write("     " + ", \\\n     ".join(parts) + "\n")
+        g.write("unset multiplot\n")
+    subprocess.run(["gnuplot", os.path.basename(base + ".gp")], cwd=out, check=True)
+    print("wrote", base + ".svg")
 
 
 def predictions_only():
@@ -244,5 +329,7 @@ if __name__ == "__main__":
         regression(sys.argv[2])
     elif len(sys.argv) == 3 and sys.argv[1] == "classification":
         classification(sys.argv[2])
+    elif len(sys.argv) == 4 and sys.argv[1] == "plot" and sys.argv[2] in ("regression", "classification"):
+        plot(sys.argv[2], sys.argv[3])
     else:
         sys.exit(__doc__)

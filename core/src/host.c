@@ -195,6 +195,9 @@ double lnb__now(void) {
 
 /* ---------------------------------------------------------------- BLAS */
 
+/* products with m n k at most this are plain loops */
+#define LNB_GEMM_SMALL 64
+
 /* floating-point operations issued through gemm and svd (lnb_host_flops) */
 static double host_flops;
 
@@ -210,6 +213,17 @@ void lnb__gemm(lnb_trans ta, lnb_trans tb, size_t m, size_t n, size_t k, double 
     return;
   }
   host_flops += 2.0 * (double)m * (double)n * (double)k;
+  if (m * n * k <= LNB_GEMM_SMALL) { /* BLIS's call overhead (~10^3 instructions) dominates */
+    for (size_t i = 0; i < m; i++)
+      for (size_t j = 0; j < n; j++) {
+        double s = 0.0;
+        for (size_t p = 0; p < k; p++)
+          s += (ta == LNB_TRANS ? A[p * lda + i] : A[i * lda + p]) *
+               (tb == LNB_TRANS ? B[j * ldb + p] : B[p * ldb + j]);
+        C[i * ldc + j] = alpha * s + (beta == 0.0 ? 0.0 : beta * C[i * ldc + j]);
+      }
+    return;
+  }
   /* Level 2 where a dimension is 1: dgemm would pack a whole operand for a
    * product that reads it once. Vectors are read with their strides. */
   if (n == 1) { /* C(:,0) = alpha op(A) b + beta C(:,0) */
@@ -224,11 +238,24 @@ void lnb__gemm(lnb_trans ta, lnb_trans tb, size_t m, size_t n, size_t k, double 
                 B, (int)ldb, A, ta == LNB_TRANS ? (int)lda : 1, beta, C, 1);
     return;
   }
-  if (k == 1) { /* C = alpha a b^T + beta C: a rank-one update */
-    for (size_t i = 0; i < m && beta != 1.0; i++)
-      for (size_t j = 0; j < n; j++) C[i * ldc + j] = beta == 0.0 ? 0.0 : beta * C[i * ldc + j];
-    cblas_dger(CblasRowMajor, (int)m, (int)n, alpha, A, ta == LNB_TRANS ? 1 : (int)lda, B,
-               tb == LNB_TRANS ? (int)ldb : 1, C, (int)ldc);
+  if (k == 1) { /* C = alpha a b^T + beta C, an outer product: one pass over C */
+    size_t inca = ta == LNB_TRANS ? 1 : lda, incb = tb == LNB_TRANS ? ldb : 1;
+    for (size_t i = 0; i < m; i++) {
+      const double s = alpha * A[i * inca];
+      double *restrict c = C + i * ldc;
+      const double *restrict b = B;
+      if (incb == 1) {
+        if (beta == 0.0)
+          for (size_t j = 0; j < n; j++) c[j] = s * b[j];
+        else if (beta == 1.0)
+          for (size_t j = 0; j < n; j++) c[j] += s * b[j];
+        else
+          for (size_t j = 0; j < n; j++) c[j] = beta * c[j] + s * b[j];
+      } else {
+        for (size_t j = 0; j < n; j++)
+          c[j] = (beta == 0.0 ? 0.0 : beta * c[j]) + s * b[j * incb];
+      }
+    }
     return;
   }
   cblas_dgemm(CblasRowMajor, ta == LNB_TRANS ? CblasTrans : CblasNoTrans,

@@ -92,15 +92,15 @@ static inline int lnbp_gram_init(const lnb_host *h, lnbp_gram *g, const double *
 static inline double lnbp_gram_eval(const lnb_host *h, lnbp_gram *g, const double *We,
                                     double *grad) {
   size_t d = g->d, n = g->k * d;
-  double *E = g->E, *EG = g->EG;
-  const double *Ws = g->Wstar, *Rs = g->Rstar;
+  double *restrict E = g->E, *restrict EG = g->EG;
+  const double *restrict Ws = g->Wstar, *restrict Rs = g->Rstar;
   for (size_t i = 0; i < n; i++) E[i] = We[i] - Ws[i];
   h->gemm(LNB_NO_TRANS, LNB_NO_TRANS, g->k, d, d, 1.0, E, d, g->G, d, 0.0, EG, d);
   double q = 0.0;
   for (size_t i = 0; i < n; i++) q += E[i] * (EG[i] + 2.0 * Rs[i]);
   if (grad) {
-    double s = 2.0 * g->c;
-    for (size_t i = 0; i < n; i++) grad[i] = s * (EG[i] + Rs[i]);
+    double s = 2.0 * g->c, *restrict gr = grad;
+    for (size_t i = 0; i < n; i++) gr[i] = s * (EG[i] + Rs[i]);
   }
   return g->lstar + g->c * (q > 0.0 ? q : 0.0);
 }

@@ -262,12 +262,29 @@ static int e2e_step(void *self, lnb_model *model, uint64_t t, lnb_error *err) {
   return LNB_OK;
 }
 
+/* lnnbench bench: flops of e2e_step. The SVD (LAPACK, not counted by the
+ * host) is Golub & Van Loan's thin-SVD estimate 6 M r^2 + 20 r^3. */
+static double e2e_flops(const void *self, const lnb_model *model) {
+  (void)model;
+  const e2e *E = self;
+  double k = (double)E->k, d = (double)E->d, r = (double)E->r, n = k * d, N = (double)E->N;
+  if (E->N == 1) return (E->wd != 0.0 ? 4.0 : 2.0) * n;
+  if (E->vec) return 9.0 * n;
+  double M = k > d ? k : d, f = 6.0 * M * r * r + 20.0 * r * r * r;
+  f += 2.0 * k * d * r;                                                    /* G V */
+  if (E->N > 2) f += 2.0 * r * r * k + 2.0 * (N - 2.0) * r * r + 2.0 * r * r * d + 2.0 * k * d * r;
+  f += k * r + 2.0 * k * d * r;                     /* j = 1 */
+  f += 2.0 * r * d * k + r * d + 2.0 * k * d * r;   /* j = N */
+  return f + 3.0 * n;                               /* the update */
+}
+
 static const lnb_optimizer_ops e2e_ops = {
     .struct_size = sizeof(lnb_optimizer_ops),
     .create = e2e_create,
     .destroy = e2e_destroy,
     .step = e2e_step,
     .validate = e2e_validate,
+    .flops = e2e_flops,
 };
 
 static const lnb_plugin e2e_desc = {
