@@ -19,6 +19,9 @@ directory's summary.csv and trajectories.csv (standard library only).
   python3 scripts/paper_checks_001_003_004.py normsplot results/cohen_razin_norms_diverge
       DIR/plots/norm_vs_loss.svg: ||W_e||_F against the loss for every run, with Prop. 5's bound
       1/sqrt(6 l) - 2; needs gnuplot
+  python3 scripts/paper_checks_001_003_004.py itersplot results/bartlett_targets
+      DIR/plots/iters_vs_depth.svg: per problem, the best iterations to target (over the tuned
+      learning rates) against arch.depth; unreached cells are left out; needs gnuplot
 """
 import csv
 import math
@@ -192,6 +195,45 @@ def normsplot(d):
     gnuplot(plots, name, "\n".join(lines) + "\n")
 
 
+def itersplot(d):
+    runs, _ = load(d)
+    plots = os.path.join(d, "plots")
+    os.makedirs(plots, exist_ok=True)
+    name = "iters_vs_depth"
+    probs = []
+    for s in runs:
+        if s["problem"] not in probs:
+            probs.append(s["problem"])
+    with open(os.path.join(plots, name + ".dat"), "w") as f:
+        f.write(f"# from {d}: depth, fewest iterations to target over the tuned settings, lr\n")
+        for pr in probs:
+            f.write(f"# {pr}\n")
+            best = {}
+            for s in runs:
+                if s["problem"] == pr and s["iters_to_target"]:
+                    dep, it = int(s["arch.depth"]), int(s["iters_to_target"])
+                    if dep not in best or it < best[dep][0]:
+                        best[dep] = (it, s["tuned"])
+            for dep in sorted(best):
+                f.write(f"{dep} {best[dep][0]} {best[dep][1]}\n")
+            f.write("\n\n")
+    lines = ["set terminal svg size 900,600 dynamic enhanced font 'Sans,13' background rgb 'white'",
+             f"set output '{name}.svg'", "set logscale xy 2", "set logscale y 10",
+             "set xlabel 'depth L'", "set ylabel 'iterations to target (best lr)'",
+             "set grid lc rgb '#dddddd'", "set key below left Left reverse noenhanced maxcols 1",
+             "set format y '10^{%L}'"]
+    def label(pr):
+        if "eigenvalues=[" in pr and "kind=symmetric" in pr:
+            ev = [float(x) for x in pr.split("eigenvalues=[")[1].split("]")[0].split(",")]
+            return f"SPD, kappa = {max(ev) / min(ev):.0f}, spectrum [{min(ev):g}, {max(ev):g}]"
+        return pr.split("(", 1)[1].rstrip(")").replace("kind=", "")
+
+    parts = [f"'{name}.dat' index {j} using 1:2 with linespoints pt 7 lw 2 title '{label(pr)}'"
+             for j, pr in enumerate(probs)]
+    lines.append("plot " + ", \\\n  ".join(parts))
+    gnuplot(plots, name, "\n".join(lines) + "\n")
+
+
 def main(argv):
     if len(argv) < 3:
         sys.exit(__doc__)
@@ -211,6 +253,8 @@ def main(argv):
         svplot(d)
     elif cmd == "normsplot":
         normsplot(d)
+    elif cmd == "itersplot":
+        itersplot(d)
     else:
         sys.exit(__doc__)
 

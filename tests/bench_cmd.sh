@@ -1,0 +1,44 @@
+#!/bin/sh
+# `lnnbench bench` on the quickstart config: bench.json is Google Benchmark's
+# JSON with its context block (and lnnbench's keys in it) and one entry per
+# model (architecture cell x optimizer cell up to tuned parameters: 3 for the
+# quickstart); bench.md has a table row per model; --benchmark_filter
+# selects; bad input exits 2. No timing assertions.
+# usage: bench_cmd.sh SOURCE_DIR LNNBENCH
+set -eu
+src=$1 exe=$2
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+fail() { echo "bench_cmd: $*"; exit 1; }
+
+"$exe" bench "$src/configs/quickstart.yaml" --out "$out/all" --quiet \
+  --benchmark_min_time=0.01 >"$out/all.log" 2>&1 || { cat "$out/all.log"; fail "bench exited $?"; }
+json=$out/all/bench.json md=$out/all/bench.md
+test -s "$json" || fail "no bench.json"
+test -s "$md" || fail "no bench.md"
+grep -q '"context": {' "$json" || fail "bench.json has no context block"
+for key in dgemm_peak_flops blis_threads lnnbench_config; do
+  grep -q "\"$key\":" "$json" || fail "bench.json context lacks $key"
+done
+n=$(grep -c '"name": "step/' "$json")
+[ "$n" -eq 3 ] || fail "bench.json has $n step entries, expected 3 (one per model)"
+grep -q '"flops_per_step":' "$json" || fail "bench.json has no flops_per_step counter"
+grep -q '^| problem | model | tuned | s/step | GFLOP/s | % of peak |' "$md" || fail "bench.md has no table header"
+rows=$(grep -c '^| lsq(' "$md")
+[ "$rows" -eq 3 ] || fail "bench.md has $rows model rows, expected 3"
+grep -q 'deep_linear(depth=3' "$md" || fail "bench.md lacks the depth-3 model"
+
+# Google Benchmark's own flags pass through
+"$exe" bench "$src/configs/quickstart.yaml" --out "$out/one" --quiet \
+  --benchmark_min_time=0.01 '--benchmark_filter=/linear\+gd' >"$out/one.log" 2>&1 ||
+  { cat "$out/one.log"; fail "filtered bench exited $?"; }
+n=$(grep -c '"name": "step/' "$out/one/bench.json")
+[ "$n" -eq 1 ] || fail "--benchmark_filter kept $n entries, expected 1"
+
+# bad input: exit 2
+set +e
+"$exe" bench "$src/configs/quickstart.yaml" --no-such-option >/dev/null 2>&1
+[ $? -eq 2 ] || fail "an unknown option should exit 2"
+"$exe" bench "$out/missing.yaml" --out "$out/x" >/dev/null 2>&1
+[ $? -eq 2 ] || fail "a missing config should exit 2"
+echo "bench_cmd: ok"
