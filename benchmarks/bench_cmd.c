@@ -327,8 +327,13 @@ static int write_md(const char *dir, const lnb_config *cfg, const bmodel *m, siz
              "(`plugins`), else the host's count of its gemm (2mnk) and svd calls during "
              "one step (`host count`: elementwise work and direct BLAS/LAPACK calls of a "
              "plugin are not counted), `mixed` when both.\n");
-  fprintf(f, "- time: %s of Google Benchmark's runs.\n\n",
-          n && m[0].agg && m[0].agg[0] ? m[0].agg : "the single run");
+  const char *agg = NULL;
+  for (size_t i = 0; i < n && !agg; i++)
+    if (m[i].have) agg = m[i].agg;
+  fprintf(f, "- s/step: wall clock per step, %s.\n\n",
+          agg && strcmp(agg, "median") == 0 ? "median over the repetitions"
+          : agg && strcmp(agg, "mean") == 0 ? "mean over the repetitions"
+                                             : "one run (--benchmark_repetitions=N gives medians)");
   fprintf(f, "| problem | model | tuned | s/step | GFLOP/s | %% of peak | flops/step | flops "
              "from | resets |\n");
   fprintf(f, "|---|---|---|---:|---:|---:|---:|---|---:|\n");

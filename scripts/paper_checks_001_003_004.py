@@ -5,6 +5,10 @@ directory's summary.csv and trajectories.csv (standard library only).
   python3 scripts/paper_checks_001_003_004.py curves  results/arora2018_depth [--at 100,1000,...]
       per model (problem x model) at its best learning rate (fewest iterations to target,
       then lowest final gap): gap l - l* at the given iterations (last checkpoint <= it)
+  python3 scripts/paper_checks_001_003_004.py emulation results/arora2018_emulation
+      paper 003 Fig. 2: for every e2e_precond(depth=N) run, the gd run on deep_linear depth N of the
+      same problem: largest relative loss difference and largest ||W_e|| difference over their
+      common checkpoints, and both iteration counts to target
   python3 scripts/paper_checks_001_003_004.py final   results/cohen_razin_completion
       every run: status, iterations, final gap and every recorded metric at the last checkpoint
   python3 scripts/paper_checks_001_003_004.py norms   results/cohen_razin_norms_diverge
@@ -70,6 +74,25 @@ def curves(d, at):
             cells.append(f"{i}:{num(c[-1]['gap']):.2e}" if c else f"{i}:-")
         print(f"{s['problem']} | {s['model']} | {s['tuned']} | {s['status']} "
               f"{s['iterations']} | " + " ".join(cells))
+
+
+def emulation(d):
+    runs, traj = load(d)
+    for e in runs:
+        if "e2e_precond(depth=" not in e["model"]:
+            continue
+        n = e["model"].split("e2e_precond(depth=")[1].split(")")[0].split(",")[0]
+        g = next(s for s in runs if s["problem"] == e["problem"] and s["model"].endswith("+gd")
+                 and s["arch.depth"] == n)
+        te = {r["iteration"]: r for r in traj[e["run_id"]]}
+        tg = {r["iteration"]: r for r in traj[g["run_id"]]}
+        common = [i for i in te if i in tg]
+        dl = max(abs(num(te[i]["loss"]) - num(tg[i]["loss"])) / num(tg[i]["loss"]) for i in common)
+        dn = max((abs(num(te[i].get("end_to_end_norm")) - num(tg[i].get("end_to_end_norm")))
+                  for i in common), default=float("nan"))
+        print(f"{e['problem']} | depth {n}: {len(common)} common checkpoints, max relative loss "
+              f"difference {dl:.2e}, max ||W_e|| difference {dn:.2e} | iterations to target "
+              f"gd {g['iters_to_target'] or '-'}, e2e_precond {e['iters_to_target'] or '-'}")
 
 
 def final(d):
@@ -243,6 +266,8 @@ def main(argv):
         if len(argv) > 4 and argv[3] == "--at":
             at = [int(x) for x in argv[4].split(",")]
         curves(d, at)
+    elif cmd == "emulation":
+        emulation(d)
     elif cmd == "final":
         final(d)
     elif cmd == "norms":

@@ -283,12 +283,29 @@ int lnb__svd(size_t m, size_t n, double *A, double *s, double *U, double *Vt,
     host_flops += jobz == 'S' ? 6.0 * M * R * R + 20.0 * R * R * R
                               : 4.0 * M * R * R - 4.0 * R * R * R / 3.0;
   }
-  lapack_int info =
-      LAPACKE_dgesdd(LAPACK_ROW_MAJOR, jobz, (lapack_int)m, (lapack_int)n, A, (lapack_int)n,
-                     s, u ? u : &dummy, jobz == 'S' ? (lapack_int)r : 1, vt ? vt : &dummy,
-                     (lapack_int)n);
+  /* The row-major m x n A is the column-major n x m A^T = U' S V'^T, so A =
+   * V' S U'^T: U' (n x r, column-major) read row-major is Vt and V'^T (r x m,
+   * column-major) read row-major is U. No transposed copies (LAPACKE's
+   * row-major path makes three). */
+  lapack_int M = (lapack_int)n, N = (lapack_int)m, R = (lapack_int)r, info;
+  lapack_int *iwork = malloc(8 * r * sizeof *iwork);
+  double q = 0.0, *work = NULL;
+  info = iwork ? LAPACKE_dgesdd_work(LAPACK_COL_MAJOR, jobz, M, N, A, M, s,
+                                     jobz == 'S' ? vt : &dummy, jobz == 'S' ? M : 1,
+                                     jobz == 'S' ? u : &dummy, jobz == 'S' ? R : 1, &q, -1,
+                                     iwork)
+               : -1000;
+  lapack_int lwork = (lapack_int)q + 1;
+  if (info == 0 && !(work = malloc((size_t)lwork * sizeof *work))) info = -1000;
+  if (info == 0)
+    info = LAPACKE_dgesdd_work(LAPACK_COL_MAJOR, jobz, M, N, A, M, s, jobz == 'S' ? vt : &dummy,
+                               jobz == 'S' ? M : 1, jobz == 'S' ? u : &dummy,
+                               jobz == 'S' ? R : 1, work, lwork, iwork);
+  free(work);
+  free(iwork);
   free(tmpu);
   free(tmpvt);
+  if (info == -1000) return lnb__error(err, LNB_ENOMEM, "svd: out of memory");
   if (info != 0)
     return lnb__error(err, LNB_ENUMERIC, "svd of a %zux%zu matrix failed (dgesdd info %d)", m,
                       n, (int)info);
