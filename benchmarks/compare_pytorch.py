@@ -454,6 +454,9 @@ def write_summary(args, jobs, raw, torch_version):
           cpu_model(), os.cpu_count(), raw["loadavg_start"][0], raw["loadavg_end"][0],
           j0["lnnbench_version"], j0["build_type"], torch_version, platform.python_version()))
     w("")
+    w("Targets missed, profiles and the before/after of the speed work: "
+      "[README.md](README.md) in this folder (written by hand).")
+    w("")
     w("How: lnnbench's seconds per iteration are its own timer (summary.csv `seconds_per_iter`: "
       "optimizer step plus loss and gradient, the harness loop, checkpoints excluded); "
       "PyTorch's are perf_counter around the loop `zero_grad(); loss = c*((model(X)-Y)**2).sum(); "
