@@ -151,6 +151,52 @@ static void test_checkpoints(void **state) {
   lnb_config_free(&cfg);
 }
 
+/* The run loop walks the schedule with lnb_next_checkpoint: it must list
+ * exactly the iterations lnb_is_checkpoint accepts, which are the
+ * definition's ceil(10^(j/ppd)) and the multiples of record.every, written
+ * out independently here, for t up to 2e5. */
+static void test_checkpoint_iterator(void **state) {
+  (void)state;
+  const int ppds[] = {1, 3, 4, 10, 25, 100};
+  const int64_t everys[] = {0, 7, 1000};
+  enum { T = 200000 };
+  unsigned char *want = malloc(T + 1);
+  assert_non_null(want);
+  for (size_t a = 0; a < sizeof ppds / sizeof *ppds; a++)
+    for (size_t b = 0; b < sizeof everys / sizeof *everys; b++) {
+      lnb_config cfg;
+      memset(&cfg, 0, sizeof cfg);
+      cfg.record.per_decade = ppds[a];
+      cfg.record.every = everys[b];
+      memset(want, 0, T + 1);
+      want[0] = 1;
+      for (int j = 0;; j++) {
+        double v = ceil(pow(10.0, (double)j / ppds[a]) - 1e-9);
+        if (v > T) break;
+        want[(size_t)v] = 1;
+      }
+      if (everys[b] > 0)
+        for (int64_t t = everys[b]; t <= T; t += everys[b]) want[t] = 1;
+      uint64_t t = 0;
+      size_t seen = 1;
+      for (;;) {
+        uint64_t n = lnb_next_checkpoint(&cfg, t);
+        assert_true(n > t);
+        for (uint64_t u = t + 1; u < n && u <= T; u++) assert_false(want[u]);
+        if (n > T) break;
+        assert_true(want[n]);
+        assert_true(lnb_is_checkpoint(&cfg, n));
+        assert_false(n > 1 && lnb_is_checkpoint(&cfg, n - 1) && !want[n - 1]);
+        t = n;
+        seen++;
+      }
+      size_t count = 0;
+      for (size_t u = 0; u <= T; u++) count += want[u];
+      assert_int_equal(seen, count);
+    }
+  free(want);
+}
+
 /* Paper 000, Theorem 4 end to end: GD on the underdetermined 2x3 system of
  * Sec. 5.2, started at y0 = 0, converges to theta* (the run's reference);
  * the recorded distance to theta* falls below 1e-8. */
@@ -322,6 +368,7 @@ int main(void) {
       cmocka_unit_test(test_determinism),
       cmocka_unit_test(test_divergence_does_not_stop_sweep),
       cmocka_unit_test(test_checkpoints),
+      cmocka_unit_test(test_checkpoint_iterator),
       cmocka_unit_test(test_min_norm_through_harness),
       cmocka_unit_test(test_timeout),
       cmocka_unit_test(test_create_error_is_run_error),

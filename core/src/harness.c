@@ -202,13 +202,26 @@ static uint64_t log_point(int per_decade, uint64_t j) {
 
 int lnb_is_checkpoint(const lnb_config *cfg, uint64_t t) {
   if (t == 0) return 1;
-  if (cfg->record.every > 0 && t % (uint64_t)cfg->record.every == 0) return 1;
+  return lnb_next_checkpoint(cfg, t - 1) == t;
+}
+
+/* The log-spaced points are ceil(10^(j/ppd)); the smallest one above t is
+ * found from j ~ ppd log10(t) and a short walk, so the run loop pays one
+ * pow/log10 per checkpoint instead of per iteration. */
+uint64_t lnb_next_checkpoint(const lnb_config *cfg, uint64_t t) {
   int ppd = cfg->record.per_decade > 0 ? cfg->record.per_decade : 10;
-  double x = (double)ppd * log10((double)t);
-  int64_t j0 = (int64_t)floor(x) - 1;
-  for (int64_t j = j0 < 0 ? 0 : j0; j <= j0 + 2; j++)
-    if (log_point(ppd, (uint64_t)j) == t) return 1;
-  return 0;
+  uint64_t next = UINT64_MAX;
+  if (t == UINT64_MAX) return next;
+  if (cfg->record.every > 0) {
+    uint64_t e = (uint64_t)cfg->record.every;
+    next = (t / e + 1) * e; /* may wrap only past 2^64 iterations */
+    if (next <= t) next = UINT64_MAX;
+  }
+  int64_t j = t > 0 ? (int64_t)floor((double)ppd * log10((double)t)) - 2 : 0;
+  if (j < 0) j = 0;
+  uint64_t v;
+  while ((v = log_point(ppd, (uint64_t)j)) <= t) j++;
+  return v < next ? v : next;
 }
 
 /* ------------------------------------------------------------- the model */
@@ -637,6 +650,7 @@ void lnb_run_one_observed(const lnb_config *cfg, const lnb_run_spec *spec,
   double div_limit = LNB_DIVERGENCE_FACTOR * fmax(fabs(loss), DBL_MIN);
   uint64_t t = 0;
   record(res, &c, 0, elapsed, loss);
+  uint64_t next_cp = lnb_next_checkpoint(cfg, 0);
 
   for (;;) {
     double gap = loss - res->lstar;
@@ -675,7 +689,10 @@ void lnb_run_one_observed(const lnb_config *cfg, const lnb_run_spec *spec,
       break;
     }
     t++;
-    if (lnb_is_checkpoint(cfg, t)) record(res, &c, t, elapsed, loss);
+    if (t == next_cp) {
+      record(res, &c, t, elapsed, loss);
+      next_cp = lnb_next_checkpoint(cfg, t);
+    }
   }
   record(res, &c, t, elapsed, loss); /* the final iterate */
   res->iterations = t;

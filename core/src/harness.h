@@ -156,5 +156,7 @@ void lnb_run_ctx_destroy(lnb_run_ctx *c);
  * cfg->record.every iterations when > 0; the final iterate is always
  * recorded by the harness). */
 int lnb_is_checkpoint(const lnb_config *cfg, uint64_t t);
+/* The first checkpoint after iteration t (UINT64_MAX if none). */
+uint64_t lnb_next_checkpoint(const lnb_config *cfg, uint64_t t);
 
 #endif
