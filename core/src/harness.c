@@ -304,6 +304,20 @@ void lnb_problem_inst_prepare(lnb_problem_inst *pi, const lnb_cell *cell, uint64
 
 /* Resolve record.metrics for this run and allocate their scratch (outside the
  * timed loop). 0 ok, -1 out of memory. */
+/* Where the metric `name` comes from: 0 core, 1 problem, 2 architecture, -1
+ * unknown for this run (in that order of precedence); *index within it. */
+static int metric_source(const char *name, const lnb_plugin *prob, const lnb_plugin *arch,
+                         long *index) {
+  long j;
+  int src;
+  if ((j = core_metric_find(name)) >= 0) src = 0;
+  else if ((j = spec_index(plugin_metrics(prob), name)) >= 0) src = 1;
+  else if ((j = spec_index(plugin_metrics(arch), name)) >= 0) src = 2;
+  else src = -1;
+  if (index) *index = j;
+  return src;
+}
+
 static int metrics_prepare(run_ctx *c, const lnb_config *cfg, const lnb_plugin *prob,
                            const lnb_plugin *arch) {
   c->cfg = cfg;
@@ -318,15 +332,8 @@ static int metrics_prepare(run_ctx *c, const lnb_config *cfg, const lnb_plugin *
   c->proj = calloc(2 * kd, sizeof *c->proj);
   c->ipiv = calloc(r ? r : 1, sizeof *c->ipiv);
   if (!c->msrc || !c->midx || !c->work || !c->sv || !c->proj || !c->ipiv) return -1;
-  for (size_t i = 0; i < c->nm; i++) {
-    const char *name = cfg->record.metrics[i];
-    long j;
-    if ((j = core_metric_find(name)) >= 0) c->msrc[i] = 0;
-    else if ((j = spec_index(plugin_metrics(prob), name)) >= 0) c->msrc[i] = 1;
-    else if ((j = spec_index(plugin_metrics(arch), name)) >= 0) c->msrc[i] = 2;
-    else c->msrc[i] = -1;
-    c->midx[i] = j;
-  }
+  for (size_t i = 0; i < c->nm; i++)
+    c->msrc[i] = metric_source(cfg->record.metrics[i], prob, arch, &c->midx[i]);
   /* the same projection for every run of every config: a fixed stream */
   if (kd == 2) { /* W_e has two entries: record them as they are */
     c->proj[0] = 1.0, c->proj[1] = 0.0, c->proj[2] = 0.0, c->proj[3] = 1.0;
@@ -522,12 +529,30 @@ static int run_setup(run_ctx *c, const lnb_config *cfg, const lnb_run_spec *spec
   const double *(*refop)(const void *) = LNB_OPT_OP(lnb_problem_ops, pops, reference);
   int have_ls = linsys ? linsys(pi->self, &ls) : 0;
   const double *reference = refop ? refop(pi->self) : NULL;
+  /* what the run uses, so that the architecture sizes only that (ABI 1.3):
+   * the optimizer's declared hooks and the architecture metrics recorded */
+  uint32_t uses = 0; /* undeclared: everything */
+  if (c->oops->struct_size >= offsetof(lnb_optimizer_ops, uses) + sizeof c->oops->uses)
+    uses = c->oops->uses;
+  const char **arch_metrics = calloc(cfg->record.nmetrics + 1, sizeof *arch_metrics);
+  if (!arch_metrics) {
+    lnb__error(&err, LNB_ENOMEM, "out of memory");
+    fail(res, "harness", &err, LNB_ENOMEM);
+    return LNB_ENOMEM;
+  }
+  for (size_t i = 0, n = 0; i < cfg->record.nmetrics; i++)
+    if (metric_source(cfg->record.metrics[i], spec->problem->plugin->plugin,
+                      spec->architecture->plugin->plugin, NULL) == 2)
+      arch_metrics[n++] = cfg->record.metrics[i];
   lnb_problem_info info = {.struct_size = sizeof info,
                            .k = pi->k,
                            .d = pi->d,
                            .reference = reference,
-                           .linsys = have_ls ? &ls : NULL};
+                           .linsys = have_ls ? &ls : NULL,
+                           .uses = uses,
+                           .metrics = arch_metrics};
   rc = c->aops->create(host, spec->architecture->params, &info, spec->seed, &c->aself, &err);
+  free(arch_metrics);
   if (rc != LNB_OK || !c->aself) {
     c->aself = NULL;
     fail(res, spec->architecture->plugin->plugin->name, &err, rc);
@@ -549,7 +574,10 @@ static int run_setup(run_ctx *c, const lnb_config *cfg, const lnb_run_spec *spec
   c->model.loss_grad = m_loss_grad;
   c->model.end_to_end = m_end_to_end;
   c->model.set_end_to_end =
-      LNB_OPT_OP(lnb_arch_ops, c->aops, set_end_to_end) ? m_set_end_to_end : NULL;
+      LNB_OPT_OP(lnb_arch_ops, c->aops, set_end_to_end) &&
+              (!(uses & LNB_USES_DECLARED) || (uses & LNB_USES_SET_END_TO_END))
+          ? m_set_end_to_end
+          : NULL;
   c->model.host_ctx = c;
 
   c->pops = pops;

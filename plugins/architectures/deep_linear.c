@@ -105,6 +105,7 @@ typedef struct dl {
   lapack_int mlwork;
   double *mcoef, *mrow; /* h_1 x rank and d, for the range distance */
   int range_ok;         /* rowV / rank computed */
+  int can_set;          /* set_end_to_end workspaces allocated (the run uses it) */
 } dl;
 
 /* hidden widths into h[1..N-1]; h[0] = d, h[N] = k. d, k may be 0 (validate). */
@@ -236,8 +237,12 @@ static int dl_paper000_prepare(dl *M, const lnb_params *p, const lnb_problem_inf
     lmax = lnbp_max(lmax, M->rows[j] * M->cols[j]);
     smax = lnbp_max(smax, lnbp_min(M->rows[j], M->cols[j]));
   }
-  if (hmax && !(M->mgram = hst->alloc(hmax * hmax * sizeof(double)))) goto nomem;
-  if (lmax) {
+  /* each metric's workspace only when the run records it (ABI 1.3) */
+  int want_unbal = lnb_info_records(prob, "unbalancedness");
+  int want_norms = lnb_info_records(prob, "layer_norm_product");
+  int want_range = lnb_info_records(prob, "first_layer_range_distance");
+  if (want_unbal && hmax && !(M->mgram = hst->alloc(hmax * hmax * sizeof(double)))) goto nomem;
+  if (want_norms && lmax) {
     /* dgesvd (no vectors) workspace for every layer but W_1, column-major view */
     double q = 0.0, dummy = 0.0;
     lapack_int need = 1;
@@ -263,8 +268,10 @@ static int dl_paper000_prepare(dl *M, const lnb_params *p, const lnb_problem_inf
   M->has_ls = ls && ls->X && ls->Y && ls->m > 0;
   if (!M->has_ls) return LNB_OK;
   size_t m = ls->m;
+  int init_needs = dl_is_paper000_init(hst->param_string(p, "init"));
+  if (!init_needs && !want_range) return LNB_OK;
   double flops = (double)lnbp_min(m, d) * (double)lnbp_min(m, d) * (double)lnbp_max(m, d);
-  if (!dl_is_paper000_init(hst->param_string(p, "init")) && flops > DL_RANGE_SVD_MAX_FLOPS) {
+  if (!init_needs && flops > DL_RANGE_SVD_MAX_FLOPS) {
     if (hst->log)
       hst->log(2, "deep_linear: A is %zu x %zu; range(A^T) not computed, "
                   "first_layer_range_distance will be NaN", m, d);
@@ -273,6 +280,7 @@ static int dl_paper000_prepare(dl *M, const lnb_params *p, const lnb_problem_inf
   int rc = lnbp_rowspace_basis(hst, ls->X, m, d, &M->rowV, &M->rank, err);
   if (rc != LNB_OK) return rc;
   M->range_ok = 1;
+  if (!want_range) return LNB_OK; /* the basis serves the init only (dl_create frees it) */
   if (!(M->mcoef = hst->alloc(M->rows[0] * lnbp_max(M->rank, 1) * sizeof(double))) ||
       !(M->mrow = hst->alloc(d * sizeof(double))))
     goto nomem;
@@ -475,10 +483,10 @@ static const lnb_metric_spec dl_metrics[] = {
 static double dl_metric(void *self, size_t index) {
   dl *M = self;
   switch (index) {
-  case 0: return dl_unbalancedness(M);
-  case 1: return dl_layer_norm_product(M);
+  case 0: return M->N == 1 ? 0.0 : M->mgram ? dl_unbalancedness(M) : NAN;
+  case 1: return M->N == 1 ? 1.0 : M->mcopy ? dl_layer_norm_product(M) : NAN;
   case 2:
-    if (!M->range_ok) return NAN;
+    if (!M->range_ok || !M->mcoef) return NAN;
     return lnbp_rowspace_residual(M->host, M->t[0].data, M->rows[0], M->d, M->rowV, M->rank,
                                   M->mcoef, M->mrow);
   default: return NAN;
@@ -590,13 +598,27 @@ static int dl_create(const lnb_host *hst, const lnb_params *p, const lnb_problem
     for (int i = 0; i < 2; i++)
       if (!(M->buf[i] = hst->alloc(n * sizeof(double)))) goto nomem;
   }
-  if ((rc = lnbp_balanced_ws_init(hst, &M->bal, k, d, err)) != LNB_OK) goto fail;
-  if (N > 1 && (rc = lnbp_svd_ws_init(hst, &M->svd, k, d, err)) != LNB_OK) goto fail;
+  /* set_end_to_end's workspaces only when the run's optimizer calls it
+   * (ABI 1.3; an undeclared optimizer or an older host: always) */
+  M->can_set = lnb_info_uses(prob, LNB_USES_SET_END_TO_END);
+  int balanced_init = strcmp(hst->param_string(p, "init"), "balanced") == 0;
+  if ((M->can_set || balanced_init) &&
+      (rc = lnbp_balanced_ws_init(hst, &M->bal, k, d, err)) != LNB_OK)
+    goto fail;
+  if (M->can_set && N > 1 && (rc = lnbp_svd_ws_init(hst, &M->svd, k, d, err)) != LNB_OK)
+    goto fail;
   int square = N > 1 && k == d; /* every layer d x d: Definition-3 workspace */
   for (size_t j = 1; j < N; j++) square = square && M->h[j] == d;
-  if (square && (rc = lnbp_mf_ws_init(hst, &M->mf, d, err)) != LNB_OK) goto fail;
+  if (M->can_set && square && (rc = lnbp_mf_ws_init(hst, &M->mf, d, err)) != LNB_OK) goto fail;
   if ((rc = dl_paper000_prepare(M, p, prob, err)) != LNB_OK) goto fail;
   if ((rc = dl_init_params(M, p, prob, seed, err)) != LNB_OK) goto fail;
+  /* what served the init only */
+  if (!M->can_set) lnbp_balanced_ws_free(hst, &M->bal);
+  if (M->rowV && !M->mcoef) {
+    hst->free(M->rowV);
+    M->rowV = NULL;
+    M->range_ok = 0;
+  }
   *self = M;
   return LNB_OK;
 nomem:
@@ -689,6 +711,11 @@ static void dl_backward(void *self, const double *G) {
  * principal real root and the SVD-based factorization below is used. */
 static int dl_set_end_to_end(void *self, const double *We, lnb_error *err) {
   dl *M = self;
+  if (!M->can_set)
+    return M->host->error(err, LNB_ENOTSUP,
+                          "deep_linear: set_end_to_end called, but the run's optimizer did not "
+                          "declare it (lnb_optimizer_ops.uses lacks LNB_USES_SET_END_TO_END), "
+                          "so its workspaces were not allocated at create");
   if (M->mf.n && lnbp_mf_balanced_factor(&M->mf, We, M->N, M->layers, NULL) == LNB_OK)
     return LNB_OK;
   /* called from optimizer steps: the SVD through the create-time workspace,

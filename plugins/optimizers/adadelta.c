@@ -113,6 +113,7 @@ static const lnb_optimizer_ops adadelta_ops = {
     .step = adadelta_step,
     .validate = adadelta_validate,
     .flops = adadelta_flops,
+    .uses = LNB_USES_DECLARED,
 };
 
 static const lnb_plugin adadelta_desc = {

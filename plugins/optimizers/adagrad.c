@@ -117,6 +117,7 @@ static const lnb_optimizer_ops adagrad_ops = {
     .step = adagrad_step,
     .validate = adagrad_validate,
     .flops = adagrad_flops,
+    .uses = LNB_USES_DECLARED,
 };
 
 static const lnb_plugin adagrad_desc = {

@@ -145,6 +145,7 @@ static const lnb_optimizer_ops adam_ops = {
     .step = adam_step,
     .validate = adam_validate,
     .flops = adam_flops,
+    .uses = LNB_USES_DECLARED,
 };
 
 static const lnb_plugin adam_desc = {

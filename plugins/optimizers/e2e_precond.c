@@ -285,6 +285,7 @@ static const lnb_optimizer_ops e2e_ops = {
     .step = e2e_step,
     .validate = e2e_validate,
     .flops = e2e_flops,
+    .uses = LNB_USES_DECLARED,
 };
 
 static const lnb_plugin e2e_desc = {

@@ -83,6 +83,7 @@ static const lnb_optimizer_ops gd_ops = {
     .step = gd_step,
     .validate = gd_validate,
     .flops = gd_flops,
+    .uses = LNB_USES_DECLARED,
 };
 
 static const lnb_plugin gd_desc = {

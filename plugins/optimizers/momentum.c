@@ -110,6 +110,7 @@ static const lnb_optimizer_ops momentum_ops = {
     .step = momentum_step,
     .validate = momentum_validate,
     .flops = momentum_flops,
+    .uses = LNB_USES_DECLARED,
 };
 
 static const lnb_plugin momentum_desc = {

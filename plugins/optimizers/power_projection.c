@@ -160,6 +160,7 @@ static const lnb_optimizer_ops pp_ops = {
     .destroy = pp_destroy,
     .step = pp_step,
     .validate = pp_validate,
+    .uses = LNB_USES_DECLARED | LNB_USES_SET_END_TO_END,
 };
 
 static const lnb_plugin pp_desc = {
@@ -291,6 +292,7 @@ static const lnb_optimizer_ops sp_ops = {
     .destroy = sp_destroy,
     .step = sp_step,
     .validate = sp_validate,
+    .uses = LNB_USES_DECLARED,
 };
 
 static const lnb_plugin sp_desc = {

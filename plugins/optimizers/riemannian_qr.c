@@ -192,6 +192,7 @@ static const lnb_optimizer_ops rq_ops = {
     .destroy = rq_destroy,
     .step = rq_step,
     .validate = rq_validate,
+    .uses = LNB_USES_DECLARED,
 };
 
 static const lnb_plugin rq_desc = {

@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "lnnbench/error.h"
 
@@ -27,8 +28,10 @@ extern "C" {
 #endif
 
 #define LNB_ABI_MAJOR 1
-#define LNB_ABI_MINOR 2 /* 1.1: host read_libsvm; metrics in problem/arch ops;
-                          1.2: optional flops estimates in problem/arch/optimizer ops */
+#define LNB_ABI_MINOR 3 /* 1.1: host read_libsvm; metrics in problem/arch ops;
+                          1.2: optional flops estimates in problem/arch/optimizer ops;
+                          1.3: what a run uses (optimizer ops.uses, problem_info
+                               uses/metrics), so architectures size only that */
 
 #if defined(_WIN32)
 #define LNB_EXPORT __declspec(dllexport)
@@ -212,13 +215,47 @@ typedef struct lnb_tensor {
   lnb_manifold manifold;
 } lnb_tensor;
 
-/* What an architecture may know of the problem when it initializes. */
+/* Model hooks a run uses (ABI 1.3). An optimizer declares the hooks its step
+ * calls in lnb_optimizer_ops.uses; the host hands the run's set to the
+ * architecture's create in lnb_problem_info.uses, so that the architecture
+ * allocates the workspaces of those hooks only (e.g. deep_linear's balanced
+ * factorization for set_end_to_end). A word without LNB_USES_DECLARED says
+ * nothing: everything must be assumed (plugins and hosts older than 1.3, or
+ * a zero-initialized struct). */
+#define LNB_USES_DECLARED 0x80000000u
+#define LNB_USES_SET_END_TO_END 0x1u /* model->set_end_to_end */
+
+/* What an architecture may know of the problem, and of the run, when it
+ * initializes. Everything it points to is valid during create only. */
 typedef struct lnb_problem_info {
   uint32_t struct_size;
   size_t k, d;
   const double *reference; /* k x d theta*, or NULL */
   const lnb_linsys *linsys; /* or NULL */
+  /* (appended, 1.3) read through lnb_info_uses / lnb_info_records */
+  uint32_t uses;               /* LNB_USES_* of the run's optimizer */
+  const char *const *metrics;  /* names of this architecture's own metrics the
+                                  run records, NULL-terminated; NULL = unknown */
 } lnb_problem_info;
+
+/* Will the run use the hook `flag` (LNB_USES_*)? 1 when the host did not say. */
+static inline int lnb_info_uses(const lnb_problem_info *info, uint32_t flag) {
+  if (!info || info->struct_size < offsetof(lnb_problem_info, uses) + sizeof info->uses)
+    return 1;
+  return !(info->uses & LNB_USES_DECLARED) || (info->uses & flag) != 0;
+}
+
+/* Will the run record the architecture metric `name`? 1 when the host did
+ * not say. A metric not recorded is never asked for (its metric() may then
+ * return NaN). */
+static inline int lnb_info_records(const lnb_problem_info *info, const char *name) {
+  if (!info || info->struct_size < offsetof(lnb_problem_info, metrics) + sizeof info->metrics ||
+      !info->metrics)
+    return 1;
+  for (const char *const *m = info->metrics; *m; m++)
+    if (strcmp(*m, name) == 0) return 1;
+  return 0;
+}
 
 typedef struct lnb_arch_ops {
   uint32_t struct_size;
@@ -283,6 +320,11 @@ typedef struct lnb_optimizer_ops {
    * step's own arithmetic, not counting the model->loss / loss_grad /
    * set_end_to_end calls it makes (the host counts those itself) */
   double (*flops)(const void *self, const lnb_model *model);
+  /* (appended, 1.3) LNB_USES_DECLARED | the LNB_USES_* hooks step() calls.
+   * Declared without LNB_USES_SET_END_TO_END, the model's set_end_to_end is
+   * NULL. Left 0 (undeclared), every hook the architecture has is offered
+   * and the architecture sizes for all of them. */
+  uint32_t uses;
 } lnb_optimizer_ops;
 
 /* -------------------------------------------------------------- descriptor */
