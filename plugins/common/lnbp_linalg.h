@@ -21,6 +21,20 @@ static inline void lnbp_copy(double *dst, const double *src, size_t n) {
   if (n) memmove(dst, src, n * sizeof(double));
 }
 
+/* Split a row-major rows x cols table in place: its last k columns go to Y
+ * (rows x k) and its first cols - k are packed to the front of the table,
+ * which is returned as X (rows x (cols - k), the same allocation), so data
+ * read from a file is held once. */
+static inline double *lnbp_split_columns(double *T, size_t rows, size_t cols, size_t k,
+                                         double *Y) {
+  size_t d = cols - k;
+  for (size_t i = 0; i < rows; i++) {
+    lnbp_copy(Y + i * k, T + i * cols + d, k);
+    lnbp_copy(T + i * d, T + i * cols, d); /* forward: destination never past source */
+  }
+  return T;
+}
+
 static inline void lnbp_zero(double *a, size_t n) {
   if (n) memset(a, 0, n * sizeof(double));
 }

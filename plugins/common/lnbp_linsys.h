@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "lnbp_linalg.h"
+#include "lnbp_lstsq.h"
 #include "lnnbench/plugin.h"
 
 /* Orthonormal basis of the row space of X (m x d), i.e. of range(A^T): the
@@ -25,10 +26,10 @@
  * rank is 0). Allocates: call from create only. */
 static inline int lnbp_rowspace_basis(const lnb_host *h, const double *X, size_t m, size_t d,
                                       double **V, size_t *rank, lnb_error *err) {
-  size_t q = lnbp_min(m, d);
+  size_t q = lnbp_min(m, d), ar = m > d ? d : m; /* a tall X: its d x d QR factor */
   *V = NULL;
   *rank = 0;
-  double *Xc = h->alloc(m * d * sizeof(double));
+  double *Xc = h->alloc(ar * d * sizeof(double));
   double *s = h->alloc((q ? q : 1) * sizeof(double));
   double *Vt = h->alloc((q ? q : 1) * d * sizeof(double));
   int rc = LNB_OK;
@@ -37,8 +38,12 @@ static inline int lnbp_rowspace_basis(const lnb_host *h, const double *X, size_t
                   m, d);
     goto out;
   }
-  lnbp_copy(Xc, X, m * d);
-  if ((rc = h->svd(m, d, Xc, s, NULL, Vt, err)) != LNB_OK) goto out;
+  /* X = Q R has the row space and singular values of R: no m x d copy */
+  if (m > d)
+    rc = lnbp_tsqr(h, X, NULL, m, d, 0, Xc, err);
+  else
+    lnbp_copy(Xc, X, m * d);
+  if (rc != LNB_OK || (rc = h->svd(ar, d, Xc, s, NULL, Vt, err)) != LNB_OK) goto out;
   size_t r = lnbp_numerical_rank(s, q, m, d);
   if (r > 0) {
     *V = h->alloc(r * d * sizeof(double));

@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "lnbp_gram.h"
+#include "lnbp_lstsq.h"
 #include "lnbp_linalg.h"
 #include "lnnbench/plugin.h"
 
@@ -253,9 +254,13 @@ static int lpr_load_file(lpr *P, const lnb_params *p, lpr_source src, lnb_error 
   if (src == SRC_LIBSVM) {
     size_t d = h->param_is_set(p, "d") ? (size_t)h->param_int(p, "d") : 0;
     rc = h->read_libsvm(full, d, &data, &lab, &rows, &cols, err);
-    if (rc == LNB_OK && (rc = lpr_alloc_data(P, rows, cols, 1, err)) == LNB_OK) {
-      lnbp_copy(P->X, data, rows * cols);
-      lnbp_copy(P->Y, lab, rows);
+    if (rc == LNB_OK) { /* the reader's arrays become X and Y */
+      P->m = rows;
+      P->d = cols;
+      P->k = 1;
+      P->X = data;
+      P->Y = lab;
+      data = lab = NULL;
     }
   } else {
     rc = h->read_csv(full, &data, &rows, &cols, err);
@@ -264,11 +269,16 @@ static int lpr_load_file(lpr *P, const lnb_params *p, lpr_source src, lnb_error 
                     "%s: %zu columns; need more than k = %zu (the last k columns are "
                     "targets)",
                     full, cols, k);
-    if (rc == LNB_OK && (rc = lpr_alloc_data(P, rows, cols - k, k, err)) == LNB_OK) {
-      for (size_t i = 0; i < rows; i++) {
-        lnbp_copy(P->X + i * P->d, data + i * cols, P->d);
-        lnbp_copy(P->Y + i * k, data + i * cols + P->d, k);
-      }
+    if (rc == LNB_OK) {
+      P->m = rows;
+      P->d = cols - k;
+      P->k = k;
+      if (!(P->Y = h->alloc(rows * k * sizeof(double))))
+        rc = h->error(err, LNB_ENOMEM, "out of memory for %zu x %zu data", rows, cols);
+    }
+    if (rc == LNB_OK) {
+      P->X = lnbp_split_columns(data, rows, cols, k, P->Y); /* X in place of the table */
+      data = NULL;
     }
   }
   if (data) h->free(data);
@@ -460,6 +470,12 @@ static int lpr_solve(lpr *P, lnb_error *err) {
   const lnb_host *h = P->host;
   size_t m = P->m, d = P->d, k = P->k, q = lnbp_min(m, d);
   int p = P->p;
+  if (p == 2) { /* closed form, without a copy of a tall X (lnbp_lstsq.h) */
+    double rss = 0.0;
+    int rc = lnbp_lstsq_minnorm(h, P->X, P->Y, m, d, k, P->Wstar, &rss, &P->rank, err);
+    P->lstar = 0.5 * rss / (double)m;
+    return rc;
+  }
   double *A = h->alloc(m * d * sizeof(double));
   double *s = h->alloc(q * sizeof(double));
   double *U = h->alloc(m * q * sizeof(double));

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "lnbp_gram.h"
+#include "lnbp_lstsq.h"
 #include "lnbp_linalg.h"
 #include "lnnbench/plugin.h"
 
@@ -182,17 +183,12 @@ static int lsq_load_csv(lsq *P, const lnb_params *p, size_t k, lnb_error *err) {
   P->m = rows;
   P->d = cols - k;
   P->k = k;
-  P->X = h->alloc(P->m * P->d * sizeof(double));
   P->Y = h->alloc(P->m * P->k * sizeof(double));
-  if (!P->X || !P->Y) {
+  if (!P->Y) {
     h->free(data);
     return h->error(err, LNB_ENOMEM, "out of memory for %zu x %zu data", rows, cols);
   }
-  for (size_t i = 0; i < rows; i++) {
-    lnbp_copy(P->X + i * P->d, data + i * cols, P->d);
-    lnbp_copy(P->Y + i * k, data + i * cols + P->d, k);
-  }
-  h->free(data);
+  P->X = lnbp_split_columns(data, rows, cols, k, P->Y); /* X in place of the table */
   return LNB_OK;
 }
 
@@ -259,49 +255,13 @@ done:
   return rc;
 }
 
-/* W* = Y^T (X^+)^T and l* from the thin SVD X = U S Vt (relative cutoff
- * max(m,d) eps s_max). l* = c ||(I - U_r U_r^T) Y||^2, exactly 0 when X has
- * full row rank. */
+/* W* = Y^T (X^+)^T and l* = c min ||X W^T - Y||^2 (lnbp_lstsq.h: no copy of a
+ * tall X; exactly 0 when X has full row rank). */
 static int lsq_solve(lsq *P, lnb_error *err) {
-  const lnb_host *h = P->host;
-  size_t m = P->m, d = P->d, k = P->k, q = lnbp_min(m, d);
-  double *A = h->alloc(m * d * sizeof(double));
-  double *s = h->alloc(q * sizeof(double));
-  double *U = h->alloc(m * q * sizeof(double));
-  double *Vt = h->alloc(q * d * sizeof(double));
-  double *T = h->alloc(q * k * sizeof(double));
-  int rc = LNB_OK;
-  if (!A || !s || !U || !Vt || !T) {
-    rc = h->error(err, LNB_ENOMEM, "out of memory for the SVD of X (%zu x %zu)", m, d);
-    goto done;
-  }
-  lnbp_copy(A, P->X, m * d);
-  if ((rc = h->svd(m, d, A, s, U, Vt, err)) != LNB_OK) goto done;
-  size_t rho = lnbp_numerical_rank(s, q, m, d);
-  P->rank = rho;
-  /* T = U^T Y (q x k) */
-  h->gemm(LNB_TRANS, LNB_NO_TRANS, q, k, m, 1.0, U, q, P->Y, k, 0.0, T, k);
-  if (rho == m) {
-    P->lstar = 0.0;
-  } else {
-    /* R = Y - U_rho T_rho */
-    lnbp_copy(P->R, P->Y, m * k);
-    if (rho > 0)
-      h->gemm(LNB_NO_TRANS, LNB_NO_TRANS, m, k, rho, -1.0, U, q, T, k, 1.0, P->R, k);
-    P->lstar = P->c * lnbp_frob2(P->R, m * k);
-  }
-  for (size_t i = 0; i < q; i++) {
-    double inv = i < rho ? 1.0 / s[i] : 0.0;
-    for (size_t j = 0; j < k; j++) T[i * k + j] *= inv;
-  }
-  /* W* = T^T Vt (k x d) */
-  h->gemm(LNB_TRANS, LNB_NO_TRANS, k, d, q, 1.0, T, k, Vt, d, 0.0, P->Wstar, d);
-done:
-  if (A) h->free(A);
-  if (s) h->free(s);
-  if (U) h->free(U);
-  if (Vt) h->free(Vt);
-  if (T) h->free(T);
+  double rss = 0.0;
+  int rc = lnbp_lstsq_minnorm(P->host, P->X, P->Y, P->m, P->d, P->k, P->Wstar, &rss,
+                              &P->rank, err);
+  P->lstar = P->c * rss;
   return rc;
 }
 
@@ -378,15 +338,18 @@ static int lsq_create(const lnb_host *h, const lnb_params *p, uint64_t seed, voi
     }
   const char *red = h->param_string(p, "reduction");
   P->c = (red && strcmp(red, "sum") == 0) ? 0.5 : 0.5 / (double)P->m;
-  P->R = h->alloc(P->m * P->k * sizeof(double));
-  P->Wstar = h->alloc(P->k * P->d * sizeof(double));
-  if (!P->R || !P->Wstar) {
+  const char *ev = h->param_string(p, "eval");
+  P->gram = strcmp(ev, "gram") == 0 || (strcmp(ev, "auto") == 0 && lnbp_gram_pays(P->m, P->d, P->k));
+  /* the m x k residual buffer serves the residual form only */
+  if (!P->gram && !(P->R = h->alloc(P->m * P->k * sizeof(double)))) {
+    rc = h->error(err, LNB_ENOMEM, "out of memory");
+    goto fail;
+  }
+  if (!(P->Wstar = h->alloc(P->k * P->d * sizeof(double)))) {
     rc = h->error(err, LNB_ENOMEM, "out of memory");
     goto fail;
   }
   if ((rc = lsq_solve(P, err)) != LNB_OK) goto fail;
-  const char *ev = h->param_string(p, "eval");
-  P->gram = strcmp(ev, "gram") == 0 || (strcmp(ev, "auto") == 0 && lnbp_gram_pays(P->m, P->d, P->k));
   if (P->gram && (rc = lnbp_gram_init(h, &P->g, P->X, P->Y, P->m, P->d, P->k, P->c, P->Wstar,
                                       P->lstar, err)) != LNB_OK)
     goto fail;
