@@ -333,6 +333,36 @@ int lnb__read_csv(const char *path, double **data, size_t *rows, size_t *cols,
   double *out = NULL;
   ssize_t len;
   int rc = LNB_OK;
+  /* First pass: the data-row count (an upper bound: a header counts too) and
+   * the first row's field count, so that the table is allocated once at its
+   * size and parsed in place — no growing copies, the data held once. */
+  size_t upper = 0, nf0 = 0;
+  while ((len = getline(&line, &cap, f)) >= 0) {
+    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = '\0';
+    const char *q = line;
+    while (*q == ' ' || *q == '\t') q++;
+    if (!*q || *q == '#') continue;
+    if (upper++ == 0)
+      for (const char *p = line, *e = line + len; p <= e; p++) nf0 += !*p || *p == ',';
+  }
+  if (ferror(f)) {
+    rc = lnb__error(err, LNB_EIO, "%s: read error: %s", path, strerror(errno));
+    free(line);
+    fclose(f);
+    return rc;
+  }
+  rewind(f);
+  if (upper > 0) {
+    /* the size limit is checked row by row below, with its line number */
+    size_t limit_rows = max_dense_bytes / (nf0 * sizeof(double)) + 1;
+    nalloc = (upper < limit_rows ? upper : limit_rows) * nf0;
+    if (!(out = lnb__alloc(nalloc * sizeof *out))) {
+      free(line);
+      fclose(f);
+      return lnb__error(err, LNB_ENOMEM, "out of memory for %zu rows x %zu columns of %s",
+                        upper, nf0, path);
+    }
+  }
   while ((len = getline(&line, &cap, f)) >= 0) {
     lineno++;
     while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = '\0';
@@ -378,11 +408,9 @@ int lnb__read_csv(const char *path, double **data, size_t *rows, size_t *cols,
                       (double)max_dense_bytes / 1073741824.0);
       break;
     }
-    if ((n + 1) * ncols > nalloc) {
-      size_t na = nalloc ? 2 * nalloc : 64 * ncols;
-      double *t = realloc(out, na * sizeof *out);
-      if (!t) { rc = lnb__error(err, LNB_ENOMEM, "out of memory reading %s", path); break; }
-      out = t, nalloc = na;
+    if ((n + 1) * ncols > nalloc) { /* more than the first pass saw */
+      rc = lnb__error(err, LNB_EIO, "%s:%zu: the file changed while it was read", path, lineno);
+      break;
     }
     char *p = line;
     for (size_t j = 0; j < ncols; j++) {
@@ -413,15 +441,7 @@ int lnb__read_csv(const char *path, double **data, size_t *rows, size_t *cols,
     free(out);
     return rc;
   }
-  /* hand out host-allocated memory so plugins free it with host->free */
-  double *res = lnb__alloc(n * ncols * sizeof *res);
-  if (!res) {
-    free(out);
-    return lnb__error(err, LNB_ENOMEM, "out of memory reading %s", path);
-  }
-  memcpy(res, out, n * ncols * sizeof *res);
-  free(out);
-  *data = res;
+  *data = out; /* host-allocated: plugins free it with host->free */
   *rows = n;
   *cols = ncols;
   return LNB_OK;
