@@ -30,6 +30,9 @@ double lnb__rng_uniform(lnb_rng *r);
 double lnb__rng_normal(lnb_rng *r);
 double lnb__now(void);
 void *lnb__alloc(size_t bytes);
+/* Process-wide allocator settings (a fixed mmap threshold on glibc); call
+ * once at start, before any large allocation. */
+void lnb__memory_policy(void);
 void lnb__free(void *p);
 void lnb__gemm(lnb_trans ta, lnb_trans tb, size_t m, size_t n, size_t k,
                double alpha, const double *A, size_t lda, const double *B,

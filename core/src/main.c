@@ -446,6 +446,7 @@ static int cmd_run(const lnb_registry *reg, const char *config_path, const char 
 }
 
 int main(int argc, char **argv) {
+  lnb__memory_policy();
   if (argc > 1 && strcmp(argv[1], "bench") == 0) { /* its own flags (--benchmark_*) */
 #ifdef LNB_HAVE_BENCHMARK
     return lnb_cmd_bench(argc - 1, argv + 1);

@@ -91,7 +91,6 @@ typedef struct dl {
   double **layers;  /* t[j].data, for the balanced factorization */
   int left;         /* 1: k <= d ordering */
   double **ws;      /* ws[j], j = 1..N-2 (0-based layer index): partial products */
-  double *buf[2];   /* ping-pong for B_j / C_j */
   lnbp_balanced_ws bal;
   lnbp_svd_ws svd;  /* N > 1: allocation-free SVD for set_end_to_end */
   lnbp_mf_ws mf;    /* square layers (all d x d, k = d, N > 1): paper 004 Def. 3 */
@@ -199,8 +198,6 @@ static void dl_destroy(void *self) {
       if (M->ws[j]) hst->free(M->ws[j]);
     hst->free(M->ws);
   }
-  for (int i = 0; i < 2; i++)
-    if (M->buf[i]) hst->free(M->buf[i]);
   if (M->h) hst->free(M->h);
   if (M->rows) hst->free(M->rows);
   if (M->cols) hst->free(M->cols);
@@ -593,11 +590,6 @@ static int dl_create(const lnb_host *hst, const lnb_params *p, const lnb_problem
     size_t n = M->left ? k * M->cols[j] : M->rows[j] * d;
     if (!(M->ws[j] = hst->alloc(n * sizeof(double)))) goto nomem;
   }
-  if (N > 1) {
-    size_t n = (M->left ? k : d) * hmax;
-    for (int i = 0; i < 2; i++)
-      if (!(M->buf[i] = hst->alloc(n * sizeof(double)))) goto nomem;
-  }
   /* set_end_to_end's workspaces only when the run's optimizer calls it
    * (ABI 1.3; an undeclared optimizer or an older host: always) */
   M->can_set = lnb_info_uses(prob, LNB_USES_SET_END_TO_END);
@@ -663,6 +655,11 @@ static void dl_end_to_end(void *self, double *We) {
   }
 }
 
+/* The chain B_{j+1} = B_j W_j^T (or C_{j-1} = W_j^T C_j) is written over the
+ * partial product that layer j's gradient has just used, and its last link is
+ * the last layer's gradient itself: no buffers beyond the forward's. So
+ * backward consumes end_to_end's partial products (the harness calls it once
+ * after each end_to_end, as plugin.h says). */
 static void dl_backward(void *self, const double *G) {
   dl *M = self;
   const lnb_host *hst = M->host;
@@ -672,32 +669,26 @@ static void dl_backward(void *self, const double *G) {
     return;
   }
   if (M->left) {
-    /* B = G (W_{j-1}...W_1)^T, k x cols[j]; S_{j+1} = W_N...W_{j+1}, k x rows[j] */
+    /* B_j = G (W_{j-1}...W_1)^T, k x cols[j]; S_{j+1} = W_N...W_{j+1}, k x rows[j] */
     const double *B = G;
-    for (size_t j = 0; j < N; j++) {
+    for (size_t j = 0; j + 1 < N; j++) {
       size_t r = M->rows[j], c = M->cols[j];
-      if (j == N - 1) {
-        lnbp_copy(M->t[j].grad, B, k * c);
-        break;
-      }
-      const double *S = j + 1 == N - 1 ? M->t[N - 1].data : M->ws[j + 1];
+      int last = j + 2 == N;
+      double *S = last ? M->t[N - 1].data : M->ws[j + 1];
       hst->gemm(LNB_TRANS, LNB_NO_TRANS, r, c, k, 1.0, S, r, B, c, 0.0, M->t[j].grad, c);
-      double *Bn = M->buf[j % 2];
+      double *Bn = last ? M->t[N - 1].grad : S; /* S_{j+1} is spent */
       hst->gemm(LNB_NO_TRANS, LNB_TRANS, k, r, c, 1.0, B, c, M->t[j].data, c, 0.0, Bn, r);
       B = Bn;
     }
   } else {
-    /* C = (W_N...W_{j+1})^T G, rows[j] x d; P_{j-1} = W_{j-1}...W_1, cols[j] x d */
+    /* C_j = (W_N...W_{j+1})^T G, rows[j] x d; P_{j-1} = W_{j-1}...W_1, cols[j] x d */
     const double *C = G;
-    for (size_t j = N; j-- > 0;) {
+    for (size_t j = N; j-- > 1;) {
       size_t r = M->rows[j], c = M->cols[j];
-      if (j == 0) {
-        lnbp_copy(M->t[0].grad, C, r * d);
-        break;
-      }
-      const double *P = j == 1 ? M->t[0].data : M->ws[j - 1];
+      int last = j == 1;
+      double *P = last ? M->t[0].data : M->ws[j - 1];
       hst->gemm(LNB_NO_TRANS, LNB_TRANS, r, c, d, 1.0, C, d, P, d, 0.0, M->t[j].grad, c);
-      double *Cn = M->buf[j % 2];
+      double *Cn = last ? M->t[0].grad : P; /* P_{j-1} is spent */
       hst->gemm(LNB_TRANS, LNB_NO_TRANS, c, d, r, 1.0, M->t[j].data, c, C, d, 0.0, Cn, d);
       C = Cn;
     }

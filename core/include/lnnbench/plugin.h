@@ -268,7 +268,8 @@ typedef struct lnb_arch_ops {
   /* write the k x d end-to-end matrix of the current parameters */
   void (*end_to_end)(void *self, double *We);
   /* given dl/dWe at the parameters of the last end_to_end call, write every
-   * tensor's grad */
+   * tensor's grad; may consume what end_to_end cached (the host calls it
+   * once after each end_to_end) */
   void (*backward)(void *self, const double *gradWe);
   /* optional: set the parameters so that end_to_end gives We (e.g. balanced
    * factorization); return LNB_ENOTSUP if impossible for this instance */
