@@ -197,6 +197,75 @@ static void test_checkpoint_iterator(void **state) {
   free(want);
 }
 
+/* ABI 1.3: the run tells the architecture what it uses. gd declares no
+ * hook, so its model has no set_end_to_end and deep_linear allocates none of
+ * that hook's workspaces (calling the op anyway is LNB_ENOTSUP, by name);
+ * power_projection declares it and gets a working one; an architecture
+ * metric is computed only when recorded (NaN otherwise) — and the recorded
+ * one agrees with the value from an instance told nothing (all workspaces). */
+static void test_run_declares_uses(void **state) {
+  (void)state;
+  lnb_config cfg;
+  load("name: uses\n"
+       "problem: {plugin: target, kind: rotation, d: 2, angle_deg: 30}\n"
+       "architectures: [{plugin: deep_linear, depth: 3, init: identity}]\n"
+       "optimizers: [{plugin: gd, lr: 0.1}, {plugin: power_projection, gamma: 0.05, lr: 0.1}]\n"
+       "stop: {max_iters: 10}\n"
+       "record: {metrics: [layer_norm_product]}\n",
+       &cfg);
+  size_t n = 0;
+  lnb_run_spec *runs = lnb_expand_runs(&cfg, &n);
+  assert_int_equal(n, 2);
+  lnb_problem_inst pi;
+  memset(&pi, 0, sizeof pi);
+  const double We[4] = {0.9, -0.2, 0.3, 1.1};
+  for (size_t i = 0; i < n; i++) {
+    int is_gd = strcmp(runs[i].optimizer->plugin->plugin->name, "gd") == 0;
+    lnb_run_ctx *c = NULL;
+    lnb_run_result res;
+    assert_int_equal(lnb_run_ctx_create(&cfg, &runs[i], &pi, &c, &res), LNB_OK);
+    lnb_model *m = lnb_run_ctx_model(c);
+    void *arch = NULL;
+    lnb_run_ctx_plugins(c, NULL, &arch, NULL);
+    const lnb_arch_ops *aops = runs[i].architecture->plugin->plugin->ops;
+    lnb_error err = {0};
+    if (is_gd) {
+      assert_null(m->set_end_to_end);
+      assert_int_equal(aops->set_end_to_end(arch, We, &err), LNB_ENOTSUP);
+      assert_non_null(strstr(err.msg, "LNB_USES_SET_END_TO_END"));
+    } else {
+      assert_non_null(m->set_end_to_end);
+      assert_int_equal(m->set_end_to_end(m, We, &err), LNB_OK);
+      double got[4];
+      aops->end_to_end(arch, got);
+      for (int j = 0; j < 4; j++) assert_true(fabs(got[j] - We[j]) <= 1e-14);
+    }
+    /* metrics: 0 unbalancedness (not recorded), 1 layer_norm_product (recorded) */
+    assert_true(isnan(aops->metric(arch, 0)));
+    double lnp = aops->metric(arch, 1);
+    assert_true(isfinite(lnp));
+    /* the same parameters in an instance told nothing: every metric */
+    lnb_problem_info info = {.struct_size = sizeof info, .k = 2, .d = 2};
+    void *full = NULL;
+    assert_int_equal(aops->create(lnb_host_get(), runs[i].architecture->params, &info, 0,
+                                  &full, &err),
+                     LNB_OK);
+    size_t nt = 0, nf = 0;
+    lnb_tensor *t = aops->tensors(arch, &nt), *tf = aops->tensors(full, &nf);
+    assert_int_equal(nt, nf);
+    for (size_t j = 0; j < nt; j++)
+      memcpy(tf[j].data, t[j].data, t[j].rows * t[j].cols * sizeof(double));
+    assert_true(aops->metric(full, 1) == lnp);
+    assert_true(isfinite(aops->metric(full, 0)));
+    assert_int_equal(aops->set_end_to_end(full, We, &err), LNB_OK);
+    aops->destroy(full);
+    lnb_run_ctx_destroy(c);
+  }
+  lnb_problem_inst_release(&pi);
+  free(runs);
+  lnb_config_free(&cfg);
+}
+
 /* Paper 000, Theorem 4 end to end: GD on the underdetermined 2x3 system of
  * Sec. 5.2, started at y0 = 0, converges to theta* (the run's reference);
  * the recorded distance to theta* falls below 1e-8. */
@@ -369,6 +438,7 @@ int main(void) {
       cmocka_unit_test(test_divergence_does_not_stop_sweep),
       cmocka_unit_test(test_checkpoints),
       cmocka_unit_test(test_checkpoint_iterator),
+      cmocka_unit_test(test_run_declares_uses),
       cmocka_unit_test(test_min_norm_through_harness),
       cmocka_unit_test(test_timeout),
       cmocka_unit_test(test_create_error_is_run_error),
