@@ -10,6 +10,8 @@
  *                   and backward, and square n^3 products (the dgemm peak)
  *   dgesdd/...      thin SVD (LAPACKE_dgesdd_work, workspace queried once)
  *   qr/...          dgeqrf + dorgqr (explicit Q)
+ *   lstsq/...       lnbp_lstsq_minnorm, the create-time least-squares solve
+ *                   (streaming QR of [X Y]; no m x d copy)
  *   balanced_def3/  lnbp_mf_balanced_factor (paper 004 Definition 3: polar,
  *                   real Schur, principal roots), n x n over L layers
  *   balanced_svd/   lnbp_balanced_factor (SVD-based, host->svd), k x d over L
@@ -26,6 +28,7 @@
 #include "lnb_bench.h"
 #include "lnb_peak.h"
 #include "lnbp_linalg.h"
+#include "lnbp_lstsq.h"
 #include "lnbp_matfun.h"
 #include "provenance.h"
 
@@ -229,6 +232,56 @@ static void bm_balanced_svd(lnb_bench_state *st, void *user) {
 
 /* ------------------------------------------------------------------ main */
 
+/* ---------------------------------------------------------- lstsq */
+
+/* args: m, d, k. lnbp_lstsq_minnorm, the create-time solve of lsq and
+ * lp_regression (p = 2): for m >= d + k the streaming QR of [X Y] (about
+ * 4 (d+k)^2 m flops: each block of b = d + k rows is a (2n) x n QR,
+ * 2n^2 (2n) - 2n^3/3 = (10/3) n^3 per n rows) plus the SVD of the d x d
+ * factor (6 d^3 + 20 d^3, as dgesdd with vectors); otherwise the SVD of the
+ * m x d copy. Compare with dgesdd/m/d/vectors:1 at the same shape, the
+ * whole-matrix SVD the solve used before. */
+static void bm_lstsq(lnb_bench_state *st, void *user) {
+  (void)user;
+  size_t m = (size_t)lnb_bench_range(st, 0), d = (size_t)lnb_bench_range(st, 1);
+  size_t k = (size_t)lnb_bench_range(st, 2);
+  double *X = random_matrix(m * d, 7), *Y = random_matrix(m * k, 8);
+  double *W = lnb__alloc(k * d * sizeof *W);
+  const lnb_host *h = lnb_host_get();
+  if (!X || !Y || !W) {
+    lnb_bench_skip_with_error(st, "out of memory");
+  } else {
+    double rss = 0.0;
+    size_t rank = 0;
+    lnb_error err = {0};
+    while (lnb_bench_keep_running(st))
+      if (lnbp_lstsq_minnorm(h, X, Y, m, d, k, W, &rss, &rank, &err) != LNB_OK) {
+        lnb_bench_skip_with_error(st, err.msg);
+        break;
+      }
+    double n = (double)(d + k), D = (double)d, M = (double)m, q = (double)(m < d ? m : d);
+    double f = m >= d + k ? (10.0 / 3.0) * n * n * M + 26.0 * D * D * D
+                          : 6.0 * (M > D ? M : D) * q * q + 20.0 * q * q * q;
+    lnb_bench_counter(st, "flops_per_call", f, LNB_BENCH_PLAIN);
+    lnb_bench_counter(st, "FLOPS", f, LNB_BENCH_ITER_RATE);
+  }
+  lnb__free(X);
+  lnb__free(Y);
+  lnb__free(W);
+}
+
+/* Register benchmark `name` with one argument set per row of shapes (nargs
+ * columns), skipping row `skip` (-1: none); microseconds, wall clock. */
+static void register_shapes(const char *name, lnb_bench_fn fn, const char *const *names,
+                            size_t nargs, const int64_t *shapes, size_t nrows, long skip) {
+  lnb_bench *b = lnb_bench_register(name, fn, NULL);
+  lnb_bench_arg_names(b, names, nargs);
+  for (size_t i = 0; i < nrows; i++)
+    if ((long)i != skip) lnb_bench_args(b, shapes + i * nargs, nargs);
+  lnb_bench_set_unit(b, LNB_BENCH_US);
+  lnb_bench_use_real_time(b);
+}
+
 int main(int argc, char **argv) {
   int threads = 1;
   int n = 0;
@@ -266,51 +319,35 @@ int main(int argc, char **argv) {
       {256, 256, 256, 0, 0}, {512, 512, 512, 0, 0}, {1024, 1024, 1024, 0, 0}, /* peak */
   };
   static const char *const gemm_names[] = {"m", "n", "k", "ta", "tb"};
-  lnb_bench *b = lnb_bench_register("gemm", bm_gemm, NULL);
-  lnb_bench_arg_names(b, gemm_names, 5);
-  for (size_t i = 0; i < sizeof gemm_shapes / sizeof *gemm_shapes; i++) {
-    if (i == 10) continue; /* 256^3 NN is already listed */
-    lnb_bench_args(b, gemm_shapes[i], 5);
-  }
-  lnb_bench_set_unit(b, LNB_BENCH_US);
-  lnb_bench_use_real_time(b);
+  /* 256^3 NN is listed twice above (a framework call and a peak size): once */
+  size_t ngemm = sizeof gemm_shapes / sizeof *gemm_shapes;
+  register_shapes("gemm", bm_gemm, gemm_names, 5, &gemm_shapes[0][0], ngemm, 10);
 
   static const char *const svd_names[] = {"m", "n", "vectors"};
-  static const int64_t svd_shapes[][3] = {{16, 512, 1}, {128, 128, 1}, {256, 256, 1},
-                                          {256, 256, 0}, {2565, 128, 0}};
-  b = lnb_bench_register("dgesdd", bm_svd, NULL);
-  lnb_bench_arg_names(b, svd_names, 3);
-  for (size_t i = 0; i < sizeof svd_shapes / sizeof *svd_shapes; i++)
-    lnb_bench_args(b, svd_shapes[i], 3);
-  lnb_bench_set_unit(b, LNB_BENCH_US);
-  lnb_bench_use_real_time(b);
+  static const int64_t svd_shapes[][3] = {{16, 512, 1},  {128, 128, 1},  {256, 256, 1},
+                                          {256, 256, 0}, {2565, 128, 0}, {2565, 128, 1}};
+  register_shapes("dgesdd", bm_svd, svd_names, 3, &svd_shapes[0][0],
+                  sizeof svd_shapes / sizeof *svd_shapes, -1);
 
   static const char *const qr_names[] = {"m", "n"};
   static const int64_t qr_shapes[][2] = {{64, 64}, {256, 256}, {512, 16}};
-  b = lnb_bench_register("qr", bm_qr, NULL);
-  lnb_bench_arg_names(b, qr_names, 2);
-  for (size_t i = 0; i < sizeof qr_shapes / sizeof *qr_shapes; i++)
-    lnb_bench_args(b, qr_shapes[i], 2);
-  lnb_bench_set_unit(b, LNB_BENCH_US);
-  lnb_bench_use_real_time(b);
+  register_shapes("qr", bm_qr, qr_names, 2, &qr_shapes[0][0],
+                  sizeof qr_shapes / sizeof *qr_shapes, -1);
+
+  static const char *const ls_names[] = {"m", "d", "k"};
+  static const int64_t ls_shapes[][3] = {{2565, 128, 1}, {1024, 512, 16}, {256, 256, 256}};
+  register_shapes("lstsq", bm_lstsq, ls_names, 3, &ls_shapes[0][0],
+                  sizeof ls_shapes / sizeof *ls_shapes, -1);
 
   static const char *const d3_names[] = {"n", "L"};
   static const int64_t d3_shapes[][2] = {{16, 3}, {64, 3}, {256, 4}};
-  b = lnb_bench_register("balanced_def3", bm_balanced_def3, NULL);
-  lnb_bench_arg_names(b, d3_names, 2);
-  for (size_t i = 0; i < sizeof d3_shapes / sizeof *d3_shapes; i++)
-    lnb_bench_args(b, d3_shapes[i], 2);
-  lnb_bench_set_unit(b, LNB_BENCH_US);
-  lnb_bench_use_real_time(b);
+  register_shapes("balanced_def3", bm_balanced_def3, d3_names, 2, &d3_shapes[0][0],
+                  sizeof d3_shapes / sizeof *d3_shapes, -1);
 
   static const char *const bs_names[] = {"k", "d", "L", "width"};
   static const int64_t bs_shapes[][4] = {{1, 128, 3, 1}, {16, 512, 3, 16}, {256, 256, 4, 256}};
-  b = lnb_bench_register("balanced_svd", bm_balanced_svd, NULL);
-  lnb_bench_arg_names(b, bs_names, 4);
-  for (size_t i = 0; i < sizeof bs_shapes / sizeof *bs_shapes; i++)
-    lnb_bench_args(b, bs_shapes[i], 4);
-  lnb_bench_set_unit(b, LNB_BENCH_US);
-  lnb_bench_use_real_time(b);
+  register_shapes("balanced_svd", bm_balanced_svd, bs_names, 4, &bs_shapes[0][0],
+                  sizeof bs_shapes / sizeof *bs_shapes, -1);
 
   long rc = lnb_bench_main(&argc, argv, NULL, NULL);
   return rc < 0 ? 2 : 0;
