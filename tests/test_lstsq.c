@@ -10,7 +10,8 @@
  *   - the residual reported equals ||X W^T - Y||^2 recomputed from W;
  *   - lnbp_rowspace_basis (also through the QR for a tall X): the numerical
  *     rank, orthonormal rows, and X (I - V^T V) = 0 (relative 1e-12).
- * Tolerances: relative 1e-10 on W and 1e-9 on rss for condition numbers up to
+ * A condition-1e10 tall X takes the SVD path at full rank (tolerance 1e-4,
+ * its forward error is ~cond eps). Tolerances otherwise: relative 1e-10 on W and 1e-9 on rss for condition numbers up to
  * ~1e3 (rounding is ~1e-16 times the condition number; a wrong formula, a
  * dropped block or a missing null-space projection is off by O(1)). */
 #include "test_plugin_util.h"
@@ -122,11 +123,16 @@ static void test_tsqr_gram(void **state) {
   check_tsqr(2565, 128, 1, 4);    /* the perf workload's shape */
 }
 
-static void check_solve(size_t m, size_t d, size_t k, size_t r, uint64_t seed, int expect_zero) {
+/* decades > 0: columns scaled by 10^(-decades j / (d-1)), condition ~10^decades */
+static void check_solve_cond(size_t m, size_t d, size_t k, size_t r, uint64_t seed,
+                             int expect_zero, double decades, double tol) {
   lnb_rng rng;
   lnb__rng_init(&rng, seed, "lstsq");
   double *X = r < (m < d ? m : d) ? low_rank(&rng, m, d, r) : malloc(m * d * sizeof *X);
   if (r >= (m < d ? m : d)) fill(&rng, X, m * d);
+  if (decades > 0)
+    for (size_t i = 0; i < m; i++)
+      for (size_t j = 0; j < d; j++) X[i * d + j] *= pow(10.0, -decades * j / (double)(d - 1));
   double *Y = malloc(m * k * sizeof *Y), *W = malloc(k * d * sizeof *W);
   double *Wr = malloc(k * d * sizeof *Wr);
   fill(&rng, Y, m * k);
@@ -140,7 +146,7 @@ static void check_solve(size_t m, size_t d, size_t k, size_t r, uint64_t seed, i
          "(recomputed %.6g)\n",
          m, d, k, rank, ew, rss, direct);
   assert_int_equal(rank, r < (m < d ? m : d) ? r : (m < d ? m : d));
-  assert_true(ew <= 1e-10);
+  assert_true(ew <= tol);
   if (expect_zero) {
     assert_true(rss == 0.0);
     assert_true(direct <= 1e-20 * (double)(m * k));
@@ -153,11 +159,18 @@ static void check_solve(size_t m, size_t d, size_t k, size_t r, uint64_t seed, i
   free(Wr);
 }
 
+static void check_solve(size_t m, size_t d, size_t k, size_t r, uint64_t seed, int expect_zero) {
+  check_solve_cond(m, d, k, r, seed, expect_zero, 0.0, 1e-10);
+}
+
 static void test_minnorm_tall_full_rank(void **state) {
   (void)state;
   check_solve(500, 20, 3, 20, 11, 0);
   check_solve(2565, 128, 1, 128, 12, 0);
   check_solve(23, 20, 3, 20, 13, 0); /* m = d + k exactly */
+  /* condition ~1e10: past the triangular-solve threshold (1/cond > sqrt(eps)),
+   * inside the SVD cutoff: the SVD path, full rank; forward error ~cond eps */
+  check_solve_cond(400, 20, 2, 20, 14, 0, 10.0, 1e-4);
 }
 
 static void test_minnorm_tall_rank_deficient(void **state) {

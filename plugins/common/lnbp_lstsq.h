@@ -12,14 +12,18 @@
  * d x d R11 = U S V^T (the singular values of X) gives the minimum-norm
  * solution B* = V S_rho^-1 U_rho^T r12 and the residual
  *   min ||X B - Y||^2 = ||R22||^2 + ||(I - U_rho U_rho^T) r12||^2,
- * rho the numerical rank (max(m, d) eps s_max cutoff, as lnbp_numerical_rank).
+ * rho the numerical rank (max(m, d) eps s_max cutoff, as lnbp_numerical_rank);
+ * a well-conditioned R11 skips the SVD (below).
  * A wide X (m < d + k) is copied and SVD-factored directly: there the copy is
  * no larger than the triangular factor would be.
  */
 #ifndef LNBP_LSTSQ_H
 #define LNBP_LSTSQ_H
 
+#include <cblas.h>
+#include <float.h>
 #include <lapacke.h>
+#include <math.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -83,43 +87,85 @@ out:
 
 /* Minimum-norm least squares: W (k x d) = argmin ||X W^T - Y||_F^2 of least
  * norm, *rss = the minimum, *rank = the numerical rank of X. When X has full
- * row rank (rank = m) *rss is exactly 0 (the fit interpolates). */
+ * row rank (rank = m) *rss is exactly 0 (the fit interpolates).
+ *
+ * Tall X: after the streaming QR, a well-conditioned R11 (LAPACK's condition
+ * estimate 1/cond > sqrt(eps), far inside the SVD cutoff max(m, d) eps) has
+ * full rank, and B* = R11^-1 r12 is the unique solution: one triangular solve,
+ * no SVD and its d x d factors. Otherwise the SVD of R11 decides the rank. */
+static inline int lnbp_lstsq_svd_solve(const lnb_host *h, double *A, size_t ar, size_t d,
+                                       const double *rhs, size_t k, size_t m, int tall,
+                                       double *W, double *rss, size_t *rank, lnb_error *err);
+
 static inline int lnbp_lstsq_minnorm(const lnb_host *h, const double *X, const double *Y,
                                      size_t m, size_t d, size_t k, double *W, double *rss,
                                      size_t *rank, lnb_error *err) {
-  int tall = m >= d + k;
-  size_t n = d + k, q = tall ? d : lnbp_min(m, d);
-  size_t ar = tall ? d : m; /* rows of the matrix the SVD factors */
-  double *Rt = tall ? h->alloc(n * n * sizeof(double)) : NULL;
-  double *A = h->alloc(ar * d * sizeof(double));
-  double *s = h->alloc((q ? q : 1) * sizeof(double));
-  double *U = h->alloc(ar * (q ? q : 1) * sizeof(double));
-  double *Vt = h->alloc((q ? q : 1) * d * sizeof(double));
-  double *Z = h->alloc((q ? q : 1) * k * sizeof(double));
-  double *Rr = tall ? NULL : h->alloc(m * k * sizeof(double));
-  int rc = LNB_OK;
   *rss = 0.0;
   *rank = 0;
-  if ((tall && !Rt) || (!tall && !Rr) || !A || !s || !U || !Vt || !Z) {
+  if (m < d + k) { /* wide: the SVD of a copy (no larger than the factor) */
+    double *A = h->alloc(m * d * sizeof(double));
+    if (!A)
+      return h->error(err, LNB_ENOMEM, "out of memory for the least-squares solve (%zu x %zu)",
+                      m, d);
+    lnbp_copy(A, X, m * d);
+    int rc = lnbp_lstsq_svd_solve(h, A, m, d, Y, k, m, 0, W, rss, rank, err);
+    h->free(A);
+    return rc;
+  }
+  size_t n = d + k;
+  double *Rt = h->alloc(n * n * sizeof(double)), *B = h->alloc(d * k * sizeof(double));
+  double *work = h->alloc(3 * d * sizeof(double));
+  lapack_int *iwork = h->alloc(d * sizeof(lapack_int));
+  int rc = LNB_OK;
+  if (!Rt || !B || !work || !iwork) {
     rc = h->error(err, LNB_ENOMEM, "out of memory for the least-squares solve (%zu x %zu)", m,
                   d);
     goto out;
   }
-  const double *rhs; /* ar x k right-hand side of the reduced problem A B = rhs */
-  if (tall) {
-    if ((rc = lnbp_tsqr(h, X, Y, m, d, k, Rt, err)) != LNB_OK) goto out;
-    double r22 = 0.0;
-    for (size_t i = d; i < n; i++)
-      for (size_t j = i; j < n; j++) r22 += Rt[i * n + j] * Rt[i * n + j];
-    *rss = r22;
-    for (size_t i = 0; i < d; i++) {
-      lnbp_copy(A + i * d, Rt + i * n, d);
-      memmove(Rt + i * k, Rt + i * n + d, k * sizeof(double)); /* r12, packed d x k */
-    }
-    rhs = Rt;
+  if ((rc = lnbp_tsqr(h, X, Y, m, d, k, Rt, err)) != LNB_OK) goto out;
+  for (size_t i = d; i < n; i++)
+    for (size_t j = i; j < n; j++) *rss += Rt[i * n + j] * Rt[i * n + j]; /* ||R22||^2 */
+  for (size_t i = 0; i < d; i++) {
+    lnbp_copy(B + i * k, Rt + i * n + d, k); /* r12 */
+    lnbp_copy(Rt + i * d, Rt + i * n, d);    /* R11, packed d x d in place */
+  }
+  /* row-major upper R11 is column-major lower R11^T: same condition number */
+  double rcond = 0.0;
+  lapack_int info = LAPACKE_dtrcon_work(LAPACK_COL_MAJOR, '1', 'L', 'N', (lapack_int)d, Rt,
+                                        (lapack_int)d, &rcond, work, iwork);
+  if (info == 0 && rcond > sqrt(DBL_EPSILON)) {
+    cblas_dtrsm(CblasRowMajor, CblasLeft, CblasUpper, CblasNoTrans, CblasNonUnit, (int)d,
+                (int)k, 1.0, Rt, (int)d, B, (int)k); /* B = R11^-1 r12 */
+    for (size_t a = 0; a < k; a++)
+      for (size_t j = 0; j < d; j++) W[a * d + j] = B[j * k + a];
+    *rank = d;
   } else {
-    lnbp_copy(A, X, m * d);
-    rhs = Y;
+    rc = lnbp_lstsq_svd_solve(h, Rt, d, d, B, k, m, 1, W, rss, rank, err);
+  }
+out:
+  if (Rt) h->free(Rt);
+  if (B) h->free(B);
+  if (work) h->free(work);
+  if (iwork) h->free(iwork);
+  return rc;
+}
+
+/* The minimum-norm solution of A B = rhs (A ar x d, overwritten; rhs ar x k)
+ * through the thin SVD A = U S V^T, rank cutoff of an m x d matrix; W = B^T.
+ * tall: A is the square factor R11 of X (then U is square and the residual
+ * outside range(U_rho) adds to *rss); else A is X itself (the explicit
+ * residual Y - U_rho U_rho^T Y, exactly 0 at full row rank). */
+static inline int lnbp_lstsq_svd_solve(const lnb_host *h, double *A, size_t ar, size_t d,
+                                       const double *rhs, size_t k, size_t m, int tall,
+                                       double *W, double *rss, size_t *rank, lnb_error *err) {
+  size_t q = lnbp_min(ar, d), q1 = q ? q : 1;
+  double *s = h->alloc(q1 * sizeof(double)), *U = h->alloc(ar * q1 * sizeof(double));
+  double *Vt = h->alloc(q1 * d * sizeof(double)), *Z = h->alloc(q1 * k * sizeof(double));
+  double *Rr = tall ? NULL : h->alloc(m * k * sizeof(double));
+  int rc = LNB_OK;
+  if (!s || !U || !Vt || !Z || (!tall && !Rr)) {
+    rc = h->error(err, LNB_ENOMEM, "out of memory for the SVD of a %zu x %zu matrix", ar, d);
+    goto out;
   }
   if ((rc = h->svd(ar, d, A, s, U, Vt, err)) != LNB_OK) goto out;
   size_t rho = lnbp_numerical_rank(s, q, m, d);
@@ -127,11 +173,9 @@ static inline int lnbp_lstsq_minnorm(const lnb_host *h, const double *X, const d
   /* Z = U^T rhs (q x k) */
   h->gemm(LNB_TRANS, LNB_NO_TRANS, q, k, ar, 1.0, U, q, rhs, k, 0.0, Z, k);
   if (tall) {
-    /* U is square (d x d): the part of r12 outside range(U_rho) is Z's tail */
     for (size_t i = rho; i < q; i++) *rss += lnbp_frob2(Z + i * k, k);
   } else if (rho < m) {
-    /* explicit residual Y - U_rho Z_rho (U is m x q with q <= m) */
-    lnbp_copy(Rr, Y, m * k);
+    lnbp_copy(Rr, rhs, m * k);
     if (rho > 0) h->gemm(LNB_NO_TRANS, LNB_NO_TRANS, m, k, rho, -1.0, U, q, Z, k, 1.0, Rr, k);
     *rss = lnbp_frob2(Rr, m * k);
   }
@@ -142,7 +186,7 @@ static inline int lnbp_lstsq_minnorm(const lnb_host *h, const double *X, const d
   /* W = Z^T Vt (k x d) */
   h->gemm(LNB_TRANS, LNB_NO_TRANS, k, d, q, 1.0, Z, k, Vt, d, 0.0, W, d);
 out:;
-  double *bufs[] = {Rt, A, s, U, Vt, Z, Rr};
+  double *bufs[] = {s, U, Vt, Z, Rr};
   for (size_t i = 0; i < sizeof bufs / sizeof *bufs; i++)
     if (bufs[i]) h->free(bufs[i]);
   return rc;
