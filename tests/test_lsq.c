@@ -3,6 +3,7 @@
  * validation. */
 #include "test_plugin_util.h"
 
+#include <float.h>
 #include <unistd.h>
 
 static const double A23[6] = {5, -3, 1, 3, 1, -1};
@@ -402,12 +403,86 @@ static void test_validate(void **state) {
   lnb__params_free(p);
 }
 
+/* eval: gram (normal equations, blocks of 64 rows of E) against eval:
+ * residual (the textbook X We^T - Y) on the same data: loss and gradient
+ * agree to 1e-12 relative at a random W, for k = 1, 3 and 130 (two full
+ * blocks and a partial one), tall and wide X, lsq and lp_regression (p = 2).
+ * Near the optimum (W = W* + 1e-7 noise) the gram gap l - l* matches
+ * c ||X E^T||^2 computed directly up to the rounding of the returned loss
+ * (8 ulp of l*) plus 1e-9 relative: evaluated around W*, the form does not
+ * lose the small gap to cancellation (the residual form's gap is printed). */
+static void check_gram_vs_residual(const char *plugin, size_t m, size_t d, size_t k) {
+  lnb_params *pg = tp_params(tp_plugin(LNB_PROBLEM, plugin));
+  lnb_params *pr = tp_params(tp_plugin(LNB_PROBLEM, plugin));
+  lnb_params *both[2] = {pg, pr};
+  for (int i = 0; i < 2; i++) {
+    tp_setf(both[i], "m", "%zu", m);
+    tp_setf(both[i], "d", "%zu", d);
+    tp_setf(both[i], "k", "%zu", k);
+    tp_set(both[i], "noise", "0.3");
+    tp_set(both[i], "eval", i == 0 ? "gram" : "residual");
+    if (strcmp(plugin, "lp_regression") == 0) tp_set(both[i], "p", "2");
+  }
+  tp_problem G = tp_problem_create(pg, 7), R = tp_problem_create(pr, 7);
+  size_t kd = k * d;
+  double *W = malloc(kd * sizeof *W), *gg = malloc(kd * sizeof *gg), *gr = malloc(kd * sizeof *gr);
+  lnb_rng rng;
+  lnb__rng_init(&rng, 3, "gram-test");
+  tp_random(&rng, W, kd, 1.0 / sqrt((double)d));
+  double lg = G.ops->eval(G.self, W, gg), lr = R.ops->eval(R.self, W, gr);
+  double lg0 = G.ops->eval(G.self, W, NULL);
+  double el = fabs(lg - lr) / fabs(lr), eg = tp_diff_norm(gg, gr, kd) / tp_norm(gr, kd);
+  /* near the optimum */
+  const double *Ws = G.ops->reference(G.self);
+  double lstar = 0.0;
+  assert_int_equal(G.ops->optimum(G.self, &lstar), 1);
+  double *E = malloc(kd * sizeof *E);
+  tp_random(&rng, E, kd, 1e-7);
+  for (size_t i = 0; i < kd; i++) W[i] = Ws[i] + E[i];
+  lnb_linsys ls;
+  assert_int_equal(G.ops->linear_system(G.self, &ls), 1);
+  double exact = 0.0;
+  for (size_t i = 0; i < m; i++)
+    for (size_t a = 0; a < k; a++) {
+      double acc = 0.0;
+      for (size_t j = 0; j < d; j++) acc += ls.X[i * d + j] * E[a * d + j];
+      exact += acc * acc;
+    }
+  exact *= ls.scale;
+  double gap_g = G.ops->eval(G.self, W, NULL) - lstar, gap_r = R.ops->eval(R.self, W, NULL) - lstar;
+  double egap = fabs(gap_g - exact) / exact;
+  double gap_tol = 8.0 * DBL_EPSILON * lstar + 1e-9 * exact;
+  print_message("  %s m=%zu d=%zu k=%zu: loss rel diff %.2g, grad rel diff %.2g; gap near W* "
+                "%.6g (exact %.6g, rel err %.2g; residual form %.3g)\n",
+                plugin, m, d, k, el, eg, gap_g, exact, egap, gap_r);
+  assert_true(el <= 1e-12 && eg <= 1e-12);
+  assert_true(lg0 == lg); /* the loss does not depend on whether grad is asked */
+  assert_true(fabs(gap_g - exact) <= gap_tol);
+  free(W);
+  free(gg);
+  free(gr);
+  free(E);
+  tp_problem_destroy(&G);
+  tp_problem_destroy(&R);
+}
+
+static void test_gram_matches_residual(void **state) {
+  (void)state;
+  check_gram_vs_residual("lsq", 300, 20, 1);
+  check_gram_vs_residual("lsq", 300, 20, 3);
+  check_gram_vs_residual("lsq", 400, 30, 130);
+  check_gram_vs_residual("lsq", 15, 40, 2); /* wide: gram forced */
+  check_gram_vs_residual("lp_regression", 300, 20, 1);
+  check_gram_vs_residual("lp_regression", 200, 20, 70);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_paper_example), cmocka_unit_test(test_overdetermined),
       cmocka_unit_test(test_gradient_fd),   cmocka_unit_test(test_synthetic),
       cmocka_unit_test(test_underdetermined), cmocka_unit_test(test_csv),
       cmocka_unit_test(test_validate),
+      cmocka_unit_test(test_gram_matches_residual),
   };
   return cmocka_run_group_tests(tests, tp_setup, tp_teardown);
 }

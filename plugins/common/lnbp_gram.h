@@ -15,6 +15,9 @@
  * near the optimum instead of cancelling ||Y||^2 against W-terms. One gemm
  * (k x d by d x d) per eval serves loss and gradient:
  *   grad = 2c (E G + R*).
+ * Row i of E G needs row i of E only, so the eval runs over blocks of at most
+ * LNBP_GRAM_ROWS rows of E with two block-sized scratch matrices (E's block
+ * and E G's): beyond G, W* and R* the form holds no k x d buffer.
  * All workspaces are allocated in lnbp_gram_init; lnbp_gram_eval does not
  * allocate.
  */
@@ -33,8 +36,12 @@ typedef struct lnbp_gram {
   const double *Wstar; /* k x d, borrowed: a solution of the normal equations */
   double *G;           /* d x d X^T X */
   double *Rstar;       /* k x d Wstar G - Y^T X */
-  double *E, *EG;      /* k x d workspaces */
+  double *E, *EG;      /* min(k, LNBP_GRAM_ROWS) x d: a block of E and of E G */
 } lnbp_gram;
+
+/* rows of E per block: enough for BLIS to run the d x d product at full
+ * speed, few enough that the scratch is small next to the k x d data */
+#define LNBP_GRAM_ROWS 64
 
 /* Flops per eval of the two forms (loss and gradient). */
 static inline double lnbp_gram_eval_flops(size_t m, size_t d, size_t k, int grad) {
@@ -70,10 +77,11 @@ static inline int lnbp_gram_init(const lnb_host *h, lnbp_gram *g, const double *
   g->c = c;
   g->lstar = lstar;
   g->Wstar = Wstar;
+  size_t rows = k < LNBP_GRAM_ROWS ? k : LNBP_GRAM_ROWS;
   g->G = h->alloc(d * d * sizeof(double));
   g->Rstar = h->alloc(k * d * sizeof(double));
-  g->E = h->alloc(k * d * sizeof(double));
-  g->EG = h->alloc(k * d * sizeof(double));
+  g->E = h->alloc(rows * d * sizeof(double));
+  g->EG = h->alloc(rows * d * sizeof(double));
   if (!g->G || !g->Rstar || !g->E || !g->EG) {
     lnbp_gram_free(h, g);
     return h->error(err, LNB_ENOMEM, "out of memory for the %zu x %zu Gram matrix X^T X", d,
@@ -88,19 +96,23 @@ static inline int lnbp_gram_init(const lnb_host *h, lnbp_gram *g, const double *
 
 /* l(We) = l* + c (<E, E G> + 2 <E, R*>), E = We - Wstar; the bracket is
  * clamped at 0 (a negative value is rounding). grad (k x d, may be NULL) =
- * 2c (E G + R*). */
+ * 2c (E G + R*). Blocks of LNBP_GRAM_ROWS rows of E at a time. */
 static inline double lnbp_gram_eval(const lnb_host *h, lnbp_gram *g, const double *We,
                                     double *grad) {
-  size_t d = g->d, n = g->k * d;
-  double *restrict E = g->E, *restrict EG = g->EG;
-  const double *restrict Ws = g->Wstar, *restrict Rs = g->Rstar;
-  for (size_t i = 0; i < n; i++) E[i] = We[i] - Ws[i];
-  h->gemm(LNB_NO_TRANS, LNB_NO_TRANS, g->k, d, d, 1.0, E, d, g->G, d, 0.0, EG, d);
-  double q = 0.0;
-  for (size_t i = 0; i < n; i++) q += E[i] * (EG[i] + 2.0 * Rs[i]);
-  if (grad) {
-    double s = 2.0 * g->c, *restrict gr = grad;
-    for (size_t i = 0; i < n; i++) gr[i] = s * (EG[i] + Rs[i]);
+  size_t d = g->d, k = g->k;
+  double q = 0.0, s = 2.0 * g->c;
+  for (size_t r0 = 0; r0 < k; r0 += LNBP_GRAM_ROWS) {
+    size_t nr = k - r0 < LNBP_GRAM_ROWS ? k - r0 : LNBP_GRAM_ROWS, n = nr * d;
+    double *restrict E = g->E, *restrict EG = g->EG;
+    const double *restrict Wb = We + r0 * d, *restrict Ws = g->Wstar + r0 * d;
+    const double *restrict Rs = g->Rstar + r0 * d;
+    for (size_t i = 0; i < n; i++) E[i] = Wb[i] - Ws[i];
+    h->gemm(LNB_NO_TRANS, LNB_NO_TRANS, nr, d, d, 1.0, E, d, g->G, d, 0.0, EG, d);
+    for (size_t i = 0; i < n; i++) q += E[i] * (EG[i] + 2.0 * Rs[i]);
+    if (grad) {
+      double *restrict gr = grad + r0 * d;
+      for (size_t i = 0; i < n; i++) gr[i] = s * (EG[i] + Rs[i]);
+    }
   }
   return g->lstar + g->c * (q > 0.0 ? q : 0.0);
 }
