@@ -464,6 +464,8 @@ static void check_gram_vs_residual(const char *plugin, size_t m, size_t d, size_
   free(E);
   tp_problem_destroy(&G);
   tp_problem_destroy(&R);
+  lnb__params_free(pg);
+  lnb__params_free(pr);
 }
 
 static void test_gram_matches_residual(void **state) {
