@@ -547,84 +547,66 @@ static int list_value_from_nodes(cfg_ctx *c, const lnb_plugin *pl,
   return rc;
 }
 
-/* INT_LIST / REAL_LIST value from a scalar (list of one) or a flat list. */
+/* The rows of a MATRIX value given as a list of rows (rows x cols, the
+ * first row's length), into elems (row-major). */
+static int matrix_rows(cfg_ctx *c, const lnb_plugin *pl,
+                       const lnb_param_spec *s, const yaml_node_t *n,
+                       size_t rows, size_t cols, const yaml_node_t **elems) {
+  for (size_t r = 0; r < rows; r++) {
+    const yaml_node_t *row = seq_item(c, n, r);
+    if (!is_seq(row))
+      return is_scalar(row)
+                 ? fail_value(c, pl, s, row, NULL,
+                              "a matrix mixes numbers and rows")
+                 : fail_wrong_type(c, pl, s, row, " as a matrix row");
+    if (seq_len(row) != cols) {
+      char why[160];
+      snprintf(why, sizeof why,
+               "matrix rows differ in length: row %zu has %zu entries, "
+               "row 1 has %zu",
+               r + 1, seq_len(row), cols);
+      return fail_value(c, pl, s, row, NULL, why);
+    }
+    for (size_t k = 0; k < cols; k++)
+      elems[r * cols + k] = seq_item(c, row, k);
+  }
+  return 0;
+}
+
+/* INT_LIST / REAL_LIST / MATRIX value; the list types and MATRIX share all
+ * shapes but one: a scalar is a list of one (a 1x1 matrix), a flat list is
+ * one list (one matrix row); only a matrix may also be a list of rows. */
 static int list_value(cfg_ctx *c, const lnb_plugin *pl,
                       const lnb_param_spec *s, const yaml_node_t *n,
                       lnb_value *out) {
-  if (is_scalar(n))
-    return list_value_from_nodes(c, pl, s, n, &n, 1, 1, out);
-  if (!is_seq(n))
-    return fail_wrong_type(c, pl, s, n, NULL);
-  size_t cnt = seq_len(n);
-  if (cnt == 0)
-    return fail_value(c, pl, s, n, NULL, "empty list");
-  const yaml_node_t **elems = malloc(cnt * sizeof *elems);
-  if (!elems)
-    return fail_oom(c);
-  for (size_t i = 0; i < cnt; i++)
-    elems[i] = seq_item(c, n, i);
-  int rc = list_value_from_nodes(c, pl, s, n, elems, 1, cnt, out);
-  free(elems);
-  return rc;
-}
-
-/* MATRIX value: scalar = 1x1, flat list = one row, list of rows. */
-static int matrix_value(cfg_ctx *c, const lnb_plugin *pl,
-                        const lnb_param_spec *s, const yaml_node_t *n,
-                        lnb_value *out) {
+  int matrix = s->type == LNB_T_MATRIX;
   if (is_scalar(n))
     return list_value_from_nodes(c, pl, s, n, &n, 1, 1, out);
   if (!is_seq(n))
     return fail_wrong_type(c, pl, s, n, NULL);
   size_t nr = seq_len(n);
   if (nr == 0)
-    return fail_value(c, pl, s, n, NULL, "empty matrix");
+    return fail_value(c, pl, s, n, NULL,
+                      matrix ? "empty matrix" : "empty list");
   const yaml_node_t *first = seq_item(c, n, 0);
-  size_t rows, cols;
-  if (!is_seq(first)) {
-    rows = 1;
-    cols = nr;
-  } else {
-    rows = nr;
-    cols = seq_len(first);
-  }
-  size_t cnt = rows * cols;
-  if (cnt == 0)
+  int by_rows = matrix && is_seq(first);
+  size_t rows = by_rows ? nr : 1, cols = by_rows ? seq_len(first) : nr;
+  if (cols == 0)
     return fail_value(c, pl, s, first, NULL, "empty matrix row");
-  const yaml_node_t **elems = malloc(cnt * sizeof *elems);
+  const yaml_node_t **elems = malloc(rows * cols * sizeof *elems);
   if (!elems)
     return fail_oom(c);
   int rc = 0;
-  if (rows == 1 && !is_seq(first)) {
-    for (size_t i = 0; i < cols; i++) {
+  if (by_rows) {
+    rc = matrix_rows(c, pl, s, n, rows, cols, elems);
+  } else {
+    /* a list element that is a list is left to element_check ("wrong type
+     * ... as a list element"); in a matrix it is a row among numbers */
+    for (size_t i = 0; i < cols && !rc; i++) {
       elems[i] = seq_item(c, n, i);
-      if (is_seq(elems[i])) {
+      if (matrix && is_seq(elems[i]))
         rc = fail_value(c, pl, s, elems[i], NULL,
                         "a matrix mixes numbers and rows");
-        break;
-      }
-    }
-  } else {
-    for (size_t r = 0; r < rows && !rc; r++) {
-      const yaml_node_t *row = seq_item(c, n, r);
-      if (!is_seq(row)) {
-        rc = is_scalar(row)
-                 ? fail_value(c, pl, s, row, NULL,
-                              "a matrix mixes numbers and rows")
-                 : fail_wrong_type(c, pl, s, row, " as a matrix row");
-        break;
-      }
-      if (seq_len(row) != cols) {
-        char why[160];
-        snprintf(why, sizeof why,
-                 "matrix rows differ in length: row %zu has %zu entries, "
-                 "row 1 has %zu",
-                 r + 1, seq_len(row), cols);
-        rc = fail_value(c, pl, s, row, NULL, why);
-        break;
-      }
-      for (size_t k = 0; k < cols; k++)
-        elems[r * cols + k] = seq_item(c, row, k);
     }
   }
   if (!rc)
@@ -737,10 +719,9 @@ static int parse_param(cfg_ctx *c, const lnb_plugin *pl,
   for (size_t i = 0; i < cnt; i++) {
     const yaml_node_t *it = axis ? seq_item(c, n, i) : n;
     int rc;
-    if (s->type == LNB_T_INT_LIST || s->type == LNB_T_REAL_LIST)
+    if (s->type == LNB_T_INT_LIST || s->type == LNB_T_REAL_LIST ||
+        s->type == LNB_T_MATRIX)
       rc = list_value(c, pl, s, it, &ax->vals[i]);
-    else if (s->type == LNB_T_MATRIX)
-      rc = matrix_value(c, pl, s, it, &ax->vals[i]);
     else if (axis && !is_scalar(it))
       rc = fail_wrong_type(c, pl, s, it, " as a grid axis element");
     else

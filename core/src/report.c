@@ -3,13 +3,13 @@
 #define _POSIX_C_SOURCE 200809L
 #include "report.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "host.h"
+#include "results.h"
 
 double lnb_report_real(const char *s) {
   if (!s || !*s) return NAN;
@@ -27,127 +27,35 @@ static char *path_join(const char *dir, const char *name) {
   return p;
 }
 
-static char *slurp(const char *path, lnb_error *err, const char *dir) {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    lnb__error(err, LNB_EIO, "%s: cannot open: %s (is %s a results directory?)", path,
-               strerror(errno), dir);
-    return NULL;
-  }
-  size_t cap = 1 << 16, len = 0, got;
-  char *buf = malloc(cap);
-  while (buf && (got = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-    len += got;
-    if (len + 1 == cap) {
-      char *t = realloc(buf, cap *= 2);
-      if (!t) free(buf);
-      buf = t;
-    }
-  }
-  fclose(f);
-  if (!buf) {
-    lnb__error(err, LNB_ENOMEM, "out of memory");
-    return NULL;
-  }
-  buf[len] = '\0';
-  return buf;
-}
-
-/* value text of "key": in lnnbench's own manifest.json ("" if absent);
- * strings unescaped, numbers and literals copied */
-static void json_value(const char *json, const char *key, char *out, size_t n) {
-  out[0] = '\0';
-  char pat[128];
-  snprintf(pat, sizeof pat, "\"%s\": ", key);
-  const char *p = strstr(json, pat);
-  if (!p) return;
-  p += strlen(pat);
-  size_t k = 0;
-  if (*p == '"') {
-    for (p++; *p && *p != '"' && k + 1 < n; p++) {
-      if (*p == '\\' && p[1]) {
-        p++;
-        out[k++] = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p;
-      } else out[k++] = *p;
-    }
-  } else {
-    while (*p && *p != ',' && *p != '}' && *p != '\n' && k + 1 < n) out[k++] = *p++;
-  }
-  out[k] = '\0';
-}
-
 int lnb_rset_load(lnb_rset *s, const char *dir, lnb_error *err) {
   memset(s, 0, sizeof *s);
-  char *mpath = path_join(dir, "manifest.json"), *spath = path_join(dir, "summary.csv");
+  char *spath = path_join(dir, "summary.csv");
   char *json = NULL;
   int rc = LNB_OK;
   s->dir = malloc(strlen(dir) + 1);
-  if (!mpath || !spath || !s->dir) {
+  if (!spath || !s->dir) {
     rc = lnb__error(err, LNB_ENOMEM, "out of memory");
     goto out;
   }
   strcpy(s->dir, dir);
-  if (!(json = slurp(mpath, err, dir))) {
+  /* the same readers as `lnnbench table` (results.c), so the tools agree on
+   * what a results directory is */
+  if (!(json = lnb_results_read_manifest(dir, err))) {
     rc = err->code;
     goto out;
   }
   char target[64];
-  json_value(json, "config_name", s->name, sizeof s->name);
-  json_value(json, "select_best_by", s->best_by, sizeof s->best_by);
+  lnb_results_manifest_field(json, "config_name", s->name, sizeof s->name);
+  lnb_results_manifest_field(json, "select_best_by", s->best_by, sizeof s->best_by);
   if (!s->best_by[0]) snprintf(s->best_by, sizeof s->best_by, "seconds_to_target");
-  json_value(json, "report_baseline", s->baseline, sizeof s->baseline);
+  lnb_results_manifest_field(json, "report_baseline", s->baseline, sizeof s->baseline);
   if (strcmp(s->baseline, "null") == 0) s->baseline[0] = '\0';
-  json_value(json, "target_gap", target, sizeof target);
+  lnb_results_manifest_field(json, "target_gap", target, sizeof target);
   s->has_target = target[0] && strcmp(target, "null") != 0;
   s->target_gap = s->has_target ? strtod(target, NULL) : NAN;
-
-  if ((rc = lnb_csv_read(spath, &s->sum, err)) != LNB_OK) goto out;
-  static const char *const need[] = {"run_id", "problem", "architecture", "optimizer", "seed",
-                                     "model", "tuned", "status", "iterations", "final_loss",
-                                     "final_gap", "iters_to_target", "seconds_to_target",
-                                     "seconds_per_iter"};
-  long col[sizeof need / sizeof *need];
-  for (size_t j = 0; j < sizeof need / sizeof *need; j++)
-    if ((col[j] = lnb_csv_col(&s->sum, need[j])) < 0) {
-      rc = lnb__error(err, LNB_EPARSE, "%s: no column '%s' (not written by this lnnbench?)",
-                      spath, need[j]);
-      goto out;
-    }
-  s->rows = calloc(s->sum.nrows ? s->sum.nrows : 1, sizeof *s->rows);
-  if (!s->rows) {
-    rc = lnb__error(err, LNB_ENOMEM, "out of memory");
-    goto out;
-  }
-  for (size_t i = 0; i < s->sum.nrows; i++) {
-    char **r = s->sum.rows[i];
-    lnb_row *row = &s->rows[i];
-    int st = lnb_run_status_from_name(r[col[7]]);
-    if (st < 0) {
-      rc = lnb__error(err, LNB_EPARSE, "%s:%zu: unknown status '%s'", spath, s->sum.lines[i],
-                      r[col[7]]);
-      goto out;
-    }
-    row->run_id = strtoull(r[col[0]], NULL, 10);
-    row->problem = r[col[1]];
-    row->arch_plugin = r[col[2]];
-    row->opt_plugin = r[col[3]];
-    row->seed = strtoull(r[col[4]], NULL, 10);
-    row->model = r[col[5]];
-    row->tuned = r[col[6]];
-    row->status = (lnb_run_status)st;
-    row->iterations = strtoull(r[col[8]], NULL, 10);
-    row->final_loss = lnb_report_real(r[col[9]]);
-    row->final_gap = lnb_report_real(r[col[10]]);
-    row->iters_to_target = *r[col[11]] ? strtoll(r[col[11]], NULL, 10) : -1;
-    row->seconds_to_target = lnb_report_real(r[col[12]]);
-    row->seconds_per_iter = lnb_report_real(r[col[13]]);
-    r[col[2]][strcspn(r[col[2]], "(")] = '\0'; /* plugin names */
-    r[col[3]][strcspn(r[col[3]], "(")] = '\0';
-    s->nrows++;
-  }
+  rc = lnb_results_read_summary(spath, lnb_report_real, &s->sum, &s->rows, &s->nrows, err);
 out:
   free(json);
-  free(mpath);
   free(spath);
   if (rc != LNB_OK) lnb_rset_free(s);
   return rc;

@@ -831,11 +831,48 @@ int lnb_results_finish(lnb_results *w, int interrupted, lnb_error *err) {
   return write_manifest(w, 1, interrupted, err);
 }
 
-/* ------------------------------------------------------ re-render tables */
+/* ------------------------------------------------- reading a results dir */
+
+/* The reading side of the files above, shared by `lnnbench table` (below)
+ * and the reporting tools (report.c), so both accept the same files and
+ * say the same thing about a bad one. */
+
+char *lnb_results_read_manifest(const char *dir, lnb_error *err) {
+  char *path = path_in(dir, "manifest.json");
+  if (!path) {
+    lnb__error(err, LNB_ENOMEM, "out of memory");
+    return NULL;
+  }
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    lnb__error(err, LNB_EIO, "%s: cannot open: %s (is %s a results directory?)", path,
+               strerror(errno), dir);
+    free(path);
+    return NULL;
+  }
+  free(path);
+  size_t cap = 1 << 16, len = 0, got;
+  char *json = malloc(cap);
+  while (json && (got = fread(json + len, 1, cap - len - 1, f)) > 0) {
+    len += got;
+    if (len + 1 == cap) {
+      char *t = realloc(json, cap *= 2);
+      if (!t) free(json);
+      json = t;
+    }
+  }
+  fclose(f);
+  if (!json) {
+    lnb__error(err, LNB_ENOMEM, "out of memory");
+    return NULL;
+  }
+  json[len] = '\0';
+  return json;
+}
 
 /* value text of "key": in our own manifest.json ("" if absent); strings are
  * unescaped, numbers and literals copied */
-static void json_field(const char *json, const char *key, char *out, size_t n) {
+void lnb_results_manifest_field(const char *json, const char *key, char *out, size_t n) {
   out[0] = '\0';
   char pat[128];
   snprintf(pat, sizeof pat, "\"%s\": ", key);
@@ -859,67 +896,30 @@ static void json_field(const char *json, const char *key, char *out, size_t n) {
   out[k] = '\0';
 }
 
-int lnb_results_rerender(const char *dir, lnb_table_format fmt, FILE *out, lnb_error *err) {
-  char *mpath = path_in(dir, "manifest.json"), *spath = path_in(dir, "summary.csv");
-  char *json = NULL;
-  lnb_csv sum = {0};
-  lnb_row *rows = NULL;
-  size_t nrows = 0;
-  int rc = LNB_OK;
-  if (!mpath || !spath) {
-    rc = lnb__error(err, LNB_ENOMEM, "out of memory");
-    goto out;
-  }
-  {
-    FILE *f = fopen(mpath, "rb");
-    if (!f) {
-      rc = lnb__error(err, LNB_EIO, "%s: cannot open: %s (is %s a results directory?)", mpath,
-                      strerror(errno), dir);
-      goto out;
-    }
-    size_t cap = 1 << 16, len = 0, got;
-    json = malloc(cap);
-    while (json && (got = fread(json + len, 1, cap - len - 1, f)) > 0) {
-      len += got;
-      if (len + 1 == cap) {
-        char *t = realloc(json, cap *= 2);
-        if (!t) free(json);
-        json = t;
-      }
-    }
-    fclose(f);
-    if (!json) {
-      rc = lnb__error(err, LNB_ENOMEM, "out of memory");
-      goto out;
-    }
-    json[len] = '\0';
-  }
-  if ((rc = lnb_csv_read(spath, &sum, err)) != LNB_OK) goto out;
+int lnb_results_read_summary(const char *path, double (*real)(const char *), lnb_csv *sum,
+                             lnb_row **rows, size_t *nrows, lnb_error *err) {
+  *rows = NULL;
+  *nrows = 0;
+  int rc = lnb_csv_read(path, sum, err);
+  if (rc != LNB_OK) return rc;
   static const char *const need[] = {"run_id", "problem", "architecture", "optimizer", "seed",
                                      "model", "tuned", "status", "iterations", "final_loss",
                                      "final_gap", "iters_to_target", "seconds_to_target",
                                      "seconds_per_iter"};
   long col[sizeof need / sizeof *need];
   for (size_t j = 0; j < sizeof need / sizeof *need; j++)
-    if ((col[j] = lnb_csv_col(&sum, need[j])) < 0) {
-      rc = lnb__error(err, LNB_EPARSE, "%s: no column '%s' (not written by this lnnbench?)",
-                      spath, need[j]);
-      goto out;
-    }
-  rows = calloc(sum.nrows ? sum.nrows : 1, sizeof *rows);
-  if (!rows) {
-    rc = lnb__error(err, LNB_ENOMEM, "out of memory");
-    goto out;
-  }
-  for (size_t i = 0; i < sum.nrows; i++, nrows++) {
-    char **r = sum.rows[i];
-    lnb_row *row = &rows[i];
+    if ((col[j] = lnb_csv_col(sum, need[j])) < 0)
+      return lnb__error(err, LNB_EPARSE, "%s: no column '%s' (not written by this lnnbench?)",
+                        path, need[j]);
+  *rows = calloc(sum->nrows ? sum->nrows : 1, sizeof **rows);
+  if (!*rows) return lnb__error(err, LNB_ENOMEM, "out of memory");
+  for (size_t i = 0; i < sum->nrows; i++, (*nrows)++) {
+    char **r = sum->rows[i];
+    lnb_row *row = &(*rows)[i];
     int st = lnb_run_status_from_name(r[col[7]]);
-    if (st < 0) {
-      rc = lnb__error(err, LNB_EPARSE, "%s:%zu: unknown status '%s'", spath, sum.lines[i],
-                      r[col[7]]);
-      goto out;
-    }
+    if (st < 0)
+      return lnb__error(err, LNB_EPARSE, "%s:%zu: unknown status '%s'", path, sum->lines[i],
+                        r[col[7]]);
     row->run_id = strtoull(r[col[0]], NULL, 10);
     row->problem = r[col[1]];
     row->arch_plugin = r[col[2]]; /* cut at '(' below: the plugin name */
@@ -929,35 +929,59 @@ int lnb_results_rerender(const char *dir, lnb_table_format fmt, FILE *out, lnb_e
     row->tuned = r[col[6]];
     row->status = (lnb_run_status)st;
     row->iterations = strtoull(r[col[8]], NULL, 10);
-    row->final_loss = field_real(r[col[9]]);
-    row->final_gap = field_real(r[col[10]]);
+    row->final_loss = real(r[col[9]]);
+    row->final_gap = real(r[col[10]]);
     row->iters_to_target = *r[col[11]] ? strtoll(r[col[11]], NULL, 10) : -1;
-    row->seconds_to_target = field_real(r[col[12]]);
-    row->seconds_per_iter = field_real(r[col[13]]);
+    row->seconds_to_target = real(r[col[12]]);
+    row->seconds_per_iter = real(r[col[13]]);
     r[col[2]][strcspn(r[col[2]], "(")] = '\0';
     r[col[3]][strcspn(r[col[3]], "(")] = '\0';
   }
+  return LNB_OK;
+}
+
+/* ------------------------------------------------------ re-render tables */
+
+int lnb_results_rerender(const char *dir, lnb_table_format fmt, FILE *out, lnb_error *err) {
+  char *spath = path_in(dir, "summary.csv");
+  char *json = NULL;
+  lnb_csv sum = {0};
+  lnb_row *rows = NULL;
+  size_t nrows = 0;
+  int rc = LNB_OK;
+  if (!spath) {
+    rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+    goto out;
+  }
+  if (!(json = lnb_results_read_manifest(dir, err))) {
+    rc = err->code;
+    goto out;
+  }
+  /* field_real, as `lnnbench table` has always read numbers (text that is
+   * not one reads as 0, where report.c's lnb_report_real gives NaN) */
+  if ((rc = lnb_results_read_summary(spath, field_real, &sum, &rows, &nrows, err)) != LNB_OK)
+    goto out;
   {
     char name[256], best_by[64], baseline[512], total[32], seeds_txt[4096], state[32],
         target[64], max_iters[32], max_seconds[64], footer[1024], version[32], commit[64],
         compiler[128], blis[64], threads[16], cpu[256], date[32], dirty[16];
-    json_field(json, "config_name", name, sizeof name);
-    json_field(json, "select_best_by", best_by, sizeof best_by);
-    json_field(json, "report_baseline", baseline, sizeof baseline);
-    json_field(json, "runs_total", total, sizeof total);
-    json_field(json, "seeds", seeds_txt, sizeof seeds_txt);
-    json_field(json, "state", state, sizeof state);
-    json_field(json, "target_gap", target, sizeof target);
-    json_field(json, "max_iters", max_iters, sizeof max_iters);
-    json_field(json, "max_seconds", max_seconds, sizeof max_seconds);
-    json_field(json, "lnnbench_version", version, sizeof version);
-    json_field(json, "git_commit", commit, sizeof commit);
-    json_field(json, "git_dirty", dirty, sizeof dirty);
-    json_field(json, "compiler", compiler, sizeof compiler);
-    json_field(json, "blis_version", blis, sizeof blis);
-    json_field(json, "blis_threads", threads, sizeof threads);
-    json_field(json, "cpu_model", cpu, sizeof cpu);
-    json_field(json, "date_utc", date, sizeof date);
+    lnb_results_manifest_field(json, "config_name", name, sizeof name);
+    lnb_results_manifest_field(json, "select_best_by", best_by, sizeof best_by);
+    lnb_results_manifest_field(json, "report_baseline", baseline, sizeof baseline);
+    lnb_results_manifest_field(json, "runs_total", total, sizeof total);
+    lnb_results_manifest_field(json, "seeds", seeds_txt, sizeof seeds_txt);
+    lnb_results_manifest_field(json, "state", state, sizeof state);
+    lnb_results_manifest_field(json, "target_gap", target, sizeof target);
+    lnb_results_manifest_field(json, "max_iters", max_iters, sizeof max_iters);
+    lnb_results_manifest_field(json, "max_seconds", max_seconds, sizeof max_seconds);
+    lnb_results_manifest_field(json, "lnnbench_version", version, sizeof version);
+    lnb_results_manifest_field(json, "git_commit", commit, sizeof commit);
+    lnb_results_manifest_field(json, "git_dirty", dirty, sizeof dirty);
+    lnb_results_manifest_field(json, "compiler", compiler, sizeof compiler);
+    lnb_results_manifest_field(json, "blis_version", blis, sizeof blis);
+    lnb_results_manifest_field(json, "blis_threads", threads, sizeof threads);
+    lnb_results_manifest_field(json, "cpu_model", cpu, sizeof cpu);
+    lnb_results_manifest_field(json, "date_utc", date, sizeof date);
     size_t nseeds = strcmp(seeds_txt, "[]") ? 1 : 0;
     for (const char *q = seeds_txt; *q && *q != ']'; q++) nseeds += *q == ',';
     snprintf(footer, sizeof footer,
@@ -1004,7 +1028,6 @@ out:
   free(rows);
   lnb_csv_free(&sum);
   free(json);
-  free(mpath);
   free(spath);
   return rc;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "config.h"
+#include "csv.h"
 #include "harness.h"
 #include "provenance.h"
 #include "table.h"
@@ -59,6 +60,23 @@ void lnb_results_close(lnb_results *w);
  * and DIR/manifest.json. md rewrites DIR/summary.md (atomically) and prints
  * it to out; csv and latex print to out. */
 int lnb_results_rerender(const char *dir, lnb_table_format fmt, FILE *out, lnb_error *err);
+
+/* Reading a results directory back (`lnnbench table`, and report.c for
+ * `lnnbench plot` and `lnnbench compare`). */
+/* DIR/manifest.json, whole and NUL-terminated; caller frees. NULL with a
+ * message on error ("is DIR a results directory?" when it cannot be opened). */
+char *lnb_results_read_manifest(const char *dir, lnb_error *err);
+/* Value text of "key" in lnnbench's own manifest.json, into out[n] ("" if
+ * absent): strings unescaped, numbers and literals copied, a flat array
+ * copied with its brackets. */
+void lnb_results_manifest_field(const char *json, const char *key, char *out, size_t n);
+/* summary.csv at path as lnb_row records, one per line in file order. The
+ * rows' strings point into *sum (plugin names cut at '('); real turns the
+ * number fields into doubles (the callers have always differed on text that
+ * is no number). On error too, the caller frees *sum (lnb_csv_free) and
+ * *rows; *nrows counts the rows filled. */
+int lnb_results_read_summary(const char *path, double (*real)(const char *), lnb_csv *sum,
+                             lnb_row **rows, size_t *nrows, lnb_error *err);
 
 /* mkdir -p; 0 ok else -1 with errno set */
 int lnb_mkdirs(const char *path);
