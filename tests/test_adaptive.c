@@ -18,9 +18,6 @@
  * meaningful) and the gradient's entries have opposite signs. */
 #include "test_plugin_util.h"
 
-#include "config.h"
-#include "harness.h"
-
 static const double A22[4] = {2, 1, 1, 3};
 static const double b22[2] = {1, -2};
 static const double w0[2] = {3.0, -2.5}; /* grad(w0) = (2.5, -5) */
@@ -265,19 +262,6 @@ static void test_adam_trace(void **state) {
 
 /* ---------------------------------------------------- through the harness */
 
-static lnb_run_result *run_all(const lnb_config *cfg, size_t *n) {
-  lnb_run_spec *runs = lnb_expand_runs(cfg, n);
-  assert_non_null(runs);
-  lnb_run_result *res = calloc(*n, sizeof *res);
-  assert_non_null(res);
-  lnb_problem_inst pi;
-  memset(&pi, 0, sizeof pi);
-  for (size_t i = 0; i < *n; i++) lnb_run_one(cfg, &runs[i], &pi, &res[i]);
-  lnb_problem_inst_release(&pi);
-  free(runs);
-  return res;
-}
-
 /* Every optimizer and variant, on the linear model and a depth-2 network,
  * lowers the loss of a small lsq problem in 300 steps. The learning rates are
  * moderate ones for this problem (Hessian top eigenvalue 1, reduction mean).
@@ -308,7 +292,7 @@ static void test_harness_decreases(void **state) {
                                   &err);
   if (rc != LNB_OK) fail_msg("config: %s", err.msg);
   size_t n;
-  lnb_run_result *r = run_all(&cfg, &n);
+  lnb_run_result *r = tp_run_all(&cfg, &n);
   lnb_run_spec *runs = lnb_expand_runs(&cfg, &n);
   assert_int_equal(n, 2 * 8);
   for (size_t i = 0; i < n; i++) {

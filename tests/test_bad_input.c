@@ -124,15 +124,12 @@ static const bad_case cases[] = {
 
 static int setup(void **state) {
   (void)state;
-  snprintf(tmpdir, sizeof tmpdir, "/tmp/lnb_bad_XXXXXX");
-  return mkdtemp(tmpdir) ? 0 : -1;
+  return sh_make_tmpdir(tmpdir, sizeof tmpdir, "bad");
 }
 
 static int teardown(void **state) {
   (void)state;
-  char cmd[512];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-  return system(cmd) == 0 ? 0 : -1;
+  return sh_remove_dir(tmpdir);
 }
 
 static void test_catalogue(void **state) {

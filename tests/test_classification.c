@@ -6,9 +6,6 @@
  * max-margin classifier (Soudry et al. 2018, quoted in paper 002 Sec. 2.2). */
 #include "test_plugin_util.h"
 
-#include "config.h"
-#include "harness.h"
-
 static lnb_params *cls_params(void) {
   return tp_params(tp_plugin(LNB_PROBLEM, "classification"));
 }
@@ -32,28 +29,6 @@ static void svm_direction(tp_problem *P, double *s) {
     e[j] = 0.0;
   }
   free(e);
-}
-
-/* ||g_fd - g|| / ||g||, central differences with step h */
-static double fd_rel_error(tp_problem *P, const double *W0, double h) {
-  size_t n = P->d;
-  double *W = malloc(n * sizeof *W), *g = malloc(n * sizeof *g), *gfd = malloc(n * sizeof *gfd);
-  memcpy(W, W0, n * sizeof *W);
-  P->ops->eval(P->self, W, g);
-  for (size_t i = 0; i < n; i++) {
-    double w = W[i];
-    W[i] = w + h;
-    double lp = P->ops->eval(P->self, W, NULL);
-    W[i] = w - h;
-    double lm = P->ops->eval(P->self, W, NULL);
-    W[i] = w;
-    gfd[i] = (lp - lm) / (2 * h);
-  }
-  double rel = tp_diff_norm(gfd, g, n) / tp_norm(g, n);
-  free(W);
-  free(g);
-  free(gfd);
-  return rel;
 }
 
 /* l(W) = 1/m sum ell(y_i <W, x_i>) for ell = exp(-z) and log(1 + exp(-z)):
@@ -84,7 +59,7 @@ static void test_loss_gradient(void **state) {
       }
       double l = P.ops->eval(P.self, W, NULL);
       assert_true(fabs(l - expect) <= 1e-14 * expect);
-      worst = fmax(worst, fd_rel_error(&P, W, 1e-5));
+      worst = fmax(worst, tp_problem_fd_rel(&P, W, 1e-5));
     }
     print_message("  %-8s max |g_fd - g| / |g| over 10 points = %.3g (tol 1e-6)\n", losses[t],
                   worst);
@@ -274,12 +249,6 @@ static void test_validate(void **state) {
 
 /* ------------------------------------------------------ through the harness */
 
-static void load(const char *text, lnb_config *cfg) {
-  lnb_error err = {0};
-  int rc = lnb_config_load_string(text, strlen(text), "test.yaml", &tp_reg, cfg, &err);
-  if (rc != LNB_OK) fail_msg("config error: %s", err.msg);
-}
-
 /* GD on the linear model from W = 0 (lr 1, 1e5 steps), synthetic m = 60,
  * d = 5, margin 0.2, both losses. Soudry et al. 2018 (paper 002 Sec. 2.2):
  * the loss tends to 0 and W/||W|| to the max-margin direction, slowly
@@ -291,14 +260,14 @@ static void load(const char *text, lnb_config *cfg) {
 static void test_gd_max_margin(void **state) {
   (void)state;
   lnb_config cfg;
-  load("name: cls\n"
-       "problem: {plugin: classification, loss: [exp, logistic], m: 60, d: 5, margin: 0.2,"
-       " seed: 1}\n"
-       "architectures: [{plugin: linear}]\n"
-       "optimizers: [{plugin: gd, lr: 1}]\n"
-       "stop: {max_iters: 100000}\n"
-       "record: {per_decade: 1, metrics: [normalized_margin, direction_error]}\n",
-       &cfg);
+  tp_load("name: cls\n"
+          "problem: {plugin: classification, loss: [exp, logistic], m: 60, d: 5, margin: 0.2,"
+          " seed: 1}\n"
+          "architectures: [{plugin: linear}]\n"
+          "optimizers: [{plugin: gd, lr: 1}]\n"
+          "stop: {max_iters: 100000}\n"
+          "record: {per_decade: 1, metrics: [normalized_margin, direction_error]}\n",
+          &cfg);
   size_t n;
   lnb_run_spec *runs = lnb_expand_runs(&cfg, &n);
   assert_int_equal(n, 2);
@@ -351,13 +320,13 @@ static void test_gd_max_margin(void **state) {
 static void test_two_points_harness(void **state) {
   (void)state;
   lnb_config cfg;
-  load("name: two\n"
-       "problem: {plugin: classification, X: [[1, 2], [0, -3]], y: [1, -1]}\n"
-       "architectures: [{plugin: linear}]\n"
-       "optimizers: [{plugin: gd, lr: 0.5}]\n"
-       "stop: {max_iters: 100000}\n"
-       "record: {per_decade: 1, metrics: [normalized_margin, direction_error]}\n",
-       &cfg);
+  tp_load("name: two\n"
+          "problem: {plugin: classification, X: [[1, 2], [0, -3]], y: [1, -1]}\n"
+          "architectures: [{plugin: linear}]\n"
+          "optimizers: [{plugin: gd, lr: 0.5}]\n"
+          "stop: {max_iters: 100000}\n"
+          "record: {per_decade: 1, metrics: [normalized_margin, direction_error]}\n",
+          &cfg);
   size_t n;
   lnb_run_spec *runs = lnb_expand_runs(&cfg, &n);
   assert_int_equal(n, 1);

@@ -19,15 +19,12 @@ static char tmpdir[256];
 
 static int setup(void **state) {
   (void)state;
-  snprintf(tmpdir, sizeof tmpdir, "/tmp/lnb_cli_XXXXXX");
-  return mkdtemp(tmpdir) ? 0 : -1;
+  return sh_make_tmpdir(tmpdir, sizeof tmpdir, "cli");
 }
 
 static int teardown(void **state) {
   (void)state;
-  char cmd[512];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-  return system(cmd) == 0 ? 0 : -1;
+  return sh_remove_dir(tmpdir);
 }
 
 static void test_help_and_version(void **state) {

@@ -42,11 +42,6 @@ static void naive_product(const tp_arch *A, double *out, size_t k, size_t d) {
   free(P);
 }
 
-static double loss_at(tp_problem *P, tp_arch *A, double *We) {
-  A->ops->end_to_end(A->self, We);
-  return P->ops->eval(P->self, We, NULL);
-}
-
 /* Backward vs central finite differences of f(theta) = l(W_e(theta)), for
  * depths 1-4 with rectangular widths [4, 6, 2], in both product orderings
  * (k < d: d = 5, k = 3; k > d: d = 3, k = 5).
@@ -57,7 +52,7 @@ static double loss_at(tp_problem *P, tp_arch *A, double *We) {
 static void check_backward_fd(size_t d, size_t k) {
   lnb_params *pp = lsq_synth(9, d, k);
   tp_problem P = tp_problem_create(pp, 3);
-  double *We = calloc(k * d, sizeof *We), *G = calloc(k * d, sizeof *G);
+  double *We = calloc(k * d, sizeof *We);
   double *naive = calloc(k * d, sizeof *naive);
   for (size_t depth = 1; depth <= 4; depth++) {
     lnb_params *ap = dl_params(depth, "gaussian");
@@ -78,35 +73,15 @@ static void check_backward_fd(size_t d, size_t k) {
     naive_product(&A, naive, k, d);
     double perr = tp_diff_norm(We, naive, k * d) / tp_norm(naive, k * d);
     assert_true(perr < 1e-13);
-    P.ops->eval(P.self, We, G);
-    A.ops->backward(A.self, G);
-    double num = 0, den = 0;
-    const double h = 1e-5;
-    for (size_t j = 0; j < A.n; j++) {
-      lnb_tensor *T = &A.t[j];
-      for (size_t i = 0; i < T->rows * T->cols; i++) {
-        double w0 = T->data[i];
-        T->data[i] = w0 + h;
-        double lp = loss_at(&P, &A, We);
-        T->data[i] = w0 - h;
-        double lm = loss_at(&P, &A, We);
-        T->data[i] = w0;
-        double fd = (lp - lm) / (2 * h);
-        num += (fd - T->grad[i]) * (fd - T->grad[i]);
-        den += T->grad[i] * T->grad[i];
-      }
-    }
-    double rel = sqrt(num / den);
+    double rel = tp_backward_fd_rel(&P, &A);
     print_message("  d=%zu k=%zu depth=%zu: product rel err %.2g, backward vs FD rel err %.3g "
                   "(tol 1e-6)\n",
                   d, k, depth, perr, rel);
-    assert_true(den > 0);
     assert_true(rel < 1e-6);
     tp_arch_destroy(&A);
     lnb__params_free(ap);
   }
   free(We);
-  free(G);
   free(naive);
   tp_problem_destroy(&P);
   lnb__params_free(pp);
@@ -196,32 +171,12 @@ static void test_init_random(void **state) {
   lnb__params_free(wp);
 }
 
-/* max_j ||W_{j+1}^T W_{j+1} - W_j W_j^T||_F */
-static double unbalancedness(const tp_arch *A) {
-  double worst = 0;
-  for (size_t j = 0; j + 1 < A->n; j++) {
-    const lnb_tensor *L = &A->t[j], *U = &A->t[j + 1];
-    size_t h = L->rows;
-    double s = 0;
-    for (size_t a = 0; a < h; a++)
-      for (size_t b = 0; b < h; b++) {
-        double x = 0, y = 0;
-        for (size_t l = 0; l < U->rows; l++) x += U->data[l * h + a] * U->data[l * h + b];
-        for (size_t l = 0; l < L->cols; l++)
-          y += L->data[a * L->cols + l] * L->data[b * L->cols + l];
-        s += (x - y) * (x - y);
-      }
-    worst = fmax(worst, sqrt(s));
-  }
-  return worst;
-}
-
 static void check_balanced(const tp_arch *A, const double *target, size_t k, size_t d,
                            const char *what) {
   double *We = calloc(k * d, sizeof *We);
   A->ops->end_to_end(A->self, We);
   double perr = tp_diff_norm(We, target, k * d) / tp_norm(target, k * d);
-  double ub = unbalancedness(A);
+  double ub = tp_unbalancedness(A);
   print_message("  %s: product rel err %.3g (tol 1e-12), unbalancedness %.3g (tol 1e-10)\n",
                 what, perr, ub);
   assert_true(perr < 1e-12);
@@ -297,7 +252,7 @@ static void test_init_balanced(void **state) {
     tp_set(ap, "init_std", "1");
     tp_set_ints(ap, "widths", wide, 3);
     tp_arch A = tp_arch_create(ap, k, d, 8);
-    double ub = unbalancedness(&A);
+    double ub = tp_unbalancedness(&A);
     double We[15];
     A.ops->end_to_end(A.self, We);
     print_message("  balanced random target: unbalancedness %.3g, |We|_F %.3g\n", ub,

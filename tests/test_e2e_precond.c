@@ -413,6 +413,25 @@ static void test_refuses_deep(void **state) {
 
 /* ------------------------------------------------------ emulation of depth */
 
+/* loss[0..T] of optimizer name (depth N, for e2e_precond) on the
+ * architecture ap (called arch) over Pb; destroys what it creates */
+static void run_traj(tp_problem *Pb, lnb_params *ap, const char *arch, const char *name,
+                     size_t N, double lr, double wd, int T, double *loss) {
+  tp_arch A = tp_arch_create(ap, Pb->k, Pb->d, 0);
+  tp_model M;
+  tp_model_init(&M, Pb, &A);
+  M.m.architecture = arch;
+  opt o = opt_create(&M.m, name, N, lr, wd);
+  for (int t = 0; t < T; t++) {
+    loss[t] = M.m.loss_grad(&M.m);
+    opt_step(&o, &M.m, (uint64_t)t + 1);
+  }
+  loss[T] = M.m.loss(&M.m);
+  o.ops->destroy(o.self);
+  tp_model_free(&M);
+  tp_arch_destroy(&A);
+}
+
 /* loss[0..T] of gd on deep_linear (balanced factorization of W0) */
 static void run_deep(lnb_params *pp, size_t N, size_t width, const double *W0, double lr,
                      double wd, int T, double *loss) {
@@ -422,19 +441,7 @@ static void run_deep(lnb_params *pp, size_t N, size_t width, const double *W0, d
   tp_setf(ap, "width", "%zu", width);
   tp_set(ap, "init", "balanced");
   tp_set_reals(ap, "init_matrix", W0, Pb.k, Pb.d);
-  tp_arch A = tp_arch_create(ap, Pb.k, Pb.d, 0);
-  tp_model M;
-  tp_model_init(&M, &Pb, &A);
-  M.m.architecture = "deep_linear";
-  opt o = opt_create(&M.m, "gd", 0, lr, wd);
-  for (int t = 0; t < T; t++) {
-    loss[t] = M.m.loss_grad(&M.m);
-    opt_step(&o, &M.m, (uint64_t)t + 1);
-  }
-  loss[T] = M.m.loss(&M.m);
-  o.ops->destroy(o.self);
-  tp_model_free(&M);
-  tp_arch_destroy(&A);
+  run_traj(&Pb, ap, "deep_linear", "gd", 0, lr, wd, T, loss);
   lnb__params_free(ap);
   tp_problem_destroy(&Pb);
 }
@@ -444,19 +451,7 @@ static void run_e2e(lnb_params *pp, size_t N, const double *W0, double lr, doubl
                     double *loss) {
   tp_problem Pb = tp_problem_create(pp, 0);
   lnb_params *ap = linear_given(W0, Pb.k, Pb.d);
-  tp_arch A = tp_arch_create(ap, Pb.k, Pb.d, 0);
-  tp_model M;
-  tp_model_init(&M, &Pb, &A);
-  M.m.architecture = "linear";
-  opt o = opt_create(&M.m, "e2e_precond", N, lr, wd);
-  for (int t = 0; t < T; t++) {
-    loss[t] = M.m.loss_grad(&M.m);
-    opt_step(&o, &M.m, (uint64_t)t + 1);
-  }
-  loss[T] = M.m.loss(&M.m);
-  o.ops->destroy(o.self);
-  tp_model_free(&M);
-  tp_arch_destroy(&A);
+  run_traj(&Pb, ap, "linear", "e2e_precond", N, lr, wd, T, loss);
   lnb__params_free(ap);
   tp_problem_destroy(&Pb);
 }

@@ -1,21 +1,7 @@
 /* test_harness.c — the run loop against the real plugins: stop rules,
  * determinism, divergence handling, checkpoints, Theorem 4 of paper 000
  * through the whole stack. */
-#define _POSIX_C_SOURCE 200809L
-#include <math.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
-
-#include "config.h"
-#include "harness.h"
-#include "host.h"
-#include "registry.h"
+#include "test_plugin_util.h" /* tp_run_all, tp_free_all */
 
 static lnb_registry reg;
 
@@ -40,24 +26,6 @@ static void load(const char *text, lnb_config *cfg) {
   assert_int_equal(rc, LNB_OK);
 }
 
-/* run every cell; results[i] for run i */
-static lnb_run_result *run_all(const lnb_config *cfg, size_t *n) {
-  lnb_run_spec *runs = lnb_expand_runs(cfg, n);
-  assert_non_null(runs);
-  lnb_run_result *res = calloc(*n, sizeof *res);
-  lnb_problem_inst pi;
-  memset(&pi, 0, sizeof pi);
-  for (size_t i = 0; i < *n; i++) lnb_run_one(cfg, &runs[i], &pi, &res[i]);
-  lnb_problem_inst_release(&pi);
-  free(runs);
-  return res;
-}
-
-static void free_all(lnb_run_result *r, size_t n) {
-  for (size_t i = 0; i < n; i++) lnb_run_result_free(&r[i]);
-  free(r);
-}
-
 static const char *deep_cfg =
     "name: det\n"
     "seeds: [3, 4]\n"
@@ -76,7 +44,7 @@ static void test_determinism(void **state) {
   load(deep_cfg, &a);
   load(deep_cfg, &b);
   size_t na, nb;
-  lnb_run_result *ra = run_all(&a, &na), *rb = run_all(&b, &nb);
+  lnb_run_result *ra = tp_run_all(&a, &na), *rb = tp_run_all(&b, &nb);
   assert_int_equal(na, 2);
   assert_int_equal(nb, 2);
   for (size_t i = 0; i < na; i++) {
@@ -95,8 +63,8 @@ static void test_determinism(void **state) {
   }
   /* different seeds: different initializations, different trajectories */
   assert_true(ra[0].checkpoints[0].loss != ra[1].checkpoints[0].loss);
-  free_all(ra, na);
-  free_all(rb, nb);
+  tp_free_all(ra, na);
+  tp_free_all(rb, nb);
   lnb_config_free(&a);
   lnb_config_free(&b);
 }
@@ -113,7 +81,7 @@ static void test_divergence_does_not_stop_sweep(void **state) {
        "stop: {max_iters: 20000, target_gap: 1.0e-10}\n",
        &cfg);
   size_t n;
-  lnb_run_result *r = run_all(&cfg, &n);
+  lnb_run_result *r = tp_run_all(&cfg, &n);
   assert_int_equal(n, 2);
   assert_int_equal(r[0].status, LNB_RUN_DIVERGED);
   assert_true(strstr(r[0].message, "iteration") != NULL);
@@ -122,7 +90,7 @@ static void test_divergence_does_not_stop_sweep(void **state) {
   assert_true(r[1].final_gap <= 1e-10);
   assert_true(r[1].iters_to_target > 0);
   assert_true(r[1].seconds_to_target >= 0);
-  free_all(r, n);
+  tp_free_all(r, n);
   lnb_config_free(&cfg);
 }
 
@@ -140,14 +108,14 @@ static void test_checkpoints(void **state) {
   /* ceil(10^(j/4)): 1, 2, 4, 6, 10, 18, 32, 57, 100, ... */
   const uint64_t expect[] = {0, 1, 2, 4, 6, 10, 18, 32, 57, 100, 178, 317, 563, 1000, 1234};
   size_t n;
-  lnb_run_result *r = run_all(&cfg, &n);
+  lnb_run_result *r = tp_run_all(&cfg, &n);
   assert_int_equal(r[0].status, LNB_RUN_MAX_ITERS);
   assert_int_equal(r[0].ncheckpoints, sizeof expect / sizeof *expect);
   for (size_t i = 0; i < r[0].ncheckpoints; i++) {
     assert_int_equal(r[0].checkpoints[i].iteration, expect[i]);
     if (i) assert_true(r[0].checkpoints[i].seconds >= r[0].checkpoints[i - 1].seconds);
   }
-  free_all(r, n);
+  tp_free_all(r, n);
   lnb_config_free(&cfg);
 }
 
@@ -280,11 +248,11 @@ static void test_min_norm_through_harness(void **state) {
        "record: {metrics: [dist_to_reference]}\n",
        &cfg);
   size_t n;
-  lnb_run_result *r = run_all(&cfg, &n);
+  lnb_run_result *r = tp_run_all(&cfg, &n);
   const lnb_checkpoint *last = &r[0].checkpoints[r[0].ncheckpoints - 1];
   assert_true(r[0].status == LNB_RUN_CONVERGED || r[0].status == LNB_RUN_MAX_ITERS);
   assert_true(last->metrics[0] < 1e-8);
-  free_all(r, n);
+  tp_free_all(r, n);
   lnb_config_free(&cfg);
 }
 
@@ -299,11 +267,11 @@ static void test_timeout(void **state) {
        "stop: {max_iters: 100000000, max_seconds: 0.2}\n",
        &cfg);
   size_t n;
-  lnb_run_result *r = run_all(&cfg, &n);
+  lnb_run_result *r = tp_run_all(&cfg, &n);
   assert_int_equal(r[0].status, LNB_RUN_TIMEOUT);
   assert_true(r[0].seconds_total >= 0.2);
   assert_true(r[0].seconds_total < 5.0);
-  free_all(r, n);
+  tp_free_all(r, n);
   lnb_config_free(&cfg);
 }
 
@@ -321,12 +289,12 @@ static void test_create_error_is_run_error(void **state) {
        "stop: {max_iters: 10}\n",
        &cfg);
   size_t n;
-  lnb_run_result *r = run_all(&cfg, &n);
+  lnb_run_result *r = tp_run_all(&cfg, &n);
   assert_int_equal(n, 2);
   assert_int_equal(r[0].status, LNB_RUN_ERROR);
   assert_true(strstr(r[0].message, "deep_linear") != NULL);
   assert_int_equal(r[1].status, LNB_RUN_MAX_ITERS);
-  free_all(r, n);
+  tp_free_all(r, n);
   lnb_config_free(&cfg);
 }
 
@@ -350,7 +318,7 @@ static void test_core_metrics(void **state) {
   lnb_metric_colname(&cfg, 8, name, sizeof name);
   assert_string_equal(name, "projection_2d_2");
   size_t n;
-  lnb_run_result *r = run_all(&cfg, &n);
+  lnb_run_result *r = tp_run_all(&cfg, &n);
   const double *m = r[0].checkpoints[0].metrics;
   assert_true(fabs(m[0] - 3.0) < 1e-14 && fabs(m[1] - 2.0) < 1e-14);
   assert_true(m[2] == 0.0); /* only two singular values exist */
@@ -360,11 +328,11 @@ static void test_core_metrics(void **state) {
   assert_true(fabs(m[5] - exp(h)) < 1e-14);
   assert_true(fabs(m[6] - sqrt(13.0)) < 1e-14);
   /* the projection is fixed: a second run gives the same numbers */
-  lnb_run_result *r2 = run_all(&cfg, &n);
+  lnb_run_result *r2 = tp_run_all(&cfg, &n);
   assert_memory_equal(&m[7], &r2[0].checkpoints[0].metrics[7], 2 * sizeof(double));
   assert_true(isfinite(m[7]) && isfinite(m[8]));
-  free_all(r, n);
-  free_all(r2, n);
+  tp_free_all(r, n);
+  tp_free_all(r2, n);
   lnb_config_free(&cfg);
 
   /* with two entries, projection_2d is W_e itself */
@@ -375,10 +343,10 @@ static void test_core_metrics(void **state) {
        "stop: {max_iters: 1}\n"
        "record: {metrics: [projection_2d]}\n",
        &cfg);
-  r = run_all(&cfg, &n);
+  r = tp_run_all(&cfg, &n);
   assert_true(r[0].checkpoints[0].metrics[0] == 3.0);
   assert_true(r[0].checkpoints[0].metrics[1] == -4.0);
-  free_all(r, n);
+  tp_free_all(r, n);
   lnb_config_free(&cfg);
 }
 
@@ -398,10 +366,10 @@ static void test_with_pairs(void **state) {
   /* per seed: gd on 3 architectures + e2e_precond (2 depths) on linear only */
   assert_int_equal(lnb_config_run_count(&cfg), 2 * (3 + 2));
   size_t n;
-  lnb_run_result *r = run_all(&cfg, &n);
+  lnb_run_result *r = tp_run_all(&cfg, &n);
   assert_int_equal(n, 10);
   for (size_t i = 0; i < n; i++) assert_int_equal(r[i].status, LNB_RUN_MAX_ITERS);
-  free_all(r, n);
+  tp_free_all(r, n);
   lnb_config_free(&cfg);
 
   lnb_error err = {0};

@@ -6,9 +6,6 @@
  * bias of Sec. 4.2 / Fig. 2. */
 #include "test_plugin_util.h"
 
-#include "config.h"
-#include "harness.h"
-
 static lnb_params *ms_params(const char *mode, int k, int d, int rank, int m, int seed) {
   lnb_params *p = tp_params(tp_plugin(LNB_PROBLEM, "matrix_sensing"));
   tp_set(p, "mode", mode);
@@ -18,31 +15,6 @@ static lnb_params *ms_params(const char *mode, int k, int d, int rank, int m, in
   if (m) tp_setf(p, "m", "%d", m);
   if (seed >= 0) tp_setf(p, "seed", "%d", seed);
   return p;
-}
-
-/* ||g_fd - g|| / ||g|| with central differences, step h */
-static double fd_rel_error(tp_problem *P, const double *W0, double h) {
-  size_t n = P->k * P->d;
-  double *W = malloc(n * sizeof *W), *g = malloc(n * sizeof *g), *gfd = malloc(n * sizeof *gfd);
-  assert_non_null(W);
-  assert_non_null(g);
-  assert_non_null(gfd);
-  memcpy(W, W0, n * sizeof *W);
-  P->ops->eval(P->self, W, g);
-  for (size_t i = 0; i < n; i++) {
-    double w = W[i];
-    W[i] = w + h;
-    double lp = P->ops->eval(P->self, W, NULL);
-    W[i] = w - h;
-    double lm = P->ops->eval(P->self, W, NULL);
-    W[i] = w;
-    gfd[i] = (lp - lm) / (2 * h);
-  }
-  double rel = tp_diff_norm(gfd, g, n) / tp_norm(g, n);
-  free(W);
-  free(g);
-  free(gfd);
-  return rel;
 }
 
 /* Gradient of Eq. (9), l(W) = 1/(2m) sum (<A_i, W> - b_i)^2, vs central finite
@@ -60,7 +32,7 @@ static void test_gradient_fd(void **state) {
     size_t n = P.k * P.d;
     double *W = malloc(n * sizeof *W);
     tp_random(&rng, W, n, 1.0);
-    double rel = fd_rel_error(&P, W, 1e-5);
+    double rel = tp_problem_fd_rel(&P, W, 1e-5);
     print_message("  %-10s |g_fd - g| / |g| = %.3g (tol 1e-6)\n", modes[t], rel);
     assert_true(rel < 1e-6);
     free(W);
@@ -297,29 +269,6 @@ static void test_validate(void **state) {
 
 /* ------------------------------------------------------ through the harness */
 
-static void load(const char *text, lnb_config *cfg) {
-  lnb_error err = {0};
-  int rc = lnb_config_load_string(text, strlen(text), "test.yaml", &tp_reg, cfg, &err);
-  if (rc != LNB_OK) fail_msg("config error: %s", err.msg);
-}
-
-static lnb_run_result *run_all(const lnb_config *cfg, size_t *n) {
-  lnb_run_spec *runs = lnb_expand_runs(cfg, n);
-  assert_non_null(runs);
-  lnb_run_result *res = calloc(*n, sizeof *res);
-  lnb_problem_inst pi;
-  memset(&pi, 0, sizeof pi);
-  for (size_t i = 0; i < *n; i++) lnb_run_one(cfg, &runs[i], &pi, &res[i]);
-  lnb_problem_inst_release(&pi);
-  free(runs);
-  return res;
-}
-
-static void free_all(lnb_run_result *r, size_t n) {
-  for (size_t i = 0; i < n; i++) lnb_run_result_free(&r[i]);
-  free(r);
-}
-
 /* Paper 001, Prop. 5 and Lemma 2 on the 2 x 2 problem of Eq. (15), balanced
  * (Assumption 1) near-zero init W_e(0) = diag(0.1, +-0.1), GD with lr 0.1 for
  * 400 steps, every iterate recorded (record.every: 1).
@@ -334,19 +283,19 @@ static void free_all(lnb_run_result *r, size_t n) {
 static void test_prop5_lemma2_harness(void **state) {
   (void)state;
   lnb_config cfg;
-  load("name: prop5\n"
-       "problem: {plugin: matrix_sensing, mode: prop5}\n"
-       "architectures:\n"
-       "  - {plugin: deep_linear, depth: [2, 3], width: 2, init: balanced,"
-       " init_matrix: [[0.1, 0], [0, 0.1]]}\n"
-       "  - {plugin: deep_linear, depth: [2, 3], width: 2, init: balanced,"
-       " init_matrix: [[0.1, 0], [0, -0.1]]}\n"
-       "optimizers: [{plugin: gd, lr: 0.1}]\n"
-       "stop: {max_iters: 400}\n"
-       "record: {every: 1, metrics: [end_to_end_norm, det_sign, reconstruction_error]}\n",
-       &cfg);
+  tp_load("name: prop5\n"
+          "problem: {plugin: matrix_sensing, mode: prop5}\n"
+          "architectures:\n"
+          "  - {plugin: deep_linear, depth: [2, 3], width: 2, init: balanced,"
+          " init_matrix: [[0.1, 0], [0, 0.1]]}\n"
+          "  - {plugin: deep_linear, depth: [2, 3], width: 2, init: balanced,"
+          " init_matrix: [[0.1, 0], [0, -0.1]]}\n"
+          "optimizers: [{plugin: gd, lr: 0.1}]\n"
+          "stop: {max_iters: 400}\n"
+          "record: {every: 1, metrics: [end_to_end_norm, det_sign, reconstruction_error]}\n",
+          &cfg);
   size_t n;
-  lnb_run_result *r = run_all(&cfg, &n);
+  lnb_run_result *r = tp_run_all(&cfg, &n);
   assert_int_equal(n, 4);
   for (size_t i = 0; i < n; i++) {
     int pos = i < 2;
@@ -382,7 +331,7 @@ static void test_prop5_lemma2_harness(void **state) {
       assert_true(cT->metrics[0] < 2.0);
     }
   }
-  free_all(r, n);
+  tp_free_all(r, n);
   lnb_config_free(&cfg);
 }
 
@@ -397,18 +346,18 @@ static void test_prop5_lemma2_harness(void **state) {
 static void test_completion_harness(void **state) {
   (void)state;
   lnb_config cfg;
-  load("name: comp\n"
-       "problem: {plugin: matrix_sensing, mode: completion, k: 12, d: 12, rank: 1, m: 50,"
-       " seed: 3}\n"
-       "architectures:\n"
-       "  - {plugin: linear}\n"
-       "  - {plugin: deep_linear, depth: 3, init: balanced, init_std: 0.001}\n"
-       "optimizers: [{plugin: gd, lr: 1}]\n"
-       "stop: {max_iters: 20000, target_gap: 1.0e-14}\n"
-       "record: {per_decade: 2, metrics: [reconstruction_error]}\n",
-       &cfg);
+  tp_load("name: comp\n"
+          "problem: {plugin: matrix_sensing, mode: completion, k: 12, d: 12, rank: 1, m: 50,"
+          " seed: 3}\n"
+          "architectures:\n"
+          "  - {plugin: linear}\n"
+          "  - {plugin: deep_linear, depth: 3, init: balanced, init_std: 0.001}\n"
+          "optimizers: [{plugin: gd, lr: 1}]\n"
+          "stop: {max_iters: 20000, target_gap: 1.0e-14}\n"
+          "record: {per_decade: 2, metrics: [reconstruction_error]}\n",
+          &cfg);
   size_t n;
-  lnb_run_result *r = run_all(&cfg, &n);
+  lnb_run_result *r = tp_run_all(&cfg, &n);
   assert_int_equal(n, 2);
 
   /* the same instance, to probe the observed set */
@@ -434,7 +383,7 @@ static void test_completion_harness(void **state) {
   assert_true(deep < 1e-3);
   tp_problem_destroy(&P);
   lnb__params_free(p);
-  free_all(r, n);
+  tp_free_all(r, n);
   lnb_config_free(&cfg);
 }
 

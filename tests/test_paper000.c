@@ -11,9 +11,6 @@
  * W1 = W_1^T, ..., WN = x^T. */
 #include "test_plugin_util.h"
 
-#include "config.h"
-#include "harness.h"
-
 /* ------------------------------------------------------------- helpers */
 
 static const double A23[6] = {5, -3, 1, 3, 1, -1}; /* paper 000, Sec. 5.2 */
@@ -172,43 +169,6 @@ static void kernel_unit(tp_problem *P, double *u, uint64_t seed) {
   free(V1);
 }
 
-static double loss_at(tp_problem *P, tp_arch *A, double *We) {
-  A->ops->end_to_end(A->self, We);
-  return P->ops->eval(P->self, We, NULL);
-}
-
-/* relative error of backward against central differences (h = 1e-5) */
-static double fd_rel_error(tp_problem *P, tp_arch *A) {
-  size_t kd = P->k * P->d;
-  double *We = calloc(kd, sizeof *We), *G = calloc(kd, sizeof *G);
-  A->ops->end_to_end(A->self, We);
-  P->ops->eval(P->self, We, G);
-  A->ops->backward(A->self, G);
-  double num = 0, den = 0;
-  const double h = 1e-5;
-  for (size_t j = 0; j < A->n; j++) {
-    lnb_tensor *T = &A->t[j];
-    double *g = malloc(T->rows * T->cols * sizeof *g);
-    memcpy(g, T->grad, T->rows * T->cols * sizeof *g);
-    for (size_t i = 0; i < T->rows * T->cols; i++) {
-      double w0 = T->data[i];
-      T->data[i] = w0 + h;
-      double lp = loss_at(P, A, We);
-      T->data[i] = w0 - h;
-      double lm = loss_at(P, A, We);
-      T->data[i] = w0;
-      double fd = (lp - lm) / (2 * h);
-      num += (fd - g[i]) * (fd - g[i]);
-      den += g[i] * g[i];
-    }
-    free(g);
-  }
-  free(We);
-  free(G);
-  assert_true(den > 0);
-  return sqrt(num / den);
-}
-
 /* ------------------------------------------------- backward vs differences */
 
 /* deep_linear backward vs central finite differences for every new init
@@ -245,7 +205,7 @@ static void test_fd_new_inits(void **state) {
     if (strcmp(cases[c].init, "perturbed_range") == 0) tp_set(ap, "perturbation", "0.5");
     if (strcmp(cases[c].init, "controlled") == 0) tp_set_reals(ap, "target_solution", theta, 1, 7);
     tp_arch A = arch_make(ap, &P, 5 + c);
-    double rel = fd_rel_error(&P, &A);
+    double rel = tp_backward_fd_rel(&P, &A);
     print_message("  %s depth %zu scale %.1f: backward vs FD rel err %.3g (tol 1e-6)\n",
                   cases[c].init, cases[c].depth, cases[c].scale, rel);
     assert_true(rel < 1e-6);
@@ -262,7 +222,7 @@ static void test_fd_new_inits(void **state) {
   tp_set_ints(ap, "widths", w56, 2);
   tp_set(ap, "init_std", "0.6");
   tp_arch A = arch_make(ap, &P, 1);
-  double rel = fd_rel_error(&P, &A);
+  double rel = tp_backward_fd_rel(&P, &A);
   print_message("  range_At k = 2 depth 3: backward vs FD rel err %.3g (tol 1e-6)\n", rel);
   assert_true(rel < 1e-6);
   tp_arch_destroy(&A);
@@ -272,26 +232,6 @@ static void test_fd_new_inits(void **state) {
 }
 
 /* --------------------------------------------------------------- metrics */
-
-/* naive paper 001, Definition 1 */
-static double naive_unbalancedness(const tp_arch *A) {
-  double worst = 0;
-  for (size_t j = 0; j + 1 < A->n; j++) {
-    const lnb_tensor *L = &A->t[j], *U = &A->t[j + 1];
-    size_t h = L->rows;
-    double s = 0;
-    for (size_t a = 0; a < h; a++)
-      for (size_t b = 0; b < h; b++) {
-        double x = 0, y = 0;
-        for (size_t l = 0; l < U->rows; l++) x += U->data[l * h + a] * U->data[l * h + b];
-        for (size_t l = 0; l < L->cols; l++)
-          y += L->data[a * L->cols + l] * L->data[b * L->cols + l];
-        s += (x - y) * (x - y);
-      }
-    worst = fmax(worst, sqrt(s));
-  }
-  return worst;
-}
 
 /* unbalancedness: equals Definition 1 computed naively (1e-12 relative) on a
  * gaussian network and is 0 (< 1e-12) for init: balanced.
@@ -312,7 +252,7 @@ static void test_metrics(void **state) {
   tp_set_ints(ap, "widths", wide, 3);
   tp_set(ap, "init_std", "0.7");
   tp_arch A = arch_make(ap, &P, 2);
-  double u = metric(&A, "unbalancedness"), un = naive_unbalancedness(&A);
+  double u = metric(&A, "unbalancedness"), un = tp_unbalancedness(&A);
   print_message("  gaussian: unbalancedness %.6g, naive %.6g\n", u, un);
   assert_true(un > 0.1);
   assert_true(fabs(u - un) < 1e-12 * un);
@@ -415,29 +355,6 @@ static void test_metrics(void **state) {
 
 /* -------------------------------------------------------- through harness */
 
-static void load(const char *text, lnb_config *cfg) {
-  lnb_error err = {0};
-  int rc = lnb_config_load_string(text, strlen(text), "test.yaml", &tp_reg, cfg, &err);
-  if (rc != LNB_OK) fail_msg("config error: %s", err.msg);
-}
-
-static lnb_run_result *run_all(const lnb_config *cfg, size_t *n) {
-  lnb_run_spec *runs = lnb_expand_runs(cfg, n);
-  assert_non_null(runs);
-  lnb_run_result *res = calloc(*n, sizeof *res);
-  lnb_problem_inst pi;
-  memset(&pi, 0, sizeof pi);
-  for (size_t i = 0; i < *n; i++) lnb_run_one(cfg, &runs[i], &pi, &res[i]);
-  lnb_problem_inst_release(&pi);
-  free(runs);
-  return res;
-}
-
-static void free_all(lnb_run_result *r, size_t n) {
-  for (size_t i = 0; i < n; i++) lnb_run_result_free(&r[i]);
-  free(r);
-}
-
 /* Paper 001, Proposition 2: under gradient flow the unbalancedness magnitude
  * is constant. GD with lr 1e-4 changes each W_{j+1}^T W_{j+1} - W_j W_j^T by
  * lr^2 (dW_{j+1}^T dW_{j+1} - dW_j dW_j^T) per step only (the first-order
@@ -446,17 +363,17 @@ static void free_all(lnb_run_result *r, size_t n) {
 static void test_prop2_unbalancedness(void **state) {
   (void)state;
   lnb_config cfg;
-  load("name: prop2\n"
-       "problem: {plugin: lsq, m: 20, d: 6, k: 3, condition: 3, noise: 0.1, seed: 5, "
-       "reduction: sum}\n"
-       "architectures: [{plugin: deep_linear, depth: 3, width: 5, init: gaussian, "
-       "init_std: 0.5}]\n"
-       "optimizers: [{plugin: gd, lr: 1.0e-4}]\n"
-       "stop: {max_iters: 10000}\n"
-       "record: {per_decade: 5, metrics: [unbalancedness]}\n",
-       &cfg);
+  tp_load("name: prop2\n"
+          "problem: {plugin: lsq, m: 20, d: 6, k: 3, condition: 3, noise: 0.1, seed: 5, "
+          "reduction: sum}\n"
+          "architectures: [{plugin: deep_linear, depth: 3, width: 5, init: gaussian, "
+          "init_std: 0.5}]\n"
+          "optimizers: [{plugin: gd, lr: 1.0e-4}]\n"
+          "stop: {max_iters: 10000}\n"
+          "record: {per_decade: 5, metrics: [unbalancedness]}\n",
+          &cfg);
   size_t n;
-  lnb_run_result *r = run_all(&cfg, &n);
+  lnb_run_result *r = tp_run_all(&cfg, &n);
   assert_int_equal(r[0].status, LNB_RUN_MAX_ITERS);
   assert_int_equal(r[0].iterations, 10000);
   double u0 = r[0].checkpoints[0].metrics[0], worst = 0;
@@ -469,7 +386,7 @@ static void test_prop2_unbalancedness(void **state) {
   assert_true(worst < 1e-3);
   assert_true(r[0].lstar_known);
   assert_true(r[0].final_gap < 0.05 * (r[0].initial_loss - r[0].lstar));
-  free_all(r, n);
+  tp_free_all(r, n);
   lnb_config_free(&cfg);
 }
 
@@ -507,9 +424,9 @@ static void test_lemma2_det_sign(void **state) {
            X[0], X[1], X[2], X[3], X[4], X[5], X[6], X[7], X[8], Y[0], Y[1], Y[2], Y[3], Y[4],
            Y[5], Y[6], Y[7], Y[8]);
   lnb_config cfg;
-  load(text, &cfg);
+  tp_load(text, &cfg);
   size_t n;
-  lnb_run_result *r = run_all(&cfg, &n);
+  lnb_run_result *r = tp_run_all(&cfg, &n);
   assert_int_equal(n, 2);
   /* deep: +1 at every one of the 401 iterates */
   assert_int_equal(r[0].status, LNB_RUN_MAX_ITERS);
@@ -529,7 +446,7 @@ static void test_lemma2_det_sign(void **state) {
   assert_true(r[1].checkpoints[0].metrics[0] == 1.0);
   assert_true(r[1].checkpoints[r[1].ncheckpoints - 1].metrics[0] == -1.0);
   assert_true(first_neg > 0);
-  free_all(r, n);
+  tp_free_all(r, n);
   lnb_config_free(&cfg);
 }
 
@@ -544,18 +461,18 @@ static void test_lemma2_det_sign(void **state) {
 static void test_lemma8_range_At(void **state) {
   (void)state;
   lnb_config cfg;
-  load("name: lemma8\n"
-       "problem: {plugin: lsq, m: 4, d: 10, condition: 2, noise: 0, seed: 3, reduction: sum}\n"
-       "architectures:\n"
-       "  - {plugin: deep_linear, depth: [1, 2, 3], width: 6, init: range_At, init_std: 0.1}\n"
-       "  - {plugin: deep_linear, depth: [1, 2], width: 6, init: perturbed_range, "
-       "init_std: 0.1, perturbation: 0.1}\n"
-       "optimizers: [{plugin: gd, lr: 0.05}]\n"
-       "stop: {max_iters: 100000, target_gap: 1.0e-26}\n"
-       "record: {per_decade: 5, metrics: [dist_to_reference, first_layer_range_distance]}\n",
-       &cfg);
+  tp_load("name: lemma8\n"
+          "problem: {plugin: lsq, m: 4, d: 10, condition: 2, noise: 0, seed: 3, reduction: sum}\n"
+          "architectures:\n"
+          "  - {plugin: deep_linear, depth: [1, 2, 3], width: 6, init: range_At, init_std: 0.1}\n"
+          "  - {plugin: deep_linear, depth: [1, 2], width: 6, init: perturbed_range, "
+          "init_std: 0.1, perturbation: 0.1}\n"
+          "optimizers: [{plugin: gd, lr: 0.05}]\n"
+          "stop: {max_iters: 100000, target_gap: 1.0e-26}\n"
+          "record: {per_decade: 5, metrics: [dist_to_reference, first_layer_range_distance]}\n",
+          &cfg);
   size_t n;
-  lnb_run_result *r = run_all(&cfg, &n);
+  lnb_run_result *r = tp_run_all(&cfg, &n);
   assert_int_equal(n, 5);
   for (size_t i = 0; i < n; i++) {
     const lnb_checkpoint *last = &r[i].checkpoints[r[i].ncheckpoints - 1];
@@ -573,7 +490,7 @@ static void test_lemma8_range_At(void **state) {
   }
   assert_true(fabs(r[3].checkpoints[r[3].ncheckpoints - 1].metrics[0] - 0.1) < 1e-8);
   assert_true(r[4].checkpoints[r[4].ncheckpoints - 1].metrics[0] > 1e-3);
-  free_all(r, n);
+  tp_free_all(r, n);
   lnb_config_free(&cfg);
 }
 

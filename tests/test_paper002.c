@@ -44,40 +44,6 @@ static lnb_params *lsq_inline(const double *A, const double *b, size_t m, size_t
   return p;
 }
 
-static double loss_at(tp_problem *P, tp_arch *A, double *We) {
-  A->ops->end_to_end(A->self, We);
-  return P->ops->eval(P->self, We, NULL);
-}
-
-/* ||g_fd - g|| / ||g|| over all tensors, central differences with h = 1e-5 */
-static double backward_fd_rel(tp_problem *P, tp_arch *A) {
-  size_t d = P->d;
-  double *We = calloc(d, sizeof *We), *G = calloc(d, sizeof *G);
-  A->ops->end_to_end(A->self, We);
-  P->ops->eval(P->self, We, G);
-  A->ops->backward(A->self, G);
-  double num = 0, den = 0;
-  const double h = 1e-5;
-  for (size_t j = 0; j < A->n; j++) {
-    lnb_tensor *T = &A->t[j];
-    for (size_t i = 0; i < T->rows * T->cols; i++) {
-      double w0 = T->data[i];
-      T->data[i] = w0 + h;
-      double lp = loss_at(P, A, We);
-      T->data[i] = w0 - h;
-      double lm = loss_at(P, A, We);
-      T->data[i] = w0;
-      double fd = (lp - lm) / (2 * h);
-      num += (fd - T->grad[i]) * (fd - T->grad[i]);
-      den += T->grad[i] * T->grad[i];
-    }
-  }
-  assert_true(den > 0);
-  free(We);
-  free(G);
-  return sqrt(num / den);
-}
-
 /* --------------------------------------------- backward vs finite differences */
 
 /* Backward vs central finite differences of f(theta) = l(W_e(theta)) for the
@@ -99,13 +65,13 @@ static void test_diagonal_backward_fd(void **state) {
       assert_int_equal(A.t[l].rows, 1);
       assert_int_equal(A.t[l].cols, d);
     }
-    double rel = backward_fd_rel(&P, &A);
+    double rel = tp_backward_fd_rel(&P, &A);
     /* zeros: one entry in layer 0, two in the last layer (one coordinate
      * with two zero factors when L > 1) */
     A.t[0].data[1] = 0.0;
     A.t[L - 1].data[1] = 0.0;
     A.t[L - 1].data[4] = 0.0;
-    double relz = backward_fd_rel(&P, &A);
+    double relz = tp_backward_fd_rel(&P, &A);
     print_message("  diagonal L=%zu: backward vs FD rel err %.3g, with zero entries %.3g "
                   "(tol 1e-6)\n",
                   L, rel, relz);
@@ -146,7 +112,7 @@ static void test_conv_backward_fd(void **state) {
       tp_arch A = tp_arch_create(ap, 1, d, 60 + c);
       assert_int_equal(A.n, L);
       for (size_t l = 0; l < L; l++) assert_int_equal(A.t[l].cols, (size_t)f[l]);
-      double rel = backward_fd_rel(&P, &A);
+      double rel = tp_backward_fd_rel(&P, &A);
       char lab[64] = "";
       for (size_t l = 0; l < L; l++)
         snprintf(lab + strlen(lab), sizeof lab - strlen(lab), "%s%lld", l ? "," : "",

@@ -1,6 +1,8 @@
 /* test_plugin_util.h — helpers for the plugin tests (lsq, linear,
- * deep_linear, gd): load the built plugins, build parameter sets, and wire a
- * problem + architecture into an lnb_model the way the harness does. */
+ * deep_linear, gd): load the built plugins, build parameter sets, wire a
+ * problem + architecture into an lnb_model the way the harness does, run a
+ * config through the harness, and compare gradients with central finite
+ * differences. */
 #ifndef LNB_TEST_PLUGIN_UTIL_H
 #define LNB_TEST_PLUGIN_UTIL_H
 
@@ -17,6 +19,8 @@
 
 #include <cmocka.h>
 
+#include "config.h"
+#include "harness.h"
 #include "host.h"
 #include "params.h"
 #include "registry.h"
@@ -250,6 +254,34 @@ static inline void tp_model_free(tp_model *t) {
   free(t->G);
 }
 
+/* ---------------------------------------------------- through the harness */
+
+/* parse a YAML config against the loaded plugins; fails the test on error */
+static inline void tp_load(const char *text, lnb_config *cfg) {
+  lnb_error err = {0};
+  int rc = lnb_config_load_string(text, strlen(text), "test.yaml", &tp_reg, cfg, &err);
+  if (rc != LNB_OK) fail_msg("config error: %s", err.msg);
+}
+
+/* run every cell; results[i] for run i (free with tp_free_all) */
+static inline lnb_run_result *tp_run_all(const lnb_config *cfg, size_t *n) {
+  lnb_run_spec *runs = lnb_expand_runs(cfg, n);
+  assert_non_null(runs);
+  lnb_run_result *res = calloc(*n, sizeof *res);
+  assert_non_null(res);
+  lnb_problem_inst pi;
+  memset(&pi, 0, sizeof pi);
+  for (size_t i = 0; i < *n; i++) lnb_run_one(cfg, &runs[i], &pi, &res[i]);
+  lnb_problem_inst_release(&pi);
+  free(runs);
+  return res;
+}
+
+static inline void tp_free_all(lnb_run_result *r, size_t n) {
+  for (size_t i = 0; i < n; i++) lnb_run_result_free(&r[i]);
+  free(r);
+}
+
 /* --------------------------------------------------------------- numerics */
 
 static inline double tp_norm(const double *a, size_t n) {
@@ -270,6 +302,26 @@ static inline double tp_max_abs_diff(const double *a, const double *b, size_t n)
   return s;
 }
 
+/* naive paper 001, Definition 1: max_j ||W_{j+1}^T W_{j+1} - W_j W_j^T||_F */
+static inline double tp_unbalancedness(const tp_arch *A) {
+  double worst = 0;
+  for (size_t j = 0; j + 1 < A->n; j++) {
+    const lnb_tensor *L = &A->t[j], *U = &A->t[j + 1];
+    size_t h = L->rows;
+    double s = 0;
+    for (size_t a = 0; a < h; a++)
+      for (size_t b = 0; b < h; b++) {
+        double x = 0, y = 0;
+        for (size_t l = 0; l < U->rows; l++) x += U->data[l * h + a] * U->data[l * h + b];
+        for (size_t l = 0; l < L->cols; l++)
+          y += L->data[a * L->cols + l] * L->data[b * L->cols + l];
+        s += (x - y) * (x - y);
+      }
+    worst = fmax(worst, sqrt(s));
+  }
+  return worst;
+}
+
 /* naive C = A B (A r x n, B n x c), for independent checks */
 static inline void tp_matmul(const double *A, const double *B, double *C, size_t r, size_t n,
                       size_t c) {
@@ -283,6 +335,79 @@ static inline void tp_matmul(const double *A, const double *B, double *C, size_t
 
 static inline void tp_random(lnb_rng *r, double *a, size_t n, double scale) {
   for (size_t i = 0; i < n; i++) a[i] = scale * lnb__rng_normal(r);
+}
+
+/* ------------------------------------------- backward vs finite differences */
+
+/* ||g_fd - g|| / ||g|| for the problem's own gradient at W0 (all k x d
+ * entries), central differences with step h */
+static inline double tp_problem_fd_rel(tp_problem *P, const double *W0, double h) {
+  size_t n = P->k * P->d;
+  double *W = malloc(n * sizeof *W), *g = malloc(n * sizeof *g), *gfd = malloc(n * sizeof *gfd);
+  assert_non_null(W);
+  assert_non_null(g);
+  assert_non_null(gfd);
+  memcpy(W, W0, n * sizeof *W);
+  P->ops->eval(P->self, W, g);
+  for (size_t i = 0; i < n; i++) {
+    double w = W[i];
+    W[i] = w + h;
+    double lp = P->ops->eval(P->self, W, NULL);
+    W[i] = w - h;
+    double lm = P->ops->eval(P->self, W, NULL);
+    W[i] = w;
+    gfd[i] = (lp - lm) / (2 * h);
+  }
+  double rel = tp_diff_norm(gfd, g, n) / tp_norm(g, n);
+  free(W);
+  free(g);
+  free(gfd);
+  return rel;
+}
+
+/* f(theta) = l(W_e(theta)) at the architecture's current parameters; We is
+ * scratch of k x d */
+static inline double tp_loss_at(tp_problem *P, tp_arch *A, double *We) {
+  A->ops->end_to_end(A->self, We);
+  return P->ops->eval(P->self, We, NULL);
+}
+
+/* relative error ||g_fd - g|| / ||g|| of backward (at the current parameters)
+ * against central finite differences (h = 1e-5) over every entry of every
+ * tensor; fails unless ||g|| > 0 */
+static inline double tp_backward_fd_rel(tp_problem *P, tp_arch *A) {
+  size_t kd = P->k * P->d;
+  double *We = calloc(kd ? kd : 1, sizeof *We), *G = calloc(kd ? kd : 1, sizeof *G);
+  assert_non_null(We);
+  assert_non_null(G);
+  A->ops->end_to_end(A->self, We);
+  P->ops->eval(P->self, We, G);
+  A->ops->backward(A->self, G);
+  double num = 0, den = 0;
+  const double h = 1e-5;
+  for (size_t j = 0; j < A->n; j++) {
+    lnb_tensor *T = &A->t[j];
+    size_t n = T->rows * T->cols;
+    double *g = malloc((n ? n : 1) * sizeof *g);
+    assert_non_null(g);
+    memcpy(g, T->grad, n * sizeof *g);
+    for (size_t i = 0; i < n; i++) {
+      double w0 = T->data[i];
+      T->data[i] = w0 + h;
+      double lp = tp_loss_at(P, A, We);
+      T->data[i] = w0 - h;
+      double lm = tp_loss_at(P, A, We);
+      T->data[i] = w0;
+      double fd = (lp - lm) / (2 * h);
+      num += (fd - g[i]) * (fd - g[i]);
+      den += g[i] * g[i];
+    }
+    free(g);
+  }
+  free(We);
+  free(G);
+  assert_true(den > 0);
+  return sqrt(num / den);
 }
 
 #endif

@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "test_shell_util.h"
+
 #include "compare.h"
 #include "csv.h"
 #include "plot.h"
@@ -204,31 +206,6 @@ static void test_short_labels(void **state) {
 
 static char tmpdir[256];
 
-static int sh(const char *cmd, char **out) {
-  char full[8192];
-  snprintf(full, sizeof full, "%s 2>&1", cmd);
-  FILE *p = popen(full, "r");
-  assert_non_null(p);
-  size_t cap = 1 << 16, len = 0, got;
-  char *buf = malloc(cap);
-  while ((got = fread(buf + len, 1, cap - len - 1, p)) > 0) {
-    len += got;
-    if (len + 1 == cap) buf = realloc(buf, cap *= 2);
-  }
-  buf[len] = '\0';
-  int st = pclose(p);
-  if (out) *out = buf;
-  else free(buf);
-  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static void write_file(const char *path, const char *text) {
-  FILE *f = fopen(path, "w");
-  assert_non_null(f);
-  fputs(text, f);
-  fclose(f);
-}
-
 static long file_size(const char *path) {
   struct stat st;
   return stat(path, &st) == 0 ? (long)st.st_size : -1;
@@ -236,15 +213,12 @@ static long file_size(const char *path) {
 
 static int setup(void **state) {
   (void)state;
-  snprintf(tmpdir, sizeof tmpdir, "/tmp/lnb_report_XXXXXX");
-  return mkdtemp(tmpdir) ? 0 : -1;
+  return sh_make_tmpdir(tmpdir, sizeof tmpdir, "report");
 }
 
 static int teardown(void **state) {
   (void)state;
-  char cmd[512];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-  return system(cmd) == 0 ? 0 : -1;
+  return sh_remove_dir(tmpdir);
 }
 
 /* run a config text into tmpdir/name */

@@ -1,6 +1,7 @@
 /* test_shell_util.h — helpers for tests that drive the lnnbench executable
  * through a shell: run a command and capture its output, write and read
- * files, count lines. Include after <cmocka.h>. */
+ * files, count lines, make and remove a scratch directory. Include after
+ * <cmocka.h>, with _POSIX_C_SOURCE >= 200809L (mkdtemp). */
 #ifndef LNB_TEST_SHELL_UTIL_H
 #define LNB_TEST_SHELL_UTIL_H
 
@@ -34,6 +35,20 @@ static inline int sh(const char *cmd, char **out) {
   if (out) *out = buf;
   else free(buf);
   return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* a fresh directory /tmp/lnb_<tag>_XXXXXX in dir (for a cmocka setup);
+ * 0 on success, -1 on failure */
+static inline int sh_make_tmpdir(char *dir, size_t size, const char *tag) {
+  snprintf(dir, size, "/tmp/lnb_%s_XXXXXX", tag);
+  return mkdtemp(dir) ? 0 : -1;
+}
+
+/* rm -rf dir (for a cmocka teardown); 0 on success, -1 on failure */
+static inline int sh_remove_dir(const char *dir) {
+  char cmd[512];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  return system(cmd) == 0 ? 0 : -1;
 }
 
 static inline void write_file(const char *path, const char *text) {

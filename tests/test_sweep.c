@@ -41,15 +41,12 @@ static char *row_of(const char *csv, int id) {
 
 static int setup(void **state) {
   (void)state;
-  snprintf(tmpdir, sizeof tmpdir, "/tmp/lnb_sweep_XXXXXX");
-  return mkdtemp(tmpdir) ? 0 : -1;
+  return sh_make_tmpdir(tmpdir, sizeof tmpdir, "sweep");
 }
 
 static int teardown(void **state) {
   (void)state;
-  char cmd[512];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-  return system(cmd) == 0 ? 0 : -1;
+  return sh_remove_dir(tmpdir);
 }
 
 static const char *crash_cfg =
