@@ -87,12 +87,7 @@ static int parse_record(const char **pp, size_t *line, strvec *fields, const cha
   return LNB_OK;
 }
 
-static int csv_read(const char *path, lnb_csv *out, int tolerant, int *dropped,
-                    lnb_error *err) {
-  memset(out, 0, sizeof *out);
-  if (dropped) *dropped = 0;
-  FILE *f = fopen(path, "rb");
-  if (!f) return lnb__error(err, LNB_EIO, "%s: cannot open: %s", path, strerror(errno));
+char *lnb_read_stream(FILE *f, size_t *len_out, int *read_error) {
   size_t cap = 1 << 16, len = 0, got;
   char *buf = malloc(cap);
   while (buf && (got = fread(buf + len, 1, cap - len - 1, f)) > 0) {
@@ -103,14 +98,28 @@ static int csv_read(const char *path, lnb_csv *out, int tolerant, int *dropped,
       buf = t;
     }
   }
-  int rerr = ferror(f);
+  if (read_error) *read_error = ferror(f) != 0;
+  if (!buf) return NULL;
+  buf[len] = '\0';
+  if (len_out) *len_out = len;
+  return buf;
+}
+
+static int csv_read(const char *path, lnb_csv *out, int tolerant, int *dropped,
+                    lnb_error *err) {
+  memset(out, 0, sizeof *out);
+  if (dropped) *dropped = 0;
+  FILE *f = fopen(path, "rb");
+  if (!f) return lnb__error(err, LNB_EIO, "%s: cannot open: %s", path, strerror(errno));
+  size_t len = 0;
+  int rerr = 0;
+  char *buf = lnb_read_stream(f, &len, &rerr);
   fclose(f);
   if (!buf) return lnb__error(err, LNB_ENOMEM, "out of memory reading %s", path);
   if (rerr) {
     free(buf);
     return lnb__error(err, LNB_EIO, "%s: read error", path);
   }
-  buf[len] = '\0';
   if (tolerant && len > 0 && buf[len - 1] != '\n') { /* cut the unfinished last line */
     char *nl = strrchr(buf, '\n');
     if (nl) nl[1] = '\0';

@@ -3,6 +3,7 @@
 #define LNB_CSV_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "lnnbench/error.h"
 
@@ -15,6 +16,11 @@ typedef struct lnb_csv {
 } lnb_csv;
 
 /* Read path; every row must have the header's number of fields. */
+/* The rest of the stream f, NUL-terminated (free with free()); NULL when out
+ * of memory. *len_out gets its length, *read_error whether ferror was set
+ * (either may be NULL). */
+char *lnb_read_stream(FILE *f, size_t *len_out, int *read_error);
+
 int lnb_csv_read(const char *path, lnb_csv *out, lnb_error *err);
 /* Same, but a last line without its newline (a write cut short by a kill)
  * is dropped instead of refused; *dropped tells whether that happened. */

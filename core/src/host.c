@@ -338,6 +338,16 @@ void lnb_host_set_max_dense_bytes(size_t bytes) { max_dense_bytes = bytes; }
 /* Reads a numeric CSV. The first line is a header when any of its fields is
  * not a number. Every data row must have the same number of fields; every
  * field must be a finite number. */
+/* Strip line's end of line (\n, \r\n); is it a data line (or the header),
+ * not blank or a # comment? Both passes of lnb__read_csv ask this, so the
+ * first pass counts exactly the lines the second parses. */
+static int csv_data_line(char *line, ssize_t *len) {
+  while (*len > 0 && (line[*len - 1] == '\n' || line[*len - 1] == '\r')) line[--*len] = '\0';
+  const char *q = line;
+  while (*q == ' ' || *q == '\t') q++;
+  return *q && *q != '#';
+}
+
 int lnb__read_csv(const char *path, double **data, size_t *rows, size_t *cols,
                   lnb_error *err) {
   *data = NULL;
@@ -354,10 +364,7 @@ int lnb__read_csv(const char *path, double **data, size_t *rows, size_t *cols,
    * size and parsed in place — no growing copies, the data held once. */
   size_t upper = 0, nf0 = 0;
   while ((len = getline(&line, &cap, f)) >= 0) {
-    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = '\0';
-    const char *q = line;
-    while (*q == ' ' || *q == '\t') q++;
-    if (!*q || *q == '#') continue;
+    if (!csv_data_line(line, &len)) continue;
     if (upper++ == 0)
       for (const char *p = line, *e = line + len; p <= e; p++) nf0 += !*p || *p == ',';
   }
@@ -381,10 +388,7 @@ int lnb__read_csv(const char *path, double **data, size_t *rows, size_t *cols,
   }
   while ((len = getline(&line, &cap, f)) >= 0) {
     lineno++;
-    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = '\0';
-    const char *q = line;
-    while (*q == ' ' || *q == '\t') q++;
-    if (!*q || *q == '#') continue;
+    if (!csv_data_line(line, &len)) continue;
     /* split on commas */
     size_t nf = 1;
     for (const char *p = line; *p; p++) nf += *p == ',';

@@ -851,22 +851,9 @@ char *lnb_results_read_manifest(const char *dir, lnb_error *err) {
     return NULL;
   }
   free(path);
-  size_t cap = 1 << 16, len = 0, got;
-  char *json = malloc(cap);
-  while (json && (got = fread(json + len, 1, cap - len - 1, f)) > 0) {
-    len += got;
-    if (len + 1 == cap) {
-      char *t = realloc(json, cap *= 2);
-      if (!t) free(json);
-      json = t;
-    }
-  }
+  char *json = lnb_read_stream(f, NULL, NULL);
   fclose(f);
-  if (!json) {
-    lnb__error(err, LNB_ENOMEM, "out of memory");
-    return NULL;
-  }
-  json[len] = '\0';
+  if (!json) lnb__error(err, LNB_ENOMEM, "out of memory");
   return json;
 }
 
