@@ -4,5 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
 bash scripts/build.sh
-./build/bin/lnnbench run configs/quickstart.yaml
-cat results/quickstart/summary.md
+./build/bin/lnnbench run configs/quickstart.yaml --out build/quickstart --move-aside
+cat build/quickstart/summary.md

@@ -234,23 +234,31 @@ static void test_resume(void **state) {
   assert_int_equal(count_lines(csv), 1 + 3);
   free(csv);
 
-  /* a grown grid: only the new cell runs */
+  /* a grown grid: only the new cell runs. Recorded rows keep their run ids
+   * (1 lr=0.1, 2 lr=0.2, 3 the crash); the new cell's own id (index + 1 = 3)
+   * is taken, so it gets the first id above every used one and the run count */
   snprintf(text, sizeof text, base, "[0.1, 0.2, 0.3]");
   write_file(cfg, text);
+  char *before = read_file(path);
   assert_int_equal(sh(cmd, &out), 1);
   assert_non_null(strstr(out, "3 runs already recorded"));
   assert_non_null(strstr(out, "1 to run"));
   free(out);
   csv = read_file(path);
   assert_int_equal(count_lines(csv), 1 + 4);
-  for (int id = 1; id <= 4; id++) {
+  assert_int_equal(strncmp(csv, before, strlen(before)), 0); /* appended, nothing rewritten */
+  free(before);
+  for (int id = 1; id <= 5; id++) {
     char *r = row_of(csv, id);
-    assert_non_null(r);
+    if (id == 4) assert_null(r);
+    else assert_non_null(r);
+    if (id == 5) assert_non_null(strstr(r, ",0.3,"));
     free(r);
   }
   free(csv);
 
-  /* --retry-failed runs the crashed cell again: still 4 rows, one crashed */
+  /* --retry-failed runs the crashed cell again: its old row stays in the
+   * file (nothing recorded is deleted) but leaves the tables */
   snprintf(cmd, sizeof cmd, "%s run %s --out %s --plugin-path %s --retry-failed",
            LNB_TEST_BINARY, cfg, outdir, PLUGINS);
   assert_int_equal(sh(cmd, &out), 1);
@@ -258,15 +266,49 @@ static void test_resume(void **state) {
   assert_non_null(strstr(out, "1 to run"));
   free(out);
   csv = read_file(path);
-  assert_int_equal(count_lines(csv), 1 + 4);
+  assert_int_equal(count_lines(csv), 1 + 5);
   assert_non_null(strstr(csv, ",crashed,"));
   free(csv);
+  snprintf(path, sizeof path, "%s/manifest.json", outdir);
+  char *man = read_file(path);
+  assert_non_null(strstr(man, "\"excluded_run_ids\": \"3\""));
+  free(man);
+  snprintf(path, sizeof path, "%s/summary.md", outdir);
+  char *md = read_file(path);
+  assert_non_null(strstr(md, "4 of 4 runs"));
+  free(md);
+  /* `lnnbench table` agrees: the superseded row is not counted */
+  snprintf(cmd, sizeof cmd, "%s table %s", LNB_TEST_BINARY, outdir);
+  assert_int_equal(sh(cmd, &out), 0);
+  assert_non_null(strstr(out, "4 of 4 runs"));
+  free(out);
+  snprintf(path, sizeof path, "%s/summary.csv", outdir);
   /* every run has its trajectory rows, once */
   snprintf(cmd, sizeof cmd,
            "cut -d, -f1,2 %s/trajectories.csv | sort | uniq -d | wc -l | grep -qx 0 && "
-           "test $(cut -d, -f1 %s/trajectories.csv | sort -u | wc -l) -eq 5",
+           "test $(cut -d, -f1 %s/trajectories.csv | sort -u | wc -l) -eq 6",
            outdir, outdir);
   assert_int_equal(sh(cmd, NULL), 0);
+
+  /* a narrower config: nothing runs, nothing is deleted; the rows it does
+   * not name stay in the files and leave its tables */
+  snprintf(text, sizeof text, base, "[0.2]");
+  write_file(cfg, text);
+  before = read_file(path);
+  snprintf(cmd, sizeof cmd, "%s run %s --out %s --plugin-path %s --resume", LNB_TEST_BINARY, cfg,
+           outdir, PLUGINS);
+  assert_int_equal(sh(cmd, &out), 1); /* the recorded crash of misbehave */
+  assert_non_null(strstr(out, "2 runs already recorded"));
+  assert_non_null(strstr(out, "0 to run"));
+  assert_non_null(strstr(out, "3 recorded rows outside"));
+  free(out);
+  csv = read_file(path);
+  assert_string_equal(csv, before);
+  free(csv), free(before);
+  snprintf(path, sizeof path, "%s/summary.md", outdir);
+  md = read_file(path);
+  assert_non_null(strstr(md, "2 of 2 runs"));
+  free(md);
 
   /* a config whose columns differ cannot resume into this directory */
   write_file(cfg, "name: res\nproblem: {plugin: lsq, m: 20, d: 6}\n"

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <lapacke.h>
 
@@ -131,6 +132,7 @@ void lnb_run_result_free(lnb_run_result *r) {
   if (!r) return;
   free(r->checkpoints);
   free(r->metric_store);
+  if (r->spooled && r->spool_fd >= 0) close(r->spool_fd);
   memset(r, 0, sizeof *r);
 }
 
@@ -480,6 +482,14 @@ static void record(lnb_run_result *res, run_ctx *c, uint64_t t, double seconds, 
   if (!cp) return; /* out of memory: drop the checkpoint, not the run */
   if (nm) metrics_eval(c, cp->metrics);
   if (c->obs && c->obs->checkpoint) c->obs->checkpoint(c->obs->ctx, cp, nm);
+  if (c->obs && c->obs->keep_last && res->ncheckpoints > 1) { /* the observer has the rest */
+    res->checkpoints[0].iteration = cp->iteration;
+    res->checkpoints[0].seconds = cp->seconds;
+    res->checkpoints[0].loss = cp->loss;
+    res->checkpoints[0].gap = cp->gap;
+    if (nm) memcpy(res->checkpoints[0].metrics, cp->metrics, nm * sizeof *cp->metrics);
+    res->ncheckpoints = 1;
+  }
 }
 
 static void fail(lnb_run_result *res, const char *who, const lnb_error *err, int rc) {

@@ -87,6 +87,13 @@ typedef struct lnb_run_result {
   lnb_checkpoint *checkpoints;
   size_t ncheckpoints, capcheckpoints;
   double *metric_store; /* backing store for checkpoint metrics */
+  /* Checkpoints streamed to a file instead of memory (the isolated sweep
+   * spools what a run sends, so record.every: 1 over millions of iterations
+   * costs the parent no memory): when spooled, spool_fd holds nspooled
+   * checkpoint records in wire.h's format that come before checkpoints[].
+   * lnb_run_result_free closes it. */
+  int spooled, spool_fd;
+  size_t nspooled;
 } lnb_run_result;
 
 void lnb_run_result_free(lnb_run_result *r);
@@ -129,6 +136,7 @@ void lnb_run_one(const lnb_config *cfg, const lnb_run_spec *spec, lnb_problem_in
 typedef struct lnb_run_observer {
   void (*checkpoint)(void *ctx, const lnb_checkpoint *cp, size_t nmetrics);
   void *ctx;
+  int keep_last; /* 1: res keeps only the last checkpoint (the observer has them all) */
 } lnb_run_observer;
 
 void lnb_run_one_observed(const lnb_config *cfg, const lnb_run_spec *spec,

@@ -74,6 +74,9 @@ static const char usage_text[] =
     "                       (matched by a hash of each run's full spec) and run the\n"
     "                       rest; failed runs (error, crashed) are kept as recorded\n"
     "  --retry-failed       like --resume, but run failed runs again\n"
+    "  --move-aside         the output directory holds results: move them to\n"
+    "                       DIR/previous-<UTC time>/ and start afresh (without this,\n"
+    "                       --resume or --retry-failed, such a directory is refused)\n"
     "  --smoke              a quick end-to-end check of a config: first seed only, at most\n"
     "                       20 iterations and 10 s per run (default out: results/NAME-smoke)\n"
     "  --mpi                under mpirun: one sweep across all MPI ranks; rank 0 writes\n"
@@ -92,7 +95,8 @@ static const char usage_text[] =
 
 static const char run_help[] =
     "usage: lnnbench run CONFIG.yaml [--out DIR] [--jobs N] [--isolate on|off] [--grace S]\n"
-    "                    [--resume | --retry-failed] [--plugin-path DIRS] [--quiet] [--mpi]\n"
+    "                    [--resume | --retry-failed | --move-aside] [--plugin-path DIRS]\n"
+    "                    [--quiet] [--mpi]\n"
     "\n"
     "Runs every cell of the config's grid in order (problem, seed, architecture,\n"
     "optimizer). Each run stops at stop.max_iters, when l - l* <= stop.target_gap\n"
@@ -298,6 +302,7 @@ typedef struct run_opts {
   int jobs, isolate;
   double grace;
   int resume, retry_failed;
+  int move_aside; /* --move-aside: earlier results go to OUT/previous-<time>/ */
   int smoke; /* --smoke: one seed, at most LNB_SMOKE_ITERS iterations */
   int mpi, rank, nranks; /* --mpi: this process is rank `rank` of nranks */
 } run_opts;
@@ -363,12 +368,12 @@ static int cmd_run(const lnb_registry *reg, const char *config_path, const char 
   if (ro->rank == 0) {
     todo = calloc(nruns, 1);
     if (!todo) rc = lnb__error(&err, LNB_ENOMEM, "out of memory");
-    else if (ro->resume)
-      rc = lnb_results_resume(&w, out, &cfg, cmdline, runs, nruns, ro->retry_failed, todo, &err);
-    else {
-      memset(todo, 1, nruns);
-      rc = lnb_results_open(&w, out, &cfg, cmdline, &err);
-    }
+    else
+      rc = lnb_results_start(&w, out, &cfg, cmdline, runs, nruns,
+                             ro->resume       ? LNB_OUT_RESUME
+                             : ro->move_aside ? LNB_OUT_MOVE_ASIDE
+                                              : LNB_OUT_NEW,
+                             ro->retry_failed, todo, &err);
     w.jobs = ro->jobs;
     w.isolate = ro->isolate;
     w.mpi_ranks = ro->mpi ? ro->nranks : 0;
@@ -388,8 +393,12 @@ static int cmd_run(const lnb_registry *reg, const char *config_path, const char 
     return EXIT_BAD_INPUT;
   }
   if (!quiet && ro->rank == 0 && ro->resume)
-    fprintf(stderr, "lnnbench: resuming: %zu runs already recorded in %s/, %zu to run\n",
-            w.resumed, out, nruns - w.resumed);
+    fprintf(stderr,
+            "lnnbench: resuming: %zu runs already recorded in %s/, %zu to run; %zu recorded "
+            "rows outside this sweep's tables (kept in the files)\n",
+            w.resumed, out, nruns - w.resumed, w.nexcluded);
+  if (!quiet && ro->rank == 0 && w.moved_to[0])
+    fprintf(stderr, "lnnbench: the earlier results of %s/ are now in %s/\n", out, w.moved_to);
   if (!quiet && ro->rank == 0) {
     fprintf(stderr, "lnnbench: %s: %zu runs (%zu problems x %zu architectures x %zu optimizers x %zu seeds) -> %s/",
             cfg.name, nruns, cfg.problems.n, cfg.architectures.n, cfg.optimizers.n,
@@ -522,6 +531,7 @@ int main(int argc, char **argv) {
       return EXIT_OK;
     } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) quiet = 1;
     else if (strcmp(a, "--resume") == 0) ro.resume = 1;
+    else if (strcmp(a, "--move-aside") == 0) ro.move_aside = 1;
     else if (strcmp(a, "--mpi") == 0) ro.mpi = 1;
     else if (strcmp(a, "--smoke") == 0) ro.smoke = 1;
     else if (strcmp(a, "--by-setting") == 0) by_setting = 1;
@@ -536,6 +546,11 @@ int main(int argc, char **argv) {
       fprintf(stderr, "lnnbench: too many arguments\n");
       return EXIT_BAD_INPUT;
     }
+  }
+  if (ro.move_aside && ro.resume) {
+    fprintf(stderr, "lnnbench: --move-aside starts afresh and --resume keeps the recorded runs: "
+                    "choose one\n");
+    return EXIT_BAD_INPUT;
   }
   if (!ro.isolate && ro.jobs > 1) {
     fprintf(stderr, "lnnbench: --jobs %d needs isolated runs (drop --isolate off)\n", ro.jobs);

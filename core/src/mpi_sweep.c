@@ -354,6 +354,7 @@ static void coordinate(const lnb_config *cfg, const lnb_run_spec *runs, size_t n
   st->skipped = nruns - c.nq;
 
   lnb_sweep_feed feed = {.next = coord_next,
+                         .spool_dir = w->dir,
                          .done = coord_done,
                          .tick = nranks > 1 ? coord_tick : NULL,
                          .tick_seconds = TICK_SECONDS,

@@ -53,7 +53,7 @@ int lnb_rset_load(lnb_rset *s, const char *dir, lnb_error *err) {
   lnb_results_manifest_field(json, "target_gap", target, sizeof target);
   s->has_target = target[0] && strcmp(target, "null") != 0;
   s->target_gap = s->has_target ? strtod(target, NULL) : NAN;
-  rc = lnb_results_read_summary(spath, lnb_report_real, &s->sum, &s->rows, &s->nrows, err);
+  rc = lnb_results_read_summary(spath, json, lnb_report_real, &s->sum, &s->rows, &s->nrows, err);
 out:
   free(json);
   free(spath);

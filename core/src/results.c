@@ -17,58 +17,9 @@
 #include "csv.h"
 #include "host.h"
 #include "profile.h"
+#include "wire.h"
 
 /* ------------------------------------------------------------ utilities */
-
-int lnb_mkdirs(const char *path) {
-  char buf[4096];
-  size_t n = strlen(path);
-  if (n == 0 || n >= sizeof buf) {
-    errno = ENAMETOOLONG;
-    return -1;
-  }
-  memcpy(buf, path, n + 1);
-  for (size_t i = 1; i <= n; i++) {
-    if (buf[i] == '/' || buf[i] == '\0') {
-      char c = buf[i];
-      buf[i] = '\0';
-      if (mkdir(buf, 0777) != 0 && errno != EEXIST) return -1;
-      struct stat st;
-      if (stat(buf, &st) != 0) return -1;
-      if (!S_ISDIR(st.st_mode)) {
-        errno = ENOTDIR;
-        return -1;
-      }
-      buf[i] = c;
-    }
-  }
-  return 0;
-}
-
-int lnb_write_atomic(const char *path, const char *text, size_t len, lnb_error *err) {
-  size_t n = strlen(path) + 16;
-  char *tmp = malloc(n);
-  if (!tmp) return lnb__error(err, LNB_ENOMEM, "out of memory");
-  snprintf(tmp, n, "%s.tmp", path);
-  FILE *f = fopen(tmp, "w");
-  if (!f) {
-    int e = errno;
-    free(tmp);
-    return lnb__error(err, LNB_EIO, "%s: cannot write: %s", path, strerror(e));
-  }
-  size_t w = fwrite(text, 1, len, f);
-  int bad = w != len || fflush(f) != 0 || fsync(fileno(f)) != 0;
-  int e = errno;
-  if (fclose(f) != 0 && !bad) bad = 1, e = errno;
-  if (bad || rename(tmp, path) != 0) {
-    if (!bad) e = errno;
-    unlink(tmp);
-    free(tmp);
-    return lnb__error(err, LNB_EIO, "%s: write failed: %s", path, strerror(e));
-  }
-  free(tmp);
-  return LNB_OK;
-}
 
 static char *xstrdup(const char *s) {
   size_t n = strlen(s) + 1;
@@ -242,6 +193,16 @@ static int write_manifest(lnb_results *w, int final, int interrupted, lnb_error 
   fprintf(f, ",\n  \"runs_total\": %zu", lnb_config_run_count(cfg));
   fprintf(f, ",\n  \"runs_finished\": %zu", w->nrows);
   fprintf(f, ",\n  \"runs_resumed\": %zu", w->resumed);
+  /* rows of summary.csv outside this sweep's tables, as ranges "1-4,9" */
+  fprintf(f, ",\n  \"excluded_run_ids\": \"");
+  for (size_t i = 0; i < w->nexcluded;) {
+    size_t j = i;
+    while (j + 1 < w->nexcluded && w->excluded[j + 1] == w->excluded[j] + 1) j++;
+    fprintf(f, "%s%zu", i ? "," : "", w->excluded[i]);
+    if (j > i) fprintf(f, "-%zu", w->excluded[j]);
+    i = j + 1;
+  }
+  fputc('"', f);
   fprintf(f, ",\n  \"jobs\": %d, \"isolate\": %s", w->jobs, w->isolate ? "true" : "false");
   if (w->mpi_ranks > 0) fprintf(f, ", \"mpi_ranks\": %d", w->mpi_ranks);
   fprintf(f, ",\n  \"status_counts\": {");
@@ -289,28 +250,18 @@ static char *path_in(const char *dir, const char *name) {
   return path;
 }
 
-/* open dir/name for appending whole rows (truncate = start afresh); -1 on error */
-static int open_in(const char *dir, const char *name, int truncate, lnb_error *err) {
-  char *path = path_in(dir, name);
-  if (!path) return lnb__error(err, LNB_ENOMEM, "out of memory"), -1;
-  int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (truncate ? O_TRUNC : 0), 0666);
-  if (fd < 0) lnb__error(err, LNB_EIO, "%s: cannot write: %s", path, strerror(errno));
-  free(path);
-  return fd;
-}
-
-/* Append text[len] to fd as one unit: on a short or failed write (disk full,
- * file size limit) cut the file back to where it was, so the file only ever
- * holds whole rows. 0 ok, else -1 with errno. */
-static int append_all(int fd, const char *text, size_t len) {
-  off_t start = lseek(fd, 0, SEEK_END);
+/* Append text[len] to fd as part of a unit that started at unit_start: on a
+ * short or failed write (disk full, file size limit) cut the file back to
+ * unit_start, so the file only ever holds whole rows. 0 ok, else -1 with
+ * errno. */
+static int append_unit(int fd, const char *text, size_t len, off_t unit_start) {
   size_t done = 0;
   while (done < len) {
     ssize_t k = write(fd, text + done, len - done);
     if (k < 0 && errno == EINTR) continue;
     if (k <= 0) {
       int e = k < 0 ? errno : ENOSPC;
-      if (start >= 0 && ftruncate(fd, start) != 0) { /* keep the first error */
+      if (unit_start >= 0 && ftruncate(fd, unit_start) != 0) { /* keep the first error */
       }
       errno = e;
       return -1;
@@ -318,6 +269,10 @@ static int append_all(int fd, const char *text, size_t len) {
     done += (size_t)k;
   }
   return 0;
+}
+
+static int append_all(int fd, const char *text, size_t len) {
+  return append_unit(fd, text, len, lseek(fd, 0, SEEK_END));
 }
 
 /* the header lines of summary.csv and trajectories.csv (with newline) */
@@ -352,22 +307,19 @@ static char *traj_header(const lnb_config *cfg) {
   return buf;
 }
 
-/* common part of open and resume: directory, provenance, columns */
+/* common part of a fresh and a resumed sweep: lock, provenance, columns */
 static int results_init(lnb_results *w, const char *dir, const lnb_config *cfg,
-                        const char *cmdline, lnb_error *err) {
+                        const char *cmdline, size_t nruns, lnb_error *err) {
   memset(w, 0, sizeof *w);
-  w->summary = w->traj = -1;
+  w->summary = w->traj = w->lock_fd = -1;
   w->cfg = cfg;
   w->wall_start = lnb__now();
   w->dir = xstrdup(dir);
   w->cmdline = xstrdup(cmdline ? cmdline : "");
-  if (!w->dir || !w->cmdline) return lnb__error(err, LNB_ENOMEM, "out of memory");
-  if (lnb_mkdirs(dir) != 0)
-    return lnb__error(err, LNB_EIO, "%s: cannot create output directory: %s", dir,
-                      strerror(errno));
-  if (access(dir, W_OK) != 0)
-    return lnb__error(err, LNB_EIO, "%s: output directory is not writable: %s", dir,
-                      strerror(errno));
+  w->nruns = nruns;
+  w->run_ids = calloc(nruns ? nruns : 1, sizeof *w->run_ids);
+  if (!w->dir || !w->cmdline || !w->run_ids) return lnb__error(err, LNB_ENOMEM, "out of memory");
+  if ((w->lock_fd = lnb_outdir_lock(dir, 1, err)) < 0) return err->code;
   lnb_provenance_collect(&w->prov);
   /* columns: every parameter given explicitly in any cell */
   const lnb_cellset *sets[3] = {&cfg->problems, &cfg->architectures, &cfg->optimizers};
@@ -382,24 +334,66 @@ static int results_init(lnb_results *w, const char *dir, const lnb_config *cfg,
   return LNB_OK;
 }
 
-int lnb_results_open(lnb_results *w, const char *dir, const lnb_config *cfg,
-                     const char *cmdline, lnb_error *err) {
-  int rc = results_init(w, dir, cfg, cmdline, err);
-  if (rc != LNB_OK) return rc;
-  char *sh = summary_header(w), *th = traj_header(cfg);
-  if (!sh || !th) {
-    free(sh), free(th);
-    return lnb__error(err, LNB_ENOMEM, "out of memory");
-  }
-  if ((w->summary = open_in(dir, "summary.csv", 1, err)) >= 0 &&
-      (w->traj = open_in(dir, "trajectories.csv", 1, err)) >= 0) {
-    if (append_all(w->summary, sh, strlen(sh)) != 0 || append_all(w->traj, th, strlen(th)) != 0)
-      rc = lnb__error(err, LNB_EIO, "%s: write failed: %s", dir, strerror(errno));
-  } else {
+/* a fresh sweep in a directory that holds none: new CSVs with their headers */
+static int results_fresh(lnb_results *w, lnb_error *err) {
+  for (size_t i = 0; i < w->nruns; i++) w->run_ids[i] = i + 1;
+  char *sh = summary_header(w), *th = traj_header(w->cfg);
+  int rc = LNB_OK;
+  if (!sh || !th) rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+  else if ((w->summary = lnb_open_plain(w->dir, "summary.csv",
+                                        O_WRONLY | O_CREAT | O_EXCL | O_APPEND, err)) < 0 ||
+           (w->traj = lnb_open_plain(w->dir, "trajectories.csv",
+                                     O_WRONLY | O_CREAT | O_EXCL | O_APPEND, err)) < 0)
     rc = err->code;
-  }
+  else if (append_all(w->summary, sh, strlen(sh)) != 0 || append_all(w->traj, th, strlen(th)) != 0)
+    rc = lnb__error(err, LNB_EIO, "%s: write failed: %s", w->dir, strerror(errno));
   free(sh), free(th);
   return rc != LNB_OK ? rc : write_manifest(w, 0, 0, err);
+}
+
+static int results_resume(lnb_results *w, const lnb_run_spec *runs, size_t nruns,
+                          int retry_failed, unsigned char *todo, lnb_error *err);
+
+/* refuse what mode may not write into; LNB_OK when dir may be used */
+static int check_state(const char *dir, lnb_out_mode mode, lnb_outdir_state *state,
+                       lnb_error *err) {
+  int rc = lnb_outdir_state_of(dir, state, err);
+  if (rc != LNB_OK) return rc;
+  if (*state == LNB_OUTDIR_FOREIGN)
+    return lnb__error(err, LNB_EINVAL,
+                      "%s: not empty and not an lnnbench results directory; choose another "
+                      "--out directory",
+                      dir);
+  if (*state == LNB_OUTDIR_RESULTS && mode == LNB_OUT_NEW)
+    return lnb__error(err, LNB_EINVAL,
+                      "%s: holds the results of an earlier sweep; --resume adds the missing "
+                      "runs to them, --move-aside keeps them in %s/" LNB_OUTDIR_PREVIOUS
+                      "<time>/ and starts afresh",
+                      dir, dir);
+  return LNB_OK;
+}
+
+int lnb_results_start(lnb_results *w, const char *dir, const lnb_config *cfg,
+                      const char *cmdline, const lnb_run_spec *runs, size_t nruns,
+                      lnb_out_mode mode, int retry_failed, unsigned char *todo, lnb_error *err) {
+  for (size_t i = 0; i < nruns; i++) todo[i] = 1;
+  lnb_outdir_state state;
+  memset(w, 0, sizeof *w);
+  w->summary = w->traj = w->lock_fd = -1;
+  if (!*dir) return lnb__error(err, LNB_EINVAL, "the output directory is empty ('')");
+  /* once before anything is written (a refused directory gets no lock file),
+   * once more under the lock */
+  int rc = check_state(dir, mode, &state, err);
+  if (rc == LNB_OK) rc = results_init(w, dir, cfg, cmdline, nruns, err);
+  if (rc == LNB_OK) rc = check_state(dir, mode, &state, err);
+  if (rc != LNB_OK) return rc;
+  if (state == LNB_OUTDIR_RESULTS && mode == LNB_OUT_MOVE_ASIDE) {
+    if ((rc = lnb_outdir_move_aside(dir, w->moved_to, sizeof w->moved_to, err)) != LNB_OK)
+      return rc;
+    state = LNB_OUTDIR_EMPTY;
+  }
+  if (state == LNB_OUTDIR_RESULTS) return results_resume(w, runs, nruns, retry_failed, todo, err);
+  return results_fresh(w, err);
 }
 
 /* --------------------------------------------------------------- append */
@@ -472,7 +466,7 @@ static int add_row(lnb_results *w, const lnb_run_spec *spec, const lnb_run_resul
   }
   lnb_row *r = &w->rows[w->nrows++];
   memset(r, 0, sizeof *r);
-  r->run_id = spec->index + 1;
+  r->run_id = w->run_ids[spec->index];
   r->problem = l->problem;
   r->model = l->model;
   r->tuned = l->tuned;
@@ -491,12 +485,75 @@ static int add_row(lnb_results *w, const lnb_run_spec *spec, const lnb_run_resul
   return 0;
 }
 
+/* one row of trajectories.csv */
+static void put_checkpoint_row(FILE *f, size_t run_id, const lnb_checkpoint *cp, size_t nm) {
+  fprintf(f, "%zu,%llu,", run_id, (unsigned long long)cp->iteration);
+  csv_real(f, cp->seconds);
+  fputc(',', f);
+  csv_real(f, cp->loss);
+  fputc(',', f);
+  csv_real(f, cp->gap);
+  for (size_t m = 0; m < nm; m++) {
+    fputc(',', f);
+    csv_real(f, cp->metrics[m]);
+  }
+  fputc('\n', f);
+}
+
+/* Append the checkpoints a run's spool file holds (sweep.c) to
+ * trajectories.csv, a block at a time, as part of the unit that started at
+ * tstart. */
+static int append_spooled(lnb_results *w, size_t run_id, const lnb_run_result *res, off_t tstart,
+                          lnb_error *err) {
+  enum { BLOCK = 4096 };
+  size_t nm = lnb_metric_ncols(w->cfg), cs = lnb_wire_checkpoint_size(nm);
+  unsigned char *buf = malloc(BLOCK * cs);
+  lnb_run_result scratch;
+  lnb_wire_result_init(&scratch);
+  int rc = buf ? LNB_OK : lnb__error(err, LNB_ENOMEM, "out of memory");
+  for (size_t done = 0; rc == LNB_OK && done < res->nspooled;) {
+    size_t k = res->nspooled - done < BLOCK ? res->nspooled - done : BLOCK;
+    size_t got = 0;
+    while (got < k * cs) {
+      ssize_t r = pread(res->spool_fd, buf + got, k * cs - got, (off_t)(done * cs + got));
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) break;
+      got += (size_t)r;
+    }
+    if (got != k * cs) {
+      rc = lnb__error(err, LNB_EIO, "%s: reading a run's spooled checkpoints failed", w->dir);
+      break;
+    }
+    int have = 0, bad = 0;
+    scratch.ncheckpoints = 0;
+    lnb_wire_parse(buf, k * cs, nm, &scratch, &have, &bad);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f) {
+      rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+      break;
+    }
+    for (size_t i = 0; i < scratch.ncheckpoints; i++)
+      put_checkpoint_row(f, run_id, &scratch.checkpoints[i], nm);
+    if (fclose(f) != 0) rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+    else if (append_unit(w->traj, text, len, tstart) != 0)
+      rc = lnb__error(err, LNB_EIO, "%s/trajectories.csv: write failed: %s", w->dir,
+                      strerror(errno));
+    free(text);
+    done += k;
+  }
+  lnb_run_result_free(&scratch);
+  free(buf);
+  return rc;
+}
+
 int lnb_results_append(lnb_results *w, const lnb_run_spec *spec, const lnb_run_result *res,
                        lnb_error *err) {
   const lnb_config *cfg = w->cfg;
   run_labels l;
   if (labels_make(cfg, spec, &l) != 0) return lnb__error(err, LNB_ENOMEM, "out of memory");
-  size_t run_id = spec->index + 1;
+  size_t run_id = w->run_ids[spec->index];
   /* Both rows are built in memory and written as single units, trajectories
    * first: a summary row on disk always has its checkpoints complete (what
    * --resume relies on after a kill -9), and a failed write leaves no partial
@@ -510,20 +567,8 @@ int lnb_results_append(lnb_results *w, const lnb_run_spec *spec, const lnb_run_r
     labels_free(&l);
     return lnb__error(err, LNB_ENOMEM, "out of memory");
   }
-  for (size_t i = 0; i < res->ncheckpoints; i++) {
-    const lnb_checkpoint *cp = &res->checkpoints[i];
-    fprintf(tf, "%zu,%llu,", run_id, (unsigned long long)cp->iteration);
-    csv_real(tf, cp->seconds);
-    fputc(',', tf);
-    csv_real(tf, cp->loss);
-    fputc(',', tf);
-    csv_real(tf, cp->gap);
-    for (size_t m = 0, nc = lnb_metric_ncols(cfg); m < nc; m++) {
-      fputc(',', tf);
-      csv_real(tf, cp->metrics[m]);
-    }
-    fputc('\n', tf);
-  }
+  for (size_t i = 0; i < res->ncheckpoints; i++)
+    put_checkpoint_row(tf, run_id, &res->checkpoints[i], lnb_metric_ncols(cfg));
   fprintf(f, "%zu,%016llx,", run_id, (unsigned long long)lnb_run_spec_hash(cfg, spec));
   csv_str(f, l.problem);
   fputc(',', f);
@@ -568,7 +613,8 @@ int lnb_results_append(lnb_results *w, const lnb_run_spec *spec, const lnb_run_r
   bad |= fclose(f) != 0;
   off_t tstart = lseek(w->traj, 0, SEEK_END);
   if (bad) rc = lnb__error(err, LNB_ENOMEM, "out of memory");
-  else if (append_all(w->traj, tbuf, tlen) != 0)
+  else if (res->spooled && (rc = append_spooled(w, run_id, res, tstart, err)) != LNB_OK) {
+  } else if (append_unit(w->traj, tbuf, tlen, tstart) != 0)
     rc = lnb__error(err, LNB_EIO, "%s/trajectories.csv: write failed: %s", w->dir,
                     strerror(errno));
   else if (append_all(w->summary, sbuf, slen) != 0) {
@@ -602,32 +648,186 @@ static double field_real(const char *s) {
   return strtod(s, NULL);
 }
 
-int lnb_results_resume(lnb_results *w, const char *dir, const lnb_config *cfg,
-                       const char *cmdline, const lnb_run_spec *runs, size_t nruns,
-                       int retry_failed, unsigned char *todo, lnb_error *err) {
-  for (size_t i = 0; i < nruns; i++) todo[i] = 1;
-  int rc = results_init(w, dir, cfg, cmdline, err);
-  if (rc != LNB_OK) return rc;
-  char *spath = path_in(dir, "summary.csv"), *tpath = path_in(dir, "trajectories.csv");
+/* A run id as written in the CSVs: a whole number from 1 to
+ * LNB_RUN_ID_MAX in plain decimal. */
+static int parse_run_id(const char *s, size_t len, size_t *id) {
+  if (len == 0 || len > 16) return -1;
+  unsigned long long v = 0;
+  for (size_t i = 0; i < len; i++) {
+    if (s[i] < '0' || s[i] > '9') return -1;
+    v = v * 10 + (unsigned long long)(s[i] - '0');
+  }
+  if (v == 0 || v > LNB_RUN_ID_MAX) return -1;
+  *id = (size_t)v;
+  return 0;
+}
+
+static int cmp_size(const void *a, const void *b) {
+  size_t x = *(const size_t *)a, y = *(const size_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+static int id_in(const size_t *ids, size_t n, size_t id) {
+  return bsearch(&id, ids, n, sizeof *ids, cmp_size) != NULL;
+}
+
+/* Cut what follows the last newline of fd (a row cut short by a kill);
+ * *cut says whether there was any. */
+static int cut_partial_line(int fd, int *cut) {
+  *cut = 0;
+  off_t size = lseek(fd, 0, SEEK_END);
+  if (size <= 0) return size < 0 ? -1 : 0;
+  char buf[4096];
+  off_t end = size;
+  while (end > 0) {
+    size_t n = end < (off_t)sizeof buf ? (size_t)end : sizeof buf;
+    if (pread(fd, buf, n, end - (off_t)n) != (ssize_t)n) return -1;
+    for (size_t i = n; i-- > 0;)
+      if (buf[i] == '\n') {
+        off_t keep = end - (off_t)n + (off_t)i + 1;
+        if (keep == size) return 0;
+        *cut = 1;
+        return ftruncate(fd, keep);
+      }
+    end -= (off_t)n;
+  }
+  *cut = 1;
+  return ftruncate(fd, 0);
+}
+
+/* A file of the results directory opened for appending, its partial last
+ * line cut and, when empty, its header written. */
+static int open_for_resume(lnb_results *w, const char *name, const char *header, int *cut,
+                           lnb_error *err) {
+  int fd = lnb_open_plain(w->dir, name, O_RDWR | O_CREAT | O_APPEND, err);
+  if (fd < 0) return -1;
+  if (cut_partial_line(fd, cut) != 0 ||
+      (lseek(fd, 0, SEEK_END) == 0 && append_all(fd, header, strlen(header)) != 0)) {
+    lnb__error(err, LNB_EIO, "%s/%s: cannot repair: %s", w->dir, name, strerror(errno));
+    close(fd);
+    return -1;
+  }
+  if (*cut)
+    lnb__log(1, "%s/%s: dropped an unfinished last line (an earlier sweep was killed mid-write)",
+             w->dir, name);
+  return fd;
+}
+
+/* Walk trajectories.csv (open as fd): check its header and run ids, cut the
+ * checkpoints at its end that belong to no summary row (written just before
+ * a summary row that a kill prevented), and list the run ids it still uses
+ * (*used, sorted, may repeat). */
+static int scan_trajectories(lnb_results *w, int fd, const char *th, const size_t *sum_ids,
+                             size_t nsum, size_t **used, size_t *nused, lnb_error *err) {
+  *used = NULL, *nused = 0;
+  char *path = path_in(w->dir, "trajectories.csv");
+  int dupfd = dup(fd);
+  FILE *f = dupfd >= 0 && path ? fdopen(dupfd, "r") : NULL;
+  if (!f) {
+    if (dupfd >= 0) close(dupfd);
+    free(path);
+    return lnb__error(err, LNB_ENOMEM, "out of memory");
+  }
+  rewind(f);
+  char *line = NULL;
+  size_t cap = 0, lineno = 0, ncap = 0;
+  off_t pos = 0, good_end = 0;
+  size_t orphans = 0;
+  int rc = LNB_OK;
+  ssize_t len;
+  while ((len = getline(&line, &cap, f)) > 0) {
+    lineno++;
+    pos += len;
+    if (lineno == 1) {
+      if (strcmp(line, th) != 0)
+        rc = lnb__error(err, LNB_EINVAL,
+                        "%s: cannot resume: its columns differ from what this config writes "
+                        "(record.metrics changed); use another --out directory or --move-aside",
+                        path);
+      good_end = pos;
+      if (rc != LNB_OK) break;
+      continue;
+    }
+    size_t id;
+    if (parse_run_id(line, strcspn(line, ","), &id) != 0) {
+      rc = lnb__error(err, LNB_EPARSE, "%s:%zu: '%.*s' is not a run id (1 to %llu)", path, lineno,
+                      (int)(strcspn(line, ",\n") < 40 ? strcspn(line, ",\n") : 40), line,
+                      (unsigned long long)LNB_RUN_ID_MAX);
+      break;
+    }
+    if (id_in(sum_ids, nsum, id)) {
+      good_end = pos;
+      orphans = 0;
+      continue;
+    }
+    orphans++;
+    if (*nused == 0 || (*used)[*nused - 1] != id) {
+      if (*nused == ncap) {
+        ncap = ncap ? 2 * ncap : 64;
+        size_t *t = realloc(*used, ncap * sizeof *t);
+        if (!t) {
+          rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+          break;
+        }
+        *used = t;
+      }
+      (*used)[(*nused)++] = id;
+    }
+  }
+  free(line);
+  fclose(f);
+  if (rc == LNB_OK && orphans && good_end < pos) {
+    if (ftruncate(fd, good_end) != 0)
+      rc = lnb__error(err, LNB_EIO, "%s: cannot cut: %s", path, strerror(errno));
+    else
+      lnb__log(1, "%s: dropped %zu checkpoint rows of a run with no summary row (an earlier "
+                  "sweep was killed between the two)", path, orphans);
+  }
+  if (rc == LNB_OK && *nused) qsort(*used, *nused, sizeof **used, cmp_size);
+  free(path);
+  return rc;
+}
+
+typedef struct hash_row {
+  uint64_t hash;
+  size_t row;
+} hash_row;
+
+static int cmp_hash_row(const void *a, const void *b) {
+  const hash_row *x = a, *y = b;
+  if (x->hash != y->hash) return x->hash < y->hash ? -1 : 1;
+  return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/* Resume the sweep recorded in w->dir. Nothing recorded is deleted or
+ * renumbered: the files are only appended to (after a partial last line is
+ * cut), so a kill at any point leaves them consistent. A run of this config
+ * whose spec hash is recorded keeps its row (the last one with that hash;
+ * failed ones are run again when retry_failed) and run id; every other row
+ * stays in the files but out of the tables (manifest.json's
+ * "excluded_run_ids"). New runs take run id index + 1 when no recorded row
+ * uses it, else ids above every used one. */
+static int results_resume(lnb_results *w, const lnb_run_spec *runs, size_t nruns,
+                          int retry_failed, unsigned char *todo, lnb_error *err) {
+  const lnb_config *cfg = w->cfg;
+  char *spath = path_in(w->dir, "summary.csv");
   char *sh = summary_header(w), *th = traj_header(cfg);
-  lnb_csv sum = {0}, tr = {0};
-  uint64_t *hashes = calloc(nruns ? nruns : 1, sizeof *hashes);
-  long *keep_as = NULL; /* per summary row: run index kept, or -1 */
-  if (!spath || !tpath || !sh || !th || !hashes) {
+  lnb_csv sum = {0};
+  size_t *sum_ids = NULL, *used = NULL, nused = 0;
+  hash_row *hr = NULL;
+  unsigned char *kept = NULL;
+  size_t *krow = NULL; /* per run of this config: its kept summary row */
+  int rc = LNB_OK, cut = 0;
+  if (!spath || !sh || !th) {
     rc = lnb__error(err, LNB_ENOMEM, "out of memory");
     goto out;
   }
-  if (access(spath, F_OK) != 0) { /* nothing to resume: a fresh sweep */
-    free(spath), free(tpath), free(sh), free(th), free(hashes);
-    lnb_results_close(w);
-    return lnb_results_open(w, dir, cfg, cmdline, err);
+  if ((w->summary = open_for_resume(w, "summary.csv", sh, &cut, err)) < 0 ||
+      (w->traj = open_for_resume(w, "trajectories.csv", th, &cut, err)) < 0) {
+    rc = err->code;
+    goto out;
   }
-  int cut_s = 0, cut_t = 0;
-  if ((rc = lnb_csv_read_tolerant(spath, &sum, &cut_s, err)) != LNB_OK) goto out;
-  if ((rc = lnb_csv_read_tolerant(tpath, &tr, &cut_t, err)) != LNB_OK) goto out;
-  if (cut_s || cut_t)
-    lnb__log(1, "%s: dropped an unfinished last line (an earlier sweep was killed mid-write)",
-             cut_s ? spath : tpath);
+  if ((rc = lnb_csv_read(spath, &sum, err)) != LNB_OK) goto out;
   /* the same columns, or the earlier sweep was of another config shape */
   {
     char *got = NULL;
@@ -642,120 +842,143 @@ int lnb_results_resume(lnb_results *w, const char *dir, const lnb_config *cfg,
     if (!same) {
       rc = lnb__error(err, LNB_EINVAL,
                       "%s: cannot resume: its columns differ from what this config writes "
-                      "(the grid changed); use another --out directory",
+                      "(the grid changed); use another --out directory or --move-aside",
                       spath);
       goto out;
     }
   }
   long c_hash = lnb_csv_col(&sum, "spec_hash"), c_status = lnb_csv_col(&sum, "status");
   long c_id = lnb_csv_col(&sum, "run_id");
-  for (size_t i = 0; i < nruns; i++) hashes[i] = lnb_run_spec_hash(cfg, &runs[i]);
-  keep_as = malloc((sum.nrows ? sum.nrows : 1) * sizeof *keep_as);
-  if (!keep_as) {
+  size_t n = sum.nrows;
+  sum_ids = malloc((n ? n : 1) * sizeof *sum_ids);
+  hr = malloc((n ? n : 1) * sizeof *hr);
+  kept = calloc(n ? n : 1, 1);
+  krow = malloc((nruns ? nruns : 1) * sizeof *krow);
+  if (!sum_ids || !hr || !kept || !krow) {
     rc = lnb__error(err, LNB_ENOMEM, "out of memory");
     goto out;
   }
-  for (size_t r = 0; r < sum.nrows; r++) {
-    keep_as[r] = -1;
-    uint64_t h = strtoull(sum.rows[r][c_hash], NULL, 16);
-    int st = lnb_run_status_from_name(sum.rows[r][c_status]);
-    if (st < 0) continue;
-    for (size_t i = 0; i < nruns; i++)
-      if (hashes[i] == h && todo[i]) {
-        if (lnb_run_status_failed((lnb_run_status)st) && retry_failed) break;
-        todo[i] = 0;
-        keep_as[r] = (long)i;
-        break;
-      }
+  /* every row's run id, spec hash and status, checked */
+  for (size_t r = 0; r < n; r++) {
+    char **row = sum.rows[r];
+    const char *h = row[c_hash];
+    char *end = NULL;
+    if (parse_run_id(row[c_id], strlen(row[c_id]), &sum_ids[r]) != 0) {
+      rc = lnb__error(err, LNB_EPARSE, "%s:%zu: run_id '%.40s' is not a run id (1 to %llu)",
+                      spath, sum.lines[r], row[c_id], (unsigned long long)LNB_RUN_ID_MAX);
+      goto out;
+    }
+    hr[r].hash = strtoull(h, &end, 16);
+    hr[r].row = r;
+    if (strlen(h) != 16 || strspn(h, "0123456789abcdef") != 16) {
+      rc = lnb__error(err, LNB_EPARSE, "%s:%zu: spec_hash '%.40s' is not 16 hex digits", spath,
+                      sum.lines[r], h);
+      goto out;
+    }
+    if (lnb_run_status_from_name(row[c_status]) < 0) {
+      rc = lnb__error(err, LNB_EPARSE, "%s:%zu: unknown status '%.40s'", spath, sum.lines[r],
+                      row[c_status]);
+      goto out;
+    }
   }
-  /* rewrite both files with the kept runs (renumbered to this config's
-   * run ids), atomically, then append to them */
   {
-    char *sbuf = NULL, *tbuf = NULL;
-    size_t slen = 0, tlen = 0;
-    FILE *sm = open_memstream(&sbuf, &slen), *tm = open_memstream(&tbuf, &tlen);
-    if (!sm || !tm) {
-      if (sm) fclose(sm), free(sbuf);
-      if (tm) fclose(tm), free(tbuf);
+    /* run ids are unique (sorted copy) */
+    size_t *sorted = malloc((n ? n : 1) * sizeof *sorted);
+    if (!sorted) {
       rc = lnb__error(err, LNB_ENOMEM, "out of memory");
       goto out;
     }
-    fputs(sh, sm);
-    fputs(th, tm);
-    /* old run id -> new run id (0 = dropped), for one pass over the trajectories */
-    size_t maxid = 0;
-    for (size_t r = 0; r < sum.nrows; r++) {
-      size_t id = strtoull(sum.rows[r][c_id], NULL, 10);
-      if (id > maxid) maxid = id;
-    }
-    size_t *newid = calloc(maxid + 1, sizeof *newid);
-    if (!newid) {
-      fclose(sm), fclose(tm), free(sbuf), free(tbuf);
-      rc = lnb__error(err, LNB_ENOMEM, "out of memory");
-      goto out;
-    }
-    for (size_t r = 0; r < sum.nrows; r++)
-      if (keep_as[r] >= 0) newid[strtoull(sum.rows[r][c_id], NULL, 10)] = (size_t)keep_as[r] + 1;
-    for (size_t q = 0; q < tr.nrows; q++) {
-      size_t id = strtoull(tr.rows[q][0], NULL, 10);
-      if (id > maxid || !newid[id]) continue;
-      char idbuf[32], *tid = tr.rows[q][0];
-      snprintf(idbuf, sizeof idbuf, "%zu", newid[id]);
-      tr.rows[q][0] = idbuf;
-      csv_write_row(tm, tr.rows[q], tr.ncols);
-      tr.rows[q][0] = tid;
-    }
-    free(newid);
-    for (size_t r = 0; r < sum.nrows; r++) {
-      if (keep_as[r] < 0) continue;
-      const lnb_run_spec *spec = &runs[keep_as[r]];
-      char idbuf[32];
-      snprintf(idbuf, sizeof idbuf, "%zu", spec->index + 1);
-      char *old_id = sum.rows[r][c_id];
-      sum.rows[r][c_id] = idbuf;
-      csv_write_row(sm, sum.rows[r], sum.ncols);
-      sum.rows[r][c_id] = old_id;
-      /* the table needs the kept run too */
-      lnb_run_result res;
-      memset(&res, 0, sizeof res);
-      res.status = (lnb_run_status)lnb_run_status_from_name(sum.rows[r][c_status]);
-      res.iterations = strtoull(sum.rows[r][lnb_csv_col(&sum, "iterations")], NULL, 10);
-      const char *itt = sum.rows[r][lnb_csv_col(&sum, "iters_to_target")];
-      res.iters_to_target = *itt ? strtoll(itt, NULL, 10) : -1;
-      res.seconds_to_target = field_real(sum.rows[r][lnb_csv_col(&sum, "seconds_to_target")]);
-      res.final_loss = field_real(sum.rows[r][lnb_csv_col(&sum, "final_loss")]);
-      res.final_gap = field_real(sum.rows[r][lnb_csv_col(&sum, "final_gap")]);
-      res.seconds_per_iter = field_real(sum.rows[r][lnb_csv_col(&sum, "seconds_per_iter")]);
-      run_labels l;
-      if (labels_make(cfg, spec, &l) != 0 || add_row(w, spec, &res, &l) != 0) {
-        labels_free(&l);
-        fclose(sm), fclose(tm), free(sbuf), free(tbuf);
-        rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+    memcpy(sorted, sum_ids, n * sizeof *sorted);
+    qsort(sorted, n, sizeof *sorted, cmp_size);
+    for (size_t r = 1; r < n; r++)
+      if (sorted[r] == sorted[r - 1]) {
+        size_t dup = sorted[r], first = 0, second = 0;
+        for (size_t q = 0; q < n; q++)
+          if (sum_ids[q] == dup) {
+            if (!first) first = sum.lines[q];
+            else if (!second) second = sum.lines[q];
+          }
+        free(sorted);
+        rc = lnb__error(err, LNB_EPARSE, "%s:%zu: run_id %zu is also on line %zu", spath, second,
+                        dup, first);
         goto out;
       }
-      labels_free(&l);
-      w->resumed++;
+    rc = scan_trajectories(w, w->traj, th, sorted, n, &used, &nused, err);
+    if (rc == LNB_OK) { /* used = summary ids + ids that only trajectories.csv has */
+      size_t *t = realloc(used, (nused + n + 1) * sizeof *t);
+      if (!t) rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+      else {
+        used = t;
+        memcpy(used + nused, sorted, n * sizeof *used);
+        nused += n;
+        qsort(used, nused, sizeof *used, cmp_size);
+      }
     }
-    fclose(sm);
-    fclose(tm);
-    rc = lnb_write_atomic(spath, sbuf, slen, err);
-    if (rc == LNB_OK) rc = lnb_write_atomic(tpath, tbuf, tlen, err);
-    free(sbuf);
-    free(tbuf);
+    free(sorted);
     if (rc != LNB_OK) goto out;
   }
-  if ((w->summary = open_in(dir, "summary.csv", 0, err)) < 0 ||
-      (w->traj = open_in(dir, "trajectories.csv", 0, err)) < 0) {
-    rc = err->code;
+  /* each run of this config takes the last row with its spec hash */
+  qsort(hr, n, sizeof *hr, cmp_hash_row);
+  size_t maxused = nused ? used[nused - 1] : 0;
+  size_t next_free = (maxused > nruns ? maxused : nruns) + 1;
+  for (size_t i = 0; i < nruns; i++) {
+    uint64_t h = lnb_run_spec_hash(cfg, &runs[i]);
+    size_t lo = 0, hi = n; /* first entry with hash > h */
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (hr[mid].hash <= h) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0 && hr[lo - 1].hash == h && !kept[hr[lo - 1].row]) {
+      size_t r = hr[lo - 1].row;
+      int st = lnb_run_status_from_name(sum.rows[r][c_status]);
+      if (!(retry_failed && lnb_run_status_failed((lnb_run_status)st))) {
+        kept[r] = 1;
+        todo[i] = 0;
+        w->run_ids[i] = sum_ids[r];
+        krow[i] = r;
+        continue;
+      }
+    }
+    w->run_ids[i] = id_in(used, nused, i + 1) ? next_free++ : i + 1;
+  }
+  /* the kept runs, for the table; every other recorded row is excluded */
+  for (size_t i = 0; i < nruns; i++) {
+    if (todo[i]) continue;
+    size_t r = krow[i];
+    const lnb_run_spec *spec = &runs[i];
+    lnb_run_result res;
+    memset(&res, 0, sizeof res);
+    res.status = (lnb_run_status)lnb_run_status_from_name(sum.rows[r][c_status]);
+    res.iterations = strtoull(sum.rows[r][lnb_csv_col(&sum, "iterations")], NULL, 10);
+    const char *itt = sum.rows[r][lnb_csv_col(&sum, "iters_to_target")];
+    res.iters_to_target = *itt ? strtoll(itt, NULL, 10) : -1;
+    res.seconds_to_target = field_real(sum.rows[r][lnb_csv_col(&sum, "seconds_to_target")]);
+    res.final_loss = field_real(sum.rows[r][lnb_csv_col(&sum, "final_loss")]);
+    res.final_gap = field_real(sum.rows[r][lnb_csv_col(&sum, "final_gap")]);
+    res.seconds_per_iter = field_real(sum.rows[r][lnb_csv_col(&sum, "seconds_per_iter")]);
+    run_labels l;
+    if (labels_make(cfg, spec, &l) != 0 || add_row(w, spec, &res, &l) != 0) {
+      labels_free(&l);
+      rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+      goto out;
+    }
+    labels_free(&l);
+    w->resumed++;
+  }
+  w->excluded = malloc((n ? n : 1) * sizeof *w->excluded);
+  if (!w->excluded) {
+    rc = lnb__error(err, LNB_ENOMEM, "out of memory");
     goto out;
   }
+  for (size_t r = 0; r < n; r++)
+    if (!kept[r]) w->excluded[w->nexcluded++] = sum_ids[r];
+  qsort(w->excluded, w->nexcluded, sizeof *w->excluded, cmp_size);
   rc = write_manifest(w, 0, 0, err);
 out:
   lnb_csv_free(&sum);
-  lnb_csv_free(&tr);
-  free(keep_as);
-  free(hashes);
-  free(spath), free(tpath), free(sh), free(th);
+  free(sum_ids), free(used), free(hr), free(kept), free(krow);
+  free(spath), free(sh), free(th);
   return rc;
 }
 
@@ -883,8 +1106,44 @@ void lnb_results_manifest_field(const char *json, const char *key, char *out, si
   out[k] = '\0';
 }
 
-int lnb_results_read_summary(const char *path, double (*real)(const char *), lnb_csv *sum,
-                             lnb_row **rows, size_t *nrows, lnb_error *err) {
+/* manifest.json's "excluded_run_ids" ("1-4,9") as a sorted list; absent or
+ * malformed ranges give what parsed before them */
+static size_t *excluded_ids(const char *json, size_t *n) {
+  *n = 0;
+  const char *p = json ? strstr(json, "\"excluded_run_ids\": \"") : NULL;
+  if (!p) return NULL;
+  p += strlen("\"excluded_run_ids\": \"");
+  size_t cap = 0;
+  size_t *ids = NULL;
+  while (*p && *p != '"') {
+    size_t a, b;
+    size_t la = strspn(p, "0123456789");
+    if (parse_run_id(p, la, &a) != 0) break;
+    p += la;
+    b = a;
+    if (*p == '-') {
+      size_t lb = strspn(p + 1, "0123456789");
+      if (parse_run_id(p + 1, lb, &b) != 0 || b < a || b - a > LNB_RUN_ID_MAX) break;
+      p += 1 + lb;
+    }
+    for (size_t id = a; id <= b; id++) {
+      if (*n == cap) {
+        cap = cap ? 2 * cap : 64;
+        if (cap > (size_t)1 << 32) return ids; /* more than any summary.csv holds */
+        size_t *t = realloc(ids, cap * sizeof *t);
+        if (!t) return ids;
+        ids = t;
+      }
+      ids[(*n)++] = id;
+    }
+    if (*p == ',') p++;
+  }
+  qsort(ids, *n, sizeof *ids, cmp_size);
+  return ids;
+}
+
+int lnb_results_read_summary(const char *path, const char *json, double (*real)(const char *),
+                             lnb_csv *sum, lnb_row **rows, size_t *nrows, lnb_error *err) {
   *rows = NULL;
   *nrows = 0;
   int rc = lnb_csv_read(path, sum, err);
@@ -900,14 +1159,51 @@ int lnb_results_read_summary(const char *path, double (*real)(const char *), lnb
                         path, need[j]);
   *rows = calloc(sum->nrows ? sum->nrows : 1, sizeof **rows);
   if (!*rows) return lnb__error(err, LNB_ENOMEM, "out of memory");
-  for (size_t i = 0; i < sum->nrows; i++, (*nrows)++) {
+  /* every run id checked, each once */
+  size_t *ids = malloc((sum->nrows ? sum->nrows : 1) * sizeof *ids), nex = 0;
+  size_t *ex = excluded_ids(json, &nex);
+  if (!ids) {
+    free(ex);
+    return lnb__error(err, LNB_ENOMEM, "out of memory");
+  }
+  for (size_t i = 0; i < sum->nrows; i++) {
+    const char *t = sum->rows[i][col[0]];
+    if (parse_run_id(t, strlen(t), &ids[i]) != 0) {
+      free(ids), free(ex);
+      return lnb__error(err, LNB_EPARSE, "%s:%zu: run_id '%.40s' is not a run id (1 to %llu)",
+                        path, sum->lines[i], t, (unsigned long long)LNB_RUN_ID_MAX);
+    }
+  }
+  {
+    size_t *sorted = malloc((sum->nrows ? sum->nrows : 1) * sizeof *sorted);
+    if (!sorted) {
+      free(ids), free(ex);
+      return lnb__error(err, LNB_ENOMEM, "out of memory");
+    }
+    memcpy(sorted, ids, sum->nrows * sizeof *ids);
+    qsort(sorted, sum->nrows, sizeof *sorted, cmp_size);
+    for (size_t i = 1; i < sum->nrows; i++)
+      if (sorted[i] == sorted[i - 1]) {
+        size_t dup = sorted[i], line = 0;
+        for (size_t q = sum->nrows; q-- > 0;)
+          if (ids[q] == dup && !line) line = sum->lines[q];
+        free(sorted), free(ids), free(ex);
+        return lnb__error(err, LNB_EPARSE, "%s:%zu: run_id %zu appears twice", path, line, dup);
+      }
+    free(sorted);
+  }
+  for (size_t i = 0; i < sum->nrows; i++) {
     char **r = sum->rows[i];
-    lnb_row *row = &(*rows)[i];
+    if (nex && id_in(ex, nex, ids[i])) continue;
+    lnb_row *row = &(*rows)[*nrows];
     int st = lnb_run_status_from_name(r[col[7]]);
-    if (st < 0)
+    if (st < 0) {
+      free(ids), free(ex);
       return lnb__error(err, LNB_EPARSE, "%s:%zu: unknown status '%s'", path, sum->lines[i],
                         r[col[7]]);
-    row->run_id = strtoull(r[col[0]], NULL, 10);
+    }
+    (*nrows)++;
+    row->run_id = ids[i];
     row->problem = r[col[1]];
     row->arch_plugin = r[col[2]]; /* cut at '(' below: the plugin name */
     row->opt_plugin = r[col[3]];
@@ -924,6 +1220,7 @@ int lnb_results_read_summary(const char *path, double (*real)(const char *), lnb
     r[col[2]][strcspn(r[col[2]], "(")] = '\0';
     r[col[3]][strcspn(r[col[3]], "(")] = '\0';
   }
+  free(ids), free(ex);
   return LNB_OK;
 }
 
@@ -946,7 +1243,7 @@ int lnb_results_rerender(const char *dir, lnb_table_format fmt, FILE *out, lnb_e
   }
   /* field_real, as `lnnbench table` has always read numbers (text that is
    * not one reads as 0, where report.c's lnb_report_real gives NaN) */
-  if ((rc = lnb_results_read_summary(spath, field_real, &sum, &rows, &nrows, err)) != LNB_OK)
+  if ((rc = lnb_results_read_summary(spath, json, field_real, &sum, &rows, &nrows, err)) != LNB_OK)
     goto out;
   {
     char name[256], best_by[64], baseline[512], total[32], seeds_txt[4096], state[32],
@@ -1022,6 +1319,9 @@ out:
 void lnb_results_close(lnb_results *w) {
   if (w->summary >= 0) close(w->summary);
   if (w->traj >= 0) close(w->traj);
+  if (w->lock_fd >= 0) close(w->lock_fd);
+  free(w->run_ids);
+  free(w->excluded);
   for (size_t i = 0; i < w->nrows; i++) {
     free(w->rows[i].problem);
     free(w->rows[i].model);
@@ -1038,5 +1338,5 @@ void lnb_results_close(lnb_results *w) {
   free(w->dir);
   free(w->cmdline);
   memset(w, 0, sizeof *w);
-  w->summary = w->traj = -1;
+  w->summary = w->traj = w->lock_fd = -1;
 }

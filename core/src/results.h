@@ -7,6 +7,7 @@
 #include "config.h"
 #include "csv.h"
 #include "harness.h"
+#include "outdir.h"
 #include "provenance.h"
 #include "table.h"
 
@@ -15,8 +16,17 @@
  * out. Caller frees. */
 char *lnb_cell_label(const lnb_cell *c, char *const *skip, size_t nskip);
 
+/* the largest run id lnnbench writes or reads (10^15) */
+#define LNB_RUN_ID_MAX 1000000000000000ULL
+
 typedef struct lnb_results {
   char *dir;
+  int lock_fd;     /* the directory's lock (outdir.h), held until close */
+  size_t *run_ids; /* per run of the config (spec index): its run id */
+  size_t nruns;
+  size_t *excluded; /* run ids in the files but not in the tables (sorted) */
+  size_t nexcluded;
+  char moved_to[4096]; /* --move-aside: where the earlier sweep went ("" if not) */
   const lnb_config *cfg;
   int summary, traj; /* append-only file descriptors, -1 when closed */
   char *cmdline;
@@ -37,18 +47,24 @@ typedef struct lnb_results {
   int mpi_ranks;     /* > 0: an MPI sweep over this many ranks (jobs is per rank) */
 } lnb_results;
 
-/* Create dir (and parents), open the CSVs with their headers, write a first
- * manifest.json. Fails with a message naming the path. */
-int lnb_results_open(lnb_results *w, const char *dir, const lnb_config *cfg,
-                     const char *cmdline, lnb_error *err);
-/* Resume an earlier sweep in dir: runs whose spec hash is recorded get
- * todo[i] = 0 and their rows are kept (failed ones are re-run when
- * retry_failed); rows of specs not in runs[] are dropped. Both CSVs are
- * rewritten atomically, then appended to. Without summary.csv in dir this is
- * lnb_results_open. */
-int lnb_results_resume(lnb_results *w, const char *dir, const lnb_config *cfg,
-                       const char *cmdline, const lnb_run_spec *runs, size_t nruns,
-                       int retry_failed, unsigned char *todo, lnb_error *err);
+typedef enum lnb_out_mode {
+  LNB_OUT_NEW,       /* dir must hold no results */
+  LNB_OUT_RESUME,    /* keep what dir holds, run the rest (a fresh sweep if it holds none) */
+  LNB_OUT_MOVE_ASIDE /* move what dir holds to DIR/previous-<time>/, then a fresh sweep */
+} lnb_out_mode;
+
+/* Start writing the sweep of runs[nruns] into dir (created with its
+ * parents): lock it against a second sweep, refuse a directory that holds
+ * someone else's files, or results when mode is LNB_OUT_NEW; then either
+ * create the CSVs with their headers, or resume: runs already recorded get
+ * todo[i] = 0 and keep their rows and run ids (failed ones run again when
+ * retry_failed); rows of runs not in this config stay in the files, out of
+ * the tables. Writes a first manifest.json. Fails with a message naming the
+ * path; nothing recorded in dir is changed (a partial last line that a
+ * killed sweep left is cut). */
+int lnb_results_start(lnb_results *w, const char *dir, const lnb_config *cfg,
+                      const char *cmdline, const lnb_run_spec *runs, size_t nruns,
+                      lnb_out_mode mode, int retry_failed, unsigned char *todo, lnb_error *err);
 /* Append the run's summary row and its checkpoints, then flush both files. */
 int lnb_results_append(lnb_results *w, const lnb_run_spec *spec, const lnb_run_result *res,
                        lnb_error *err);
@@ -75,12 +91,13 @@ void lnb_results_manifest_field(const char *json, const char *key, char *out, si
  * number fields into doubles (the callers have always differed on text that
  * is no number). On error too, the caller frees *sum (lnb_csv_free) and
  * *rows; *nrows counts the rows filled. */
-int lnb_results_read_summary(const char *path, double (*real)(const char *), lnb_csv *sum,
+/* Run ids are checked (a whole number from 1 to LNB_RUN_ID_MAX, each once;
+ * else an error naming path:line); with json (the directory's manifest),
+ * rows it lists in "excluded_run_ids" (kept in the file by --resume, not in
+ * the sweep's tables) are left out. */
+int lnb_results_read_summary(const char *path, const char *json, double (*real)(const char *),
+                             lnb_csv *sum,
                              lnb_row **rows, size_t *nrows, lnb_error *err);
 
-/* mkdir -p; 0 ok else -1 with errno set */
-int lnb_mkdirs(const char *path);
-/* write text to path atomically (temp file in the same dir + rename) */
-int lnb_write_atomic(const char *path, const char *text, size_t len, lnb_error *err);
 
 #endif

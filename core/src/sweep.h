@@ -8,6 +8,13 @@
 #include "harness.h"
 #include "results.h"
 
+/* --jobs above this is refused (main.c) and clamped here */
+#define LNB_SWEEP_MAX_JOBS 1024
+/* an isolated run's set-up (before its first checkpoint) is killed after
+ * max(this, stop.max_seconds + grace) seconds; its timed loop after
+ * stop.max_seconds + grace from that checkpoint */
+#define LNB_SETUP_SECONDS 60.0
+
 typedef struct lnb_sweep_opts {
   int jobs;             /* concurrent runs (>= 1) */
   int isolate;          /* 1: each run in a forked child; 0: in-process */
@@ -41,6 +48,10 @@ typedef struct lnb_sweep_feed {
    * under way (the engine then keeps turning after its own runs are done) */
   int (*tick)(void *ctx);
   double tick_seconds;
+  /* a directory for spool files (the results directory), or NULL: each
+   * run's checkpoints then stay in memory until it ends (an MPI worker, which
+   * sends them on) */
+  const char *spool_dir;
   size_t total;          /* runs the sweep is to record, for progress lines */
   size_t remote_running; /* runs under way elsewhere, for progress lines */
   void *ctx;

@@ -95,6 +95,10 @@ size_t lnb_wire_parse(const unsigned char *buf, size_t len, size_t nm, lnb_run_r
       lnb_wire_result w;
       if (len - off < 1 + sizeof w) break;
       memcpy(&w, buf + off + 1, sizeof w);
+      if (w.msglen >= sizeof res->message) { /* longer than any run writes */
+        *bad = 1;
+        return len;
+      }
       size_t need = 1 + sizeof w + w.msglen;
       if (len - off < need) break;
       if (w.status < 0 || w.status >= LNB_RUN_STATUS_COUNT) {
