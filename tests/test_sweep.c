@@ -2,6 +2,7 @@
  * hangs marks only its own run (crashed / timeout, with the signal and the
  * last checkpoint) and the sweep goes on; --jobs gives the same results as a
  * sequential sweep; SIGINT writes the tables of what finished and exits 1. */
+#define _DEFAULT_SOURCE /* wait4 */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
 #include <signal.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <fcntl.h>
@@ -397,6 +399,233 @@ static void test_resume_after_kill9(void **state) {
   assert_int_equal(sh(cmd, NULL), 0);
 }
 
+/* ---------------------------------------------- hostile runs (issue 13) */
+
+/* the pid a fixture run wrote into pidfile, or 0 */
+static pid_t read_pid(const char *pidfile) {
+  char *t = read_file(pidfile);
+  pid_t pid = t ? (pid_t)atol(t) : 0;
+  free(t);
+  return pid;
+}
+
+/* is pid gone (or a zombie nobody reaps: dead all the same)? */
+static int process_gone(pid_t pid) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+  char *st = read_file(path);
+  if (!st) return 1;
+  const char *p = strrchr(st, ')');
+  int gone = p && p[1] == ' ' && p[2] == 'Z';
+  free(st);
+  return gone;
+}
+
+static int wait_gone(pid_t pid, double seconds) {
+  for (int i = 0; i < (int)(seconds * 100); i++) {
+    if (process_gone(pid)) return 1;
+    struct timespec ts = {0, 10000000};
+    nanosleep(&ts, NULL);
+  }
+  return process_gone(pid);
+}
+
+/* run a one-optimizer config of the misbehave fixture (MODE at step 3),
+ * beside a healthy gd cell, under `timeout 60` (exit 124 = the sweep hung);
+ * exit status, output in *out, summary.csv in *csv */
+static int run_misbehave(const char *name, const char *mode, const char *stop, const char *extra,
+                         char **out, char **csv) {
+  char cfg[512], outdir[512], cmd[2048], text[1024], path[600];
+  snprintf(cfg, sizeof cfg, "%s/%s.yaml", tmpdir, name);
+  snprintf(outdir, sizeof outdir, "%s/%s", tmpdir, name);
+  snprintf(text, sizeof text,
+           "name: %s\n"
+           "problem: {plugin: lsq, m: 20, d: 5}\n"
+           "architectures: [{plugin: linear}]\n"
+           "optimizers:\n"
+           "  - {plugin: gd, lr: 0.1}\n"
+           "  - {plugin: misbehave, mode: %s, at_step: 3}\n"
+           "stop: %s\n",
+           name, mode, stop);
+  write_file(cfg, text);
+  snprintf(cmd, sizeof cmd,
+           "LNB_FX_PIDFILE=%s/%s.pid timeout 60 %s run %s --out %s --plugin-path %s --quiet %s",
+           tmpdir, name, LNB_TEST_BINARY, cfg, outdir, PLUGINS, extra);
+  int rc = sh(cmd, out);
+  snprintf(path, sizeof path, "%s/summary.csv", outdir);
+  *csv = read_file(path);
+  return rc;
+}
+
+/* A run that closes its result pipe (every descriptor above 2) and lives on,
+ * with no stop.max_seconds: the sweep neither hangs nor waits for it long —
+ * it is killed as crashed and the rest of the sweep is recorded, at
+ * --jobs 1 and 2. */
+static void test_closed_pipe_does_not_hang(void **state) {
+  (void)state;
+  const char *jobs[] = {"--jobs 1 --grace 0.5", "--jobs 2 --grace 0.5"};
+  for (int k = 0; k < 2; k++) {
+    char name[32], *out, *csv, path[600];
+    snprintf(name, sizeof name, "closefds%d", k);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int rc = run_misbehave(name, "closefds", "{max_iters: 50}", jobs[k], &out, &csv);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    assert_int_equal(rc, 1); /* 124: timed out, the sweep hung */
+    assert_non_null(csv);
+    assert_int_equal(count_lines(csv), 1 + 2);
+    assert_non_null(strstr(csv, ",crashed,"));
+    assert_non_null(strstr(csv, "closed its result pipe"));
+    assert_non_null(strstr(csv, ",max_iters,")); /* the gd cell */
+    double sec = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    assert_true(sec < 20.0); /* killed after min(grace, 1 s), not at some later deadline */
+    snprintf(path, sizeof path, "%s/%s.pid", tmpdir, name);
+    pid_t pid = read_pid(path);
+    assert_true(pid > 0);
+    assert_true(wait_gone(pid, 2.0));
+    free(out), free(csv);
+  }
+}
+
+/* A plugin that forks a long-lived child (which inherits the result pipe):
+ * the run is recorded with its own status as soon as it ends — not as a
+ * timeout, no hang without max_seconds — and the child dies with the run's
+ * process group. */
+static void test_forked_child_is_reaped(void **state) {
+  (void)state;
+  char *out, *csv, path[600];
+  int rc = run_misbehave("forker", "fork", "{max_iters: 50}", "", &out, &csv);
+  assert_int_equal(rc, 0);
+  assert_non_null(csv);
+  assert_int_equal(count_lines(csv), 1 + 2);
+  assert_null(strstr(csv, ",crashed,"));
+  assert_null(strstr(csv, ",timeout,"));
+  snprintf(path, sizeof path, "%s/forker.pid", tmpdir);
+  pid_t pid = read_pid(path);
+  assert_true(pid > 0);
+  assert_true(wait_gone(pid, 2.0));
+  free(out), free(csv);
+}
+
+/* kill -9 of lnnbench: its run processes die with it (PR_SET_PDEATHSIG),
+ * none is left spinning. */
+static void test_kill9_leaves_no_run(void **state) {
+  (void)state;
+  char cfg[512], outdir[512], pidfile[512];
+  snprintf(cfg, sizeof cfg, "%s/orphan.yaml", tmpdir);
+  snprintf(outdir, sizeof outdir, "%s/orphan", tmpdir);
+  snprintf(pidfile, sizeof pidfile, "%s/orphan.pid", tmpdir);
+  write_file(cfg, "name: orphan\n"
+                  "problem: {plugin: lsq, m: 20, d: 5}\n"
+                  "architectures: [{plugin: linear}]\n"
+                  "optimizers: [{plugin: misbehave, mode: hang, at_step: 3}]\n"
+                  "stop: {max_iters: 50}\n");
+  setenv("LNB_FX_PIDFILE", pidfile, 1);
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    int fd = open("/dev/null", O_WRONLY);
+    dup2(fd, 1), dup2(fd, 2);
+    execl(LNB_TEST_BINARY, LNB_TEST_BINARY, "run", cfg, "--out", outdir, "--plugin-path",
+          PLUGINS, (char *)NULL);
+    _exit(127);
+  }
+  unsetenv("LNB_FX_PIDFILE");
+  pid_t run = 0;
+  for (int i = 0; i < 1000 && !run; i++) { /* until the run hangs in its step */
+    run = read_pid(pidfile);
+    struct timespec ts = {0, 10000000};
+    nanosleep(&ts, NULL);
+  }
+  assert_true(run > 0);
+  kill(pid, SIGKILL);
+  waitpid(pid, NULL, 0);
+  int gone = wait_gone(run, 5.0);
+  if (!gone) kill(run, SIGKILL); /* do not leave it behind in any case */
+  assert_true(gone);
+}
+
+/* What a plugin prints on stdout does not reach lnnbench's stdout, where it
+ * could pass for lnnbench's own lines (it goes to stderr). */
+static void test_run_output_cannot_forge(void **state) {
+  (void)state;
+  char cfg[512], outdir[512], cmd[2048];
+  snprintf(cfg, sizeof cfg, "%s/forge.yaml", tmpdir);
+  snprintf(outdir, sizeof outdir, "%s/forge", tmpdir);
+  write_file(cfg, "name: forge\n"
+                  "problem: {plugin: lsq, m: 20, d: 5}\n"
+                  "architectures: [{plugin: linear}]\n"
+                  "optimizers: [{plugin: misbehave, mode: print, at_step: 3}]\n"
+                  "stop: {max_iters: 10}\n");
+  char *out;
+  /* sh folds stderr into what it captures: keep stdout alone */
+  snprintf(cmd, sizeof cmd, "{ %s run %s --out %s --plugin-path %s --quiet 2>%s.err; } | cat",
+           LNB_TEST_BINARY, cfg, outdir, PLUGINS, outdir);
+  assert_int_equal(sh(cmd, &out), 0);
+  assert_null(strstr(out, "/forged/"));
+  assert_non_null(strstr(out, "summary: "));
+  free(out);
+  snprintf(cmd, sizeof cmd, "grep -q /forged/ %s.err", outdir);
+  assert_int_equal(system(cmd), 0); /* on stderr, where it belongs */
+}
+
+/* Neither a stopped run (SIGSTOP for 1.5 s, then SIGCONT) nor a slow
+ * set-up (1.5 s in create) is killed by the hard timeout of
+ * stop.max_seconds 0.5 + grace 0.3: pause time and set-up are not timed
+ * work. */
+static void test_pause_and_setup_not_timed(void **state) {
+  (void)state;
+  const char *modes[] = {"pause", "slow_setup"};
+  for (int k = 0; k < 2; k++) {
+    char *out, *csv;
+    int rc = run_misbehave(modes[k], modes[k], "{max_iters: 50, max_seconds: 0.5}", "--grace 0.3",
+                           &out, &csv);
+    assert_non_null(csv);
+    assert_null(strstr(csv, "hard timeout"));
+    assert_null(strstr(csv, ",crashed,"));
+    assert_int_equal(rc, 0);
+    free(out), free(csv);
+  }
+}
+
+/* record.every: 1 over 10^6 iterations: the checkpoints stream to disk, so
+ * the sweep's peak memory stays small (before: 175 MB) and every checkpoint
+ * is in trajectories.csv. */
+static void test_checkpoints_stream(void **state) {
+  (void)state;
+  char cfg[512], outdir[512], path[600];
+  snprintf(cfg, sizeof cfg, "%s/stream.yaml", tmpdir);
+  snprintf(outdir, sizeof outdir, "%s/stream", tmpdir);
+  write_file(cfg, "name: stream\n"
+                  "problem: {plugin: lsq, m: 4, d: 2}\n"
+                  "architectures: [{plugin: linear}]\n"
+                  "optimizers: [{plugin: gd, lr: 0.001}]\n"
+                  "stop: {max_iters: 1000000}\n"
+                  "record: {every: 1}\n");
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    int fd = open("/dev/null", O_WRONLY);
+    dup2(fd, 1);
+    execl(LNB_TEST_BINARY, LNB_TEST_BINARY, "run", cfg, "--out", outdir, "--quiet",
+          (char *)NULL);
+    _exit(127);
+  }
+  int st = 0;
+  struct rusage ru;
+  assert_int_equal(wait4(pid, &st, 0, &ru), pid);
+  assert_true(WIFEXITED(st));
+  assert_int_equal(WEXITSTATUS(st), 0);
+  /* ru_maxrss (KiB): lnnbench and its run process; 10^6 checkpoints held in
+   * memory are 40 MB and more */
+  assert_true(ru.ru_maxrss < 40 * 1024);
+  snprintf(path, sizeof path, "%s/trajectories.csv", outdir);
+  char cmd[1024];
+  snprintf(cmd, sizeof cmd, "test $(wc -l < %s) -eq 1000002 && tail -n 1 %s | grep -q '^1,1000000,'",
+           path, path);
+  assert_int_equal(system(cmd), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_crashes_are_isolated),
@@ -404,6 +633,12 @@ int main(void) {
       cmocka_unit_test(test_sigint_writes_tables),
       cmocka_unit_test(test_resume),
       cmocka_unit_test(test_resume_after_kill9),
+      cmocka_unit_test(test_closed_pipe_does_not_hang),
+      cmocka_unit_test(test_forked_child_is_reaped),
+      cmocka_unit_test(test_kill9_leaves_no_run),
+      cmocka_unit_test(test_run_output_cannot_forge),
+      cmocka_unit_test(test_pause_and_setup_not_timed),
+      cmocka_unit_test(test_checkpoints_stream),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -732,7 +732,7 @@ static int scan_trajectories(lnb_results *w, int fd, const char *th, const size_
   char *line = NULL;
   size_t cap = 0, lineno = 0, ncap = 0;
   off_t pos = 0, good_end = 0;
-  size_t orphans = 0;
+  size_t orphans = 0, nused_good = 0; /* ids used before the orphans at the end */
   int rc = LNB_OK;
   ssize_t len;
   while ((len = getline(&line, &cap, f)) > 0) {
@@ -758,6 +758,7 @@ static int scan_trajectories(lnb_results *w, int fd, const char *th, const size_
     if (id_in(sum_ids, nsum, id)) {
       good_end = pos;
       orphans = 0;
+      nused_good = *nused;
       continue;
     }
     orphans++;
@@ -777,11 +778,13 @@ static int scan_trajectories(lnb_results *w, int fd, const char *th, const size_
   free(line);
   fclose(f);
   if (rc == LNB_OK && orphans && good_end < pos) {
-    if (ftruncate(fd, good_end) != 0)
+    if (ftruncate(fd, good_end) != 0) {
       rc = lnb__error(err, LNB_EIO, "%s: cannot cut: %s", path, strerror(errno));
-    else
+    } else {
+      *nused = nused_good; /* the ids of the rows cut are free again */
       lnb__log(1, "%s: dropped %zu checkpoint rows of a run with no summary row (an earlier "
                   "sweep was killed between the two)", path, orphans);
+    }
   }
   if (rc == LNB_OK && *nused) qsort(*used, *nused, sizeof **used, cmp_size);
   free(path);
