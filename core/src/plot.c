@@ -783,6 +783,12 @@ static int plot_problem(plot_ctx *c, size_t pi, const char *problem, group *g, s
 int lnb_plot_dir(const char *dir, FILE *out, lnb_error *err) {
   char *gnuplot = lnb_plot_find_gnuplot();
   if (!gnuplot) return lnb__error(err, LNB_ENOENT, "gnuplot not found: apt-get install gnuplot-nox");
+  int rc = lnb_plot_write(dir, gnuplot, out, err);
+  free(gnuplot);
+  return rc;
+}
+
+int lnb_plot_write(const char *dir, const char *gnuplot, FILE *out, lnb_error *err) {
   lnb_rset s;
   lnb_rtrajs tr = {0};
   lnb_table t = {0};
@@ -791,10 +797,7 @@ int lnb_plot_dir(const char *dir, FILE *out, lnb_error *err) {
   group *g = NULL;
   char *pdir = NULL;
   int rc = lnb_rset_load(&s, dir, err);
-  if (rc != LNB_OK) {
-    free(gnuplot);
-    return rc;
-  }
+  if (rc != LNB_OK) return rc;
   if ((rc = lnb_rtrajs_load(&tr, dir, err)) != LNB_OK) goto out;
   size_t pn = strlen(dir) + sizeof "/plots";
   if (!(pdir = malloc(pn))) goto oom;
@@ -870,7 +873,7 @@ int lnb_plot_dir(const char *dir, FILE *out, lnb_error *err) {
   } else if (nprob >= 2) {
     note(&c, "%s%sno performance profile: the config has no target (stop.target_gap)", "", "");
   }
-  for (size_t i = 0; i < c.nstems; i++) {
+  for (size_t i = 0; gnuplot && i < c.nstems; i++) {
     char msg[2048];
     if (run_gnuplot(gnuplot, pdir, c.stems[i], msg, sizeof msg) != 0) {
       rc = lnb__error(err, LNB_EIO, "gnuplot failed on %s/%s.gp: %s", pdir, c.stems[i], msg);
@@ -887,7 +890,7 @@ int lnb_plot_dir(const char *dir, FILE *out, lnb_error *err) {
     fputc('\n', out);
   }
   fputs(c.notes, out);
-  fprintf(out, "plots: %zu SVG files in ", c.nstems);
+  fprintf(out, gnuplot ? "plots: %zu SVG files in " : "plots: %zu scripts in ", c.nstems);
   lnb__fput_text(out, pdir, NULL);
   fputs("/ (each with its .gp script and .dat data)\n", out);
   goto out;
@@ -901,6 +904,5 @@ out:
   lnb_rtrajs_free(&tr);
   lnb_rset_free(&s);
   free(pdir);
-  free(gnuplot);
   return rc;
 }
