@@ -452,7 +452,9 @@ int lnb_cmd_bench(int argc, char **argv) {
   lnb_run_spec *runs = NULL;
   char outdir[PATH_MAX], jsonarg[PATH_MAX + 32];
   if (lnb_config_load(config, &reg, &cfg, &err) != LNB_OK) {
-    fprintf(stderr, "lnnbench: %s\n", err.msg);
+    fputs("lnnbench: ", stderr);
+    lnb__fput_text(stderr, err.msg, NULL); /* it may quote a config key */
+    fputc('\n', stderr);
     for (size_t i = 0; i < reg.nfail; i++)
       fprintf(stderr, "lnnbench: warning: %s\n", reg.failures[i].reason);
     goto done_cfg;

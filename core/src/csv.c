@@ -120,11 +120,25 @@ static int csv_read(const char *path, lnb_csv *out, int tolerant, int *dropped,
     free(buf);
     return lnb__error(err, LNB_EIO, "%s: read error", path);
   }
-  if (tolerant && len > 0 && buf[len - 1] != '\n') { /* cut the unfinished last line */
-    char *nl = strrchr(buf, '\n');
-    if (nl) nl[1] = '\0';
-    else buf[0] = '\0';
+  if (len > 0 && buf[len - 1] != '\n') { /* an unfinished last line */
+    size_t cut = len;
+    while (cut > 0 && buf[cut - 1] != '\n') cut--;
+    if (!tolerant) {
+      size_t line = 1;
+      for (size_t i = 0; i < cut; i++) line += buf[i] == '\n';
+      free(buf);
+      return lnb__error(err, LNB_EPARSE, "%s:%zu: the last line has no newline (truncated file?)",
+                        path, line);
+    }
+    buf[len = cut] = '\0';
     if (dropped) *dropped = 1;
+  }
+  const char *nul = memchr(buf, '\0', len);
+  if (nul) { /* a text file has none; everything after it would be lost */
+    size_t line = 1;
+    for (const char *q = buf; q < nul; q++) line += *q == '\n';
+    free(buf);
+    return lnb__error(err, LNB_EPARSE, "%s:%zu: a NUL byte (corrupt file?)", path, line);
   }
   const char *p = buf;
   size_t line = 1;

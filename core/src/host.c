@@ -48,6 +48,50 @@ int lnb__error(lnb_error *err, int code, const char *fmt, ...) {
   return code;
 }
 
+/* ------------------------------------------------------ untrusted text */
+
+/* bytes of the well-formed UTF-8 character at s that is printable (not a C1
+ * control U+0080..U+009F), else 0 */
+static size_t utf8_printable(const unsigned char *s) {
+  unsigned c = s[0];
+  size_t n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
+  if (c >= 0xF5) n = 0;
+  uint32_t cp = n == 2 ? c & 0x1F : n == 3 ? c & 0x0F : c & 0x07;
+  for (size_t i = 1; i < n; i++) {
+    if ((s[i] & 0xC0) != 0x80) return 0;
+    cp = cp << 6 | (s[i] & 0x3F);
+  }
+  if (n == 2 && cp < 0xA0) return 0;                          /* C1 control */
+  if (n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp < 0xE000))) return 0; /* overlong, surrogate */
+  if (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) return 0;
+  return n;
+}
+
+void lnb__fput_text(FILE *f, const char *s, const char *also) {
+  const unsigned char *p = (const unsigned char *)s;
+  while (*p) {
+    size_t n = *p >= 0x20 && *p < 0x7F ? 1 : *p >= 0x80 ? utf8_printable(p) : 0;
+    if (n == 1 && also && strchr(also, *p)) n = 0;
+    if (n) {
+      fwrite(p, 1, n, f);
+      p += n;
+    } else fprintf(f, "\\x%02X", *p++);
+  }
+}
+
+char *lnb__text_dup(const char *s, const char *also) {
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  if (!f) return NULL;
+  lnb__fput_text(f, s, also);
+  if (fclose(f) != 0) {
+    free(buf);
+    return NULL;
+  }
+  return buf;
+}
+
 static int verbosity = 1;
 
 void lnb_host_set_verbosity(int level) { verbosity = level; }

@@ -2,6 +2,8 @@
 #ifndef LNB_HOST_H
 #define LNB_HOST_H
 
+#include <stdio.h>
+
 #include "lnnbench/plugin.h"
 
 /* The process-wide host table (static storage, never NULL). */
@@ -43,6 +45,16 @@ int lnb__read_csv(const char *path, double **data, size_t *rows, size_t *cols,
                   lnb_error *err);
 int lnb__read_libsvm(const char *path, size_t d, double **X, double **y, size_t *rows,
                      size_t *cols, lnb_error *err);
+/* Untrusted text (results files, config keys, error messages quoting them)
+ * for a terminal or a generated script: a C0 control (newline included),
+ * DEL, a C1 control (U+0080..U+009F), a byte of malformed UTF-8, and any
+ * printable ASCII character in also (may be NULL) is written as \xNN; the
+ * rest (printable ASCII, well-formed UTF-8) as is. The output is one line and
+ * holds no terminal escape sequence; with also NULL it passes through again
+ * unchanged. */
+void lnb__fput_text(FILE *f, const char *s, const char *also);
+/* the same into a string (caller frees); NULL when out of memory */
+char *lnb__text_dup(const char *s, const char *also);
 const char *lnb_strerror(int code);
 
 #endif

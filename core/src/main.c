@@ -37,6 +37,14 @@ int lnb_cmd_bench(int argc, char **argv);
 #endif
 #define LNB_SMOKE_ITERS 20
 
+/* An error message on stderr. It may quote config keys or text read back
+ * from a results directory: control characters are shown escaped. */
+static void print_error(const char *msg) {
+  fputs("lnnbench: ", stderr);
+  lnb__fput_text(stderr, msg, NULL);
+  fputc('\n', stderr);
+}
+
 static const char usage_text[] =
     "usage: lnnbench <command> [options]\n"
     "\n"
@@ -327,7 +335,7 @@ static int cmd_run(const lnb_registry *reg, const char *config_path, const char 
   if (rc != LNB_OK) {
     mpi_agree(ro, err.msg, NULL, NULL, 0); /* other ranks say so with their rank */
     if (ro->rank == 0) {
-      fprintf(stderr, "lnnbench: %s\n", err.msg);
+      print_error(err.msg);
       if (reg->nfail) print_failures(reg, stderr);
     }
     lnb_config_free(&cfg);
@@ -351,7 +359,7 @@ static int cmd_run(const lnb_registry *reg, const char *config_path, const char 
     char why[LNB_ERROR_MSG_MAX + 64];
     snprintf(why, sizeof why, "%s: the grid expands to no runs", cfg.path);
     mpi_agree(ro, why, NULL, NULL, 0);
-    if (ro->rank == 0) fprintf(stderr, "lnnbench: %s\n", why);
+    if (ro->rank == 0) print_error(why);
     lnb_config_free(&cfg);
     return EXIT_BAD_INPUT;
   }
@@ -384,7 +392,7 @@ static int cmd_run(const lnb_registry *reg, const char *config_path, const char 
 #endif
   if (!root_ok) {
     if (ro->rank == 0) {
-      fprintf(stderr, "lnnbench: %s\n", err.msg);
+      print_error(err.msg);
       if (todo) lnb_results_close(&w);
     }
     free(todo);
@@ -439,7 +447,7 @@ static int cmd_run(const lnb_registry *reg, const char *config_path, const char 
   int write_failed = st.write_failed;
   int was_interrupted = interrupted || done < nruns;
   if (lnb_results_finish(&w, was_interrupted, &err) != LNB_OK) {
-    fprintf(stderr, "lnnbench: %s\n", err.msg);
+    print_error(err.msg);
     write_failed = 1;
   }
   if (!write_failed) printf("summary: %s/summary.md\n", out);
@@ -599,7 +607,7 @@ int main(int argc, char **argv) {
     }
     lnb_error err = {0};
     if (lnb_results_rerender(positional[0], format, stdout, &err) != LNB_OK) {
-      fprintf(stderr, "lnnbench: %s\n", err.msg);
+      print_error(err.msg);
       return EXIT_BAD_INPUT;
     }
     return EXIT_OK;
@@ -615,7 +623,7 @@ int main(int argc, char **argv) {
                      : lnb_compare_dirs(positional[0], positional[1], format, by_setting,
                                         stdout, &err);
     if (rc != LNB_OK) {
-      fprintf(stderr, "lnnbench: %s\n", err.msg);
+      print_error(err.msg);
       return EXIT_BAD_INPUT;
     }
     return EXIT_OK;

@@ -28,6 +28,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -255,14 +256,45 @@ static int run_gnuplot(const char *gnuplot, const char *dir, const char *stem, c
   return -1;
 }
 
-/* a gnuplot single-quoted string ('' stands for ') */
+/* Every text written into a .gp or a .dat file goes through gp_quote or
+ * gp_comment; the rest of those files is fixed text and numbers. Labels,
+ * metric names and the directory come from a results directory, so a
+ * newline in one must not end a comment or a string and let gnuplot run
+ * the rest (system(...)): lnb__fput_text writes control characters as
+ * \xNN, and here also a quote inside a string and a backslash ending a
+ * comment line (gnuplot continues such a line onto the next). Backquotes
+ * and '@' are literal in single-quoted strings and in comments. */
+
+/* a gnuplot single-quoted string */
 static void gp_quote(FILE *f, const char *s) {
   fputc('\'', f);
-  for (; *s; s++) {
-    if (*s == '\'') fputc('\'', f);
-    if (*s != '\n') fputc(*s, f);
-  }
+  lnb__fput_text(f, s, "'");
   fputc('\'', f);
+}
+
+/* one comment line "# <text>\n" of a .gp or .dat file, text formatted */
+__attribute__((format(printf, 2, 3))) static void gp_comment(FILE *f, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *text = NULL, *safe = NULL;
+  size_t len = 0;
+  FILE *m = open_memstream(&text, &len);
+  if (m) vfprintf(m, fmt, ap);
+  va_end(ap);
+  if (m && fclose(m) == 0 && text) safe = lnb__text_dup(text, NULL);
+  size_t n = safe ? strlen(safe) : 0;
+  int tail = n && safe[n - 1] == '\\';
+  fprintf(f, "# %.*s%s\n", (int)(n - (size_t)tail), safe ? safe : "(out of memory)",
+          tail ? "\\x5C" : "");
+  free(text);
+  free(safe);
+}
+
+/* "stem.ext" as a gnuplot string (stems are [A-Za-z0-9_], see safe_stem) */
+static void gp_file(FILE *f, const char *stem, const char *ext) {
+  char name[300];
+  snprintf(name, sizeof name, "%s.%s", stem, ext);
+  gp_quote(f, name);
 }
 
 static const char *const colors[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e",
@@ -420,7 +452,9 @@ static void gp_header(FILE *f, const char *stem, const char *title, const char *
   fprintf(f, "set terminal svg size 900,%zu dynamic enhanced font 'Sans,13' background rgb "
              "'white'\n",
           (size_t)500 + 22 * nkeys);
-  fprintf(f, "set output '%s.svg'\n", stem);
+  fputs("set output ", f);
+  gp_file(f, stem, "svg");
+  fputc('\n', f);
   fputs("set datafile missing 'NaN'\n", f);
   fputs("set title ", f);
   gp_quote(f, title);
@@ -455,13 +489,13 @@ static int write_band_plot(plot_ctx *c, const char *stem, const char *title, con
   if (!nk) return LNB_OK;
   FILE *d = open_out(c, stem, "dat", err);
   if (!d) return err->code;
-  fprintf(d, "# %s: %s\n# from %s; one block (gnuplot index) per model:\n"
-             "# x  median  min  max   (over seeds)\n",
-          stem, about, c->source);
+  gp_comment(d, "%s: %s", stem, about);
+  gp_comment(d, "from %s; one block (gnuplot index) per model:", c->source);
+  gp_comment(d, "x  median  min  max   (over seeds)");
   for (size_t i = 0; i < ng; i++) {
     if (!a[i].n) continue;
-    fprintf(d, "# model %s, tuned %s, %zu seeds\n", g[i].model, g[i].tuned[0] ? g[i].tuned : "-",
-            g[i].nruns);
+    gp_comment(d, "model %s, tuned %s, %zu seeds", g[i].model, g[i].tuned[0] ? g[i].tuned : "-",
+               g[i].nruns);
     for (size_t j = 0; j < a[i].n; j++)
       fprintf(d, "%.10g %.10g %.10g %.10g\n", a[i].x[j], a[i].med[j], a[i].lo[j], a[i].hi[j]);
     fputs("\n\n", d);
@@ -470,14 +504,14 @@ static int write_band_plot(plot_ctx *c, const char *stem, const char *title, con
   if (rc != LNB_OK) return rc;
   FILE *f = open_out(c, stem, "gp", err);
   if (!f) return err->code;
-  fprintf(f, "# %s: %s\n# Data: %s.dat (from %s). Run: cd to this directory, gnuplot %s.gp\n",
-          stem, about, stem, c->source, stem);
-  fputs("# Lines: median over seeds; bands: min to max. Legend labels drop the parameters\n"
-        "# every model of the plot shares; the full labels are:\n",
-        f);
+  gp_comment(f, "%s: %s", stem, about);
+  gp_comment(f, "Data: %s.dat (from %s). Run: cd to this directory, gnuplot %s.gp", stem,
+             c->source, stem);
+  gp_comment(f, "Lines: median over seeds; bands: min to max. Legend labels drop the parameters");
+  gp_comment(f, "every model of the plot shares; the full labels are:");
   for (size_t i = 0, k = 0; i < ng; i++)
-    if (a[i].n) fprintf(f, "#   index %zu: %s  [tuned %s]\n", k++, g[i].model,
-                        g[i].tuned[0] ? g[i].tuned : "-");
+    if (a[i].n) gp_comment(f, "  index %zu: %s  [tuned %s]", k++, g[i].model,
+                           g[i].tuned[0] ? g[i].tuned : "-");
   gp_header(f, stem, title, xlabel, ylabel, nk);
   gp_axis(f, 'x', logx, !(xlo >= 1)); /* iterations: 1, 10, 100; seconds: 10^k */
   gp_axis(f, 'y', logy, 1);
@@ -485,8 +519,9 @@ static int write_band_plot(plot_ctx *c, const char *stem, const char *title, con
   for (size_t i = 0, k = 0; i < ng; i++) {
     if (!a[i].n) continue;
     const char *col = colors[k % NCOLORS];
-    fprintf(f, "  '%s.dat' index %zu using 1:3:4 with filledcurves fc rgb '%s' notitle, \\\n",
-            stem, k, col);
+    fputs("  ", f);
+    gp_file(f, stem, "dat");
+    fprintf(f, " index %zu using 1:3:4 with filledcurves fc rgb '%s' notitle, \\\n", k, col);
     fprintf(f, "  '' index %zu using 1:2 with lines lw 2 lc rgb '%s' dt %zu title ", k, col,
             1 + (k / NCOLORS) % 5);
     gp_quote(f, g[i].label);
@@ -516,15 +551,15 @@ static int write_traj2d(plot_ctx *c, const char *stem, const char *title, const 
     free(use);
     return err->code;
   }
-  fprintf(d, "# %s: projection_2d_1 projection_2d_2 at every checkpoint, from %s\n"
-             "# one block (gnuplot index) per model; one line per seed\n",
-          stem, c->source);
+  gp_comment(d, "%s: projection_2d_1 projection_2d_2 at every checkpoint, from %s", stem,
+             c->source);
+  gp_comment(d, "one block (gnuplot index) per model; one line per seed");
   for (size_t i = 0; i < ng; i++) {
     if (!use[i]) continue;
-    fprintf(d, "# model %s, tuned %s\n", g[i].model, g[i].tuned[0] ? g[i].tuned : "-");
+    gp_comment(d, "model %s, tuned %s", g[i].model, g[i].tuned[0] ? g[i].tuned : "-");
     for (size_t r = 0; r < g[i].nruns; r++) {
       const lnb_rtraj *t = g[i].runs[r];
-      fprintf(d, "# run %zu\n", t->run_id);
+      gp_comment(d, "run %zu", t->run_id);
       for (size_t j = 0; j < t->n; j++) {
         double u = y_of(t, j, c1, nmet), v = y_of(t, j, c2, nmet);
         if (isfinite(u) && isfinite(v)) fprintf(d, "%.10g %.10g\n", u, v);
@@ -539,20 +574,23 @@ static int write_traj2d(plot_ctx *c, const char *stem, const char *title, const 
     free(use);
     return rc == LNB_OK ? err->code : rc;
   }
-  fprintf(f, "# %s: 2-D trajectories (projection_2d: a fixed random 2-D projection of vec(W_e),\n"
-             "# the same for every run; when W_e has two entries it is W_e up to a fixed linear\n"
-             "# map). One line per seed, circles at the start. Data: %s.dat (from %s).\n",
-          stem, stem, c->source);
+  gp_comment(f, "%s: 2-D trajectories (projection_2d: a fixed random 2-D projection of vec(W_e),",
+             stem);
+  gp_comment(f, "the same for every run; when W_e has two entries it is W_e up to a fixed linear");
+  gp_comment(f, "map). One line per seed, circles at the start. Data: %s.dat (from %s).", stem,
+             c->source);
   for (size_t i = 0, k = 0; i < ng; i++)
-    if (use[i]) fprintf(f, "#   index %zu: %s  [tuned %s]\n", k++, g[i].model,
-                        g[i].tuned[0] ? g[i].tuned : "-");
+    if (use[i]) gp_comment(f, "  index %zu: %s  [tuned %s]", k++, g[i].model,
+                           g[i].tuned[0] ? g[i].tuned : "-");
   gp_header(f, stem, title, "projection_2d_1", "projection_2d_2", nk);
   fputs("plot \\\n", f);
   for (size_t i = 0, k = 0; i < ng; i++) {
     if (!use[i]) continue;
     const char *col = colors[k % NCOLORS];
-    fprintf(f, "  '%s.dat' index %zu using 1:2 with lines lw 1.5 lc rgb '%s' dt %zu title ", stem,
-            k, col, 1 + (k / NCOLORS) % 5);
+    fputs("  ", f);
+    gp_file(f, stem, "dat");
+    fprintf(f, " index %zu using 1:2 with lines lw 1.5 lc rgb '%s' dt %zu title ", k, col,
+            1 + (k / NCOLORS) % 5);
     gp_quote(f, g[i].label);
     fprintf(f, ", \\\n  '' index %zu every ::0::0 using 1:2 with points pt 7 ps 0.8 lc rgb '%s' "
                "notitle",
@@ -581,12 +619,12 @@ static int write_profile(plot_ctx *c, const lnb_profile *p, lnb_error *err) {
     rc = err->code;
     goto out;
   }
-  fprintf(d, "# perf_profile: fraction of the %zu problems each model solves within tau times "
-             "the fastest model's\n# median time to target (Dolan and Moré 2002), from %s; "
-             "one block per model: tau  fraction\n",
-          p->nprob, c->source);
+  gp_comment(d, "perf_profile: fraction of the %zu problems each model solves within tau times "
+                "the fastest model's", p->nprob);
+  gp_comment(d, "median time to target (Dolan and Moré 2002), from %s; one block per model: "
+                "tau  fraction", c->source);
   for (size_t m = 0; m < p->nmodels; m++) {
-    fprintf(d, "# model %s\n", p->models[m]);
+    gp_comment(d, "model %s", p->models[m]);
     size_t k = 0;
     for (size_t q = 0; q < p->nprob; q++) {
       double x = p->ratio[m * p->nprob + q];
@@ -604,13 +642,14 @@ static int write_profile(plot_ctx *c, const lnb_profile *p, lnb_error *err) {
     rc = err->code;
     goto out;
   }
-  fprintf(f, "# perf_profile: performance profile over %zu problems (Dolan and Moré 2002): for "
-             "each model at its\n# best tuned setting, the fraction of problems on which its "
-             "median time to target is within\n# tau times the fastest model's. The legend "
-             "gives the fraction at tau = inf (solved at all).\n# Data: %s.dat (from %s).\n",
-          p->nprob, stem, c->source);
-  for (size_t m = 0; m < p->nmodels; m++)
-    fprintf(f, "#   index %zu: %s\n", m, p->models[m]);
+  gp_comment(f, "perf_profile: performance profile over %zu problems (Dolan and Moré 2002): for "
+                "each model at its", p->nprob);
+  gp_comment(f, "best tuned setting, the fraction of problems on which its median time to target "
+                "is within");
+  gp_comment(f, "tau times the fastest model's. The legend gives the fraction at tau = inf "
+                "(solved at all).");
+  gp_comment(f, "Data: %s.dat (from %s).", stem, c->source);
+  for (size_t m = 0; m < p->nmodels; m++) gp_comment(f, "  index %zu: %s", m, p->models[m]);
   char title[128];
   snprintf(title, sizeof title, "Performance profile over %zu problems (time to target)",
            p->nprob);
@@ -620,8 +659,10 @@ static int write_profile(plot_ctx *c, const lnb_profile *p, lnb_error *err) {
   for (size_t m = 0; m < p->nmodels; m++) {
     char t[256];
     snprintf(t, sizeof t, "%s  (τ = ∞: %.2f)", labels[m], lnb_profile_rho(p, m, INFINITY));
-    fprintf(f, "  '%s.dat' index %zu using 1:2 with steps lw 2 lc rgb '%s' dt %zu title ", stem,
-            m, colors[m % NCOLORS], 1 + (m / NCOLORS) % 5);
+    fputs("  ", f);
+    gp_file(f, stem, "dat");
+    fprintf(f, " index %zu using 1:2 with steps lw 2 lc rgb '%s' dt %zu title ", m,
+            colors[m % NCOLORS], 1 + (m / NCOLORS) % 5);
     gp_quote(f, t);
     fputs(m + 1 < p->nmodels ? ", \\\n" : "\n", f);
   }
@@ -635,8 +676,10 @@ out:
 
 /* ------------------------------------------------------------- driver */
 
-/* file-name part: the problem's plugin name, [A-Za-z0-9_] only */
-static void plugin_stem(const char *label, char *out, size_t n) {
+/* file-name part: the label up to its first '(' (a plugin or metric name),
+ * every character but [A-Za-z0-9_] made '_', so a name from a results file
+ * can neither leave DIR/plots ('/', "..") nor need quoting */
+static void safe_stem(const char *label, char *out, size_t n) {
   size_t k = 0;
   for (const char *p = label; *p && *p != '(' && k + 1 < n; p++)
     out[k++] = (isalnum((unsigned char)*p) || *p == '_') ? *p : '_';
@@ -655,7 +698,7 @@ static int has_d2(const char *problem) {
 static int plot_problem(plot_ctx *c, size_t pi, const char *problem, group *g, size_t ng,
                         const lnb_rtrajs *tr, lnb_error *err) {
   char plug[64], stem[256], title[512], about[256];
-  plugin_stem(problem, plug, sizeof plug);
+  safe_stem(problem, plug, sizeof plug);
   char ptitle[160];
   snprintf(ptitle, sizeof ptitle, "%s", problem);
   cut_label(ptitle, 110);
@@ -708,7 +751,7 @@ static int plot_problem(plot_ctx *c, size_t pi, const char *problem, group *g, s
       if (aggregate(&g[i], 0, (long)m, tr->nmetrics, logx, logy, &a[i]) != 0)
         rc = lnb__error(err, LNB_ENOMEM, "out of memory");
     char mstem[64];
-    plugin_stem(name, mstem, sizeof mstem);
+    safe_stem(name, mstem, sizeof mstem);
     snprintf(stem, sizeof stem, "p%zu_%s_metric_%s", pi, plug, mstem);
     snprintf(title, sizeof title, "Problem %zu: %s", pi, ptitle);
     snprintf(about, sizeof about, "metric %s against iteration", name);
@@ -740,6 +783,12 @@ static int plot_problem(plot_ctx *c, size_t pi, const char *problem, group *g, s
 int lnb_plot_dir(const char *dir, FILE *out, lnb_error *err) {
   char *gnuplot = lnb_plot_find_gnuplot();
   if (!gnuplot) return lnb__error(err, LNB_ENOENT, "gnuplot not found: apt-get install gnuplot-nox");
+  int rc = lnb_plot_write(dir, gnuplot, out, err);
+  free(gnuplot);
+  return rc;
+}
+
+int lnb_plot_write(const char *dir, const char *gnuplot, FILE *out, lnb_error *err) {
   lnb_rset s;
   lnb_rtrajs tr = {0};
   lnb_table t = {0};
@@ -748,10 +797,7 @@ int lnb_plot_dir(const char *dir, FILE *out, lnb_error *err) {
   group *g = NULL;
   char *pdir = NULL;
   int rc = lnb_rset_load(&s, dir, err);
-  if (rc != LNB_OK) {
-    free(gnuplot);
-    return rc;
-  }
+  if (rc != LNB_OK) return rc;
   if ((rc = lnb_rtrajs_load(&tr, dir, err)) != LNB_OK) goto out;
   size_t pn = strlen(dir) + sizeof "/plots";
   if (!(pdir = malloc(pn))) goto oom;
@@ -827,7 +873,7 @@ int lnb_plot_dir(const char *dir, FILE *out, lnb_error *err) {
   } else if (nprob >= 2) {
     note(&c, "%s%sno performance profile: the config has no target (stop.target_gap)", "", "");
   }
-  for (size_t i = 0; i < c.nstems; i++) {
+  for (size_t i = 0; gnuplot && i < c.nstems; i++) {
     char msg[2048];
     if (run_gnuplot(gnuplot, pdir, c.stems[i], msg, sizeof msg) != 0) {
       rc = lnb__error(err, LNB_EIO, "gnuplot failed on %s/%s.gp: %s", pdir, c.stems[i], msg);
@@ -840,11 +886,13 @@ int lnb_plot_dir(const char *dir, FILE *out, lnb_error *err) {
       rc = lnb__error(err, LNB_EIO, "gnuplot wrote no %s (%s)", svg, msg[0] ? msg : "no message");
       goto out;
     }
-    fprintf(out, "%s\n", svg);
+    lnb__fput_text(out, svg, NULL); /* DIR as given: shown escaped */
+    fputc('\n', out);
   }
   fputs(c.notes, out);
-  fprintf(out, "plots: %zu SVG files in %s/ (each with its .gp script and .dat data)\n",
-          c.nstems, pdir);
+  fprintf(out, gnuplot ? "plots: %zu SVG files in " : "plots: %zu scripts in ", c.nstems);
+  lnb__fput_text(out, pdir, NULL);
+  fputs("/ (each with its .gp script and .dat data)\n", out);
   goto out;
 oom:
   rc = lnb__error(err, LNB_ENOMEM, "out of memory");
@@ -856,6 +904,5 @@ out:
   lnb_rtrajs_free(&tr);
   lnb_rset_free(&s);
   free(pdir);
-  free(gnuplot);
   return rc;
 }

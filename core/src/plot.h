@@ -14,6 +14,9 @@
  * not on PATH (checked before anything is written), LNB_EIO/LNB_EPARSE for an
  * unreadable results directory, LNB_EIO when gnuplot fails. */
 int lnb_plot_dir(const char *dir, FILE *out, lnb_error *err);
+/* The same with the gnuplot found; gnuplot NULL writes the .gp and .dat
+ * files only (the fuzz harness). */
+int lnb_plot_write(const char *dir, const char *gnuplot, FILE *out, lnb_error *err);
 
 /* Legend labels: tokens (key=value inside a plugin's parentheses) that every
  * label using the same plugin in the same '+'-separated position shares are

@@ -32,12 +32,11 @@ int lnb_rset_load(lnb_rset *s, const char *dir, lnb_error *err) {
   char *spath = path_join(dir, "summary.csv");
   char *json = NULL;
   int rc = LNB_OK;
-  s->dir = malloc(strlen(dir) + 1);
+  s->dir = lnb__text_dup(dir, NULL); /* for display only */
   if (!spath || !s->dir) {
     rc = lnb__error(err, LNB_ENOMEM, "out of memory");
     goto out;
   }
-  strcpy(s->dir, dir);
   /* the same readers as `lnnbench table` (results.c), so the tools agree on
    * what a results directory is */
   if (!(json = lnb_results_read_manifest(dir, err))) {
@@ -80,8 +79,7 @@ int lnb_rtrajs_load(lnb_rtrajs *t, const char *dir, lnb_error *err) {
   char *tpath = path_join(dir, "trajectories.csv");
   if (!tpath) return lnb__error(err, LNB_ENOMEM, "out of memory");
   lnb_csv c;
-  int dropped = 0;
-  int rc = lnb_csv_read_tolerant(tpath, &c, &dropped, err);
+  int rc = lnb_csv_read(tpath, &c, err); /* a truncated file is an error, as summary.csv */
   if (rc != LNB_OK) {
     free(tpath);
     return rc;
@@ -97,9 +95,8 @@ int lnb_rtrajs_load(lnb_rtrajs *t, const char *dir, lnb_error *err) {
   t->metric_names = calloc(t->nmetrics ? t->nmetrics : 1, sizeof *t->metric_names);
   if (!t->metric_names) goto oom;
   for (size_t m = 0; m < t->nmetrics; m++) {
-    t->metric_names[m] = malloc(strlen(c.header[5 + m]) + 1);
+    t->metric_names[m] = lnb__text_dup(c.header[5 + m], NULL); /* printed, plotted */
     if (!t->metric_names[m]) goto oom;
-    strcpy(t->metric_names[m], c.header[5 + m]);
   }
   /* rows of one run are contiguous (each run is appended as one unit) */
   for (size_t i = 0; i < c.nrows;) {

@@ -40,11 +40,15 @@ typedef struct lnb_rtrajs {
   size_t nruns;
 } lnb_rtrajs;
 
-/* Read DIR/summary.csv and DIR/manifest.json. */
+/* Read DIR/summary.csv and DIR/manifest.json. Every text in the set (dir,
+ * manifest fields, summary.csv fields) comes escaped as by lnb__text_dup:
+ * nothing read back from a results directory reaches a terminal or a
+ * generated script raw. */
 int lnb_rset_load(lnb_rset *s, const char *dir, lnb_error *err);
 void lnb_rset_free(lnb_rset *s);
 
-/* Read DIR/trajectories.csv (an unfinished last line is dropped). */
+/* Read DIR/trajectories.csv (a truncated or corrupt file is an error naming
+ * path:line); metric names come escaped as by lnb__text_dup. */
 int lnb_rtrajs_load(lnb_rtrajs *t, const char *dir, lnb_error *err);
 /* the run's checkpoints, or NULL */
 const lnb_rtraj *lnb_rtrajs_find(const lnb_rtrajs *t, size_t run_id);

@@ -1063,6 +1063,39 @@ int lnb_results_finish(lnb_results *w, int interrupted, lnb_error *err) {
  * and the reporting tools (report.c), so both accept the same files and
  * say the same thing about a bad one. */
 
+/* Whether s[0..len) is one whole JSON object: strings closed (no raw
+ * control character in them), brackets matched, nothing after the closing
+ * brace. The grammar in between is not checked; a manifest cut short by a
+ * crash or a full disk, or with a NUL byte in it, fails. */
+static int json_object_whole(const char *s, size_t len) {
+  size_t i = 0;
+  while (i < len && strchr(" \t\r\n", s[i]) && s[i]) i++;
+  if (i == len || s[i] != '{') return 0;
+  char close[16]; /* lnnbench's manifest nests 3 deep */
+  size_t depth = 0;
+  for (; i < len; i++) {
+    char ch = s[i];
+    if (ch == '\0') return 0;
+    if (ch == '"') {
+      for (i++; i < len && s[i] != '"'; i++) {
+        if ((unsigned char)s[i] < 0x20) return 0;
+        if (s[i] == '\\') i++;
+      }
+      if (i >= len) return 0;
+    } else if (ch == '{' || ch == '[') {
+      if (depth == sizeof close) return 0;
+      close[depth++] = ch == '{' ? '}' : ']';
+    } else if (ch == '}' || ch == ']') {
+      if (depth == 0 || close[--depth] != ch) return 0;
+      if (depth == 0) break;
+    }
+  }
+  if (i >= len) return 0;
+  for (i++; i < len; i++)
+    if (!strchr(" \t\r\n", s[i]) || !s[i]) return 0;
+  return 1;
+}
+
 char *lnb_results_read_manifest(const char *dir, lnb_error *err) {
   char *path = path_in(dir, "manifest.json");
   if (!path) {
@@ -1076,11 +1109,28 @@ char *lnb_results_read_manifest(const char *dir, lnb_error *err) {
     free(path);
     return NULL;
   }
-  free(path);
-  char *json = lnb_read_stream(f, NULL, NULL);
+  size_t len = 0;
+  int rerr = 0;
+  char *json = lnb_read_stream(f, &len, &rerr);
   fclose(f);
+  char total[32] = "";
+  if (json && !rerr && json_object_whole(json, len))
+    lnb_results_manifest_field(json, "runs_total", total, sizeof total);
   if (!json) lnb__error(err, LNB_ENOMEM, "out of memory");
-  return json;
+  else if (rerr) lnb__error(err, LNB_EIO, "%s: read error", path);
+  else if (!json_object_whole(json, len))
+    lnb__error(err, LNB_EPARSE, "%s: not one whole JSON object (truncated or corrupt file?)",
+               path);
+  else if (!total[0] || strspn(total, "0123456789") != strlen(total))
+    lnb__error(err, LNB_EPARSE, "%s: no \"runs_total\" count (not written by this lnnbench?)",
+               path);
+  else {
+    free(path);
+    return json;
+  }
+  free(json);
+  free(path);
+  return NULL;
 }
 
 /* value text of "key": in our own manifest.json ("" if absent); strings are
@@ -1107,6 +1157,9 @@ void lnb_results_manifest_field(const char *json, const char *key, char *out, si
     while (*p && *p != ',' && *p != '}' && *p != '\n' && k + 1 < n) out[k++] = *p++;
   }
   out[k] = '\0';
+  char *safe = lnb__text_dup(out, NULL); /* printed, and written into summary.md */
+  snprintf(out, n, "%s", safe ? safe : "");
+  free(safe);
 }
 
 /* manifest.json's "excluded_run_ids" ("1-4,9") as a sorted list; absent or
@@ -1151,6 +1204,17 @@ int lnb_results_read_summary(const char *path, const char *json, double (*real)(
   *nrows = 0;
   int rc = lnb_csv_read(path, sum, err);
   if (rc != LNB_OK) return rc;
+  /* every text escaped once here (lnb__text_dup): labels reach terminals,
+   * summary.md and gnuplot scripts */
+  for (size_t i = 0; i <= sum->nrows; i++) {
+    char **r = i < sum->nrows ? sum->rows[i] : sum->header;
+    for (size_t j = 0; j < sum->ncols; j++) {
+      char *safe = lnb__text_dup(r[j], NULL);
+      if (!safe) return lnb__error(err, LNB_ENOMEM, "out of memory");
+      free(r[j]);
+      r[j] = safe;
+    }
+  }
   static const char *const need[] = {"run_id", "problem", "architecture", "optimizer", "seed",
                                      "model", "tuned", "status", "iterations", "final_loss",
                                      "final_gap", "iters_to_target", "seconds_to_target",

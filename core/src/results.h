@@ -80,14 +80,17 @@ int lnb_results_rerender(const char *dir, lnb_table_format fmt, FILE *out, lnb_e
 /* Reading a results directory back (`lnnbench table`, and report.c for
  * `lnnbench plot` and `lnnbench compare`). */
 /* DIR/manifest.json, whole and NUL-terminated; caller frees. NULL with a
- * message on error ("is DIR a results directory?" when it cannot be opened). */
+ * message naming the file on error: it cannot be opened ("is DIR a results
+ * directory?"), is not one whole JSON object (truncated, NUL byte) or has no
+ * runs_total count. */
 char *lnb_results_read_manifest(const char *dir, lnb_error *err);
 /* Value text of "key" in lnnbench's own manifest.json, into out[n] ("" if
  * absent): strings unescaped, numbers and literals copied, a flat array
- * copied with its brackets. */
+ * copied with its brackets; then control characters escaped (lnb__text_dup). */
 void lnb_results_manifest_field(const char *json, const char *key, char *out, size_t n);
 /* summary.csv at path as lnb_row records, one per line in file order. The
- * rows' strings point into *sum (plugin names cut at '('); real turns the
+ * rows' strings point into *sum (plugin names cut at '('), whose every
+ * field is escaped (lnb__text_dup) for display; real turns the
  * number fields into doubles (the callers have always differed on text that
  * is no number). On error too, the caller frees *sum (lnb_csv_free) and
  * *rows; *nrows counts the rows filled. */
