@@ -197,11 +197,16 @@ void lnb_sweep_record(const lnb_run_spec *spec, const lnb_run_result *res, lnb_r
   if (lnb_run_status_failed(res->status)) {
     st->failed++;
     if (!o->quiet && o->progress_tty) fputc('\n', stderr);
-    fprintf(stderr, "lnnbench: run %zu %s: %s\n", spec->index + 1,
-            lnb_run_status_name(res->status), res->message);
+    /* the message is the plugin's text: control characters escaped */
+    fprintf(stderr, "lnnbench: run %zu %s: ", w->run_ids[spec->index],
+            lnb_run_status_name(res->status));
+    lnb__fput_text(stderr, res->message, NULL);
+    fputc('\n', stderr);
   }
   if (lnb_results_append(w, spec, res, &err) != LNB_OK) {
-    fprintf(stderr, "lnnbench: %s\n", err.msg);
+    fputs("lnnbench: ", stderr);
+    lnb__fput_text(stderr, err.msg, NULL);
+    fputc('\n', stderr);
     st->write_failed = 1;
   }
   st->done++;
