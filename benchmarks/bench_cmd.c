@@ -564,7 +564,13 @@ int lnb_cmd_bench(int argc, char **argv) {
   void *ctx[2] = {models, (void *)nmodels};
   size_t matched = lnb_bench_run(on_result, ctx);
   lnb_bench_shutdown();
-  if (matched == 0) fprintf(stderr, "lnnbench: bench: no benchmark matched the filter\n");
+  if (matched == 0) { /* a filter that matches nothing, or no valid regular expression */
+    fprintf(stderr, "lnnbench: bench: no benchmark ran: --benchmark_filter matches no model or "
+                    "is not a valid regular expression (Google Benchmark says which above); "
+                    "nothing written\n");
+    if (!user_out) unlink(jsonarg + strlen("--benchmark_out="));
+    goto done;
+  }
   if (write_md(outdir, &cfg, models, nmodels, peak, peak_n, &prov, &err) != LNB_OK) {
     fprintf(stderr, "lnnbench: %s\n", err.msg);
     goto done;

@@ -41,4 +41,11 @@ set +e
 [ $? -eq 2 ] || fail "an unknown option should exit 2"
 "$exe" bench "$out/missing.yaml" --out "$out/x" >/dev/null 2>&1
 [ $? -eq 2 ] || fail "a missing config should exit 2"
+# a filter that is no regular expression, or matches nothing: exit 2, no bench.json or bench.md
+for f in '[' 'no_such_model'; do
+  "$exe" bench "$src/configs/quickstart.yaml" --out "$out/f" --quiet "--benchmark_filter=$f" \
+    >"$out/f.log" 2>&1
+  [ $? -eq 2 ] || { cat "$out/f.log"; fail "--benchmark_filter=$f should exit 2"; }
+  [ ! -e "$out/f/bench.json" ] && [ ! -e "$out/f/bench.md" ] || fail "--benchmark_filter=$f wrote files"
+done
 echo "bench_cmd: ok"
