@@ -301,8 +301,27 @@ static void test_planted_symlinks(void **state) {
   struct stat st;
   assert_int_equal(lstat(md, &st), 0);
   assert_true(S_ISREG(st.st_mode));
-  /* a resumed sweep rewrites manifest.json the same way */
+  /* plot: planted .gp/.svg links are replaced, a plots/ link is refused */
+  snprintf(cmd, sizeof cmd,
+           "mkdir %s/s/plots && ln -s %s %s/s/plots/p1_lsq_gap_vs_iteration.gp && "
+           "ln -s %s %s/s/plots/p1_lsq_gap_vs_iteration.svg",
+           tmpdir, victim, tmpdir, victim, tmpdir);
+  assert_int_equal(system(cmd), 0);
+  snprintf(cmd, sizeof cmd, "%s plot %s/s", LNB_TEST_BINARY, tmpdir);
+  assert_int_equal(sh(cmd, NULL), 0);
+  v = read_file(victim);
+  assert_string_equal(v, "precious\n");
+  free(v);
+  snprintf(cmd, sizeof cmd, "rm -rf %s/s/plots && ln -s %s %s/s/plots", tmpdir, tmpdir, tmpdir);
+  assert_int_equal(system(cmd), 0);
   char *out;
+  snprintf(cmd, sizeof cmd, "%s plot %s/s", LNB_TEST_BINARY, tmpdir);
+  assert_int_equal(sh(cmd, &out), 2);
+  assert_non_null(strstr(out, "symbolic link is not followed"));
+  free(out);
+  snprintf(cmd, sizeof cmd, "rm %s/s/plots", tmpdir);
+  assert_int_equal(system(cmd), 0);
+  /* a resumed sweep rewrites manifest.json the same way */
   assert_int_equal(run_into("s", "--resume", &out), 0);
   free(out);
   v = read_file(victim);

@@ -420,8 +420,20 @@ static void note(plot_ctx *c, const char *fmt, const char *a, const char *b) {
 static FILE *open_out(plot_ctx *c, const char *stem, const char *ext, lnb_error *err) {
   char path[4096];
   snprintf(path, sizeof path, "%s/%s.%s", c->dir, stem, ext);
-  FILE *f = fopen(path, "w");
-  if (!f) lnb__error(err, LNB_EIO, "%s: cannot write: %s", path, strerror(errno));
+  /* a file (or a link planted) there is replaced, never written through;
+   * the .svg gnuplot will write likewise */
+  char svg[4096];
+  snprintf(svg, sizeof svg, "%s/%s.svg", c->dir, stem);
+  if ((unlink(path) != 0 && errno != ENOENT) || (unlink(svg) != 0 && errno != ENOENT)) {
+    lnb__error(err, LNB_EIO, "%s: cannot replace: %s", path, strerror(errno));
+    return NULL;
+  }
+  int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+  if (!f) {
+    lnb__error(err, LNB_EIO, "%s: cannot write: %s", path, strerror(errno));
+    if (fd >= 0) close(fd);
+  }
   return f;
 }
 
@@ -802,8 +814,13 @@ int lnb_plot_write(const char *dir, const char *gnuplot, FILE *out, lnb_error *e
   size_t pn = strlen(dir) + sizeof "/plots";
   if (!(pdir = malloc(pn))) goto oom;
   snprintf(pdir, pn, "%s/plots", dir);
+  struct stat pst;
   if (lnb_mkdirs(pdir) != 0) {
     rc = lnb__error(err, LNB_EIO, "%s: cannot create: %s", pdir, strerror(errno));
+    goto out;
+  }
+  if (lstat(pdir, &pst) != 0 || !S_ISDIR(pst.st_mode)) {
+    rc = lnb__error(err, LNB_EIO, "%s: not a directory (a symbolic link is not followed)", pdir);
     goto out;
   }
   c.dir = pdir;
