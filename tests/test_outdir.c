@@ -329,6 +329,24 @@ static void test_planted_symlinks(void **state) {
   free(v);
 }
 
+/* `plot` runs gnuplot from absolute PATH entries only: an empty or
+ * relative entry (the current directory) cannot run a planted ./gnuplot. */
+static void test_gnuplot_not_from_cwd(void **state) {
+  (void)state;
+  fresh_sweep("g");
+  char cmd[2048];
+  snprintf(cmd, sizeof cmd,
+           "cd %s/g && printf '#!/bin/sh\\ntouch %s/g/planted_ran\\nexit 0\\n' > gnuplot && "
+           "chmod +x gnuplot && PATH=:.:/usr/bin:/bin %s plot .",
+           tmpdir, tmpdir, LNB_TEST_BINARY);
+  char *out;
+  sh(cmd, &out);
+  free(out);
+  char path[600];
+  snprintf(path, sizeof path, "%s/g/planted_ran", tmpdir);
+  assert_int_not_equal(access(path, F_OK), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_refuse_and_move_aside),
@@ -337,6 +355,7 @@ int main(void) {
       cmocka_unit_test(test_corrupt_run_ids),
       cmocka_unit_test(test_resume_repairs_a_kill),
       cmocka_unit_test(test_planted_symlinks),
+      cmocka_unit_test(test_gnuplot_not_from_cwd),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -28,6 +28,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,6 +187,9 @@ char **lnb_plot_short_labels(const char *const *labels, size_t n, size_t maxlen)
 
 /* ------------------------------------------------------------ gnuplot */
 
+/* one gnuplot script gets this long before it is killed */
+#define LNB_GNUPLOT_SECONDS 120.0
+
 char *lnb_plot_find_gnuplot(void) {
   const char *path = getenv("PATH");
   if (!path || !*path) path = "/usr/bin:/bin";
@@ -192,13 +197,16 @@ char *lnb_plot_find_gnuplot(void) {
   while (*p) {
     size_t k = strcspn(p, ":");
     size_t n = k + sizeof "/gnuplot" + 1;
-    char *cand = malloc(n);
-    if (!cand) return NULL;
-    if (k == 0) snprintf(cand, n, "./gnuplot");
-    else snprintf(cand, n, "%.*s/gnuplot", (int)k, p);
-    struct stat st;
-    if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0) return cand;
-    free(cand);
+    /* only absolute entries: an empty or relative one would run a gnuplot
+     * from the current directory (perhaps a results directory's) */
+    if (k > 0 && p[0] == '/') {
+      char *cand = malloc(n);
+      if (!cand) return NULL;
+      snprintf(cand, n, "%.*s/gnuplot", (int)k, p);
+      struct stat st;
+      if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0) return cand;
+      free(cand);
+    }
     p += k;
     if (*p == ':') p++;
   }
@@ -233,14 +241,24 @@ static int run_gnuplot(const char *gnuplot, const char *dir, const char *stem, c
     _exit(127);
   }
   close(pfd[1]);
+  /* gnuplot's messages until it closes its stderr, within a deadline */
   size_t len = 0;
   char buf[512];
-  ssize_t k;
-  while ((k = read(pfd[0], buf, sizeof buf)) != 0) {
-    if (k < 0) {
-      if (errno == EINTR) continue;
+  double deadline = lnb__now() + LNB_GNUPLOT_SECONDS;
+  int killed = 0;
+  for (;;) {
+    double left = deadline - lnb__now();
+    struct pollfd q = {.fd = pfd[0], .events = POLLIN};
+    int pr = left > 0 ? poll(&q, 1, (int)(left * 1000) + 1) : 0;
+    if (pr < 0 && errno == EINTR) continue;
+    if (pr <= 0) {
+      kill(pid, SIGKILL);
+      killed = 1;
       break;
     }
+    ssize_t k = read(pfd[0], buf, sizeof buf);
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) break;
     size_t take = (size_t)k < msgn - 1 - len ? (size_t)k : msgn - 1 - len;
     memcpy(msg + len, buf, take);
     len += take;
@@ -249,6 +267,10 @@ static int run_gnuplot(const char *gnuplot, const char *dir, const char *stem, c
   close(pfd[0]);
   int st;
   while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+  }
+  if (killed) {
+    snprintf(msg, msgn, "gnuplot did not finish in %d s; killed", (int)LNB_GNUPLOT_SECONDS);
+    return -1;
   }
   if (WIFEXITED(st) && WEXITSTATUS(st) == 0) return 0;
   if (!msg[0])
