@@ -330,14 +330,16 @@ static void test_planted_symlinks(void **state) {
 }
 
 /* `plot` runs gnuplot from absolute PATH entries only: an empty or
- * relative entry (the current directory) cannot run a planted ./gnuplot. */
+ * relative entry cannot run a gnuplot planted in the current directory or
+ * in the results directory's plots/ (where gnuplot is started). */
 static void test_gnuplot_not_from_cwd(void **state) {
   (void)state;
   fresh_sweep("g");
   char cmd[2048];
   snprintf(cmd, sizeof cmd,
-           "cd %s/g && printf '#!/bin/sh\\ntouch %s/g/planted_ran\\nexit 0\\n' > gnuplot && "
-           "chmod +x gnuplot && PATH=:.:/usr/bin:/bin %s plot .",
+           "cd %s/g && mkdir plots && "
+           "printf '#!/bin/sh\\ntouch %s/g/planted_ran\\nexit 0\\n' > plots/gnuplot && "
+           "chmod +x plots/gnuplot && cp plots/gnuplot gnuplot && PATH=:.:/usr/bin:/bin %s plot .",
            tmpdir, tmpdir, LNB_TEST_BINARY);
   char *out;
   sh(cmd, &out);
