@@ -46,7 +46,7 @@ int lnb_mkdirs(const char *path) {
   return 0;
 }
 
-static char *join(const char *dir, const char *name) {
+char *lnb_path_join(const char *dir, const char *name) {
   size_t n = strlen(dir) + strlen(name) + 2;
   char *p = malloc(n);
   if (p) snprintf(p, n, "%s/%s", dir, name);
@@ -54,7 +54,7 @@ static char *join(const char *dir, const char *name) {
 }
 
 int lnb_open_plain(const char *dir, const char *name, int flags, lnb_error *err) {
-  char *path = dir ? join(dir, name) : strdup(name);
+  char *path = dir ? lnb_path_join(dir, name) : strdup(name);
   if (!path) return lnb__error(err, LNB_ENOMEM, "out of memory"), -1;
   int fd = open(path, flags | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0666);
   if (fd < 0) {
@@ -116,7 +116,7 @@ int lnb_outdir_lock(const char *dir, int create, lnb_error *err) {
     return lnb__error(err, LNB_EIO, "%s: cannot create output directory: %s", dir,
                       strerror(errno)),
            -1;
-  char *path = join(dir, LNB_OUTDIR_LOCK);
+  char *path = lnb_path_join(dir, LNB_OUTDIR_LOCK);
   if (!path) return lnb__error(err, LNB_ENOMEM, "out of memory"), -1;
   int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0644);
   struct stat st;
@@ -192,7 +192,7 @@ int lnb_outdir_move_aside(const char *dir, char *moved, size_t n, lnb_error *err
     if (k) snprintf(name, sizeof name, "%s-%d", stamp, k);
     else snprintf(name, sizeof name, "%s", stamp);
     free(target);
-    if (!(target = join(dir, name))) return lnb__error(err, LNB_ENOMEM, "out of memory");
+    if (!(target = lnb_path_join(dir, name))) return lnb__error(err, LNB_ENOMEM, "out of memory");
     if (mkdir(target, 0777) == 0) break;
     if (errno != EEXIST) {
       int e = errno;
@@ -213,7 +213,7 @@ int lnb_outdir_move_aside(const char *dir, char *moved, size_t n, lnb_error *err
   struct dirent *e;
   while (rc == LNB_OK && (e = readdir(d))) {
     if (outdir_own(e->d_name)) continue;
-    char *from = join(dir, e->d_name), *to = join(target, e->d_name);
+    char *from = lnb_path_join(dir, e->d_name), *to = lnb_path_join(target, e->d_name);
     if (!from || !to) rc = lnb__error(err, LNB_ENOMEM, "out of memory");
     else if (rename(from, to) != 0)
       rc = lnb__error(err, LNB_EIO, "%s: cannot move to %s: %s", from, target, strerror(errno));

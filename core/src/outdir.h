@@ -14,6 +14,9 @@
 /* where --move-aside puts an earlier sweep's files: DIR/previous-<UTC time>[-N]/ */
 #define LNB_OUTDIR_PREVIOUS "previous-"
 
+/* "dir/name", malloc'ed (NULL when out of memory) */
+char *lnb_path_join(const char *dir, const char *name);
+
 /* mkdir -p; 0 ok else -1 with errno set */
 int lnb_mkdirs(const char *path);
 

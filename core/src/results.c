@@ -243,13 +243,6 @@ static int add_col(lnb_results *w, lnb_kind kind, const char *param) {
   return 0;
 }
 
-static char *path_in(const char *dir, const char *name) {
-  size_t n = strlen(dir) + strlen(name) + 2;
-  char *path = malloc(n);
-  if (path) snprintf(path, n, "%s/%s", dir, name);
-  return path;
-}
-
 /* Append text[len] to fd as part of a unit that started at unit_start: on a
  * short or failed write (disk full, file size limit) cut the file back to
  * unit_start, so the file only ever holds whole rows. 0 ok, else -1 with
@@ -720,7 +713,7 @@ static int open_for_resume(lnb_results *w, const char *name, const char *header,
 static int scan_trajectories(lnb_results *w, int fd, const char *th, const size_t *sum_ids,
                              size_t nsum, size_t **used, size_t *nused, lnb_error *err) {
   *used = NULL, *nused = 0;
-  char *path = path_in(w->dir, "trajectories.csv");
+  char *path = lnb_path_join(w->dir, "trajectories.csv");
   int dupfd = dup(fd);
   FILE *f = dupfd >= 0 && path ? fdopen(dupfd, "r") : NULL;
   if (!f) {
@@ -813,7 +806,7 @@ static int cmp_hash_row(const void *a, const void *b) {
 static int results_resume(lnb_results *w, const lnb_run_spec *runs, size_t nruns,
                           int retry_failed, unsigned char *todo, lnb_error *err) {
   const lnb_config *cfg = w->cfg;
-  char *spath = path_in(w->dir, "summary.csv");
+  char *spath = lnb_path_join(w->dir, "summary.csv");
   char *sh = summary_header(w), *th = traj_header(cfg);
   lnb_csv sum = {0};
   size_t *sum_ids = NULL, *used = NULL, nused = 0;
@@ -1097,7 +1090,7 @@ static int json_object_whole(const char *s, size_t len) {
 }
 
 char *lnb_results_read_manifest(const char *dir, lnb_error *err) {
-  char *path = path_in(dir, "manifest.json");
+  char *path = lnb_path_join(dir, "manifest.json");
   if (!path) {
     lnb__error(err, LNB_ENOMEM, "out of memory");
     return NULL;
@@ -1294,7 +1287,7 @@ int lnb_results_read_summary(const char *path, const char *json, double (*real)(
 /* ------------------------------------------------------ re-render tables */
 
 int lnb_results_rerender(const char *dir, lnb_table_format fmt, FILE *out, lnb_error *err) {
-  char *spath = path_in(dir, "summary.csv");
+  char *spath = lnb_path_join(dir, "summary.csv");
   char *json = NULL;
   lnb_csv sum = {0};
   lnb_row *rows = NULL;
