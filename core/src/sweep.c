@@ -269,6 +269,25 @@ static void check_process(slot *s, double now) {
   }
 }
 
+/* Is pid on its way out (PF_EXITING in /proc/PID/stat)? A process closes
+ * its descriptors while it exits, and tearing down a large address space
+ * (a sanitizer's shadow memory, say) can take a while under load: such a
+ * run is not one that closed its pipe and lives on. */
+static int process_exiting(pid_t pid) {
+  char path[64], buf[1024];
+  snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 1;
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0) return 1;
+  buf[n] = '\0';
+  const char *p = strrchr(buf, ')'); /* fields after the command name */
+  unsigned long flags = 0;
+  if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) != 1) return 0;
+  return (flags & 0x4) != 0; /* PF_EXITING */
+}
+
 /* read what s's pipe holds now; 1 at end of file */
 static int read_pipe(slot *s, size_t nm, const char *spool_dir) {
   for (;;) {
@@ -429,7 +448,10 @@ void lnb_sweep_isolated(const lnb_config *cfg, const lnb_run_spec *runs,
         int paused = !isnan(s->stopped_at);
         if (now >= interrupt_deadline) s->killed_interrupt = 1, kill_run(s);
         else if (!paused && now >= s->deadline) s->killed_timeout = 1, kill_run(s);
-        else if (!paused && now >= s->eof_deadline) s->killed_silent = 1, kill_run(s);
+        else if (!paused && now >= s->eof_deadline) {
+          if (process_exiting(s->pid)) s->eof_deadline = now + silent_grace;
+          else s->killed_silent = 1, kill_run(s);
+        }
         continue; /* reaped on a later turn (its pidfd wakes the poll) */
       }
       /* exited: take what is left in the pipe (a grandchild that kept its
