@@ -210,6 +210,24 @@ static void test_corrupt_run_ids(void **state) {
     assert_string_equal(mdafter, md);
     free(after), free(mdafter), free(edited), free(sum), free(md);
   }
+  /* a hostile excluded_run_ids range costs nothing (it was expanded id by
+   * id): every row is left out, at once */
+  fresh_sweep("b");
+  {
+    char *man = file_in("b", "manifest.json");
+    char *at = strstr(man, "\"excluded_run_ids\": \"\"");
+    assert_non_null(at);
+    size_t mn = strlen(man) + 64;
+    char *edited = malloc(mn);
+    snprintf(edited, mn, "%.*s\"excluded_run_ids\": \"1-1000000000000000\"%s", (int)(at - man),
+             man, at + strlen("\"excluded_run_ids\": \"\""));
+    put_file_in("b", "manifest.json", edited);
+    char cmd[1024], *out;
+    snprintf(cmd, sizeof cmd, "timeout 20 %s table %s/b", LNB_TEST_BINARY, tmpdir);
+    assert_int_equal(sh(cmd, &out), 0);
+    assert_non_null(strstr(out, "0 of 3 runs"));
+    free(out), free(edited), free(man);
+  }
   /* a run id in trajectories.csv that is no number */
   fresh_sweep("b");
   char *traj = file_in("b", "trajectories.csv");

@@ -1155,40 +1155,50 @@ void lnb_results_manifest_field(const char *json, const char *key, char *out, si
   free(safe);
 }
 
-/* manifest.json's "excluded_run_ids" ("1-4,9") as a sorted list; absent or
- * malformed ranges give what parsed before them */
-static size_t *excluded_ids(const char *json, size_t *n) {
+/* manifest.json's "excluded_run_ids" ("1-4,9") as ranges: ex[2k] to
+ * ex[2k+1], *n ranges, in the order written (ascending, not overlapping:
+ * how lnnbench writes them; anything else only misses rows). Parsing stops
+ * at the first malformed range. */
+static size_t *excluded_ranges(const char *json, size_t *n) {
   *n = 0;
-  const char *p = json ? strstr(json, "\"excluded_run_ids\": \"") : NULL;
+  static const char key[] = "\"excluded_run_ids\": \"";
+  const char *p = json ? strstr(json, key) : NULL;
   if (!p) return NULL;
-  p += strlen("\"excluded_run_ids\": \"");
-  size_t cap = 0;
-  size_t *ids = NULL;
+  p += sizeof key - 1;
+  size_t cap = 0, *ex = NULL;
   while (*p && *p != '"') {
-    size_t a, b;
-    size_t la = strspn(p, "0123456789");
+    size_t a, b, la = strspn(p, "0123456789");
     if (parse_run_id(p, la, &a) != 0) break;
     p += la;
     b = a;
     if (*p == '-') {
       size_t lb = strspn(p + 1, "0123456789");
-      if (parse_run_id(p + 1, lb, &b) != 0 || b < a || b - a > LNB_RUN_ID_MAX) break;
+      if (parse_run_id(p + 1, lb, &b) != 0 || b < a) break;
       p += 1 + lb;
     }
-    for (size_t id = a; id <= b; id++) {
-      if (*n == cap) {
-        cap = cap ? 2 * cap : 64;
-        if (cap > (size_t)1 << 32) return ids; /* more than any summary.csv holds */
-        size_t *t = realloc(ids, cap * sizeof *t);
-        if (!t) return ids;
-        ids = t;
-      }
-      ids[(*n)++] = id;
+    if (*n && a <= ex[2 * *n - 1]) break; /* not ascending */
+    if (*n == cap) {
+      cap = cap ? 2 * cap : 16;
+      size_t *t = realloc(ex, 2 * cap * sizeof *t);
+      if (!t) break;
+      ex = t;
     }
-    if (*p == ',') p++;
+    ex[2 * *n] = a, ex[2 * *n + 1] = b;
+    (*n)++;
+    if (*p != ',') break;
+    p++;
   }
-  qsort(ids, *n, sizeof *ids, cmp_size);
-  return ids;
+  return ex;
+}
+
+static int in_ranges(const size_t *ex, size_t n, size_t id) {
+  size_t lo = 0, hi = n; /* first range whose end is >= id */
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (ex[2 * mid + 1] < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < n && ex[2 * lo] <= id;
 }
 
 int lnb_results_read_summary(const char *path, const char *json, double (*real)(const char *),
@@ -1221,7 +1231,7 @@ int lnb_results_read_summary(const char *path, const char *json, double (*real)(
   if (!*rows) return lnb__error(err, LNB_ENOMEM, "out of memory");
   /* every run id checked, each once */
   size_t *ids = malloc((sum->nrows ? sum->nrows : 1) * sizeof *ids), nex = 0;
-  size_t *ex = excluded_ids(json, &nex);
+  size_t *ex = excluded_ranges(json, &nex);
   if (!ids) {
     free(ex);
     return lnb__error(err, LNB_ENOMEM, "out of memory");
@@ -1254,7 +1264,7 @@ int lnb_results_read_summary(const char *path, const char *json, double (*real)(
   }
   for (size_t i = 0; i < sum->nrows; i++) {
     char **r = sum->rows[i];
-    if (nex && id_in(ex, nex, ids[i])) continue;
+    if (in_ranges(ex, nex, ids[i])) continue;
     lnb_row *row = &(*rows)[*nrows];
     int st = lnb_run_status_from_name(r[col[7]]);
     if (st < 0) {
