@@ -231,7 +231,7 @@ static int write_manifest(lnb_results *w, int final, int interrupted, lnb_error 
       fprintf(f, ", \"abi\": \"%u.%u\", \"path\": ", lp->plugin->abi_major,
               lp->plugin->abi_minor);
       json_str(f, lp->path);
-      fputc('}', f);
+      fprintf(f, ", \"hash\": \"fnv1a64:%016llx\"}", (unsigned long long)lp->hash);
       first = 0;
     }
   fprintf(f, "\n  ],\n  \"select_best_by\": ");
