@@ -1817,3 +1817,10 @@ size_t lnb_config_run_count(const lnb_config *cfg) {
   }
   return n;
 }
+
+int lnb_cellset_first_use(const lnb_cellset *set, size_t i) {
+  for (size_t j = 0; j < i; j++)
+    if (set->cells[j].plugin == set->cells[i].plugin)
+      return 0;
+  return 1;
+}
