@@ -32,10 +32,6 @@
 #include "registry.h"
 #include "results.h"
 
-#ifndef LNB_PLUGIN_RELDIR
-#define LNB_PLUGIN_RELDIR "../lib/lnnbench/plugins"
-#endif
-
 int lnb_cmd_bench(int argc, char **argv);
 
 static const char bench_help[] =
@@ -286,18 +282,6 @@ static void on_result(const lnb_bench_result *r, void *ctx) {
 
 /* --------------------------------------------------------------- helpers */
 
-static char *default_plugin_path(void) {
-  char exe[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (n <= 0) return strdup("./" LNB_PLUGIN_RELDIR);
-  exe[n] = '\0';
-  char *slash = strrchr(exe, '/');
-  if (slash) *slash = '\0';
-  char p[2 * PATH_MAX], real[PATH_MAX];
-  snprintf(p, sizeof p, "%s/%s", exe, LNB_PLUGIN_RELDIR);
-  return strdup(realpath(p, real) ? real : p);
-}
-
 /* markdown-safe: '|' would split a table cell */
 static void md_cell(FILE *f, const char *s) {
   for (; s && *s; s++) {
@@ -437,9 +421,15 @@ int lnb_cmd_bench(int argc, char **argv) {
     free(gb);
     return 2;
   }
-  char *defpath = NULL;
-  if (!plugin_path) plugin_path = getenv("LNNBENCH_PLUGIN_PATH");
-  if (!plugin_path || !*plugin_path) plugin_path = defpath = default_plugin_path();
+  char why[PATH_MAX + 256];
+  char *defpath = lnb_registry_plugin_path(plugin_path, getenv("LNNBENCH_PLUGIN_PATH"), why,
+                                           sizeof why);
+  if (!defpath) {
+    fprintf(stderr, "lnnbench: %s\n", why);
+    free(gb);
+    return 2;
+  }
+  plugin_path = defpath;
   lnb_registry reg;
   memset(&reg, 0, sizeof reg);
   lnb_registry_load_path(&reg, plugin_path);

@@ -5,7 +5,8 @@
 #   2. under mpiexec -np 2 --mpi,
 #   3. under mpiexec -np 1 --mpi (rank 0 alone: rows come in dispatch order),
 #   4. under mpiexec -np 2 --mpi --resume on a copy of the local results cut
-#      to their first 12 rows.
+#      to their first 12 rows,
+#   5. under mpiexec with rank 1 loading another build of gd.so: exit 2, nothing run.
 # Each must equal the local run up to timings and row order: summary.csv and
 # trajectories.csv sorted by run_id (and iteration) without their time
 # columns, summary.md's tables without their time columns, and
@@ -168,4 +169,22 @@ grep -q "resuming: 12 runs already recorded" "$work/resume.log" || {
 }
 same resume
 
-echo "mpi_equivalence: local = mpiexec -np 2 = -np 1 = -np 2 --resume (32 runs, 8 crashed; timings aside); cost order ok; $(($(date +%s) - t0)) s"
+# A rank with another build of a plugin (gd.so with one byte appended, still
+# a valid ELF file, first in its LNNBENCH_PLUGIN_PATH) is named with both
+# content hashes, and nothing runs: exit 2, no results directory.
+mkdir "$work/alt"
+cp "$(echo "$plugins" | cut -d: -f1)/gd.so" "$work/alt/gd.so"
+printf 'x' >>"$work/alt/gd.so"
+st=0
+# shellcheck disable=SC2086
+"$mpiexec" $mpiflags -np 1 env LNNBENCH_PLUGIN_PATH="$plugins" "$lnb" run "$cfg" \
+  --out "$work/other_build" --quiet --mpi : \
+  -np 1 env LNNBENCH_PLUGIN_PATH="$work/alt:$plugins" "$lnb" run "$cfg" \
+  --out "$work/other_build" --quiet --mpi >"$work/other_build.log" 2>&1 || st=$?
+grep -q "rank 1 .*optimizer 'gd' is another build than rank 0's: its file $work/alt/gd.so has content hash fnv1a64:[0-9a-f]\{16\}, rank 0's fnv1a64:[0-9a-f]\{16\}" \
+  "$work/other_build.log" && [ "$st" -eq 2 ] && [ ! -e "$work/other_build" ] || {
+  cat "$work/other_build.log" >&2
+  fail "other_build: exit status $st, expected 2 with rank 1's gd.so named and nothing written"
+}
+
+echo "mpi_equivalence: local = mpiexec -np 2 = -np 1 = -np 2 --resume (32 runs, 8 crashed; timings aside); cost order ok; another build of a plugin refused; $(($(date +%s) - t0)) s"

@@ -136,6 +136,14 @@ static void test_run_writes_results(void **state) {
   assert_non_null(strstr(man, "\"blis_threads\": 1"));
   assert_non_null(strstr(man, "\"state\": \"complete\""));
   assert_non_null(strstr(man, "\"git_commit\""));
+  /* each plugin file with its content hash, the one `describe` shows */
+  assert_int_equal(sh(LNB_TEST_BINARY " describe gd", &out), 0);
+  const char *h = strstr(out, "fnv1a64:");
+  assert_non_null(h);
+  char want[128];
+  snprintf(want, sizeof want, "gd.so\", \"hash\": \"%.24s\"}", h);
+  assert_non_null(strstr(man, want));
+  free(out);
   free(man);
 
   /* `table` rebuilds summary.md from the CSVs: the same text up to the
@@ -197,12 +205,37 @@ static void test_bad_config_exit_2(void **state) {
   free(out);
 }
 
+/* Plugin path entries: a relative one in $LNNBENCH_PLUGIN_PATH is bad input
+ * (it would be looked up in whatever directory lnnbench runs in), one given
+ * on the command line is taken against the current directory. `list` shows
+ * each plugin's content hash, `describe` the whole of it. */
+static void test_relative_plugin_path(void **state) {
+  (void)state;
+  char *out;
+  assert_int_equal(sh("cd " LNB_TEST_FIXTURE_DIR "/.. && LNNBENCH_PLUGIN_PATH=fixtures "
+                      LNB_TEST_BINARY " list", &out), 2);
+  assert_non_null(strstr(out, "LNNBENCH_PLUGIN_PATH: 'fixtures' is a relative directory"));
+  assert_null(strstr(out, "fixture_gd"));
+  free(out);
+  assert_int_equal(sh("cd " LNB_TEST_FIXTURE_DIR "/.. && " LNB_TEST_BINARY
+                      " list --plugin-path fixtures/misbehave", &out), 0);
+  assert_non_null(strstr(out, "plugin path: /"));
+  assert_non_null(strstr(out, "/fixtures/misbehave\n"));
+  assert_non_null(strstr(out, "misbehave  "));
+  assert_non_null(strstr(out, "]\n")); /* [hash] ends the line */
+  free(out);
+  assert_int_equal(sh(LNB_TEST_BINARY " describe gd", &out), 0);
+  assert_non_null(strstr(out, ", fnv1a64:"));
+  free(out);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_help_and_version),
       cmocka_unit_test(test_list_and_describe),
       cmocka_unit_test(test_run_writes_results),
       cmocka_unit_test(test_bad_config_exit_2),
+      cmocka_unit_test(test_relative_plugin_path),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,5 +1,6 @@
 /* test_loader.c — the plugin loader against good and broken fixture plugins
  * (tests/fixtures) and against the project's own plugin directory. */
+#define _DEFAULT_SOURCE /* realpath */
 #define _POSIX_C_SOURCE 200809L
 
 #include <math.h>
@@ -15,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "host.h"
 #include "registry.h"
 
 /* cmocka 1.1's assert_float_equal rounds to float */
@@ -476,6 +478,295 @@ static void test_project_plugins(void **state) {
   lnb_registry_free(&r);
 }
 
+/* ---- trust: who may have written a file decides whether it is loaded ---- */
+
+#define OTHER_UID 65534 /* nobody */
+
+static void copy_file(const char *from, const char *to, mode_t mode) {
+  FILE *in = fopen(from, "rb");
+  assert_non_null(in);
+  FILE *out = fopen(to, "wb");
+  assert_non_null(out);
+  char buf[8192];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+    assert_int_equal(fwrite(buf, 1, n, out), n);
+  fclose(in);
+  assert_int_equal(fclose(out), 0);
+  assert_int_equal(chmod(to, mode), 0); /* whatever the umask */
+}
+
+static void make_dir(const char *path, mode_t mode) {
+  assert_int_equal(mkdir(path, 0700), 0);
+  assert_int_equal(chmod(path, mode), 0);
+}
+
+static void remove_tree(const char *dir) {
+  char cmd[512];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  assert_int_equal(system(cmd), 0);
+}
+
+/* base/sub: a fresh path in buf */
+static const char *at(char *buf, size_t len, const char *base, const char *sub) {
+  snprintf(buf, len, "%s/%s", base, sub);
+  return buf;
+}
+
+typedef struct trust_case {
+  const char *file;     /* under the scratch tree */
+  int root_only;        /* needs chown: skipped unless euid 0 */
+  const char *fmt;      /* phrase of the reason; %s = the scratch tree */
+} trust_case;
+
+static const trust_case trust_cases[] = {
+    {"files/group_w.so", 0, "refused: the file is writable by its group (mode 0775)"},
+    {"files/other_w.so", 0, "refused: the file is writable by other users (mode 0757)"},
+    {"files/both_w.so", 0,
+     "refused: the file is writable by other users and its group (mode 0666)"},
+    {"files/other_uid.so", 1,
+     "refused: the file is owned by uid 65534, neither root nor the user running lnnbench"},
+    {"files/link_to_ww.so", 0,
+     "refused: its target's directory %s/ww is writable by other users and its group (mode 0777)"},
+    {"files/link_to_gw_file.so", 0,
+     "refused: its target %s/safe/gw.so is writable by its group (mode 0664)"},
+    {"gw_dir/a.so", 0, "refused: its directory %s/gw_dir is writable by its group (mode 0775)"},
+    {"sticky_dir/a.so", 0,
+     "refused: its directory %s/sticky_dir is writable by other users and its group (mode 1777)"},
+    {"sticky_dir/link.so", 0,
+     "refused: its directory %s/sticky_dir is writable by other users and its group (mode 1777)"},
+    {"uid_dir/a.so", 1, "refused: its directory %s/uid_dir is owned by uid 65534"},
+};
+#define NTRUST (sizeof trust_cases / sizeof *trust_cases)
+
+/* The scratch tree of the trust tests in base (from mkdtemp: 0700, ours):
+ * every untrusted file of trust_cases, and trusted ones beside them. */
+static void make_trust_tree(const char *base) {
+  char a[4096], b[4096], good[4096], shortd[4096];
+  const int root = geteuid() == 0;
+  fixture_path(good, sizeof good, "00_good.so");
+  fixture_path(shortd, sizeof shortd, "short_desc.so");
+  make_dir(at(a, sizeof a, base, "ok"), 0755);
+  copy_file(good, at(a, sizeof a, base, "ok/good.so"), 0755);
+  make_dir(at(a, sizeof a, base, "safe"), 0755);
+  copy_file(shortd, at(a, sizeof a, base, "safe/short.so"), 0644);
+  copy_file(good, at(a, sizeof a, base, "safe/gw.so"), 0664);
+  make_dir(at(a, sizeof a, base, "ww"), 0777);
+  copy_file(good, at(a, sizeof a, base, "ww/real.so"), 0755);
+
+  make_dir(at(a, sizeof a, base, "files"), 0755);
+  copy_file(good, at(a, sizeof a, base, "files/group_w.so"), 0775);
+  copy_file(good, at(a, sizeof a, base, "files/other_w.so"), 0757);
+  copy_file(good, at(a, sizeof a, base, "files/both_w.so"), 0666);
+  if (root) {
+    copy_file(good, at(a, sizeof a, base, "files/other_uid.so"), 0755);
+    assert_int_equal(chown(a, OTHER_UID, OTHER_UID), 0);
+  }
+  assert_int_equal(symlink("../safe/short.so", at(a, sizeof a, base, "files/link_ok.so")), 0);
+  assert_int_equal(symlink(at(b, sizeof b, base, "ww/real.so"),
+                           at(a, sizeof a, base, "files/link_to_ww.so")), 0);
+  assert_int_equal(symlink(at(b, sizeof b, base, "safe/gw.so"),
+                           at(a, sizeof a, base, "files/link_to_gw_file.so")), 0);
+
+  make_dir(at(a, sizeof a, base, "gw_dir"), 0775);
+  copy_file(good, at(a, sizeof a, base, "gw_dir/a.so"), 0755);
+  make_dir(at(a, sizeof a, base, "sticky_dir"), 01777); /* like /tmp */
+  copy_file(good, at(a, sizeof a, base, "sticky_dir/a.so"), 0755);
+  assert_int_equal(symlink(at(b, sizeof b, base, "safe/short.so"),
+                           at(a, sizeof a, base, "sticky_dir/link.so")), 0);
+  make_dir(at(a, sizeof a, base, "uid_dir"), 0755);
+  copy_file(good, at(b, sizeof b, base, "uid_dir/a.so"), 0755);
+  if (root)
+    assert_int_equal(chown(a, OTHER_UID, OTHER_UID), 0);
+}
+
+static void test_trust(void **state) {
+  (void)state;
+  char base[] = "/tmp/lnb_trust_XXXXXX";
+  assert_non_null(mkdtemp(base));
+  make_trust_tree(base);
+  const int root = geteuid() == 0;
+
+  char list[4096];
+  snprintf(list, sizeof list, "%s/ok:%s/files:%s/gw_dir:%s/sticky_dir:%s/uid_dir", base, base,
+           base, base, base);
+  lnb_registry r = {0};
+  assert_int_equal(lnb_registry_load_path(&r, list), 0);
+
+  size_t expected = 0;
+  for (size_t i = 0; i < NTRUST; i++) {
+    char path[4096], phrase[4096];
+    size_t count;
+    at(path, sizeof path, base, trust_cases[i].file);
+    snprintf(phrase, sizeof phrase, trust_cases[i].fmt, base);
+    const lnb_load_failure *f = failure_for(&r, path, &count);
+    if (trust_cases[i].root_only && !root) {
+      print_message("not root: %s skipped\n", trust_cases[i].file);
+      continue;
+    }
+    expected++;
+    if (!f || count != 1 || strncmp(f->reason, path, strlen(path)) != 0 ||
+        !strstr(f->reason, phrase)) {
+      print_error("%s: expected one failure with '%s'\n", trust_cases[i].file, phrase);
+      dump_failures(&r);
+      fail();
+    }
+  }
+  if (r.nfail != expected)
+    dump_failures(&r);
+  assert_int_equal(r.nfail, expected);
+
+  /* the trusted ones load: a file, and a link to a trusted file in a trusted
+   * directory, named by the link */
+  assert_int_equal(r.n, NLOADED);
+  const lnb_loaded *gd = lnb_registry_find(&r, LNB_OPTIMIZER, "fixture_gd");
+  assert_non_null(gd);
+  char path[4096];
+  assert_string_equal(gd->path, at(path, sizeof path, base, "ok/good.so"));
+  const lnb_loaded *sh = lnb_registry_find(&r, LNB_OPTIMIZER, "fixture_short");
+  assert_non_null(sh);
+  assert_string_equal(sh->path, at(path, sizeof path, base, "files/link_ok.so"));
+  lnb_registry_free(&r);
+
+  /* lnb_registry_load_file checks the same */
+  assert_int_equal(lnb_registry_load_file(&r, at(path, sizeof path, base, "files/other_w.so")),
+                   -1);
+  assert_non_null(strstr(r.failures[0].reason, "writable by other users"));
+  assert_int_equal(lnb_registry_load_file(&r, at(path, sizeof path, base, "gw_dir/a.so")), -1);
+  assert_non_null(strstr(r.failures[1].reason, "its directory"));
+  assert_int_equal(r.n, 0);
+  lnb_registry_free(&r);
+  remove_tree(base);
+}
+
+/* An untrusted file is refused before it is loaded: its constructor, which
+ * marks the environment, never runs; the trusted copy's does. */
+static void test_refused_before_load(void **state) {
+  (void)state;
+  char base[] = "/tmp/lnb_ctor_XXXXXX", a[4096], ctor[4096];
+  assert_non_null(mkdtemp(base));
+  snprintf(ctor, sizeof ctor, "%s/ctor/ctor.so", FIXDIR);
+  make_dir(at(a, sizeof a, base, "ww"), 0777);
+  copy_file(ctor, at(a, sizeof a, base, "ww/ctor.so"), 0755);
+  make_dir(at(a, sizeof a, base, "file_ww"), 0755);
+  copy_file(ctor, at(a, sizeof a, base, "file_ww/ctor.so"), 0666);
+  make_dir(at(a, sizeof a, base, "ok"), 0755);
+  copy_file(ctor, at(a, sizeof a, base, "ok/ctor.so"), 0755);
+
+  unsetenv("LNB_FIXTURE_CTOR");
+  char list[4096];
+  snprintf(list, sizeof list, "%s/ww:%s/file_ww", base, base);
+  lnb_registry r = {0};
+  assert_int_equal(lnb_registry_load_path(&r, list), 0);
+  assert_int_equal(r.nfail, 2);
+  assert_non_null(strstr(r.failures[0].reason, "refused: its directory"));
+  assert_non_null(strstr(r.failures[1].reason, "refused: the file is writable"));
+  assert_null(getenv("LNB_FIXTURE_CTOR"));
+
+  assert_int_equal(lnb_registry_load_path(&r, at(a, sizeof a, base, "ok")), 0);
+  assert_int_equal(r.nfail, 3);
+  assert_non_null(strstr(r.failures[2].reason, "not an lnnbench plugin"));
+  assert_non_null(getenv("LNB_FIXTURE_CTOR")); /* the mark works */
+  unsetenv("LNB_FIXTURE_CTOR");
+  lnb_registry_free(&r);
+  remove_tree(base);
+}
+
+/* A relative directory in a path list is refused, even when it exists in the
+ * current directory (where it would be looked up). */
+static void test_relative_dir_refused(void **state) {
+  (void)state;
+  char cwd[4096], parent[4096];
+  assert_non_null(getcwd(cwd, sizeof cwd));
+  snprintf(parent, sizeof parent, "%s/..", FIXDIR);
+  assert_int_equal(chdir(parent), 0);
+  lnb_registry r = {0};
+  int rc = lnb_registry_load_path(&r, "fixtures");
+  assert_int_equal(chdir(cwd), 0);
+  assert_int_equal(rc, 0);
+  assert_int_equal(r.n, 0);
+  assert_int_equal(r.nhandles, 0);
+  assert_int_equal(r.nfail, 1);
+  assert_string_equal(r.failures[0].path, "fixtures");
+  assert_non_null(strstr(r.failures[0].reason,
+                         "fixtures: refused: a relative plugin directory"));
+  lnb_registry_free(&r);
+}
+
+/* Where the plugin path of a command comes from, made absolute. */
+static void test_plugin_path(void **state) {
+  (void)state;
+  char why[4352], cwd[4096], want[8192];
+  assert_non_null(getcwd(cwd, sizeof cwd));
+  why[0] = '\0';
+
+  /* the environment: relative entries are an error, empty ones dropped */
+  assert_null(lnb_registry_plugin_path(NULL, "/a:plugins:/b", why, sizeof why));
+  assert_non_null(strstr(why, "LNNBENCH_PLUGIN_PATH: 'plugins' is a relative directory"));
+  assert_null(lnb_registry_plugin_path("", "./p", why, sizeof why));
+  char *p = lnb_registry_plugin_path(NULL, "/a::/b:", why, sizeof why);
+  assert_non_null(p);
+  assert_string_equal(p, "/a:/b");
+  free(p);
+
+  /* the option wins; its relative entries are taken against the cwd */
+  p = lnb_registry_plugin_path("rel/dir::/abs", "also-rel", why, sizeof why);
+  assert_non_null(p);
+  snprintf(want, sizeof want, "%s/rel/dir:/abs", cwd);
+  assert_string_equal(p, want);
+  free(p);
+
+  /* neither: beside the executable, never relative */
+  char real[4096];
+  assert_non_null(realpath(LNB_TEST_PLUGIN_DIR, real));
+  p = lnb_registry_plugin_path(NULL, NULL, why, sizeof why);
+  assert_non_null(p);
+  assert_string_equal(p, real);
+  free(p);
+  p = lnb_registry_plugin_path("", "", why, sizeof why);
+  assert_non_null(p);
+  assert_string_equal(p, real);
+  free(p);
+}
+
+/* Each loaded file's content hash: of its bytes; another build (one byte
+ * appended, still a valid ELF file) hashes differently. */
+static void test_content_hash(void **state) {
+  (void)state;
+  char base[] = "/tmp/lnb_hash_XXXXXX", good[4096], a[4096], b[4096];
+  assert_non_null(mkdtemp(base));
+  fixture_path(good, sizeof good, "00_good.so");
+  make_dir(at(a, sizeof a, base, "one"), 0755);
+  make_dir(at(a, sizeof a, base, "two"), 0755);
+  copy_file(good, at(a, sizeof a, base, "one/g.so"), 0755);
+  copy_file(good, at(b, sizeof b, base, "two/g.so"), 0755);
+  FILE *f = fopen(b, "ab");
+  assert_non_null(f);
+  fputc('x', f);
+  fclose(f);
+
+  /* expected: FNV-1a 64 of the bytes, read here */
+  f = fopen(good, "rb");
+  assert_non_null(f);
+  uint64_t want = LNB_FNV1A64_INIT;
+  unsigned char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0) want = lnb__fnv1a64(want, buf, n);
+  fclose(f);
+
+  lnb_registry r1 = {0}, r2 = {0};
+  assert_int_equal(lnb_registry_load_file(&r1, at(a, sizeof a, base, "one/g.so")), 0);
+  assert_int_equal(lnb_registry_load_file(&r2, b), 0);
+  assert_int_equal(r1.n, 2);
+  assert_int_equal(r2.n, 2);
+  assert_true(r1.items[0].hash == want && r1.items[1].hash == want);
+  assert_true(r2.items[0].hash != want);
+  assert_true(r2.items[0].hash == lnb__fnv1a64(want, "x", 1));
+  lnb_registry_free(&r1);
+  lnb_registry_free(&r2);
+  remove_tree(base);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_kind_name),
@@ -487,6 +778,11 @@ int main(void) {
       cmocka_unit_test(test_path_list),
       cmocka_unit_test(test_good_fixture_runs),
       cmocka_unit_test(test_project_plugins),
+      cmocka_unit_test(test_trust),
+      cmocka_unit_test(test_refused_before_load),
+      cmocka_unit_test(test_relative_dir_refused),
+      cmocka_unit_test(test_plugin_path),
+      cmocka_unit_test(test_content_hash),
   };
   return cmocka_run_group_tests(tests, setup, NULL);
 }

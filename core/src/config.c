@@ -78,15 +78,6 @@ static char *cfg_strdup(const char *s) {
 
 static const char *kind_word(lnb_kind k) { return lnb_kind_name(k); }
 
-static uint64_t fnv1a64(const unsigned char *p, size_t n) {
-  uint64_t h = UINT64_C(14695981039346656037);
-  for (size_t i = 0; i < n; i++) {
-    h ^= p[i];
-    h *= UINT64_C(1099511628211);
-  }
-  return h;
-}
-
 /* Bounded string builder writing into a caller's buffer; silently
  * truncates, always NUL-terminated. */
 typedef struct sbuf {
@@ -1623,7 +1614,7 @@ int lnb_config_load_string(const char *text, size_t len, const char *path,
   if (len)
     memcpy(cfg->text, text, len);
   cfg->text[len] = '\0';
-  cfg->hash = fnv1a64((const unsigned char *)cfg->text, len);
+  cfg->hash = lnb__fnv1a64(LNB_FNV1A64_INIT, cfg->text, len);
   c.path = cfg->path;
 
   yaml_parser_t parser;
@@ -1825,4 +1816,11 @@ size_t lnb_config_run_count(const lnb_config *cfg) {
     n *= f[i];
   }
   return n;
+}
+
+int lnb_cellset_first_use(const lnb_cellset *set, size_t i) {
+  for (size_t j = 0; j < i; j++)
+    if (set->cells[j].plugin == set->cells[i].plugin)
+      return 0;
+  return 1;
 }

@@ -77,4 +77,8 @@ void lnb_config_free(lnb_config *cfg);
  * pairs, all of them unless optimizers restrict themselves with `with:` */
 size_t lnb_config_run_count(const lnb_config *cfg);
 
+/* Is cell i of set the first of the set to use its plugin? (to name each
+ * plugin a config uses once: the manifest, the MPI plugin agreement) */
+int lnb_cellset_first_use(const lnb_cellset *set, size_t i);
+
 #endif

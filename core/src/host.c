@@ -177,12 +177,18 @@ static uint64_t splitmix64(uint64_t *x) {
   return z ^ (z >> 31);
 }
 
-void lnb__rng_init(lnb_rng *r, uint64_t seed, const char *stream) {
-  uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a of the stream name */
-  for (const char *p = stream ? stream : ""; *p; p++) {
-    h ^= (unsigned char)*p;
-    h *= 0x100000001b3ull;
+uint64_t lnb__fnv1a64(uint64_t h, const void *data, size_t n) {
+  const unsigned char *p = data;
+  for (size_t i = 0; i < n; i++) {
+    h ^= p[i];
+    h *= UINT64_C(1099511628211);
   }
+  return h;
+}
+
+void lnb__rng_init(lnb_rng *r, uint64_t seed, const char *stream) {
+  const char *name = stream ? stream : "";
+  uint64_t h = lnb__fnv1a64(LNB_FNV1A64_INIT, name, strlen(name));
   uint64_t x = seed ^ splitmix64(&h);
   for (int i = 0; i < 4; i++) r->s[i] = splitmix64(&x);
   r->has_spare = 0;

@@ -26,6 +26,10 @@ int lnb__error(lnb_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void lnb__log(int level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* FNV-1a 64 of n bytes, continuing from h (LNB_FNV1A64_INIT to start): the
+ * config hash, plugin file hashes, rng stream names. */
+#define LNB_FNV1A64_INIT UINT64_C(14695981039346656037)
+uint64_t lnb__fnv1a64(uint64_t h, const void *data, size_t n);
 void lnb__rng_init(lnb_rng *r, uint64_t seed, const char *stream);
 uint64_t lnb__rng_u64(lnb_rng *r);
 double lnb__rng_uniform(lnb_rng *r);

@@ -95,8 +95,11 @@ static const char usage_text[] =
     "  --verbose            also informational messages\n"
     "  --help, --version\n"
     "\n"
-    "plugins are searched in --plugin-path, else $LNNBENCH_PLUGIN_PATH, else\n"
-    "<directory of the lnnbench executable>/" LNB_PLUGIN_RELDIR ".\n"
+    "plugins are searched in --plugin-path (relative directories are taken against\n"
+    "the current directory), else $LNNBENCH_PLUGIN_PATH (absolute directories only),\n"
+    "else <directory of the lnnbench executable>/" LNB_PLUGIN_RELDIR ".\n"
+    "A plugin file is refused unless it and its directory (and a link's target and\n"
+    "its directory) are owned by root or you and writable by their owner only.\n"
     "\n"
     "exit status: 0 success, 1 some runs ended with status 'error' (or the sweep was\n"
     "interrupted), 2 bad input (config, plugin name, output directory) before any run.\n";
@@ -128,7 +131,9 @@ static const char run_help[] =
 
 static const char list_help[] =
     "usage: lnnbench list [--plugin-path DIRS]\n"
-    "\nLists the loaded plugins by kind, then plugin files that were refused.\n";
+    "\nLists the loaded plugins by kind, each with the start of its file's content\n"
+    "hash (FNV-1a 64; manifest.json has it whole), then plugin files that were\n"
+    "refused, with the reason.\n";
 
 static const char describe_help[] =
     "usage: lnnbench describe NAME [--plugin-path DIRS]\n"
@@ -168,33 +173,20 @@ static void on_signal(int sig) {
   interrupted = 1;
 }
 
-/* default plugin dir: <dir of /proc/self/exe>/LNB_PLUGIN_RELDIR */
-static char *default_plugin_path(void) {
-  char exe[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (n <= 0) return strdup("./" LNB_PLUGIN_RELDIR);
-  exe[n] = '\0';
-  char *slash = strrchr(exe, '/');
-  if (slash) *slash = '\0';
-  size_t len = strlen(exe) + strlen(LNB_PLUGIN_RELDIR) + 2;
-  char *p = malloc(len);
-  if (!p) return NULL;
-  snprintf(p, len, "%s/%s", exe, LNB_PLUGIN_RELDIR);
-  char real[PATH_MAX];
-  if (realpath(p, real)) {
-    free(p);
-    return strdup(real);
-  }
-  return p;
-}
-
 static void print_failures(const lnb_registry *reg, FILE *f) {
   for (size_t i = 0; i < reg->nfail; i++)
     fprintf(f, "lnnbench: warning: %s\n", reg->failures[i].reason);
 }
 
+/* a plugin file's content hash as 16 hex digits in buf[17] */
+static const char *hash_hex(const lnb_loaded *l, char *buf) {
+  snprintf(buf, 17, "%016llx", (unsigned long long)l->hash);
+  return buf;
+}
+
 static int cmd_list(const lnb_registry *reg, const char *path) {
   static const lnb_kind kinds[] = {LNB_PROBLEM, LNB_ARCHITECTURE, LNB_OPTIMIZER};
+  char hex[17];
   printf("plugin path: %s\n", path);
   for (size_t k = 0; k < 3; k++) {
     printf("\n%ss:\n", lnb_kind_name(kinds[k]));
@@ -202,7 +194,7 @@ static int cmd_list(const lnb_registry *reg, const char *path) {
     for (size_t i = 0; i < reg->n; i++) {
       const lnb_plugin *p = reg->items[i].plugin;
       if (p->kind != kinds[k]) continue;
-      printf("  %-20s %s\n", p->name, p->summary);
+      printf("  %-20s %s  [%.8s]\n", p->name, p->summary, hash_hex(&reg->items[i], hex));
       any = 1;
     }
     if (!any) printf("  (none)\n");
@@ -258,7 +250,9 @@ static int cmd_describe(const lnb_registry *reg, const char *name) {
     if (found) printf("\n");
     found = 1;
     printf("%s %s — %s\n", lnb_kind_name(p->kind), p->name, p->summary);
-    printf("  file: %s (ABI %u.%u)\n", reg->items[i].path, p->abi_major, p->abi_minor);
+    char hex[17];
+    printf("  file: %s (ABI %u.%u, fnv1a64:%s)\n", reg->items[i].path, p->abi_major,
+           p->abi_minor, hash_hex(&reg->items[i], hex));
     if (p->struct_size > offsetof(lnb_plugin, description) && p->description) {
       printf("\n");
       print_wrapped(p->description, "  ");
@@ -637,13 +631,14 @@ int main(int argc, char **argv) {
     return EXIT_BAD_INPUT;
   }
 
-  char *defpath = NULL;
-  if (!plugin_path) plugin_path = getenv("LNNBENCH_PLUGIN_PATH");
-  if (!plugin_path || !*plugin_path) plugin_path = defpath = default_plugin_path();
-  if (!plugin_path) {
-    fprintf(stderr, "lnnbench: out of memory\n");
+  char why[PATH_MAX + 256];
+  char *defpath = lnb_registry_plugin_path(plugin_path, getenv("LNNBENCH_PLUGIN_PATH"), why,
+                                           sizeof why);
+  if (!defpath) {
+    fprintf(stderr, "lnnbench: %s\n", why);
     return EXIT_BAD_INPUT;
   }
+  plugin_path = defpath;
   lnb_registry reg;
   memset(&reg, 0, sizeof reg);
   lnb_registry_load_path(&reg, plugin_path);

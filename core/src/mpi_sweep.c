@@ -85,6 +85,52 @@ void lnb_mpi_init(int *argc, char ***argv, int *rank, int *size) {
 
 void lnb_mpi_finalize(void) { MPI_Finalize(); }
 
+/* The plugins cfg uses (each once, problems, architectures, optimizers in
+ * config order) into out[] if given; their count. */
+static size_t used_plugins(const lnb_config *cfg, const lnb_loaded **out) {
+  const lnb_cellset *sets[3] = {&cfg->problems, &cfg->architectures, &cfg->optimizers};
+  size_t n = 0;
+  for (int s = 0; s < 3; s++)
+    for (size_t i = 0; i < sets[s]->n; i++)
+      if (lnb_cellset_first_use(sets[s], i)) {
+        if (out) out[n] = sets[s]->cells[i].plugin;
+        n++;
+      }
+  return n;
+}
+
+/* Collective: every rank's plugin files have rank 0's content hashes. A
+ * rank whose `ok` is 1 compares and says which plugin differs; returns its
+ * new ok. cfg is NULL on a rank that cannot run. */
+static int agree_plugins(const lnb_config *cfg, int rank, int ok, const char *host) {
+  size_t n = cfg ? used_plugins(cfg, NULL) : 0;
+  const lnb_loaded **mine = xmalloc(n * sizeof *mine);
+  if (cfg) used_plugins(cfg, mine);
+  uint64_t nroot = n;
+  MPI_Bcast(&nroot, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+  uint64_t *root = xmalloc((size_t)nroot * sizeof *root);
+  for (size_t i = 0; rank == 0 && i < n; i++) root[i] = mine[i]->hash;
+  MPI_Bcast(root, (int)nroot, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+  if (rank != 0 && ok && nroot != n) {
+    fprintf(stderr, "lnnbench: rank %d (%s) uses %zu plugins, rank 0 %llu: every rank needs "
+                    "the same config, data files and plugins\n",
+            rank, host, n, (unsigned long long)nroot);
+    ok = 0;
+  }
+  for (size_t i = 0; rank != 0 && ok && i < n; i++) {
+    if (mine[i]->hash == root[i]) continue;
+    fprintf(stderr, "lnnbench: rank %d (%s): %s '%s' is another build than rank 0's: its file "
+                    "%s has content hash fnv1a64:%016llx, rank 0's fnv1a64:%016llx; every rank "
+                    "needs the same plugin files\n",
+            rank, host, lnb_kind_name(mine[i]->plugin->kind), mine[i]->plugin->name,
+            mine[i]->path, (unsigned long long)mine[i]->hash, (unsigned long long)root[i]);
+    ok = 0;
+  }
+  free(mine);
+  free(root);
+  return ok;
+}
+
 int lnb_mpi_agree(const char *fail, const lnb_config *cfg, const lnb_run_spec *runs,
                   size_t nruns) {
   int rank;
@@ -104,10 +150,10 @@ int lnb_mpi_agree(const char *fail, const lnb_config *cfg, const lnb_run_spec *r
   memcpy(root, mine, sizeof root);
   MPI_Bcast(root, 4, MPI_UINT64_T, 0, MPI_COMM_WORLD);
   int ok = root[0] != 0;
+  char host[MPI_MAX_PROCESSOR_NAME] = "?";
+  int hl = 0;
+  MPI_Get_processor_name(host, &hl);
   if (rank != 0 && ok) {
-    char host[MPI_MAX_PROCESSOR_NAME] = "?";
-    int hl = 0;
-    MPI_Get_processor_name(host, &hl);
     if (fail) {
       fprintf(stderr, "lnnbench: rank %d (%s): %s\n", rank, host, fail);
       ok = 0;
@@ -128,6 +174,7 @@ int lnb_mpi_agree(const char *fail, const lnb_config *cfg, const lnb_run_spec *r
       ok = 0;
     }
   }
+  ok = agree_plugins(fail ? NULL : cfg, rank, ok, host);
   int all = 0;
   MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
   if (rank == 0 && root[0] && !all)

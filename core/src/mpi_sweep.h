@@ -19,8 +19,9 @@ void lnb_mpi_init(int *argc, char ***argv, int *rank, int *size);
 void lnb_mpi_finalize(void);
 
 /* Collective: may the sweep start? fail is this rank's reason it cannot
- * (config error, no runs), NULL when it can. 1 when every rank can and
- * expanded the same runs as rank 0 (count, spec hashes, metric columns);
+ * (config error, no runs), NULL when it can. 1 when every rank can,
+ * expanded the same runs as rank 0 (count, spec hashes, metric columns) and
+ * loaded the plugins they use from files of the same content hash;
  * otherwise 0, a rank other than 0 having said why on stderr (rank 0
  * reports its own fail). */
 int lnb_mpi_agree(const char *fail, const lnb_config *cfg, const lnb_run_spec *runs,

@@ -5,7 +5,18 @@
  * is checked before anything of the file is added: a file is accepted whole
  * or refused whole. A refusal is recorded in r->failures with a message that
  * names the file and the reason; it never stops other files from loading.
+ *
+ * Before dlopen (a file's constructors run as it loads) the file must be
+ * trusted: see open_trusted. glibc finds an object already loaded by its name
+ * before it opens anything, and a name "/proc/<pid>/fd/<n>" stays attached to
+ * the object dlopen returned for it (also as an alias of an object that was
+ * loaded already under another name); so the descriptor of every file dlopen
+ * accepted stays open until lnb_registry_free, and no such name is reused by
+ * a later file of the registry. (A plugin that cannot be unloaded, -z
+ * nodelete, keeps its name after the free; a second registry in the same
+ * process could then meet it. lnnbench makes one registry per process.)
  */
+#define _DEFAULT_SOURCE /* realpath */
 #define _POSIX_C_SOURCE 200809L
 
 #include "registry.h"
@@ -13,11 +24,14 @@
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "host.h"
 #include "params.h"
@@ -296,37 +310,199 @@ static const lnb_loaded *find_in(const lnb_loaded *items, size_t n,
   return NULL;
 }
 
-static int load_file(lnb_registry *r, const char *path) {
-  /* dlopen searches the library path for names without a slash */
-  char *local = NULL;
-  const char *open_path = path;
-  if (!strchr(path, '/')) {
-    local = format("./%s", path);
-    if (!local)
-      return LOAD_NOMEM;
-    open_path = local;
+/* Why st is not to be trusted ("is owned by uid 7, ...", "is writable by
+ * other users (mode 0666)"), or NULL: owned by root or the effective uid and
+ * writable by neither group nor others. */
+static const char *untrusted(const struct stat *st, char *buf, size_t len) {
+  const uid_t me = geteuid();
+  if (st->st_uid != 0 && st->st_uid != me) {
+    snprintf(buf, len, "is owned by uid %lu, neither root nor the user running lnnbench "
+             "(uid %lu)", (unsigned long)st->st_uid, (unsigned long)me);
+    return buf;
   }
-  /* code anyone may replace is not loaded: refuse files writable by others */
+  const mode_t w = st->st_mode & (S_IWGRP | S_IWOTH);
+  if (w) {
+    snprintf(buf, len, "is writable by %s (mode %04o)",
+             w == S_IWGRP   ? "its group"
+             : w == S_IWOTH ? "other users"
+                            : "other users and its group",
+             (unsigned)(st->st_mode & 07777));
+    return buf;
+  }
+  return NULL;
+}
+
+static int refuse(lnb_registry *r, const char *path, const char *subject,
+                  const char *why) {
+  return fail(r, path,
+              "refused: %s %s; a plugin file and its directory must be owned by "
+              "root or uid %lu and writable by their owner only",
+              subject, why, (unsigned long)geteuid());
+}
+
+/* malloc'd directory part of p ("." when it has none) */
+static char *dir_of(const char *p) {
+  const char *slash = strrchr(p, '/');
+  if (!slash)
+    return dup_str(".");
+  if (slash == p)
+    return dup_str("/");
+  char *d = malloc((size_t)(slash - p) + 1);
+  if (d) {
+    memcpy(d, p, (size_t)(slash - p));
+    d[slash - p] = '\0';
+  }
+  return d;
+}
+
+static const char *base_of(const char *p) {
+  const char *slash = strrchr(p, '/');
+  return slash ? slash + 1 : p;
+}
+
+/* Open path for dlopen if it may be trusted: its canonical form (symbolic
+ * links resolved) names a regular file that, with its directory, passes
+ * `untrusted`, and so does the directory that holds the name as given (where
+ * a link lives). The file is opened O_NOFOLLOW relative to a descriptor of
+ * the directory that was checked, and checked through its own descriptor
+ * (what is loaded is what was checked, whatever happens to the names later).
+ * Returns the descriptor, or LOAD_REFUSED / LOAD_NOMEM (recorded). */
+static int open_trusted(lnb_registry *r, const char *path) {
+  char why[256], subject[PATH_MAX + 64];
+  int rc = LOAD_REFUSED, dfd = -1, fd = -1;
+  char *real = NULL, *given_dir = NULL, *link_dir = NULL, *real_dir = NULL;
+  real = realpath(path, NULL);
+  if (!real) {
+    int e = errno;
+    return e == ENOMEM ? LOAD_NOMEM
+                       : fail(r, path, "cannot load shared object: %s", strerror(e));
+  }
+  given_dir = dir_of(path);
+  real_dir = dir_of(real);
+  if (!given_dir || !real_dir) {
+    rc = LOAD_NOMEM;
+    goto out;
+  }
+  link_dir = realpath(given_dir, NULL);
+  if (!link_dir) {
+    int e = errno;
+    rc = e == ENOMEM ? LOAD_NOMEM
+                     : fail(r, path, "cannot load shared object: %s", strerror(e));
+    goto out;
+  }
+  /* a link: the name as given does not resolve to itself */
+  const int is_link = strcmp(link_dir, real_dir) != 0 ||
+                      strcmp(base_of(path), base_of(real)) != 0;
   struct stat st;
-  if (stat(open_path, &st) == 0 && (st.st_mode & S_IWOTH)) {
-    free(local);
-    return fail(r, path, "refused: the file is writable by other users (chmod o-w it)");
+  if (strcmp(link_dir, real_dir) != 0) {
+    if (stat(link_dir, &st) != 0) {
+      rc = fail(r, path, "cannot load shared object: %s: %s", link_dir, strerror(errno));
+      goto out;
+    }
+    snprintf(subject, sizeof subject, "its directory %s", link_dir);
+    if (untrusted(&st, why, sizeof why)) {
+      rc = refuse(r, path, subject, why);
+      goto out;
+    }
   }
+  dfd = open(real_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0 || fstat(dfd, &st) != 0) {
+    rc = fail(r, path, "cannot load shared object: %s: %s", real_dir, strerror(errno));
+    goto out;
+  }
+  snprintf(subject, sizeof subject, "%s %s", is_link ? "its target's directory" : "its directory",
+           real_dir);
+  if (untrusted(&st, why, sizeof why)) {
+    rc = refuse(r, path, subject, why);
+    goto out;
+  }
+  /* O_NONBLOCK: a FIFO must not hang the open; no effect on a regular file */
+  fd = openat(dfd, base_of(real), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0 || fstat(fd, &st) != 0) {
+    rc = fail(r, path, "cannot load shared object: %s", strerror(errno));
+    goto out;
+  }
+  if (is_link)
+    snprintf(subject, sizeof subject, "its target %s", real);
+  else
+    snprintf(subject, sizeof subject, "the file");
+  if (!S_ISREG(st.st_mode)) {
+    rc = fail(r, path, "refused: %s is not a regular file", subject);
+    goto out;
+  }
+  if (untrusted(&st, why, sizeof why)) {
+    rc = refuse(r, path, subject, why);
+    goto out;
+  }
+  rc = fd;
+  fd = -1;
+out:
+  if (fd >= 0)
+    close(fd);
+  if (dfd >= 0)
+    close(dfd);
+  free(real);
+  free(given_dir);
+  free(link_dir);
+  free(real_dir);
+  return rc;
+}
+
+/* FNV-1a 64 of the whole file behind fd (read from its start). */
+static int hash_fd(int fd, uint64_t *hash) {
+  unsigned char buf[16384];
+  uint64_t h = LNB_FNV1A64_INIT;
+  off_t off = 0;
+  for (;;) {
+    ssize_t n = pread(fd, buf, sizeof buf, off);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return -1;
+    if (n == 0)
+      break;
+    h = lnb__fnv1a64(h, buf, (size_t)n);
+    off += n;
+  }
+  *hash = h;
+  return 0;
+}
+
+static int load_file(lnb_registry *r, const char *path) {
+  int fd = open_trusted(r, path);
+  if (fd < 0)
+    return fd;
+  uint64_t hash = 0;
+  if (hash_fd(fd, &hash) != 0) {
+    int e = errno;
+    close(fd);
+    return fail(r, path, "cannot read the file: %s", strerror(e));
+  }
+  if (grow((void **)&r->fds, &r->capfds, r->nfds + 1, sizeof *r->fds)) {
+    close(fd);
+    return LOAD_NOMEM;
+  }
+  /* the name of the descriptor, so that the inode checked is the one loaded */
+  char open_path[64];
+  snprintf(open_path, sizeof open_path, "/proc/%ld/fd/%d", (long)getpid(), fd);
   dlerror();
   void *h = dlopen(open_path, RTLD_NOW | RTLD_LOCAL);
   if (!h) {
     const char *e = dlerror();
     if (!e)
       e = "unknown dlopen error";
-    /* glibc prefixes the file name; ours is already there */
+    /* glibc prefixes the name it opened; the file's own is already there */
     size_t ol = strlen(open_path);
     if (strncmp(e, open_path, ol) == 0 && e[ol] == ':' && e[ol + 1] == ' ')
       e += ol + 2;
-    int rc = fail(r, path, "cannot load shared object: %s", e);
-    free(local);
+    int rc = access(open_path, F_OK) == 0
+                 ? fail(r, path, "cannot load shared object: %s", e)
+                 : fail(r, path, "cannot load shared object: %s is not there (is /proc "
+                        "mounted? plugins are loaded through it)", open_path);
+    close(fd); /* nothing was loaded: the name is free again */
     return rc;
   }
-  free(local);
+  r->fds[r->nfds++] = fd; /* dlopen knows the name now: keep it taken */
 
   dlerror();
   void *sym = dlsym(h, LNB_PLUGIN_ENTRY_SYMBOL);
@@ -404,6 +580,7 @@ static int load_file(lnb_registry *r, const char *path) {
     it->plugin = got[added];
     it->path = pcopy;
     it->nspecs = count_specs(got[added]->params);
+    it->hash = hash;
   }
   if (added < ngot) {
     for (size_t i = 0; i < added; i++)
@@ -435,12 +612,21 @@ static int ends_with_so(const char *s) {
   return n > 3 && strcmp(s + n - 3, ".so") == 0;
 }
 
-/* Load every regular *.so file of dir in strcmp order. */
-static int load_dir(lnb_registry *r, const char *dir) {
-  DIR *d = opendir(dir);
+/* Load every regular *.so file of dir (absolute) in strcmp order; the files
+ * are named in the canonical directory (symbolic links resolved). */
+static int load_dir(lnb_registry *r, const char *given) {
+  if (given[0] != '/')
+    return fail(r, given, "refused: a relative plugin directory (it would be looked up "
+                "in the current directory): the directories of a plugin path must be "
+                "absolute") == LOAD_NOMEM
+               ? LOAD_NOMEM
+               : LOAD_OK;
+  char *dir = realpath(given, NULL);
+  DIR *d = dir ? opendir(dir) : NULL;
   if (!d) {
     int e = errno;
-    return fail(r, dir, "cannot open plugin directory: %s", strerror(e)) ==
+    free(dir);
+    return fail(r, given, "cannot open plugin directory: %s", strerror(e)) ==
                    LOAD_NOMEM
                ? LOAD_NOMEM
                : LOAD_OK;
@@ -482,32 +668,118 @@ static int load_dir(lnb_registry *r, const char *dir) {
   for (size_t i = 0; i < n; i++)
     free(names[i]);
   free(names);
+  free(dir);
   return rc;
+}
+
+/* The next non-empty entry of a ':'-separated list at *s: its start and
+ * length, *s moved past it; 0 when there is none. */
+static int next_entry(const char **s, const char **start, size_t *len) {
+  for (;;) {
+    const char *colon = strchr(*s, ':');
+    size_t n = colon ? (size_t)(colon - *s) : strlen(*s);
+    *start = *s;
+    *len = n;
+    *s += n + (colon != NULL);
+    if (n > 0)
+      return 1;
+    if (!colon)
+      return 0;
+  }
 }
 
 int lnb_registry_load_path(lnb_registry *r, const char *pathlist) {
   if (!pathlist)
     return 0;
-  const char *s = pathlist;
-  for (;;) {
-    const char *colon = strchr(s, ':');
-    size_t len = colon ? (size_t)(colon - s) : strlen(s);
-    if (len > 0) {
-      char *dir = malloc(len + 1);
-      if (!dir)
-        return -1;
-      memcpy(dir, s, len);
-      dir[len] = '\0';
-      int rc = load_dir(r, dir);
-      free(dir);
-      if (rc == LOAD_NOMEM)
-        return -1;
-    }
-    if (!colon)
-      break;
-    s = colon + 1;
+  const char *s = pathlist, *start;
+  size_t len;
+  while (next_entry(&s, &start, &len)) {
+    char *dir = malloc(len + 1);
+    if (!dir)
+      return -1;
+    memcpy(dir, start, len);
+    dir[len] = '\0';
+    int rc = load_dir(r, dir);
+    free(dir);
+    if (rc == LOAD_NOMEM)
+      return -1;
   }
   return 0;
+}
+
+#ifndef LNB_PLUGIN_RELDIR
+#define LNB_PLUGIN_RELDIR "../lib/lnnbench/plugins"
+#endif
+
+/* <directory of /proc/self/exe>/LNB_PLUGIN_RELDIR, canonical if it exists */
+static char *default_plugin_dir(char *why, size_t whylen) {
+  char exe[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n <= 0) {
+    snprintf(why, whylen, "cannot find the directory of the executable (/proc/self/exe: "
+             "%s) for the default plugin directory; give --plugin-path",
+             n < 0 ? strerror(errno) : "empty");
+    return NULL;
+  }
+  exe[n] = '\0';
+  char *slash = strrchr(exe, '/');
+  if (slash)
+    *slash = '\0';
+  char *p = format("%s/%s", exe, LNB_PLUGIN_RELDIR);
+  char *real = p ? realpath(p, NULL) : NULL;
+  if (real) {
+    free(p);
+    p = real;
+  }
+  if (!p)
+    snprintf(why, whylen, "out of memory");
+  return p;
+}
+
+char *lnb_registry_plugin_path(const char *option, const char *env, char *why,
+                               size_t whylen) {
+  const int from_option = option && *option;
+  const char *list = from_option ? option : env && *env ? env : NULL;
+  if (!list)
+    return default_plugin_dir(why, whylen);
+  char cwd[PATH_MAX] = "";
+  size_t cap = strlen(list) + 1, used = 0;
+  const char *s = list, *start;
+  size_t len;
+  while (next_entry(&s, &start, &len)) /* room for a cwd before each entry */
+    if (*start != '/')
+      cap += sizeof cwd + 1;
+  char *out = malloc(cap);
+  if (!out) {
+    snprintf(why, whylen, "out of memory");
+    return NULL;
+  }
+  out[0] = '\0';
+  s = list;
+  while (next_entry(&s, &start, &len)) {
+    const char *sep = used ? ":" : "";
+    if (*start == '/') {
+      used += (size_t)snprintf(out + used, cap - used, "%s%.*s", sep, (int)len, start);
+      continue;
+    }
+    if (!from_option) {
+      snprintf(why, whylen, "LNNBENCH_PLUGIN_PATH: '%.*s' is a relative directory; the "
+               "directories of $LNNBENCH_PLUGIN_PATH must be absolute (a relative one would "
+               "be looked up in whatever directory lnnbench runs in)", (int)len, start);
+      free(out);
+      return NULL;
+    }
+    if (!cwd[0] && (!getcwd(cwd, sizeof cwd) || strchr(cwd, ':'))) {
+      snprintf(why, whylen, "--plugin-path: '%.*s' is relative and the current directory "
+               "%s", (int)len, start,
+               cwd[0] ? "has a ':' in its name" : "is unknown");
+      free(out);
+      return NULL;
+    }
+    used += (size_t)snprintf(out + used, cap - used, "%s%s%s%.*s", sep, cwd,
+                             strcmp(cwd, "/") ? "/" : "", (int)len, start);
+  }
+  return out;
 }
 
 const lnb_loaded *lnb_registry_find(const lnb_registry *r, lnb_kind kind,
@@ -554,5 +826,8 @@ void lnb_registry_free(lnb_registry *r) {
   for (size_t i = r->nhandles; i-- > 0;)
     dlclose(r->handles[i]);
   free(r->handles);
+  for (size_t i = 0; i < r->nfds; i++)
+    close(r->fds[i]);
+  free(r->fds);
   memset(r, 0, sizeof *r);
 }

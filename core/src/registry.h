@@ -3,6 +3,7 @@
 #define LNB_REGISTRY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lnnbench/plugin.h"
 
@@ -10,6 +11,7 @@ typedef struct lnb_loaded {
   const lnb_plugin *plugin; /* descriptor owned by the shared object */
   char *path;               /* the .so it came from */
   size_t nspecs;
+  uint64_t hash;            /* FNV-1a 64 of the file's bytes, as loaded */
 } lnb_loaded;
 
 typedef struct lnb_load_failure {
@@ -24,14 +26,34 @@ typedef struct lnb_registry {
   size_t nfail, capfail;
   void **handles; /* dlopen handles kept open until free */
   size_t nhandles, caphandles;
+  int *fds; /* descriptors of files dlopen accepted, open until free */
+  size_t nfds, capfds;
 } lnb_registry;
 
-/* Load every *.so in each directory of the ':'-separated path list. Broken
- * files are recorded in failures and do not stop the others. Returns 0 unless
- * memory ran out. */
+/* Load every *.so in each directory of the ':'-separated path list (absolute
+ * directories; a relative one is refused). Broken and untrusted files are
+ * recorded in failures and do not stop the others. Returns 0 unless memory
+ * ran out.
+ *
+ * Trust: a file is loaded only if it is a regular file and it and its
+ * directory are owned by root or the effective uid and writable by neither
+ * group nor others; for a symbolic link the same holds for the directory of
+ * the link, the target and the target's directory. Directories above are not
+ * checked. The checked file is the loaded one: it is opened (O_NOFOLLOW),
+ * checked and hashed through one descriptor, and dlopen'ed as
+ * /proc/<pid>/fd/<n>. */
 int lnb_registry_load_path(lnb_registry *r, const char *pathlist);
-/* Load one file. 0 ok (n descriptors added), else recorded failure, -1. */
+/* Load one file (the same checks). 0 ok (n descriptors added), else recorded
+ * failure, -1. */
 int lnb_registry_load_file(lnb_registry *r, const char *path);
+/* The plugin path of a command as a malloc'd ':'-separated list of absolute
+ * directories: option (--plugin-path; a relative entry is taken against the
+ * current directory) if given, else env ($LNNBENCH_PLUGIN_PATH; a relative
+ * entry is an error) if non-empty, else the plugin directory of the build or
+ * installation beside the executable. NULL with why set (a full message) on
+ * error or when memory ran out. */
+char *lnb_registry_plugin_path(const char *option, const char *env, char *why,
+                               size_t whylen);
 const lnb_loaded *lnb_registry_find(const lnb_registry *r, lnb_kind kind,
                                     const char *name);
 /* names of all plugins of a kind (for suggestions); caller frees array only */

@@ -173,16 +173,14 @@ static int write_manifest(lnb_results *w, int final, int interrupted, lnb_error 
   for (int s = 0; s < 3; s++)
     for (size_t i = 0; i < sets[s]->n; i++) {
       const lnb_loaded *lp = sets[s]->cells[i].plugin;
-      int seen = 0;
-      for (size_t j = 0; j < i; j++) seen |= sets[s]->cells[j].plugin == lp;
-      if (seen) continue;
+      if (!lnb_cellset_first_use(sets[s], i)) continue;
       fprintf(f, "%s\n    {\"kind\": \"%s\", \"name\": ", first ? "" : ",",
               lnb_kind_name(lp->plugin->kind));
       json_str(f, lp->plugin->name);
       fprintf(f, ", \"abi\": \"%u.%u\", \"path\": ", lp->plugin->abi_major,
               lp->plugin->abi_minor);
       json_str(f, lp->path);
-      fputc('}', f);
+      fprintf(f, ", \"hash\": \"fnv1a64:%016llx\"}", (unsigned long long)lp->hash);
       first = 0;
     }
   fprintf(f, "\n  ],\n  \"select_best_by\": ");
