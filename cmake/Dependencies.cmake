@@ -56,3 +56,12 @@ if(LNB_BUILD_TESTS)
   lnb_require(LNB_CMOCKA_INCLUDE_DIR "cmocka header cmocka.h" libcmocka-dev)
   lnb_require(LNB_CMOCKA_LIBRARY "cmocka library" libcmocka-dev)
 endif()
+
+# The BLIS flavour's folder is the one run-time search path lnnbench needs, in
+# the build tree and installed alike. Set here as the install RPATH used at
+# build time too: CMake's own build RPATH ends in an empty entry (padding for
+# the install-time rewrite), which the dynamic loader reads as the current
+# directory — a library planted there would be loaded.
+get_filename_component(LNB_BLIS_LIBRARY_DIR "${LNB_BLIS_LIBRARY}" DIRECTORY)
+set(CMAKE_BUILD_WITH_INSTALL_RPATH ON)
+set(CMAKE_INSTALL_RPATH "${LNB_BLIS_LIBRARY_DIR}")
