@@ -352,7 +352,7 @@ static void test_sections(void **state) {
             "record: { per_decade: 4, every: 100, top_k: 5, metrics: [dist_to_reference, "
             "singular_values] }\n"
             "select: { best_by: final_gap, tune: [lr, init_std] }\n"
-            "report: { baseline: \"linear+gd\" }\n"
+            "report: { baseline: \"deep_linear+gd\" }\n"
             "threads: 4\n",
             &cfg);
   assert_int_equal(cfg.nseeds, 1);
@@ -370,7 +370,7 @@ static void test_sections(void **state) {
   assert_string_equal(cfg.select.best_by, "final_gap");
   assert_int_equal(cfg.select.ntune, 2);
   assert_string_equal(cfg.select.tune[1], "init_std");
-  assert_string_equal(cfg.report.baseline, "linear+gd");
+  assert_string_equal(cfg.report.baseline, "deep_linear+gd");
   assert_int_equal(cfg.threads, 4);
   lnb_config_free(&cfg);
 
@@ -936,7 +936,7 @@ static void test_run_count_guards(void **state) {
   snprintf(big + len, sizeof big - len, "  reduction: [mean, sum] }\n");
   expect_fail(big, LNB_EINVAL,
               "test.yaml:2:10: problem 'lsq': grid too large (more than "
-              "1000000 cells in one block)",
+              "100000 cells in one block)",
               NULL);
 }
 

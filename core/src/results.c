@@ -219,12 +219,22 @@ static int write_manifest(lnb_results *w, int final, int interrupted, lnb_error 
   /* every plugin the config uses, with the file it came from */
   const lnb_cellset *sets[3] = {&cfg->problems, &cfg->architectures, &cfg->optimizers};
   int first = 1;
+  /* plugins listed so far: O(cells x distinct plugins), not O(cells^2) */
+  const lnb_loaded **listed =
+      malloc((cfg->problems.n + cfg->architectures.n + cfg->optimizers.n + 1) * sizeof *listed);
+  size_t nlisted = 0;
+  if (!listed) {
+    fclose(f);
+    free(buf);
+    return lnb__error(err, LNB_ENOMEM, "out of memory");
+  }
   for (int s = 0; s < 3; s++)
     for (size_t i = 0; i < sets[s]->n; i++) {
       const lnb_loaded *lp = sets[s]->cells[i].plugin;
-      int seen = 0;
-      for (size_t j = 0; j < i; j++) seen |= sets[s]->cells[j].plugin == lp;
-      if (seen) continue;
+      size_t j = 0;
+      while (j < nlisted && listed[j] != lp) j++;
+      if (j < nlisted) continue;
+      listed[nlisted++] = lp;
       fprintf(f, "%s\n    {\"kind\": \"%s\", \"name\": ", first ? "" : ",",
               lnb_kind_name(lp->plugin->kind));
       json_str(f, lp->plugin->name);
@@ -234,6 +244,7 @@ static int write_manifest(lnb_results *w, int final, int interrupted, lnb_error 
       fputc('}', f);
       first = 0;
     }
+  free(listed);
   fprintf(f, "\n  ],\n  \"select_best_by\": ");
   json_str(f, cfg->select.best_by);
   fprintf(f, ",\n  \"report_baseline\": ");
@@ -602,6 +613,17 @@ static double field_real(const char *s) {
   return strtod(s, NULL);
 }
 
+typedef struct hash_index {
+  uint64_t hash;
+  size_t index;
+} hash_index;
+
+static int cmp_hash_index(const void *a, const void *b) {
+  const hash_index *x = a, *y = b;
+  if (x->hash != y->hash) return x->hash < y->hash ? -1 : 1;
+  return (x->index > y->index) - (x->index < y->index);
+}
+
 int lnb_results_resume(lnb_results *w, const char *dir, const lnb_config *cfg,
                        const char *cmdline, const lnb_run_spec *runs, size_t nruns,
                        int retry_failed, unsigned char *todo, lnb_error *err) {
@@ -655,19 +677,38 @@ int lnb_results_resume(lnb_results *w, const char *dir, const lnb_config *cfg,
     rc = lnb__error(err, LNB_ENOMEM, "out of memory");
     goto out;
   }
+  /* each row takes the first run (in run order) with its hash not yet taken:
+   * runs sorted by (hash, index), and per group of equal hashes how many are
+   * taken (always a prefix) — O((rows + runs) log runs), not rows x runs */
+  hash_index *byhash = malloc((nruns ? nruns : 1) * sizeof *byhash);
+  size_t *taken = calloc(nruns ? nruns : 1, sizeof *taken);
+  if (!byhash || !taken) {
+    free(byhash), free(taken);
+    rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+    goto out;
+  }
+  for (size_t i = 0; i < nruns; i++) byhash[i] = (hash_index){hashes[i], i};
+  qsort(byhash, nruns, sizeof *byhash, cmp_hash_index);
   for (size_t r = 0; r < sum.nrows; r++) {
     keep_as[r] = -1;
     uint64_t h = strtoull(sum.rows[r][c_hash], NULL, 16);
     int st = lnb_run_status_from_name(sum.rows[r][c_status]);
     if (st < 0) continue;
-    for (size_t i = 0; i < nruns; i++)
-      if (hashes[i] == h && todo[i]) {
-        if (lnb_run_status_failed((lnb_run_status)st) && retry_failed) break;
-        todo[i] = 0;
-        keep_as[r] = (long)i;
-        break;
-      }
+    size_t lo = 0, hi = nruns; /* first position with hash >= h */
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (byhash[mid].hash < h) lo = mid + 1;
+      else hi = mid;
+    }
+    size_t q = lo + taken[lo];
+    if (q >= nruns || byhash[q].hash != h) continue;
+    if (lnb_run_status_failed((lnb_run_status)st) && retry_failed) continue;
+    taken[lo]++;
+    todo[byhash[q].index] = 0;
+    keep_as[r] = (long)byhash[q].index;
   }
+  free(byhash);
+  free(taken);
   /* rewrite both files with the kept runs (renumbered to this config's
    * run ids), atomically, then append to them */
   {
@@ -843,17 +884,13 @@ char *lnb_results_read_manifest(const char *dir, lnb_error *err) {
     lnb__error(err, LNB_ENOMEM, "out of memory");
     return NULL;
   }
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    lnb__error(err, LNB_EIO, "%s: cannot open: %s (is %s a results directory?)", path,
-               strerror(errno), dir);
-    free(path);
-    return NULL;
+  /* a regular file of bounded size (no FIFO, no device), as the CSVs */
+  char *json = lnb_read_file(path, LNB_MAX_RESULTS_FILE, "results file", NULL, err);
+  if (!json && err && err->code == LNB_EIO) {
+    size_t k = strlen(err->msg);
+    snprintf(err->msg + k, sizeof err->msg - k, " (is %s a results directory?)", dir);
   }
   free(path);
-  char *json = lnb_read_stream(f, NULL, NULL);
-  fclose(f);
-  if (!json) lnb__error(err, LNB_ENOMEM, "out of memory");
   return json;
 }
 
