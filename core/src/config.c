@@ -1866,7 +1866,7 @@ static int check_depth(cfg_ctx *c) {
  * when the grid is expanded. */
 static int fail_expansion(cfg_ctx *c, const yaml_node_t *at, uint64_t limit) {
   return fail(c, at, LNB_EINVAL,
-              "aliases expand this %s to more than %llu bytes of YAML (the limit is "
+              "aliases expand %s here to more than %llu bytes of YAML (the limit is "
               "twice the file plus %llu bytes; write fewer aliases)",
               node_desc(at), (unsigned long long)limit,
               (unsigned long long)CFG_ALIAS_SLACK);
@@ -1924,7 +1924,7 @@ static int check_expansion(cfg_ctx *c) {
       continue;
     if (state[child] == 1) {
       rc = fail(c, node_at(c, child), LNB_EINVAL,
-                "this %s contains itself through an alias (a recursive structure)",
+                "%s here contains itself through an alias (a recursive structure)",
                 node_desc(node_at(c, child)));
     } else if (state[child] == 2) { /* an alias: its size again */
       if ((size[f->node] = add_capped(size[f->node], size[child], limit)) > limit)

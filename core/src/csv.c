@@ -128,9 +128,10 @@ char *lnb_read_file(const char *path, uint64_t max, const char *what, size_t *le
   else if (rerr || over) {
     free(buf);
     buf = NULL;
+    char lim[32];
     if (over)
-      lnb__error(err, LNB_EINVAL, "%s: grew past the %.4g MiB limit on a %s while it was read",
-                 path, (double)max / 1048576.0, what);
+      lnb__error(err, LNB_EINVAL, "%s: grew past the %s limit on a %s while it was read", path,
+                 lnb__size_text(max, lim, sizeof lim), what);
     else
       lnb__error(err, LNB_EIO, "%s: read error", path);
   }

@@ -338,6 +338,16 @@ static const char *file_kind(mode_t m) {
          : S_ISSOCK(m) ? "a socket" : "not a regular file";
 }
 
+const char *lnb__size_text(uint64_t bytes, char *buf, size_t n) {
+  if (bytes >= ((uint64_t)1 << 30) && bytes % ((uint64_t)1 << 30) == 0)
+    snprintf(buf, n, "%llu GiB", (unsigned long long)(bytes >> 30));
+  else if (bytes >= ((uint64_t)1 << 20) && bytes % ((uint64_t)1 << 20) == 0)
+    snprintf(buf, n, "%llu MiB", (unsigned long long)(bytes >> 20));
+  else
+    snprintf(buf, n, "%llu bytes", (unsigned long long)bytes);
+  return buf;
+}
+
 FILE *lnb__open_regular(const char *path, uint64_t max_bytes, const char *what,
                         lnb_error *err) {
   /* O_NONBLOCK: opening a FIFO does not wait for a writer; cleared below */
@@ -360,8 +370,9 @@ FILE *lnb__open_regular(const char *path, uint64_t max_bytes, const char *what,
   }
   if ((uint64_t)st.st_size > max_bytes) {
     close(fd);
-    lnb__error(err, LNB_EINVAL, "%s: %s of %llu bytes, more than the %.4g MiB limit", path,
-               what, (unsigned long long)st.st_size, (double)max_bytes / 1048576.0);
+    char lim[32];
+    lnb__error(err, LNB_EINVAL, "%s: %s of %llu bytes, more than the %s limit", path, what,
+               (unsigned long long)st.st_size, lnb__size_text(max_bytes, lim, sizeof lim));
     return NULL;
   }
   FILE *f = NULL;
@@ -414,8 +425,9 @@ int lnb__read_csv(const char *path, double **data, size_t *rows, size_t *cols,
     if ((bytes += (uint64_t)len) > LNB_MAX_DATA_FILE) {
       free(line);
       fclose(f);
-      return lnb__error(err, LNB_EINVAL, "%s: grew past the %.4g MiB limit on data files "
-                        "while it was read", path, (double)LNB_MAX_DATA_FILE / 1048576.0);
+      char lim[32];
+      return lnb__error(err, LNB_EINVAL, "%s: grew past the %s limit on data files while it "
+                        "was read", path, lnb__size_text(LNB_MAX_DATA_FILE, lim, sizeof lim));
     }
     if (!csv_data_line(line, &len)) continue;
     if (upper++ == 0)
@@ -551,8 +563,9 @@ int lnb__read_libsvm(const char *path, size_t d, double **X, double **y, size_t 
   while (rc == LNB_OK && (len = getline(&line, &cap, f)) >= 0) {
     lineno++;
     if ((bytes += (uint64_t)len) > LNB_MAX_DATA_FILE) {
-      rc = lnb__error(err, LNB_EINVAL, "%s:%zu: grew past the %.4g MiB limit on data files "
-                      "while it was read", path, lineno, (double)LNB_MAX_DATA_FILE / 1048576.0);
+      char lim[32];
+      rc = lnb__error(err, LNB_EINVAL, "%s:%zu: grew past the %s limit on data files while it "
+                      "was read", path, lineno, lnb__size_text(LNB_MAX_DATA_FILE, lim, sizeof lim));
       break;
     }
     char *hash = strchr(line, '#');

@@ -48,6 +48,8 @@ int lnb__svd(size_t m, size_t n, double *A, double *s, double *U, double *Vt,
  * (a FIFO, a device, a directory) and a file larger than max_bytes; what names
  * the file in messages ("data file"). NULL with err set ("path: ..."). The
  * caller bounds its reads too (a file may grow while it is read). */
+/* "16 GiB", "4 MiB" or "123 bytes", into buf. */
+const char *lnb__size_text(uint64_t bytes, char *buf, size_t n);
 FILE *lnb__open_regular(const char *path, uint64_t max_bytes, const char *what,
                         lnb_error *err);
 int lnb__read_csv(const char *path, double **data, size_t *rows, size_t *cols,
