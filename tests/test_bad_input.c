@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -105,6 +106,27 @@ static const bad_case cases[] = {
     {"unknown metric", NULL, NULL,
      "name: x\nproblem: {plugin: lsq}\n" TAIL "record: {metrics: [grad_nrom]}\n", 2,
      {"c.yaml:6:20:", "did you mean 'grad_norm'"}},
+    /* issue 13: hostile configs */
+    {"YAML merge key", NULL, NULL, "name: x\nproblem: {<<: {plugin: lsq}, m: 3}\n" TAIL, 2,
+     {"c.yaml:2:11:", "merge keys ('<<') are not supported"}},
+    {"terminal escape in a key", NULL, NULL,
+     "name: x\nproblem: {plugin: lsq, \"\\e]0;owned\\a\": 1}\n" TAIL, 2,
+     {"c.yaml:2:24:", "'\\x1B]0;owned\\x07'"}},
+    {"the same optimizer block twice", NULL, NULL,
+     "name: x\nproblem: {plugin: lsq}\narchitectures: [{plugin: linear}]\n"
+     "optimizers: [{plugin: gd, lr: 0.1}, {plugin: gd, lr: 0.1}]\n",
+     2, {"c.yaml:4:37:", "'gd(lr=0.1)' is given twice", "line 4, column 14"}},
+    {"report.baseline typo", NULL, NULL,
+     "name: x\nproblem: {plugin: lsq}\n" TAIL "report: {baseline: linear+gdd}\n", 2,
+     {"c.yaml:6:20:", "unknown report.baseline 'linear+gdd'", "did you mean 'linear+gd'"}},
+    {"recursive alias", NULL, NULL, "name: x\nproblem: &p [*p]\n" TAIL, 2,
+     {"c.yaml:2:10:", "contains itself through an alias"}},
+    {"data file is a character device", NULL, NULL,
+     "name: x\nproblem: {plugin: lsq, path: /dev/zero}\n" TAIL, 2,
+     {"c.yaml:2:10:", "/dev/zero", "character device"}},
+    {"LIBSVM file is /dev/urandom", NULL, NULL,
+     "name: x\nproblem: {plugin: lp_regression, p: 2, path: /dev/urandom, format: libsvm}\n" TAIL,
+     2, {"c.yaml:2:10:", "/dev/urandom", "character device"}},
     /* faults that show inside a run: that run is marked, the rest go on */
     {"dimension mismatch problem/architecture", NULL, NULL,
      "name: x\nproblem: {plugin: lsq, d: 3}\n"
@@ -226,11 +248,198 @@ static void test_unwritable_and_full(void **state) {
   assert_int_equal(sh(cmd, NULL), 0);
 }
 
+/* run cmd in dir under `timeout 60` (a FIFO or an endless file would hang);
+ * the exit status, the output in *out, the seconds it took in *secs */
+static int timed_run(const char *dir, const char *args, char **out, double *secs) {
+  char cmd[2048];
+  snprintf(cmd, sizeof cmd, "cd %s && timeout 60 %s %s", dir, LNB_TEST_BINARY, args);
+  struct timespec a, b;
+  clock_gettime(CLOCK_MONOTONIC, &a);
+  int rc = sh(cmd, out);
+  clock_gettime(CLOCK_MONOTONIC, &b);
+  *secs = (double)(b.tv_sec - a.tv_sec) + 1e-9 * (double)(b.tv_nsec - a.tv_nsec);
+  return rc;
+}
+
+/* "refused fast": status 2, every needle in the output, nothing written, and
+ * under 5 s (loose: these took a minute or more, or never ended) */
+static int refused_fast(const char *dir, const char *what, const char *args,
+                        const char *const *needles) {
+  char *out;
+  double secs;
+  int rc = timed_run(dir, args, &out, &secs);
+  int ok = rc == 2 && secs < 5.0;
+  for (; *needles; needles++) ok &= strstr(out, *needles) != NULL;
+  char outdir[600];
+  struct stat st;
+  snprintf(outdir, sizeof outdir, "%s/out", dir);
+  if (stat(outdir, &st) == 0) ok = 0;
+  if (!ok)
+    fprintf(stderr, "hostile case '%s': exit %d in %.2f s, output:\n%.2000s\n", what, rc, secs,
+            out);
+  free(out);
+  return ok;
+}
+
+/* Generated hostile configs (issue 13): each used to cost minutes or
+ * gigabytes before it said anything. */
+static void test_hostile_configs_refused_fast(void **state) {
+  (void)state;
+  char dir[512], path[600];
+  snprintf(dir, sizeof dir, "%s/hostile", tmpdir);
+  mkdir(dir, 0777);
+  size_t cap = (size_t)11 << 20;
+  char *t = malloc(cap), *p;
+  assert_non_null(t);
+  int failures = 0;
+  /* 400 KB of nesting: quadratic inside libyaml (> 60 s) */
+  p = t + sprintf(t, "name: x\nproblem: ");
+  for (int i = 0; i < 200000; i++) *p++ = '[';
+  for (int i = 0; i < 200000; i++) *p++ = ']';
+  strcpy(p, "\n" TAIL);
+  write_in(dir, "deep.yaml", t);
+  failures += !refused_fast(dir, "400 KB nesting", "run deep.yaml --out out --quiet",
+                            (const char *const[]){"deep.yaml:2:73:", "nested more than 64 deep",
+                                                  NULL});
+  /* a 10 MB config */
+  p = t + sprintf(t, "name: x\nproblem: {plugin: lsq}\n" TAIL);
+  memset(p, '#', (size_t)10 << 20);
+  strcpy(p + ((size_t)10 << 20), "\n");
+  write_in(dir, "big.yaml", t);
+  failures += !refused_fast(dir, "10 MB config", "run big.yaml --out out --quiet",
+                            (const char *const[]){"big.yaml:", "more than the 4 MiB limit", NULL});
+  /* 10^8 runs: 10^4 seeds x 10^4 learning rates, refused before expanding */
+  p = t + sprintf(t, "name: x\nseeds: [");
+  for (int i = 0; i < 10000; i++) p += sprintf(p, "%s%d", i ? "," : "", i);
+  p += sprintf(p, "]\nproblem: {plugin: lsq}\narchitectures: [{plugin: linear}]\n"
+                  "optimizers: [{plugin: gd, lr: [");
+  for (int i = 0; i < 10000; i++) p += sprintf(p, "%s%de-9", i ? "," : "", i + 1);
+  strcpy(p, "]}]\n");
+  write_in(dir, "runs.yaml", t);
+  failures += !refused_fast(dir, "10^8 runs", "run runs.yaml --out out --quiet",
+                            (const char *const[]){"runs.yaml: the config expands to 100000000 runs",
+                                                  "limit of 100000", NULL});
+  /* a 10^6-cell block (1000 x 1000) */
+  p = t + sprintf(t, "name: x\nproblem: {plugin: lsq}\narchitectures: [{plugin: linear}]\n"
+                     "optimizers: [{plugin: gd, lr: [");
+  for (int i = 0; i < 1000; i++) p += sprintf(p, "%s%de-9", i ? "," : "", i + 1);
+  p += sprintf(p, "], weight_decay: [");
+  for (int i = 0; i < 1000; i++) p += sprintf(p, "%s%de-9", i ? "," : "", i + 1);
+  strcpy(p, "]}]\n");
+  write_in(dir, "cells.yaml", t);
+  failures += !refused_fast(dir, "10^6 cells", "run cells.yaml --out out --quiet",
+                            (const char *const[]){"cells.yaml:4:14:", "grid too large", NULL});
+  /* 300000 grid values, the repeat at the end: pairwise checks took minutes */
+  p = t + sprintf(t, "name: x\nproblem: {plugin: lsq}\narchitectures: [{plugin: linear}]\n"
+                     "optimizers: [{plugin: gd, lr: [");
+  for (int i = 0; i < 300000; i++) p += sprintf(p, "%s%de-9", i ? "," : "", i + 1);
+  strcpy(p, ",3e-9]}]\n");
+  write_in(dir, "axis.yaml", t);
+  failures += !refused_fast(dir, "300000-value axis", "run axis.yaml --out out --quiet",
+                            (const char *const[]){"axis.yaml:4:", "appears twice", NULL});
+  /* aliases: 10^10 values from a few hundred bytes */
+  p = t + sprintf(t, "name: x\nstop: {max_iters: 5}\na0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n");
+  for (int i = 1; i < 10; i++) {
+    p += sprintf(p, "a%d: &a%d [", i, i);
+    for (int k = 0; k < 10; k++) p += sprintf(p, "%s*a%d", k ? ", " : "", i - 1);
+    p += sprintf(p, "]\n");
+  }
+  strcpy(p, "problem: {plugin: lsq, A: *a9}\narchitectures: [{plugin: linear}]\n"
+            "optimizers: [{plugin: gd}]\n");
+  write_in(dir, "laughs.yaml", t);
+  failures += !refused_fast(dir, "alias bomb", "run laughs.yaml --out out --quiet",
+                            (const char *const[]){"laughs.yaml:", "aliases expand", NULL});
+  /* the config itself a FIFO: refused, not waited on */
+  snprintf(path, sizeof path, "%s/fifo.yaml", dir);
+  assert_int_equal(mkfifo(path, 0600), 0);
+  failures += !refused_fast(dir, "config is a FIFO", "run fifo.yaml --out out --quiet",
+                            (const char *const[]){"fifo.yaml: config is a FIFO", NULL});
+  free(t);
+  assert_int_equal(failures, 0);
+}
+
+/* Data and results files that are not regular files, or are too large
+ * (issue 13): a FIFO blocked, /dev/urandom never ended, /dev/zero ate
+ * memory. The large file is sparse (no disk used). */
+static void test_hostile_data_files(void **state) {
+  (void)state;
+  char dir[512], path[600], cmd[1024];
+  snprintf(dir, sizeof dir, "%s/data", tmpdir);
+  mkdir(dir, 0777);
+  int failures = 0;
+  snprintf(path, sizeof path, "%s/fifo.csv", dir);
+  assert_int_equal(mkfifo(path, 0600), 0);
+  write_in(dir, "fifo.yaml", "name: x\nproblem: {plugin: lsq, path: fifo.csv}\n" TAIL);
+  failures += !refused_fast(dir, "data file is a FIFO", "run fifo.yaml --out out --quiet",
+                            (const char *const[]){"fifo.yaml:2:10:", "fifo.csv: data file is a FIFO",
+                                                  NULL});
+  snprintf(cmd, sizeof cmd, "truncate -s 17G %s/huge.svm", dir);
+  if (sh(cmd, NULL) == 0) {
+    write_in(dir, "huge.yaml",
+             "name: x\nproblem: {plugin: lp_regression, p: 2, path: huge.svm, format: libsvm}\n"
+             TAIL);
+    failures += !refused_fast(dir, "17 GiB data file", "run huge.yaml --out out --quiet",
+                              (const char *const[]){"huge.svm: data file of 18253611008 bytes",
+                                                    "16 GiB limit", NULL});
+  }
+  /* results directory readers share the check */
+  snprintf(cmd, sizeof cmd, "mkdir %s/res && cd %s/res && mkfifo summary.csv && "
+                            "echo '{\"runs_total\": 1}' > manifest.json", dir, dir);
+  assert_int_equal(sh(cmd, NULL), 0);
+  failures += !refused_fast(dir, "summary.csv is a FIFO", "table res",
+                            (const char *const[]){"summary.csv: results file is a FIFO", NULL});
+  failures += !refused_fast(dir, "plot: summary.csv is a FIFO", "plot res",
+                            (const char *const[]){"summary.csv: results file is a FIFO", NULL});
+  assert_int_equal(failures, 0);
+}
+
+/* Command-line limits (issue 13): an empty --out, and more --jobs than
+ * open files allow (refused before anything runs, naming the limit; a soft
+ * limit below what is needed is raised instead). */
+static void test_cli_limits(void **state) {
+  (void)state;
+  char dir[512];
+  snprintf(dir, sizeof dir, "%s/cli", tmpdir);
+  mkdir(dir, 0777);
+  write_in(dir, "c.yaml", "name: x\nproblem: {plugin: lsq, m: 20, d: 4}\n"
+                          "architectures: [{plugin: linear}]\n"
+                          "optimizers: [{plugin: gd, lr: [0.01, 0.02, 0.03]}]\n"
+                          "stop: {max_iters: 5}\n");
+  int failures = 0;
+  failures += !refused_fast(dir, "--out ''", "run c.yaml --out '' --quiet",
+                            (const char *const[]){"--out '': empty output directory", NULL});
+  char cmd[1024], *out;
+  snprintf(cmd, sizeof cmd, "cd %s && ulimit -n 64 && %s run c.yaml --out out --quiet --jobs 1024",
+           dir, LNB_TEST_BINARY);
+  int rc = sh(cmd, &out);
+  struct stat st;
+  char outdir[600];
+  snprintf(outdir, sizeof outdir, "%s/out", dir);
+  if (rc != 2 || !strstr(out, "--jobs 1024 needs about") || !strstr(out, "is 64") ||
+      stat(outdir, &st) == 0) {
+    fprintf(stderr, "--jobs 1024 with ulimit -n 64: exit %d, output:\n%s\n", rc, out);
+    failures++;
+  }
+  free(out);
+  snprintf(cmd, sizeof cmd, "cd %s && ulimit -Sn 64 && %s run c.yaml --out out --quiet --jobs 100",
+           dir, LNB_TEST_BINARY);
+  rc = sh(cmd, &out);
+  if (rc != 0) {
+    fprintf(stderr, "--jobs 100 with a soft limit of 64: exit %d, output:\n%s\n", rc, out);
+    failures++;
+  }
+  free(out);
+  assert_int_equal(failures, 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_catalogue),
       cmocka_unit_test(test_marked_run_sweep_goes_on),
       cmocka_unit_test(test_unwritable_and_full),
+      cmocka_unit_test(test_hostile_configs_refused_fast),
+      cmocka_unit_test(test_hostile_data_files),
+      cmocka_unit_test(test_cli_limits),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -352,7 +353,7 @@ static void test_sections(void **state) {
             "record: { per_decade: 4, every: 100, top_k: 5, metrics: [dist_to_reference, "
             "singular_values] }\n"
             "select: { best_by: final_gap, tune: [lr, init_std] }\n"
-            "report: { baseline: \"linear+gd\" }\n"
+            "report: { baseline: \"deep_linear+gd\" }\n"
             "threads: 4\n",
             &cfg);
   assert_int_equal(cfg.nseeds, 1);
@@ -370,7 +371,7 @@ static void test_sections(void **state) {
   assert_string_equal(cfg.select.best_by, "final_gap");
   assert_int_equal(cfg.select.ntune, 2);
   assert_string_equal(cfg.select.tune[1], "init_std");
-  assert_string_equal(cfg.report.baseline, "linear+gd");
+  assert_string_equal(cfg.report.baseline, "deep_linear+gd");
   assert_int_equal(cfg.threads, 4);
   lnb_config_free(&cfg);
 
@@ -936,8 +937,176 @@ static void test_run_count_guards(void **state) {
   snprintf(big + len, sizeof big - len, "  reduction: [mean, sum] }\n");
   expect_fail(big, LNB_EINVAL,
               "test.yaml:2:10: problem 'lsq': grid too large (more than "
-              "1000000 cells in one block)",
+              "100000 cells in one block)",
               NULL);
+}
+
+/* issue 13: hostile configs cost time linear in what was written and fail
+ * cleanly with a position */
+static char *repeat_text(const char *head, const char *unit, size_t n, const char *mid,
+                         const char *unit2, size_t n2, const char *tail) {
+  size_t len = strlen(head) + strlen(unit) * n + strlen(mid) + strlen(unit2) * n2 +
+               strlen(tail) + 1;
+  char *t = malloc(len), *p = t;
+  assert_non_null(t);
+  p += sprintf(p, "%s", head);
+  for (size_t i = 0; i < n; i++) p += sprintf(p, "%s", unit);
+  p += sprintf(p, "%s", mid);
+  for (size_t i = 0; i < n2; i++) p += sprintf(p, "%s", unit2);
+  sprintf(p, "%s", tail);
+  return t;
+}
+
+static void test_nesting_depth(void **state) {
+  (void)state;
+  /* the root mapping + 65 lists: refused where the 65th level opens (the
+   * 64th '['); 64 levels are parsed (and fail later for what they are) */
+  char *t = repeat_text("name: x\nproblem: ", "[", 65, "", "]", 65, "\n");
+  expect_fail(t, LNB_EINVAL, "test.yaml:2:73: lists and mappings nested more than 64 deep",
+              NULL);
+  free(t);
+  t = repeat_text("name: x\nproblem: ", "[", 63, "", "]", 63, "\n");
+  expect_fail(t, LNB_EINVAL, "test.yaml:2:11: problem: entry 1 has wrong type", NULL);
+  free(t);
+  /* 200000 deep (400 KB) took minutes inside libyaml; now refused at once */
+  t = repeat_text("name: x\nproblem: ", "{a: ", 200000, "1", "}", 200000, "\n");
+  expect_fail(t, LNB_EINVAL, "test.yaml:2:", "nested more than 64 deep", NULL);
+  free(t);
+  /* block sequences nest as deep on one line */
+  t = repeat_text("name: x\nproblem:\n  ", "- ", 100, "1", "", 0, "\n");
+  expect_fail(t, LNB_EINVAL, "test.yaml:3:", "nested more than 64 deep", NULL);
+  free(t);
+}
+
+static void test_alias_expansion(void **state) {
+  (void)state;
+  /* ten levels of ten aliases each: 10^10 values from a few hundred bytes */
+  char laughs[2048];
+  size_t len = (size_t)snprintf(laughs, sizeof laughs, "a0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n");
+  for (int i = 1; i < 10; i++) {
+    len += (size_t)snprintf(laughs + len, sizeof laughs - len, "a%d: &a%d [", i, i);
+    for (int k = 0; k < 10; k++)
+      len += (size_t)snprintf(laughs + len, sizeof laughs - len, "%s*a%d", k ? ", " : "", i - 1);
+    len += (size_t)snprintf(laughs + len, sizeof laughs - len, "]\n");
+  }
+  expect_fail(laughs, LNB_EINVAL, "aliases expand a list here to more than", NULL);
+  /* a node containing itself */
+  expect_fail("name: x\nproblem: &p [*p]\n", LNB_EINVAL,
+              "test.yaml:2:10: a list here contains itself through an alias", NULL);
+  expect_fail("name: x\nproblem: &p {plugin: lsq, m: *p}\n", LNB_EINVAL,
+              "test.yaml:2:10: a mapping here contains itself through an alias", NULL);
+  /* ordinary reuse is fine (test_aliases_and_axes_types) */
+}
+
+static void test_merge_key_refused(void **state) {
+  (void)state;
+  expect_fail("name: x\nproblem: { <<: { plugin: lsq }, m: 3 }\n", LNB_EINVAL,
+              "test.yaml:2:12: problem block: YAML merge keys ('<<') are not supported", NULL);
+  expect_fail("name: x\nstop: { <<: { max_iters: 3 } }\n", LNB_EINVAL,
+              "test.yaml:2:9: stop: YAML merge keys", NULL);
+}
+
+static void test_control_characters_escaped(void **state) {
+  (void)state;
+  lnb_config cfg;
+  lnb_error err;
+  const char *t = "name: x\nproblem: { plugin: lsq, \"\\e[2J\\x9b\\x07x\": 1 }\n";
+  assert_int_equal(load(t, &cfg, &err), LNB_EINVAL);
+  assert_non_null(strstr(err.msg, "unknown parameter '\\x1B[2J\\xC2\\x9B\\x07x'"));
+  for (const unsigned char *p = (const unsigned char *)err.msg; *p; p++) {
+    assert_true(*p >= 0x20 && *p != 0x7f);
+    if (*p == 0xC2) assert_false(p[1] >= 0x80 && p[1] <= 0x9F);
+  }
+}
+
+static void test_duplicate_cells(void **state) {
+  (void)state;
+  lnb_config cfg;
+  /* identical blocks would run twice and count as two seeds */
+  expect_fail("name: x\nproblem: { plugin: lsq }\n"
+              "architectures: [{ plugin: linear }]\n"
+              "optimizers:\n"
+              "  - { plugin: gd, lr: [0.1, 0.2] }\n"
+              "  - { plugin: gd, lr: 0.2 }\n",
+              LNB_EINVAL,
+              "test.yaml:6:5: optimizer 'gd(lr=0.2)' is given twice: by this block and by "
+              "the block at line 5, column 5",
+              NULL);
+  expect_fail("name: x\nproblem: [{ plugin: lsq, m: 5 }, { plugin: lsq, m: 5 }]\n"
+              "architectures: [{ plugin: linear }]\noptimizers: [{ plugin: gd, lr: 1 }]\n",
+              LNB_EINVAL, "test.yaml:2:34: problem 'lsq(m=5)' is given twice", "line 2, column 11",
+              NULL);
+  expect_fail("name: x\nproblem: { plugin: lsq }\n"
+              "architectures: [{ plugin: deep_linear, depth: 2 }, { plugin: deep_linear, depth: 2 }]\n"
+              "optimizers: [{ plugin: gd, lr: 1 }]\n",
+              LNB_EINVAL, "architecture 'deep_linear(depth=2)' is given twice", NULL);
+  /* the same optimizer cell paired with different architectures is fine ... */
+  expect_ok("name: x\nproblem: { plugin: lsq }\n"
+            "architectures: [{ plugin: linear }, { plugin: deep_linear }]\n"
+            "optimizers:\n"
+            "  - { plugin: gd, lr: 0.1, with: [linear] }\n"
+            "  - { plugin: gd, lr: 0.1, with: [deep_linear] }\n",
+            &cfg);
+  assert_int_equal(lnb_config_run_count(&cfg), 2);
+  lnb_config_free(&cfg);
+  /* ... but not when some architecture meets both */
+  expect_fail("name: x\nproblem: { plugin: lsq }\n"
+              "architectures: [{ plugin: linear }, { plugin: deep_linear }]\n"
+              "optimizers:\n"
+              "  - { plugin: gd, lr: 0.1, with: [linear] }\n"
+              "  - { plugin: gd, lr: 0.1 }\n",
+              LNB_EINVAL, "test.yaml:6:5: optimizer 'gd(lr=0.1)' is given twice", NULL);
+}
+
+static void test_baseline_checked(void **state) {
+  (void)state;
+  lnb_config cfg;
+  static const char head[] = "name: x\nproblem: { plugin: lsq }\n"
+                             "architectures: [{ plugin: deep_linear, depth: [1, 2] }]\n"
+                             "optimizers: [{ plugin: gd, lr: [0.1, 0.2] }]\n";
+  char t[1024];
+  /* plugin pair and full model label (tuned lr left out) are accepted */
+  snprintf(t, sizeof t, "%sreport: { baseline: deep_linear+gd }\n", head);
+  expect_ok(t, &cfg);
+  lnb_config_free(&cfg);
+  snprintf(t, sizeof t, "%sreport: { baseline: \"deep_linear(depth=2)+gd\" }\n", head);
+  expect_ok(t, &cfg);
+  lnb_config_free(&cfg);
+  /* a typo is refused with the closest model */
+  snprintf(t, sizeof t, "%sreport: { baseline: \"deep_linear(depth=3)+gd\" }\n", head);
+  expect_fail(t, LNB_EINVAL, "test.yaml:5:21: unknown report.baseline 'deep_linear(depth=3)+gd'",
+              "did you mean 'deep_linear(depth=", NULL);
+  snprintf(t, sizeof t, "%sreport: { baseline: linear+gd }\n", head);
+  expect_fail(t, LNB_EINVAL, "unknown report.baseline 'linear+gd'", NULL);
+}
+
+/* Duplicate checks are O(n log n): 200000 grid values, 200000 seeds or keys
+ * took minutes with pairwise comparison. The first repeat in file order is
+ * still the one named. */
+static void test_duplicates_found_fast(void **state) {
+  (void)state;
+  size_t n = 200000;
+  char *t = malloc(n * 16 + 512), *p = t;
+  assert_non_null(t);
+  p += sprintf(p, "name: x\nproblem: { plugin: lsq }\narchitectures: [{ plugin: linear }]\n"
+                  "optimizers: [{ plugin: gd, lr: [");
+  for (size_t i = 0; i < n; i++) p += sprintf(p, "%s%zue-9", i ? "," : "", i + 1);
+  p += sprintf(p, ",7e-9,5e-9] }]\n");
+  time_t t0 = time(NULL);
+  expect_fail(t, LNB_EINVAL, "value 7e-09 appears twice in the grid axis (element 7 and 200001)",
+              NULL);
+  p = t;
+  p += sprintf(p, "name: x\nseeds: [");
+  for (size_t i = 0; i < n; i++) p += sprintf(p, "%s%zu", i ? "," : "", i);
+  p += sprintf(p, ",12,3]\n");
+  expect_fail(t, LNB_EINVAL, "seeds: seed 12 is listed twice (also element 13)", NULL);
+  p = t;
+  p += sprintf(p, "name: x\nstop: {");
+  for (size_t i = 0; i < n; i++) p += sprintf(p, "%sk%zu: 1", i ? "," : "", i);
+  p += sprintf(p, ",k5: 2}\n");
+  expect_fail(t, LNB_EINVAL, "duplicate key 'k5' in stop (first given at line 2", NULL);
+  assert_true(time(NULL) - t0 < 20); /* loose: a regression test for a hang */
+  free(t);
 }
 
 int main(void) {
@@ -959,6 +1128,13 @@ int main(void) {
       cmocka_unit_test(test_aliases_and_axes_types),
       cmocka_unit_test(test_paths_and_files),
       cmocka_unit_test(test_run_count_guards),
+      cmocka_unit_test(test_nesting_depth),
+      cmocka_unit_test(test_alias_expansion),
+      cmocka_unit_test(test_merge_key_refused),
+      cmocka_unit_test(test_control_characters_escaped),
+      cmocka_unit_test(test_duplicate_cells),
+      cmocka_unit_test(test_baseline_checked),
+      cmocka_unit_test(test_duplicates_found_fast),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

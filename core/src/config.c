@@ -30,14 +30,26 @@
 
 #include <yaml.h>
 
+#include "csv.h"
 #include "host.h"
+#include "results.h"
 
 /* Refuse grids whose size suggests a typo rather than an experiment; this
- * also keeps every product below far from overflow. */
-#define CFG_MAX_CELLS ((size_t)1000000)
-#define CFG_MAX_RUNS ((size_t)100000000)
+ * also keeps every product below far from overflow. A block's cells are
+ * counted before they are built, and a set of cells never holds more than a
+ * sweep may run. */
+#define CFG_MAX_RUNS ((size_t)100000)
+#define CFG_MAX_CELLS CFG_MAX_RUNS
+/* architecture x optimizer cells to pair (with `with:` most pairs may be
+ * dropped, but each is looked at) */
+#define CFG_MAX_PAIRINGS ((size_t)10 * CFG_MAX_RUNS)
 /* Refuse config files larger than this (bytes). */
-#define CFG_MAX_FILE ((size_t)64 << 20)
+#define CFG_MAX_FILE ((size_t)4 << 20)
+/* Deepest nesting of lists and mappings (a config needs about 6); checked
+ * before the document is built: libyaml's scanner costs O(depth) per token. */
+#define CFG_MAX_DEPTH 64
+/* Aliases may expand the document to at most twice the file plus this. */
+#define CFG_ALIAS_SLACK ((uint64_t)1 << 20)
 
 #define CFG_END_OF(type, member) \
   (offsetof(type, member) + sizeof(((type *)0)->member))
@@ -53,6 +65,7 @@ typedef struct cfg_ctx {
   lnb_config *cfg;
   lnb_error *err;
   const yaml_node_t *tune_node; /* select.tune as given, checked at the end */
+  const yaml_node_t *baseline_node; /* report.baseline, checked at the end */
   const yaml_node_t *metrics_node; /* record.metrics, checked at the end */
   size_t len;                   /* bytes of cfg->text */
 } cfg_ctx;
@@ -113,6 +126,39 @@ __attribute__((format(printf, 2, 3))) static void sb_printf(sbuf *b,
 static void sb_join(sbuf *b, const char *const *names, size_t n) {
   for (size_t i = 0; i < n; i++)
     sb_printf(b, "%s%s", i ? ", " : "", names[i]);
+}
+
+/* Repeat detection in O(n log n): keys are sorted with their positions. A
+ * key is a string (s) or, when s is NULL, a number (u). */
+typedef struct cfg_key {
+  const char *s;
+  uint64_t u;
+  size_t i; /* position in the input */
+} cfg_key;
+
+static int key_cmp(const void *pa, const void *pb) {
+  const cfg_key *a = pa, *b = pb;
+  int d = a->s && b->s ? strcmp(a->s, b->s) : (a->u > b->u) - (a->u < b->u);
+  return d ? d : (a->i > b->i) - (a->i < b->i);
+}
+
+static int key_equal(const cfg_key *a, const cfg_key *b) {
+  return a->s && b->s ? strcmp(a->s, b->s) == 0 : a->u == b->u;
+}
+
+/* The first repeat in input order: *second is the smallest position whose
+ * key appeared before, *first that earlier position. Sorts k. 1 if found. */
+static int first_repeat(cfg_key *k, size_t n, size_t *first, size_t *second) {
+  qsort(k, n, sizeof *k, key_cmp);
+  int found = 0;
+  for (size_t i = 1; i < n; i++)
+    if (key_equal(&k[i - 1], &k[i]) && (i < 2 || !key_equal(&k[i - 2], &k[i - 1])) &&
+        (!found || k[i].i < *second)) {
+      *first = k[i - 1].i;
+      *second = k[i].i;
+      found = 1;
+    }
+  return found;
 }
 
 /* ---------------------------------------------------------------- nodes */
@@ -187,10 +233,22 @@ static const char *node_desc(const yaml_node_t *n) {
 
 /* -------------------------------------------------------------- errors */
 
+/* Copy text into out with control characters written as \xHH (host.c's
+ * lnb__fput_text, as every untrusted text lnnbench prints), so that a key
+ * holding a terminal escape sequence prints as text; cut when out is full. */
+static void escape_controls(char *out, size_t cap, const char *text) {
+  char *t = lnb__text_dup(text, NULL);
+  snprintf(out, cap, "%s", t ? t : "(out of memory)");
+  free(t);
+}
+
+/* Every config message goes through here: "path:line:col: " + text, with
+ * control characters escaped (keys and values are echoed verbatim). */
 static int fail_v(cfg_ctx *c, const yaml_node_t *n, int code, const char *fmt,
                   va_list ap) {
+  char raw[LNB_ERROR_MSG_MAX];
   sbuf b;
-  sb_init(&b, c->err->msg, sizeof c->err->msg);
+  sb_init(&b, raw, sizeof raw);
   if (n)
     sb_printf(&b, "%s:%lu:%lu: ", c->path,
               (unsigned long)n->start_mark.line + 1,
@@ -201,6 +259,7 @@ static int fail_v(cfg_ctx *c, const yaml_node_t *n, int code, const char *fmt,
     int k = vsnprintf(b.p + b.len, b.cap - b.len, fmt, ap);
     (void)k;
   }
+  escape_controls(c->err->msg, sizeof c->err->msg, raw);
   c->err->code = code;
   return code;
 }
@@ -238,7 +297,7 @@ static int fail_unknown(cfg_ctx *c, const yaml_node_t *at, const char *what,
               where, valid_label);
 }
 
-/* Mapping with scalar keys and no key twice. */
+/* Mapping with scalar keys, no merge key and no key twice. */
 static int check_mapping(cfg_ctx *c, const yaml_node_t *m, const char *what) {
   size_t n = map_len(m);
   for (size_t i = 0; i < n; i++) {
@@ -247,17 +306,30 @@ static int check_mapping(cfg_ctx *c, const yaml_node_t *m, const char *what) {
       return fail(c, k ? k : m, LNB_EINVAL,
                   "%s: keys must be plain names, got %s as a key", what,
                   node_desc(k));
-    for (size_t j = 0; j < i; j++) {
-      const yaml_node_t *p = map_key(c, m, j);
-      if (strcmp(sval(p), sval(k)) == 0)
-        return fail(c, k, LNB_EINVAL,
-                    "duplicate key '%s' in %s (first given at line %lu, "
-                    "column %lu)",
-                    sval(k), what, (unsigned long)p->start_mark.line + 1,
-                    (unsigned long)p->start_mark.column + 1);
-    }
+    if (k->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && strcmp(sval(k), "<<") == 0)
+      return fail(c, k, LNB_EINVAL,
+                  "%s: YAML merge keys ('<<') are not supported (write the keys "
+                  "out; an alias may stand for a whole value, e.g. lr: *rates)",
+                  what);
   }
-  return 0;
+  if (n < 2)
+    return 0;
+  cfg_key *keys = malloc(n * sizeof *keys);
+  if (!keys)
+    return fail_oom(c);
+  for (size_t i = 0; i < n; i++)
+    keys[i] = (cfg_key){sval(map_key(c, m, i)), 0, i};
+  size_t a, b;
+  int rc = 0;
+  if (first_repeat(keys, n, &a, &b)) {
+    const yaml_node_t *p = map_key(c, m, a), *k = map_key(c, m, b);
+    rc = fail(c, k, LNB_EINVAL,
+              "duplicate key '%s' in %s (first given at line %lu, column %lu)",
+              sval(k), what, (unsigned long)p->start_mark.line + 1,
+              (unsigned long)p->start_mark.column + 1);
+  }
+  free(keys);
+  return rc;
 }
 
 /* ------------------------------------------------------- setting values */
@@ -340,17 +412,22 @@ static int get_string_list(cfg_ctx *c, const yaml_node_t *n, const char *what,
                 expected);
       break;
     }
-    for (size_t j = 0; j < k; j++)
-      if (strcmp(arr[j], text) == 0) {
-        rc = fail(c, it, LNB_EINVAL, "%s: '%s' is listed twice", what, text);
-        break;
-      }
-    if (rc)
-      break;
     if (!(arr[k] = cfg_strdup(text))) {
       rc = fail_oom(c);
       break;
     }
+  }
+  cfg_key *keys = rc || cnt < 2 ? NULL : malloc(cnt * sizeof *keys);
+  if (!rc && cnt >= 2 && !keys)
+    rc = fail_oom(c);
+  if (keys) {
+    for (size_t i = 0; i < cnt; i++)
+      keys[i] = (cfg_key){arr[i], 0, i};
+    size_t a, second;
+    if (first_repeat(keys, cnt, &a, &second))
+      rc = fail(c, seq_item(c, n, second), LNB_EINVAL, "%s: '%s' is listed twice", what,
+                arr[second]);
+    free(keys);
   }
   if (rc) {
     for (size_t j = 0; j < k; j++)
@@ -719,18 +796,26 @@ static int parse_param(cfg_ctx *c, const lnb_plugin *pl,
       rc = scalar_value(c, pl, s, it, &ax->vals[i]);
     if (rc)
       return rc;
-    for (size_t j = 0; j < i; j++)
-      if (ax->vals[j].text && ax->vals[i].text &&
-          strcmp(ax->vals[j].text, ax->vals[i].text) == 0) {
-        char pre[256];
-        param_prefix(pl, s, pre, sizeof pre);
-        return fail(c, it, LNB_EINVAL,
-                    "%svalue %s appears twice in the grid axis (element %zu "
-                    "and %zu)",
-                    pre, ax->vals[i].text, j + 1, i + 1);
-      }
   }
-  return 0;
+  if (cnt < 2)
+    return 0;
+  cfg_key *keys = malloc(cnt * sizeof *keys);
+  if (!keys)
+    return fail_oom(c);
+  size_t nk = 0, j, i;
+  for (size_t q = 0; q < cnt; q++)
+    if (ax->vals[q].text)
+      keys[nk++] = (cfg_key){ax->vals[q].text, 0, q};
+  int rc = 0;
+  if (first_repeat(keys, nk, &j, &i)) {
+    char pre[256];
+    param_prefix(pl, s, pre, sizeof pre);
+    rc = fail(c, seq_item(c, n, i), LNB_EINVAL,
+              "%svalue %s appears twice in the grid axis (element %zu and %zu)", pre,
+              ax->vals[i].text, j + 1, i + 1);
+  }
+  free(keys);
+  return rc;
 }
 
 static void axes_free(cfg_axis *ax, size_t n) {
@@ -1175,15 +1260,31 @@ static int parse_seeds(cfg_ctx *c, const yaml_node_t *n) {
     const yaml_node_t *it = is_seq(n) ? seq_item(c, n, i) : n;
     int64_t v;
     int rc = get_int_setting(c, it, "seeds", 0, INT64_MAX, &v);
-    for (size_t j = 0; j < i && !rc; j++)
-      if (seeds[j] == (uint64_t)v)
-        rc = fail(c, it, LNB_EINVAL, "seeds: seed %lld is listed twice",
-                  (long long)v);
     if (rc) {
       free(seeds);
       return rc;
     }
     seeds[i] = (uint64_t)v;
+  }
+  cfg_key *keys = cnt < 2 ? NULL : malloc(cnt * sizeof *keys);
+  if (cnt >= 2 && !keys) {
+    free(seeds);
+    return fail_oom(c);
+  }
+  if (keys) {
+    for (size_t i = 0; i < cnt; i++)
+      keys[i] = (cfg_key){NULL, seeds[i], i};
+    size_t a, b;
+    int rc = first_repeat(keys, cnt, &a, &b)
+                 ? fail(c, seq_item(c, n, b), LNB_EINVAL,
+                        "seeds: seed %llu is listed twice (also element %zu)",
+                        (unsigned long long)seeds[b], a + 1)
+                 : 0;
+    free(keys);
+    if (rc) {
+      free(seeds);
+      return rc;
+    }
   }
   free(c->cfg->seeds);
   c->cfg->seeds = seeds;
@@ -1333,6 +1434,7 @@ static int parse_report(cfg_ctx *c, const yaml_node_t *n) {
         return fail_oom(c);
       free(c->cfg->report.baseline);
       c->cfg->report.baseline = s;
+      c->baseline_node = v;
     }
   }
   return rc;
@@ -1364,21 +1466,169 @@ static int check_metrics(cfg_ctx *c, const yaml_node_t *n) {
   return 0;
 }
 
+/* A yaml_node_t standing for a cell's block, for fail()'s position. */
+static yaml_node_t cell_at(const lnb_cell *cell) {
+  yaml_node_t at;
+  memset(&at, 0, sizeof at);
+  at.start_mark.line = (size_t)cell->line - 1;
+  at.start_mark.column = (size_t)cell->column - 1;
+  return at;
+}
+
+static void labels_free(char **labels, size_t n) {
+  for (size_t i = 0; labels && i < n; i++)
+    free(labels[i]);
+  free(labels);
+}
+
+/* Labels of a set's cells (without the skip parameters), or NULL. */
+static char **cell_labels(const lnb_cellset *set, char *const *skip, size_t nskip) {
+  char **labels = calloc(set->n ? set->n : 1, sizeof *labels);
+  for (size_t i = 0; labels && i < set->n; i++)
+    if (!(labels[i] = lnb_cell_label(&set->cells[i], skip, nskip))) {
+      labels_free(labels, i);
+      return NULL;
+    }
+  return labels;
+}
+
+/* Two blocks giving the same cell (plugin and every given value) would run
+ * it twice, and the table would count the copy as another seed. Optimizer
+ * cells with `with:` are duplicates only when some architecture pairs with
+ * both. O(n log n) in the cells, plus the pairs of repeated labels. */
+static int check_duplicate_cells(cfg_ctx *c, const lnb_cellset *set, const char *what) {
+  size_t n = set->n;
+  if (n < 2)
+    return 0;
+  char **labels = cell_labels(set, NULL, 0);
+  cfg_key *keys = malloc(n * sizeof *keys);
+  if (!labels || !keys) {
+    labels_free(labels, n);
+    free(keys);
+    return fail_oom(c);
+  }
+  for (size_t i = 0; i < n; i++)
+    keys[i] = (cfg_key){labels[i], 0, i};
+  qsort(keys, n, sizeof *keys, key_cmp);
+  const lnb_cellset *archs = &c->cfg->architectures;
+  int rc = 0;
+  for (size_t g = 0, e; g < n && !rc; g = e) {
+    for (e = g + 1; e < n && key_equal(&keys[g], &keys[e]);)
+      e++;
+    if (e - g < 2)
+      continue;
+    const lnb_cell *a = NULL, *b = NULL; /* first two in file order */
+    int with = 0;
+    for (size_t q = g; q < e; q++)
+      with |= set->cells[keys[q].i].nwith > 0;
+    if (!with) {
+      a = &set->cells[keys[g].i];
+      b = &set->cells[keys[g + 1].i];
+    }
+    for (size_t r = 0; with && r < archs->n && !b; r++) {
+      a = NULL;
+      for (size_t q = g; q < e && !b; q++) {
+        const lnb_cell *o = &set->cells[keys[q].i];
+        if (lnb_cell_pairs(&archs->cells[r], o))
+          *(a ? &b : &a) = o;
+      }
+    }
+    if (b) {
+      yaml_node_t at = cell_at(b);
+      rc = fail(c, &at, LNB_EINVAL,
+                "%s '%.300s' is given twice: by this block and by the block at line %d, "
+                "column %d (it would run twice and count as two seeds; remove one)",
+                what, labels[keys[g].i], a->line, a->column);
+    }
+  }
+  labels_free(labels, n);
+  free(keys);
+  return rc;
+}
+
+/* report.baseline must name a model of the config (its label, as the table
+ * shows it) or an "architecture+optimizer" pair of plugin names. */
+static int check_baseline(cfg_ctx *c) {
+  const char *base = c->cfg->report.baseline;
+  if (!base || !c->baseline_node)
+    return 0;
+  const lnb_cellset *as = &c->cfg->architectures, *os = &c->cfg->optimizers;
+  char **al = cell_labels(as, c->cfg->select.tune, c->cfg->select.ntune);
+  char **ol = cell_labels(os, c->cfg->select.tune, c->cfg->select.ntune);
+  enum { MAX_CANDS = 64 };
+  char *cands[2 * MAX_CANDS];
+  size_t nc = 0, blen = strlen(base);
+  int found = 0, rc = 0;
+  if (!al || !ol)
+    rc = fail_oom(c);
+  for (size_t o = 0; !rc && !found && o < os->n; o++)
+    for (size_t a = 0; !rc && !found && a < as->n; a++) {
+      if (!lnb_cell_pairs(&as->cells[a], &os->cells[o]))
+        continue;
+      const char *ap = as->cells[a].plugin->plugin->name, *op = os->cells[o].plugin->plugin->name;
+      size_t la = strlen(al[a]), lp = strlen(ap);
+      found = (blen > la && strncmp(base, al[a], la) == 0 && base[la] == '+' &&
+               strcmp(base + la + 1, ol[o]) == 0) ||
+              (blen > lp && strncmp(base, ap, lp) == 0 && base[lp] == '+' &&
+               strcmp(base + lp + 1, op) == 0);
+      /* did-you-mean candidates: each plugin pair and model, a few of each */
+      char *pair[2] = {NULL, NULL};
+      size_t np = 0;
+      if (nc < 2 * MAX_CANDS - 1) {
+        size_t ml = la + strlen(ol[o]) + 2, pl = lp + strlen(op) + 2;
+        if ((pair[0] = malloc(pl)))
+          snprintf(pair[0], pl, "%s+%s", ap, op), np++;
+        if ((pair[1] = malloc(ml)))
+          snprintf(pair[1], ml, "%s+%s", al[a], ol[o]), np++;
+        if (np < 2)
+          rc = fail_oom(c);
+      }
+      for (size_t k = 0; k < 2; k++) {
+        if (!pair[k])
+          continue;
+        size_t q = 0;
+        while (q < nc && strcmp(cands[q], pair[k]) != 0)
+          q++;
+        if (q < nc || rc)
+          free(pair[k]);
+        else
+          cands[nc++] = pair[k];
+      }
+    }
+  if (!rc && !found)
+    rc = fail_unknown(c, c->baseline_node, "report.baseline", base,
+                      " (expected a model label of this config, or architecture+optimizer "
+                      "plugin names)",
+                      (const char *const *)cands, nc, "models");
+  for (size_t q = 0; q < nc; q++)
+    free(cands[q]);
+  labels_free(al, as->n);
+  labels_free(ol, os->n);
+  return rc;
+}
+
 static int check_tune(cfg_ctx *c) {
   const yaml_node_t *n = c->tune_node;
   if (!n)
     return 0;
   const lnb_cellset *sets[2] = {&c->cfg->architectures, &c->cfg->optimizers};
   size_t cap = 0;
+  /* the cells of a block are adjacent and share their plugin: look at each
+   * block's plugin once */
+#define CFG_SAME_AS_PREVIOUS(set, i) \
+  ((i) > 0 && (set)->cells[(i)-1].plugin == (set)->cells[(i)].plugin)
   for (int s = 0; s < 2; s++)
     for (size_t i = 0; i < sets[s]->n; i++)
-      cap += lnb__spec_count(sets[s]->cells[i].plugin->plugin->params);
+      if (!CFG_SAME_AS_PREVIOUS(sets[s], i))
+        cap += lnb__spec_count(sets[s]->cells[i].plugin->plugin->params);
   const char **names = malloc((cap ? cap : 1) * sizeof *names);
   if (!names)
     return fail_oom(c);
   size_t nn = 0;
   for (int s = 0; s < 2; s++)
     for (size_t i = 0; i < sets[s]->n; i++) {
+      if (CFG_SAME_AS_PREVIOUS(sets[s], i))
+        continue;
       const lnb_param_spec *sp = sets[s]->cells[i].plugin->plugin->params;
       for (size_t j = 0; sp && sp[j].name; j++) {
         size_t q = 0;
@@ -1551,6 +1801,125 @@ static int yaml_failure(cfg_ctx *c, const yaml_parser_t *p) {
   return LNB_EPARSE;
 }
 
+/* Nesting depth, with libyaml's event parser, before the document is built.
+ * libyaml's scanner spends O(depth) per token, so a file nested 10^5 deep
+ * takes minutes to load; this pass stops at the first list or mapping past
+ * CFG_MAX_DEPTH, having spent O(CFG_MAX_DEPTH) per token. A syntax error
+ * ends the pass silently: the loader reports it, with the same position. */
+static int check_depth(cfg_ctx *c) {
+  yaml_parser_t p;
+  if (!yaml_parser_initialize(&p))
+    return fail_oom(c);
+  yaml_parser_set_input_string(&p, (const unsigned char *)c->cfg->text, c->len);
+  int depth = 0, rc = 0;
+  for (;;) {
+    yaml_event_t ev;
+    if (!yaml_parser_parse(&p, &ev))
+      break;
+    yaml_event_type_t t = ev.type;
+    if (t == YAML_SEQUENCE_START_EVENT || t == YAML_MAPPING_START_EVENT) {
+      if (++depth > CFG_MAX_DEPTH) {
+        yaml_node_t at;
+        memset(&at, 0, sizeof at);
+        at.start_mark = ev.start_mark;
+        rc = fail(c, &at, LNB_EINVAL,
+                  "lists and mappings nested more than %d deep (the limit on a config)",
+                  CFG_MAX_DEPTH);
+      }
+    } else if (t == YAML_SEQUENCE_END_EVENT || t == YAML_MAPPING_END_EVENT) {
+      depth--;
+    }
+    yaml_event_delete(&ev);
+    if (rc || t == YAML_STREAM_END_EVENT)
+      break;
+  }
+  yaml_parser_delete(&p);
+  return rc;
+}
+
+/* Size of the document with every alias expanded (a scalar counts its bytes
+ * + 1, a list or mapping 1), by an iterative depth-first walk that sizes each
+ * node once. Refuses a node that contains itself through an alias, and a
+ * document that aliases expand past twice the file + CFG_ALIAS_SLACK: a few
+ * KB of nested aliases would otherwise become gigabytes of values and labels
+ * when the grid is expanded. */
+static int fail_expansion(cfg_ctx *c, const yaml_node_t *at, uint64_t limit) {
+  return fail(c, at, LNB_EINVAL,
+              "aliases expand %s here to more than %llu bytes of YAML (the limit is "
+              "twice the file plus %llu bytes; write fewer aliases)",
+              node_desc(at), (unsigned long long)limit,
+              (unsigned long long)CFG_ALIAS_SLACK);
+}
+
+/* a + b, saturating just past limit */
+static uint64_t add_capped(uint64_t a, uint64_t b, uint64_t limit) {
+  return a > limit || b > limit - a ? limit + 1 : a + b;
+}
+
+static int check_expansion(cfg_ctx *c) {
+  size_t n = (size_t)(c->doc->nodes.top - c->doc->nodes.start);
+  if (n == 0)
+    return 0;
+  const uint64_t limit = 2 * (uint64_t)c->len + CFG_ALIAS_SLACK;
+  uint64_t *size = calloc(n + 1, sizeof *size);
+  unsigned char *state = calloc(n + 1, 1); /* 0 new, 1 on the path, 2 sized */
+  struct frame {
+    int node;
+    size_t next;
+  } *stack = malloc(n * sizeof *stack);
+  int rc = 0;
+  if (!size || !state || !stack)
+    rc = fail_oom(c);
+  size_t sp = 0;
+  if (!rc) {
+    stack[sp++] = (struct frame){1, 0};
+    state[1] = 1;
+    size[1] = 1;
+  }
+  while (sp && !rc) {
+    struct frame *f = &stack[sp - 1];
+    const yaml_node_t *node = node_at(c, f->node);
+    size_t nchild = node->type == YAML_SEQUENCE_NODE  ? seq_len(node)
+                    : node->type == YAML_MAPPING_NODE ? 2 * map_len(node)
+                                                      : 0;
+    if (node->type == YAML_SCALAR_NODE)
+      size[f->node] = node->data.scalar.length + 1;
+    if (f->next == nchild) { /* sized: add to the parent */
+      state[f->node] = 2;
+      uint64_t sz = size[f->node];
+      if (--sp) {
+        int parent = stack[sp - 1].node;
+        if ((size[parent] = add_capped(size[parent], sz, limit)) > limit)
+          rc = fail_expansion(c, node_at(c, parent), limit);
+      }
+      continue;
+    }
+    size_t q = f->next++;
+    int child = node->type == YAML_SEQUENCE_NODE
+                    ? node->data.sequence.items.start[q]
+                : q % 2 ? node->data.mapping.pairs.start[q / 2].value
+                        : node->data.mapping.pairs.start[q / 2].key;
+    if (child < 1 || (size_t)child > n)
+      continue;
+    if (state[child] == 1) {
+      rc = fail(c, node_at(c, child), LNB_EINVAL,
+                "%s here contains itself through an alias (a recursive structure)",
+                node_desc(node_at(c, child)));
+    } else if (state[child] == 2) { /* an alias: its size again */
+      if ((size[f->node] = add_capped(size[f->node], size[child], limit)) > limit)
+        rc = fail_expansion(c, node, limit);
+    } else {
+      state[child] = 1;
+      size[child] = 1;
+      stack[sp++] = (struct frame){child, 0};
+    }
+  }
+  free(size);
+  free(state);
+  free(stack);
+  return rc;
+}
+
 static char *dir_of(const char *path) {
   const char *slash = strrchr(path, '/');
   if (!slash)
@@ -1625,6 +1994,11 @@ int lnb_config_load_string(const char *text, size_t len, const char *path,
     return fail_oom(&c);
   }
   yaml_parser_set_input_string(&parser, (const unsigned char *)cfg->text, len);
+  if ((rc = check_depth(&c)) != 0) {
+    yaml_parser_delete(&parser);
+    lnb_config_free(cfg);
+    return rc;
+  }
   if (!yaml_parser_load(&parser, &doc)) {
     rc = yaml_failure(&c, &parser);
     yaml_parser_delete(&parser);
@@ -1650,10 +2024,18 @@ int lnb_config_load_string(const char *text, size_t len, const char *path,
       yaml_document_delete(&extra);
     }
     if (!rc)
+      rc = check_expansion(&c);
+    if (!rc)
       rc = parse_root(&c, root);
   }
   if (!rc && c.metrics_node)
     rc = check_metrics(&c, c.metrics_node);
+  size_t na = cfg->architectures.n, no = cfg->optimizers.n;
+  if (!rc && na && no > CFG_MAX_PAIRINGS / na)
+    rc = fail(&c, NULL, LNB_EINVAL,
+              "%zu architecture cells x %zu optimizer cells: more than %zu pairs to "
+              "consider (the limit on a config is %zu runs)",
+              na, no, CFG_MAX_PAIRINGS, CFG_MAX_RUNS);
   if (!rc && lnb_config_run_count(cfg) == 0)
     rc = fail(&c, NULL, LNB_EINVAL,
               "the config expands to zero runs (does every optimizer's `with:` name an "
@@ -1662,6 +2044,14 @@ int lnb_config_load_string(const char *text, size_t len, const char *path,
     rc = fail(&c, NULL, LNB_EINVAL,
               "the config expands to %zu runs (more than the limit of %zu)",
               lnb_config_run_count(cfg), CFG_MAX_RUNS);
+  if (!rc)
+    rc = check_duplicate_cells(&c, &cfg->problems, "problem");
+  if (!rc)
+    rc = check_duplicate_cells(&c, &cfg->architectures, "architecture");
+  if (!rc)
+    rc = check_duplicate_cells(&c, &cfg->optimizers, "optimizer");
+  if (!rc)
+    rc = check_baseline(&c);
   yaml_document_delete(&doc);
   yaml_parser_delete(&parser);
   if (rc)
@@ -1682,48 +2072,13 @@ int lnb_config_load(const char *path, const lnb_registry *reg,
     snprintf(err->msg, sizeof err->msg, "no config path given");
     return err->code = LNB_EINVAL;
   }
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    snprintf(err->msg, sizeof err->msg, "%s: cannot open config: %s", path,
-             strerror(errno));
-    return err->code = LNB_EIO;
-  }
-  size_t cap = 4096, len = 0;
-  char *buf = malloc(cap);
-  int rc = 0;
-  while (buf) {
-    if (len == cap) {
-      if (cap >= CFG_MAX_FILE) {
-        snprintf(err->msg, sizeof err->msg,
-                 "%s: config file too large (more than %zu bytes)", path,
-                 CFG_MAX_FILE);
-        rc = err->code = LNB_EIO;
-        break;
-      }
-      char *nb = realloc(buf, cap * 2);
-      if (!nb)
-        break;
-      buf = nb;
-      cap *= 2;
-    }
-    size_t got = fread(buf + len, 1, cap - len, f);
-    len += got;
-    if (got == 0) {
-      if (ferror(f)) {
-        snprintf(err->msg, sizeof err->msg, "%s: cannot read config: %s",
-                 path, strerror(errno));
-        rc = err->code = LNB_EIO;
-      }
-      break;
-    }
-  }
-  fclose(f);
-  if (!buf) {
-    snprintf(err->msg, sizeof err->msg, "%s: out of memory", path);
-    return err->code = LNB_ENOMEM;
-  }
-  if (!rc)
-    rc = lnb_config_load_string(buf, len, path, reg, cfg, err);
+  /* a regular file (a FIFO or a device is refused without blocking) of at
+   * most CFG_MAX_FILE bytes */
+  size_t len = 0;
+  char *buf = lnb_read_file(path, CFG_MAX_FILE, "config", &len, err);
+  if (!buf)
+    return err->code;
+  int rc = lnb_config_load_string(buf, len, path, reg, cfg, err);
   free(buf);
   return rc;
 }

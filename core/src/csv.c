@@ -3,6 +3,7 @@
 #include "csv.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,11 +88,17 @@ static int parse_record(const char **pp, size_t *line, strvec *fields, const cha
   return LNB_OK;
 }
 
-char *lnb_read_stream(FILE *f, size_t *len_out, int *read_error) {
+/* the rest of f, at most max bytes (*over set when there was more) */
+static char *read_bounded(FILE *f, uint64_t max, size_t *len_out, int *read_error, int *over) {
   size_t cap = 1 << 16, len = 0, got;
   char *buf = malloc(cap);
+  *over = 0;
   while (buf && (got = fread(buf + len, 1, cap - len - 1, f)) > 0) {
     len += got;
+    if ((uint64_t)len > max) {
+      *over = 1;
+      break;
+    }
     if (len + 1 == cap) {
       char *t = realloc(buf, cap *= 2);
       if (!t) free(buf);
@@ -105,21 +112,39 @@ char *lnb_read_stream(FILE *f, size_t *len_out, int *read_error) {
   return buf;
 }
 
+char *lnb_read_stream(FILE *f, size_t *len_out, int *read_error) {
+  int over;
+  return read_bounded(f, UINT64_MAX, len_out, read_error, &over);
+}
+
+char *lnb_read_file(const char *path, uint64_t max, const char *what, size_t *len_out,
+                    lnb_error *err) {
+  FILE *f = lnb__open_regular(path, max, what, err);
+  if (!f) return NULL;
+  int rerr = 0, over = 0;
+  char *buf = read_bounded(f, max, len_out, &rerr, &over);
+  fclose(f);
+  if (!buf) lnb__error(err, LNB_ENOMEM, "out of memory reading %s", path);
+  else if (rerr || over) {
+    free(buf);
+    buf = NULL;
+    char lim[32];
+    if (over)
+      lnb__error(err, LNB_EINVAL, "%s: grew past the %s limit on a %s while it was read", path,
+                 lnb__size_text(max, lim, sizeof lim), what);
+    else
+      lnb__error(err, LNB_EIO, "%s: read error", path);
+  }
+  return buf;
+}
+
 static int csv_read(const char *path, lnb_csv *out, int tolerant, int *dropped,
                     lnb_error *err) {
   memset(out, 0, sizeof *out);
   if (dropped) *dropped = 0;
-  FILE *f = fopen(path, "rb");
-  if (!f) return lnb__error(err, LNB_EIO, "%s: cannot open: %s", path, strerror(errno));
   size_t len = 0;
-  int rerr = 0;
-  char *buf = lnb_read_stream(f, &len, &rerr);
-  fclose(f);
-  if (!buf) return lnb__error(err, LNB_ENOMEM, "out of memory reading %s", path);
-  if (rerr) {
-    free(buf);
-    return lnb__error(err, LNB_EIO, "%s: read error", path);
-  }
+  char *buf = lnb_read_file(path, LNB_MAX_RESULTS_FILE, "results file", &len, err);
+  if (!buf) return err ? err->code : LNB_EIO;
   if (len > 0 && buf[len - 1] != '\n') { /* an unfinished last line */
     size_t cut = len;
     while (cut > 0 && buf[cut - 1] != '\n') cut--;

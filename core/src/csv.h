@@ -3,6 +3,7 @@
 #define LNB_CSV_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "lnnbench/error.h"
@@ -19,6 +20,15 @@ typedef struct lnb_csv {
  * of memory. *len_out gets its length, *read_error whether ferror was set
  * (either may be NULL). */
 char *lnb_read_stream(FILE *f, size_t *len_out, int *read_error);
+
+/* Largest results file (summary.csv, trajectories.csv, manifest.json) the
+ * readers accept: 4 GiB. */
+#define LNB_MAX_RESULTS_FILE ((uint64_t)4 << 30)
+/* The whole of path, NUL-terminated (free with free()), read only if it is a
+ * regular file of at most max bytes (lnb__open_regular: a FIFO or a device
+ * is refused without blocking); what names it in messages. NULL with err set. */
+char *lnb_read_file(const char *path, uint64_t max, const char *what, size_t *len_out,
+                    lnb_error *err);
 
 /* Read path; every row must have the header's number of fields, the file
  * must end in a newline and hold no NUL byte (else an error naming

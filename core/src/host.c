@@ -5,6 +5,7 @@
 
 #include <cblas.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <lapacke.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -15,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "params.h"
 
@@ -378,6 +381,60 @@ int lnb__svd(size_t m, size_t n, double *A, double *s, double *U, double *Vt,
   return LNB_OK;
 }
 
+/* --------------------------------------------------------- opening files */
+
+static const char *file_kind(mode_t m) {
+  return S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) ? "a character device" : S_ISBLK(m) ? "a block device"
+         : S_ISSOCK(m) ? "a socket" : "not a regular file";
+}
+
+const char *lnb__size_text(uint64_t bytes, char *buf, size_t n) {
+  if (bytes >= ((uint64_t)1 << 30) && bytes % ((uint64_t)1 << 30) == 0)
+    snprintf(buf, n, "%llu GiB", (unsigned long long)(bytes >> 30));
+  else if (bytes >= ((uint64_t)1 << 20) && bytes % ((uint64_t)1 << 20) == 0)
+    snprintf(buf, n, "%llu MiB", (unsigned long long)(bytes >> 20));
+  else
+    snprintf(buf, n, "%llu bytes", (unsigned long long)bytes);
+  return buf;
+}
+
+FILE *lnb__open_regular(const char *path, uint64_t max_bytes, const char *what,
+                        lnb_error *err) {
+  /* O_NONBLOCK: opening a FIFO does not wait for a writer; cleared below */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0 || fstat(fd, &st) != 0) {
+    int e = errno;
+    if (fd >= 0) close(fd);
+    lnb__error(err, LNB_EIO, "%s: cannot open %s: %s", path, what, strerror(e));
+    return NULL;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    close(fd);
+    if (S_ISDIR(st.st_mode))
+      lnb__error(err, LNB_EIO, "%s: cannot read %s: %s", path, what, strerror(EISDIR));
+    else
+      lnb__error(err, LNB_EINVAL, "%s: %s is %s (expected a regular file)", path, what,
+                 file_kind(st.st_mode));
+    return NULL;
+  }
+  if ((uint64_t)st.st_size > max_bytes) {
+    close(fd);
+    char lim[32];
+    lnb__error(err, LNB_EINVAL, "%s: %s of %llu bytes, more than the %s limit", path, what,
+               (unsigned long long)st.st_size, lnb__size_text(max_bytes, lim, sizeof lim));
+    return NULL;
+  }
+  FILE *f = NULL;
+  int fl = fcntl(fd, F_GETFL);
+  if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0 || !(f = fdopen(fd, "r"))) {
+    int e = errno;
+    close(fd);
+    lnb__error(err, LNB_EIO, "%s: cannot open %s: %s", path, what, strerror(e));
+  }
+  return f;
+}
+
 /* ------------------------------------------------------------------ CSV */
 
 /* the largest dense matrix a data reader builds (default 8 GiB) */
@@ -402,8 +459,8 @@ int lnb__read_csv(const char *path, double **data, size_t *rows, size_t *cols,
                   lnb_error *err) {
   *data = NULL;
   *rows = *cols = 0;
-  FILE *f = fopen(path, "r");
-  if (!f) return lnb__error(err, LNB_EIO, "%s: cannot open: %s", path, strerror(errno));
+  FILE *f = lnb__open_regular(path, LNB_MAX_DATA_FILE, "data file", err);
+  if (!f) return err ? err->code : LNB_EIO;
   char *line = NULL;
   size_t cap = 0, n = 0, ncols = 0, lineno = 0, nalloc = 0;
   double *out = NULL;
@@ -413,7 +470,15 @@ int lnb__read_csv(const char *path, double **data, size_t *rows, size_t *cols,
    * the first row's field count, so that the table is allocated once at its
    * size and parsed in place — no growing copies, the data held once. */
   size_t upper = 0, nf0 = 0;
+  uint64_t bytes = 0; /* the second pass reads no more: it stops at upper rows */
   while ((len = getline(&line, &cap, f)) >= 0) {
+    if ((bytes += (uint64_t)len) > LNB_MAX_DATA_FILE) {
+      free(line);
+      fclose(f);
+      char lim[32];
+      return lnb__error(err, LNB_EINVAL, "%s: grew past the %s limit on data files while it "
+                        "was read", path, lnb__size_text(LNB_MAX_DATA_FILE, lim, sizeof lim));
+    }
     if (!csv_data_line(line, &len)) continue;
     if (upper++ == 0)
       for (const char *p = line, *e = line + len; p <= e; p++) nf0 += !*p || *p == ',';
@@ -436,8 +501,13 @@ int lnb__read_csv(const char *path, double **data, size_t *rows, size_t *cols,
                         upper, nf0, path);
     }
   }
+  bytes = 0;
   while ((len = getline(&line, &cap, f)) >= 0) {
     lineno++;
+    if ((bytes += (uint64_t)len) > LNB_MAX_DATA_FILE) {
+      rc = lnb__error(err, LNB_EIO, "%s:%zu: the file changed while it was read", path, lineno);
+      break;
+    }
     if (!csv_data_line(line, &len)) continue;
     /* split on commas */
     size_t nf = 1;
@@ -531,16 +601,23 @@ int lnb__read_libsvm(const char *path, size_t d, double **X, double **y, size_t 
                      size_t *cols, lnb_error *err) {
   *X = *y = NULL;
   *rows = *cols = 0;
-  FILE *f = fopen(path, "r");
-  if (!f) return lnb__error(err, LNB_EIO, "%s: cannot open: %s", path, strerror(errno));
+  FILE *f = lnb__open_regular(path, LNB_MAX_DATA_FILE, "data file", err);
+  if (!f) return err ? err->code : LNB_EIO;
   char *line = NULL;
   size_t cap = 0, lineno = 0, n = 0, nnz = 0, caprow = 0, capnz = 0, maxidx = 0;
+  uint64_t bytes = 0;
   double *lab = NULL, *val = NULL;
   size_t *rowend = NULL, *idx = NULL; /* row i holds entries [rowend[i-1], rowend[i]) */
   ssize_t len;
   int rc = LNB_OK;
   while (rc == LNB_OK && (len = getline(&line, &cap, f)) >= 0) {
     lineno++;
+    if ((bytes += (uint64_t)len) > LNB_MAX_DATA_FILE) {
+      char lim[32];
+      rc = lnb__error(err, LNB_EINVAL, "%s:%zu: grew past the %s limit on data files while it "
+                      "was read", path, lineno, lnb__size_text(LNB_MAX_DATA_FILE, lim, sizeof lim));
+      break;
+    }
     char *hash = strchr(line, '#');
     if (hash) *hash = '\0';
     static const char *ws = " \t\r\n\v\f";

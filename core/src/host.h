@@ -2,6 +2,7 @@
 #ifndef LNB_HOST_H
 #define LNB_HOST_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "lnnbench/plugin.h"
@@ -45,6 +46,16 @@ void lnb__gemm(lnb_trans ta, lnb_trans tb, size_t m, size_t n, size_t k,
                size_t ldb, double beta, double *C, size_t ldc);
 int lnb__svd(size_t m, size_t n, double *A, double *s, double *U, double *Vt,
              lnb_error *err);
+/* Largest data file (CSV, LIBSVM) the readers accept: 16 GiB. */
+#define LNB_MAX_DATA_FILE ((uint64_t)16 << 30)
+/* Open path for reading, refusing without blocking what is not a regular file
+ * (a FIFO, a device, a directory) and a file larger than max_bytes; what names
+ * the file in messages ("data file"). NULL with err set ("path: ..."). The
+ * caller bounds its reads too (a file may grow while it is read). */
+/* "16 GiB", "4 MiB" or "123 bytes", into buf. */
+const char *lnb__size_text(uint64_t bytes, char *buf, size_t n);
+FILE *lnb__open_regular(const char *path, uint64_t max_bytes, const char *what,
+                        lnb_error *err);
 int lnb__read_csv(const char *path, double **data, size_t *rows, size_t *cols,
                   lnb_error *err);
 int lnb__read_libsvm(const char *path, size_t d, double **X, double **y, size_t *rows,

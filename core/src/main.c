@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "compare.h"
@@ -321,6 +322,29 @@ static int mpi_agree(const run_opts *ro, const char *fail, const lnb_config *cfg
   return fail == NULL;
 }
 
+/* Open files a sweep uses besides one pipe per running job: stdio, the two
+ * CSVs, a pipe being created, manifest and summary temp files, MPI. */
+#define LNB_BASE_OPEN_FILES 32
+
+/* --jobs N keeps N pipes open: raise the soft RLIMIT_NOFILE to what that
+ * needs when the hard limit allows, else refuse before anything runs (the
+ * sweep would otherwise fail mid-way with "Too many open files"). */
+static int ensure_open_files(rlim_t need, int jobs) {
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need)
+    return 0;
+  if (rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= need) {
+    rl.rlim_cur = need;
+    if (setrlimit(RLIMIT_NOFILE, &rl) == 0) return 0;
+  }
+  fprintf(stderr,
+          "lnnbench: --jobs %d needs about %llu open files, but the limit on open files is "
+          "%llu (hard limit %llu; see `ulimit -n`): use fewer jobs or raise the limit\n",
+          jobs, (unsigned long long)need, (unsigned long long)rl.rlim_cur,
+          (unsigned long long)rl.rlim_max);
+  return -1;
+}
+
 static int cmd_run(const lnb_registry *reg, const char *config_path, const char *out,
                    int quiet, const char *cmdline, const run_opts *ro) {
   lnb_config cfg;
@@ -556,6 +580,12 @@ int main(int argc, char **argv) {
   }
   if (!ro.isolate && ro.jobs > 1) {
     fprintf(stderr, "lnnbench: --jobs %d needs isolated runs (drop --isolate off)\n", ro.jobs);
+    return EXIT_BAD_INPUT;
+  }
+  if (ro.jobs > 1 && ensure_open_files((rlim_t)ro.jobs + LNB_BASE_OPEN_FILES, ro.jobs) != 0)
+    return EXIT_BAD_INPUT;
+  if (out && !*out) {
+    fprintf(stderr, "lnnbench: --out '': empty output directory\n");
     return EXIT_BAD_INPUT;
   }
   if (!command || strcmp(command, "help") == 0) {

@@ -170,10 +170,22 @@ static int write_manifest(lnb_results *w, int final, int interrupted, lnb_error 
   /* every plugin the config uses, with the file it came from */
   const lnb_cellset *sets[3] = {&cfg->problems, &cfg->architectures, &cfg->optimizers};
   int first = 1;
+  /* plugins listed so far: O(cells x distinct plugins), not O(cells^2) */
+  const lnb_loaded **listed =
+      malloc((cfg->problems.n + cfg->architectures.n + cfg->optimizers.n + 1) * sizeof *listed);
+  size_t nlisted = 0;
+  if (!listed) {
+    fclose(f);
+    free(buf);
+    return lnb__error(err, LNB_ENOMEM, "out of memory");
+  }
   for (int s = 0; s < 3; s++)
     for (size_t i = 0; i < sets[s]->n; i++) {
       const lnb_loaded *lp = sets[s]->cells[i].plugin;
-      if (!lnb_cellset_first_use(sets[s], i)) continue;
+      size_t j = 0;
+      while (j < nlisted && listed[j] != lp) j++;
+      if (j < nlisted) continue;
+      listed[nlisted++] = lp;
       fprintf(f, "%s\n    {\"kind\": \"%s\", \"name\": ", first ? "" : ",",
               lnb_kind_name(lp->plugin->kind));
       json_str(f, lp->plugin->name);
@@ -183,6 +195,7 @@ static int write_manifest(lnb_results *w, int final, int interrupted, lnb_error 
       fprintf(f, ", \"hash\": \"fnv1a64:%016llx\"}", (unsigned long long)lp->hash);
       first = 0;
     }
+  free(listed);
   fprintf(f, "\n  ],\n  \"select_best_by\": ");
   json_str(f, cfg->select.best_by);
   fprintf(f, ",\n  \"report_baseline\": ");
@@ -1093,23 +1106,21 @@ char *lnb_results_read_manifest(const char *dir, lnb_error *err) {
     lnb__error(err, LNB_ENOMEM, "out of memory");
     return NULL;
   }
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    lnb__error(err, LNB_EIO, "%s: cannot open: %s (is %s a results directory?)", path,
-               strerror(errno), dir);
+  /* a regular file of bounded size (no FIFO, no device), as the CSVs */
+  size_t len = 0;
+  char *json = lnb_read_file(path, LNB_MAX_RESULTS_FILE, "results file", &len, err);
+  if (!json && err && err->code == LNB_EIO) {
+    size_t k = strlen(err->msg);
+    snprintf(err->msg + k, sizeof err->msg - k, " (is %s a results directory?)", dir);
+  }
+  if (!json) {
     free(path);
     return NULL;
   }
-  size_t len = 0;
-  int rerr = 0;
-  char *json = lnb_read_stream(f, &len, &rerr);
-  fclose(f);
+  int whole = json_object_whole(json, len);
   char total[32] = "";
-  if (json && !rerr && json_object_whole(json, len))
-    lnb_results_manifest_field(json, "runs_total", total, sizeof total);
-  if (!json) lnb__error(err, LNB_ENOMEM, "out of memory");
-  else if (rerr) lnb__error(err, LNB_EIO, "%s: read error", path);
-  else if (!json_object_whole(json, len))
+  if (whole) lnb_results_manifest_field(json, "runs_total", total, sizeof total);
+  if (!whole)
     lnb__error(err, LNB_EPARSE, "%s: not one whole JSON object (truncated or corrupt file?)",
                path);
   else if (!total[0] || strspn(total, "0123456789") != strlen(total))

@@ -76,68 +76,124 @@ static void aggregate(lnb_table_entry *e, const lnb_row *rows, const size_t *idx
   }
 }
 
+/* a row's place in the grouping sort: problem, model, tuned, then run order */
+typedef struct row_key {
+  const char *problem, *model, *tuned;
+  size_t i; /* index in run_id order */
+} row_key;
+
+static int cmp_row_key(const void *a, const void *b) {
+  const row_key *x = a, *y = b;
+  int d = strcmp(x->problem, y->problem);
+  if (!d) d = strcmp(x->model, y->model);
+  if (!d) d = strcmp(x->tuned, y->tuned);
+  return d ? d : (x->i > y->i) - (x->i < y->i);
+}
+
+static int same_group(const row_key *x, const row_key *y) {
+  return strcmp(x->problem, y->problem) == 0 && strcmp(x->model, y->model) == 0 &&
+         strcmp(x->tuned, y->tuned) == 0;
+}
+
+/* a model's entry: its section (first row of its problem) and first row */
+typedef struct model_key {
+  size_t problem_first, first;
+  lnb_table_entry e;
+} model_key;
+
+static int cmp_model_key(const void *a, const void *b) {
+  const model_key *x = a, *y = b;
+  if (x->problem_first != y->problem_first) return x->problem_first < y->problem_first ? -1 : 1;
+  return (x->first > y->first) - (x->first < y->first);
+}
+
+/* Sections in the order of their problem's first row (run_id order), models
+ * in the order of their first row, each at its best tuned setting (groups
+ * compared in the order of their first row, a later one replacing only when
+ * strictly better). O(n log n): rows are grouped by sorting, not by scans. */
 int lnb_table_compute(const lnb_row *rows, size_t n, const lnb_table_opts *o, lnb_table *t) {
   memset(t, 0, sizeof *t);
   const char *best_by = o->best_by ? o->best_by : "seconds_to_target";
   size_t *idx = malloc((n ? n : 1) * sizeof *idx);
   double *tmp = malloc((n ? n : 1) * sizeof *tmp);
-  unsigned char *used = calloc(n ? n : 1, 1);
+  row_key *keys = malloc((n ? n : 1) * sizeof *keys);
+  model_key *models = malloc((n ? n : 1) * sizeof *models);
   t->entries = calloc(n ? n : 1, sizeof *t->entries);
   /* rows in run_id (grid) order: the table does not depend on the order in
    * which runs finished (--jobs, --mpi); strings stay borrowed from rows */
   lnb_row *sorted = malloc((n ? n : 1) * sizeof *sorted);
-  if (!idx || !tmp || !used || !t->entries || !sorted) {
-    free(idx), free(tmp), free(used), free(t->entries), free(sorted);
+  if (!idx || !tmp || !keys || !models || !t->entries || !sorted) {
+    free(idx), free(tmp), free(keys), free(models), free(t->entries), free(sorted);
     t->entries = NULL;
     return -1;
   }
   if (n) memcpy(sorted, rows, n * sizeof *sorted);
   qsort(sorted, n, sizeof *sorted, cmp_run_id);
   rows = sorted;
-  for (size_t p = 0; p < n; p++) {
-    /* the first row of each problem starts a section */
-    int seen = 0;
-    for (size_t q = 0; q < p && !seen; q++) seen = strcmp(rows[q].problem, rows[p].problem) == 0;
-    if (seen) continue;
-    const char *prob = rows[p].problem;
-    size_t first = t->n;
-    for (size_t i = p; i < n; i++) {
-      if (used[i] || strcmp(rows[i].problem, prob) != 0) continue;
-      /* one (model, tuned) group */
-      size_t k = 0;
-      for (size_t j = i; j < n; j++)
-        if (!used[j] && strcmp(rows[j].problem, prob) == 0 &&
-            strcmp(rows[j].model, rows[i].model) == 0 &&
-            strcmp(rows[j].tuned, rows[i].tuned) == 0)
-          idx[k++] = j, used[j] = 1;
-      lnb_table_entry e;
-      memset(&e, 0, sizeof e);
-      e.problem = prob;
-      e.model = rows[i].model;
-      e.tuned = rows[i].tuned;
-      e.arch_plugin = rows[i].arch_plugin;
-      e.opt_plugin = rows[i].opt_plugin;
-      aggregate(&e, rows, idx, k, tmp);
-      e.speedup = NAN;
-      /* keep the best tuned setting per model */
-      size_t b = first;
-      while (b < t->n && strcmp(t->entries[b].model, e.model) != 0) b++;
-      if (b == t->n) t->entries[t->n++] = e;
-      else if (entry_better(&e, &t->entries[b], best_by)) t->entries[b] = e;
+  for (size_t i = 0; i < n; i++)
+    keys[i] = (row_key){rows[i].problem, rows[i].model, rows[i].tuned, i};
+  qsort(keys, n, sizeof *keys, cmp_row_key);
+  /* keys now run problem by problem, model by model, (model, tuned) group by
+   * group, each group in run order; one pass keeps each model's best group */
+  size_t nm = 0;
+  for (size_t g = 0, e; g < n; g = e) {
+    size_t k = 0;
+    for (e = g; e < n && same_group(&keys[g], &keys[e]); e++) idx[k++] = keys[e].i;
+    const lnb_row *r = &rows[keys[g].i];
+    lnb_table_entry en;
+    memset(&en, 0, sizeof en);
+    en.problem = r->problem;
+    en.model = r->model;
+    en.tuned = r->tuned;
+    en.arch_plugin = r->arch_plugin;
+    en.opt_plugin = r->opt_plugin;
+    aggregate(&en, rows, idx, k, tmp);
+    en.speedup = NAN;
+    models[nm++] = (model_key){0, keys[g].i, en};
+  }
+  /* one model per (problem, model): its groups are adjacent; visit them in
+   * the order of their first row */
+  size_t nkept = 0;
+  for (size_t a = 0, b; a < nm; a = b) {
+    for (b = a + 1; b < nm && strcmp(models[b].e.problem, models[a].e.problem) == 0 &&
+                    strcmp(models[b].e.model, models[a].e.model) == 0;
+         b++) {
     }
+    qsort(models + a, b - a, sizeof *models, cmp_model_key); /* by first row */
+    model_key best = models[a];
+    for (size_t q = a + 1; q < b; q++)
+      if (entry_better(&models[q].e, &best.e, best_by)) {
+        size_t first = best.first;
+        best = models[q];
+        best.first = first;
+      }
+    models[nkept++] = best;
+  }
+  /* sections: the first row of each problem (models are sorted by problem) */
+  for (size_t a = 0, b; a < nkept; a = b) {
+    size_t pf = models[a].first;
+    for (b = a; b < nkept && strcmp(models[b].e.problem, models[a].e.problem) == 0; b++)
+      if (models[b].first < pf) pf = models[b].first;
+    for (size_t q = a; q < b; q++) models[q].problem_first = pf;
+  }
+  qsort(models, nkept, sizeof *models, cmp_model_key);
+  for (size_t q = 0; q < nkept; q++) t->entries[t->n++] = models[q].e;
+  for (size_t first = 0, end; first < t->n; first = end) {
+    for (end = first; end < t->n && strcmp(t->entries[end].problem, t->entries[first].problem) == 0;)
+      end++;
     /* baseline: exact model label, else "arch+opt" plugin names */
     long base = -1;
     if (o->baseline) {
-      for (size_t b = first; b < t->n && base < 0; b++)
+      for (size_t b = first; b < end && base < 0; b++)
         if (strcmp(t->entries[b].model, o->baseline) == 0) base = (long)b;
-      for (size_t b = first; b < t->n && base < 0; b++) {
+      for (size_t b = first; b < end && base < 0; b++) {
         char pair[512];
         snprintf(pair, sizeof pair, "%s+%s", t->entries[b].arch_plugin,
                  t->entries[b].opt_plugin);
         if (strcmp(pair, o->baseline) == 0) base = (long)b;
       }
     }
-    for (size_t b = first; b < t->n; b++) {
+    for (size_t b = first; b < end; b++) {
       lnb_table_entry *e = &t->entries[b];
       e->has_baseline = base >= 0;
       e->is_baseline = (long)b == base;
@@ -150,7 +206,8 @@ int lnb_table_compute(const lnb_row *rows, size_t n, const lnb_table_opts *o, ln
   }
   free(idx);
   free(tmp);
-  free(used);
+  free(keys);
+  free(models);
   free(sorted);
   return 0;
 }
