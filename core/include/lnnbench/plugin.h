@@ -28,10 +28,12 @@ extern "C" {
 #endif
 
 #define LNB_ABI_MAJOR 1
-#define LNB_ABI_MINOR 3 /* 1.1: host read_libsvm; metrics in problem/arch ops;
+#define LNB_ABI_MINOR 4 /* 1.1: host read_libsvm; metrics in problem/arch ops;
                           1.2: optional flops estimates in problem/arch/optimizer ops;
                           1.3: what a run uses (optimizer ops.uses, problem_info
-                               uses/metrics), so architectures size only that */
+                               uses/metrics), so architectures size only that;
+                          1.4: sample-level problems (nsamples, batch_prepare,
+                               eval_rows, eval_split) */
 
 #if defined(_WIN32)
 #define LNB_EXPORT __declspec(dllexport)
@@ -167,6 +169,7 @@ typedef struct lnb_host {
                      size_t *rows, size_t *cols, lnb_error *err);
 } lnb_host;
 
+
 /* ---------------------------------------------------------------- problem */
 
 /* Optional linear-system view of a least-squares problem: the loss is
@@ -200,7 +203,32 @@ typedef struct lnb_problem_ops {
    * eval, with the gradient when grad is 1 (`lnnbench bench` reports GFLOP/s
    * from these; without it the host counts its own gemm calls instead) */
   double (*flops)(const void *self, int grad);
+
+  /* (appended, 1.4) Sample-level problems: the loss is a sum over
+   * nsamples(self) training samples, l(W) = sum_i c * l_i(W) (c the
+   * problem's scale, e.g. 1/(2m) for a mean), so that a subset of them gives
+   * a stochastic estimate of it (mini-batches). A problem provides nsamples,
+   * batch_prepare and eval_rows together, or none of them. */
+  size_t (*nsamples)(const void *self);
+  /* Called once before the timed loop of a run that samples: make room for
+   * batches of up to max_rows rows (eval_rows may not allocate). */
+  int (*batch_prepare)(void *self, size_t max_rows, lnb_error *err);
+  /* The unbiased estimate of eval's loss from the training samples
+   * rows[0..n) (each in [0, nsamples), repeats allowed):
+   * (nsamples / n) * sum_{j < n} c * l_{rows[j]}(We), and its gradient into
+   * grad (k x d) when grad is not NULL. Over all rows in order it equals
+   * eval up to rounding. Called in the timed loop: no allocation. */
+  double (*eval_rows)(void *self, const double *We, const size_t *rows, size_t n,
+                      double *grad);
+  /* Optional, untimed (checkpoints): the loss of split (LNB_SPLIT_TRAIN, or
+   * LNB_SPLIT_TEST: the held-out samples, NaN when the problem has none)
+   * at We, on the scale of eval (a mean where eval is one), and, when
+   * accuracy is not NULL, the fraction of that split's samples classified
+   * correctly (NaN when the problem is no classification). */
+  double (*eval_split)(void *self, int split, const double *We, double *accuracy);
 } lnb_problem_ops;
+
+enum { LNB_SPLIT_TRAIN = 0, LNB_SPLIT_TEST = 1 };
 
 /* ----------------------------------------------------------- architecture */
 
