@@ -232,6 +232,8 @@ typedef struct lnb_run_ctx {
   lnb_model model;
   const lnb_problem_ops *pops;
   void *pself;
+  /* the problem's train/test evaluation (ABI 1.4), NULL when it has none */
+  double (*eval_split)(void *self, int split, const double *We, double *accuracy);
   const lnb_arch_ops *aops;
   void *aself;
   double *We, *G; /* k x d each */
@@ -438,6 +440,15 @@ static void metrics_eval(run_ctx *c, double *out) {
         for (size_t j = 0; j < w && j < r; j++) out[col + j] = c->sv[j];
         for (size_t j = r; j < w; j++) out[col + j] = 0.0;
         break;
+      case METRIC_test_loss:
+      case METRIC_test_accuracy:
+      case METRIC_train_accuracy:
+        if (c->eval_split) {
+          int split = c->midx[i] == METRIC_train_accuracy ? LNB_SPLIT_TRAIN : LNB_SPLIT_TEST;
+          double a = NAN, l = c->eval_split(c->pself, split, c->We, &a);
+          out[col] = c->midx[i] == METRIC_test_loss ? l : a;
+        }
+        break;
       case METRIC_projection_2d:
         for (size_t a = 0; a < 2; a++) {
           acc = 0.0;
@@ -591,6 +602,7 @@ static int run_setup(run_ctx *c, const lnb_config *cfg, const lnb_run_spec *spec
   c->model.host_ctx = c;
 
   c->pops = pops;
+  c->eval_split = LNB_OPT_OP(lnb_problem_ops, pops, eval_split);
   c->reference = reference;
   c->obs = obs;
   if (metrics_prepare(c, cfg, spec->problem->plugin->plugin,

@@ -47,7 +47,14 @@ int lnb_run_status_failed(lnb_run_status s);
   X(singular_values, 0, "the record.top_k largest singular values of W_e")               \
   X(projection_2d, 2,                                                                     \
     "a fixed random 2-D projection of vec(W_e), the same for every run of a config "     \
-    "(paper 000, Figs. 4.3-4.7); W_e itself when it has two entries")
+    "(paper 000, Figs. 4.3-4.7); W_e itself when it has two entries")                   \
+  X(test_loss, 1,                                                                         \
+    "loss on the problem's held-out test samples (sample-level problems with a test "    \
+    "split, e.g. dataset; empty otherwise)")                                              \
+  X(test_accuracy, 1,                                                                     \
+    "fraction of test samples classified correctly (classification problems)")          \
+  X(train_accuracy, 1,                                                                    \
+    "fraction of training samples classified correctly (classification problems)")
 
 size_t lnb_core_metric_count(void);
 const char *lnb_core_metric_name(size_t i);

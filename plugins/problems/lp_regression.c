@@ -33,6 +33,7 @@
 #include "lnbp_gram.h"
 #include "lnbp_lstsq.h"
 #include "lnbp_linalg.h"
+#include "lnbp_rows.h"
 #include "lnnbench/plugin.h"
 
 #define LPR_ETHANOL_M 2565
@@ -113,6 +114,7 @@ typedef struct lpr {
   size_t rank;
   int gram;      /* p = 2 eval through the normal equations */
   lnbp_gram g;
+  lnbp_rows rb; /* mini-batch buffers (ABI 1.4) */
 } lpr;
 
 /* x^n for a small non-negative integer n */
@@ -569,6 +571,7 @@ static void lpr_destroy(void *self) {
   for (size_t i = 0; i < sizeof bufs / sizeof *bufs; i++)
     if (bufs[i]) h->free(bufs[i]);
   lnbp_gram_free(h, &P->g);
+  lnbp_rows_free(h, &P->rb);
   h->free(P);
 }
 
@@ -695,6 +698,22 @@ static int lpr_linear_system(const void *self, lnb_linsys *out) {
   return 1;
 }
 
+/* ---------------------------------------------- samples (ABI 1.4) */
+
+static size_t lpr_nsamples(const void *self) { return ((const lpr *)self)->m; }
+
+static int lpr_batch_prepare(void *self, size_t max_rows, lnb_error *err) {
+  lpr *P = self;
+  return lnbp_rows_prepare(P->host, &P->rb, max_rows, P->d, P->k, err);
+}
+
+static double lpr_eval_rows(void *self, const double *We, const size_t *rows, size_t n,
+                          double *grad) {
+  lpr *P = self;
+  return lnbp_rows_eval(P->host, &P->rb, P->X, P->Y, P->m, P->d, P->k, P->p, 1.0 / ((double)P->p * (double)P->m), rows, n,
+                        We, grad);
+}
+
 static const lnb_problem_ops lpr_ops = {
     .struct_size = sizeof(lnb_problem_ops),
     .create = lpr_create,
@@ -706,6 +725,9 @@ static const lnb_problem_ops lpr_ops = {
     .linear_system = lpr_linear_system,
     .validate = lpr_validate,
     .flops = lpr_flops,
+    .nsamples = lpr_nsamples,
+    .batch_prepare = lpr_batch_prepare,
+    .eval_rows = lpr_eval_rows,
 };
 
 static const lnb_plugin lpr_desc = {

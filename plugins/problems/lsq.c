@@ -19,6 +19,7 @@
 #include "lnbp_gram.h"
 #include "lnbp_lstsq.h"
 #include "lnbp_linalg.h"
+#include "lnbp_rows.h"
 #include "lnnbench/plugin.h"
 
 static const lnb_param_spec lsq_params[] = {
@@ -77,6 +78,7 @@ typedef struct lsq {
   size_t rank;    /* numerical rank of X */
   int gram;       /* eval through the normal equations */
   lnbp_gram g;
+  lnbp_rows rb; /* mini-batch buffers (ABI 1.4) */
 } lsq;
 
 /* ------------------------------------------------------------ data source */
@@ -276,6 +278,7 @@ static void lsq_destroy(void *self) {
   if (P->R) h->free(P->R);
   if (P->Wstar) h->free(P->Wstar);
   lnbp_gram_free(h, &P->g);
+  lnbp_rows_free(h, &P->rb);
   h->free(P);
 }
 
@@ -408,6 +411,22 @@ static int lsq_linear_system(const void *self, lnb_linsys *out) {
   return 1;
 }
 
+/* ---------------------------------------------- samples (ABI 1.4) */
+
+static size_t lsq_nsamples(const void *self) { return ((const lsq *)self)->m; }
+
+static int lsq_batch_prepare(void *self, size_t max_rows, lnb_error *err) {
+  lsq *P = self;
+  return lnbp_rows_prepare(P->host, &P->rb, max_rows, P->d, P->k, err);
+}
+
+static double lsq_eval_rows(void *self, const double *We, const size_t *rows, size_t n,
+                          double *grad) {
+  lsq *P = self;
+  return lnbp_rows_eval(P->host, &P->rb, P->X, P->Y, P->m, P->d, P->k, 2, P->c, rows, n,
+                        We, grad);
+}
+
 static const lnb_problem_ops lsq_ops = {
     .struct_size = sizeof(lnb_problem_ops),
     .create = lsq_create,
@@ -419,6 +438,9 @@ static const lnb_problem_ops lsq_ops = {
     .linear_system = lsq_linear_system,
     .validate = lsq_validate,
     .flops = lsq_flops,
+    .nsamples = lsq_nsamples,
+    .batch_prepare = lsq_batch_prepare,
+    .eval_rows = lsq_eval_rows,
 };
 
 static const lnb_plugin lsq_desc = {
