@@ -291,6 +291,7 @@ static void test_hostile_configs_refused_fast(void **state) {
   size_t cap = (size_t)11 << 20;
   char *t = malloc(cap), *p;
   assert_non_null(t);
+  if (!t) return;
   int failures = 0;
   /* 400 KB of nesting: quadratic inside libyaml (> 60 s) */
   p = t + sprintf(t, "name: x\nproblem: ");
