@@ -291,6 +291,7 @@ static void test_hostile_configs_refused_fast(void **state) {
   size_t cap = (size_t)11 << 20;
   char *t = malloc(cap), *p;
   assert_non_null(t);
+  if (!t) return;
   int failures = 0;
   /* 400 KB of nesting: quadratic inside libyaml (> 60 s) */
   p = t + sprintf(t, "name: x\nproblem: ");
@@ -356,6 +357,47 @@ static void test_hostile_configs_refused_fast(void **state) {
                             (const char *const[]){"fifo.yaml: config is a FIFO", NULL});
   free(t);
   assert_int_equal(failures, 0);
+}
+
+/* A sweep at the run limit (10^5 runs, 1 iteration each, in-process) runs,
+ * resumes and re-renders its table in time linear in the runs: the manifest's
+ * plugin list, the table's grouping and the resume matching were O(runs^2)
+ * (97 s for the sweep and 110 s for `table` before issue 13; about 2 s in
+ * all after). The bound is loose: a regression test for a hang. */
+static void test_largest_sweep_is_fast(void **state) {
+  (void)state;
+  char dir[512];
+  snprintf(dir, sizeof dir, "%s/large", tmpdir);
+  mkdir(dir, 0777);
+  size_t n = 100000;
+  char *t = malloc(n * 16 + 512), *p;
+  assert_non_null(t);
+  if (!t) return;
+  p = t + sprintf(t, "name: large\nproblem: {plugin: lsq, m: 4, d: 2}\n"
+                     "architectures: [{plugin: linear}]\noptimizers: [{plugin: gd, lr: [");
+  for (size_t i = 0; i < n; i++) p += sprintf(p, "%s%zue-9", i ? "," : "", i + 1);
+  strcpy(p, "]}]\nstop: {max_iters: 1}\nrecord: {per_decade: 0}\n");
+  write_in(dir, "c.yaml", t);
+  free(t);
+  char *out;
+  double secs, total = 0;
+  static const char *const steps[] = {"run c.yaml --out out --quiet --isolate off",
+                                      "run c.yaml --out out --quiet --isolate off --resume",
+                                      "table out --format csv"};
+  for (size_t k = 0; k < 3; k++) {
+    int rc = timed_run(dir, steps[k], &out, &secs);
+    total += secs;
+    if (rc != 0) fprintf(stderr, "'%s': exit %d, output:\n%.2000s\n", steps[k], rc, out);
+    assert_int_equal(rc, 0);
+    if (k == 2) assert_non_null(strstr(out, "linear+gd,lr=")); /* one model, best lr */
+    free(out);
+  }
+  char cmd[1024];
+  snprintf(cmd, sizeof cmd, "test $(wc -l < %s/out/summary.csv) -eq 100001 && "
+                            "grep -q '\"runs_resumed\": 100000' %s/out/manifest.json", dir, dir);
+  assert_int_equal(sh(cmd, NULL), 0);
+  fprintf(stderr, "10^5 runs: run + resume + table in %.1f s\n", total);
+  assert_true(total < 60.0);
 }
 
 /* Data and results files that are not regular files, or are too large
@@ -440,6 +482,7 @@ int main(void) {
       cmocka_unit_test(test_hostile_configs_refused_fast),
       cmocka_unit_test(test_hostile_data_files),
       cmocka_unit_test(test_cli_limits),
+      cmocka_unit_test(test_largest_sweep_is_fast),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

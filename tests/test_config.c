@@ -949,6 +949,7 @@ static char *repeat_text(const char *head, const char *unit, size_t n, const cha
                strlen(tail) + 1;
   char *t = malloc(len), *p = t;
   assert_non_null(t);
+  if (!t) return NULL;
   p += sprintf(p, "%s", head);
   for (size_t i = 0; i < n; i++) p += sprintf(p, "%s", unit);
   p += sprintf(p, "%s", mid);
@@ -1088,6 +1089,7 @@ static void test_duplicates_found_fast(void **state) {
   size_t n = 200000;
   char *t = malloc(n * 16 + 512), *p = t;
   assert_non_null(t);
+  if (!t) return;
   p += sprintf(p, "name: x\nproblem: { plugin: lsq }\narchitectures: [{ plugin: linear }]\n"
                   "optimizers: [{ plugin: gd, lr: [");
   for (size_t i = 0; i < n; i++) p += sprintf(p, "%s%zue-9", i ? "," : "", i + 1);

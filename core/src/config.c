@@ -1798,6 +1798,9 @@ static int yaml_failure(cfg_ctx *c, const yaml_parser_t *p) {
     break;
   }
   }
+  char raw[LNB_ERROR_MSG_MAX]; /* the path may hold control characters */
+  memcpy(raw, c->err->msg, sizeof raw);
+  escape_controls(c->err->msg, sizeof c->err->msg, raw);
   return LNB_EPARSE;
 }
 
