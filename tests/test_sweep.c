@@ -571,14 +571,14 @@ static void test_run_output_cannot_forge(void **state) {
 
 /* Neither a stopped run (SIGSTOP for 1.5 s, then SIGCONT) nor a slow
  * set-up (1.5 s in create) is killed by the hard timeout of
- * stop.max_seconds 0.5 + grace 0.3: pause time and set-up are not timed
+ * stop.max_seconds 0.3 + grace 0.7: pause time and set-up are not timed
  * work. */
 static void test_pause_and_setup_not_timed(void **state) {
   (void)state;
   const char *modes[] = {"pause", "slow_setup"};
   for (int k = 0; k < 2; k++) {
     char *out, *csv;
-    int rc = run_misbehave(modes[k], modes[k], "{max_iters: 50, max_seconds: 0.5}", "--grace 0.3",
+    int rc = run_misbehave(modes[k], modes[k], "{max_iters: 50, max_seconds: 0.3}", "--grace 0.7",
                            &out, &csv);
     assert_non_null(csv);
     assert_null(strstr(csv, "hard timeout"));

@@ -239,9 +239,11 @@ static void kill_run(const slot *s) {
 }
 
 /* Reap s's process without blocking: exit (then kill what it left in its
- * group), stop and continue (time stopped does not count against the hard
- * timeout). */
-static void check_process(slot *s, double now) {
+ * group), stop and continue. Time stopped does not count against the hard
+ * timeout; as a stop is seen only when the sweep next looks (up to a second
+ * late, or at the deadline itself), a continued run also gets at least
+ * `after_pause` seconds more. */
+static void check_process(slot *s, double now, double after_pause) {
   for (;;) {
     int wst = 0;
     pid_t r = waitpid(s->pid, &wst, WNOHANG | WUNTRACED | WCONTINUED);
@@ -258,6 +260,7 @@ static void check_process(slot *s, double now) {
       if (!isnan(s->stopped_at)) {
         s->deadline += now - s->stopped_at;
         s->eof_deadline += now - s->stopped_at;
+        if (s->deadline < now + after_pause) s->deadline = now + after_pause;
       }
       s->stopped_at = NAN;
     } else {
@@ -440,7 +443,7 @@ void lnb_sweep_isolated(const lnb_config *cfg, const lnb_run_spec *runs,
         s->fd = -1;
         if (!s->exited) s->eof_deadline = now + silent_grace;
       }
-      if (!s->exited) check_process(s, now);
+      if (!s->exited) check_process(s, now, o->grace_seconds);
       if (!s->exited) {
         /* deadlines: the hard timeout counts from the first checkpoint (set-up
          * has a deadline of its own, the same length), not while stopped */
