@@ -401,7 +401,7 @@ static void test_sections(void **state) {
 
   expect_fail("name: s\nstop: { max_iter: 5 }\n", LNB_EINVAL,
               "test.yaml:2:9: unknown key 'max_iter' in 'stop'; did you mean "
-              "'max_iters'? (valid: max_iters, target_gap, max_seconds)",
+              "'max_iters'? (valid: max_iters, target_gap, max_seconds, max_epochs)",
               NULL);
   expect_fail("name: s\nrecord: { per_decad: 5 }\n", LNB_EINVAL,
               "test.yaml:2:11:", "did you mean 'per_decade'?", NULL);

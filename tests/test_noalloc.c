@@ -943,6 +943,44 @@ static void test_problem_eval_does_not_allocate(void **state) {
  * set_end_to_end (10 calls; optimizers call it in step, e.g.
  * power_projection), on the setups of the pair test: zero allocations
  * (exactly). set_end_to_end is given the architecture's own current W_e. */
+/* Mini-batch runs (ABI 1.4, shuffle and replacement, with an epoch turning
+ * over inside the measured steps) allocate nothing per step either: batch
+ * buffers and the epoch order are made at create. */
+static void test_minibatch_does_not_allocate(void **state) {
+  (void)state;
+  static const char *const opts[] = {
+      "{plugin: gd, lr: 0.01, batch_size: 7}",
+      "{plugin: adam, lr: 0.001, batch_size: 7, sampling: replacement}",
+      "{plugin: momentum, lr: 0.01, batch_size: 5}"};
+  static const char *const problems[] = {LSQ3,
+                                         "{plugin: lp_regression, p: 4, m: 40, d: 6, k: 2, "
+                                         "noise: 0.1, seed: 1}"};
+  na_buf text = {0};
+  for (size_t q = 0; q < 2; q++) {
+    config_text(&text, problems[q], "{plugin: deep_linear, depth: 2, width: 4}", opts, 3);
+    lnb_config cfg;
+    load(text.s, &cfg);
+    size_t n = 0;
+    lnb_run_spec *runs = lnb_expand_runs(&cfg, &n);
+    assert_int_equal(n, 3);
+    lnb_problem_inst pi;
+    memset(&pi, 0, sizeof pi);
+    for (size_t r = 0; r < n; r++) {
+      run_counts c;
+      measure_run(&cfg, &runs[r], &pi, &c);
+      print_message("  %s, %s: %lu allocs, %lu frees per %d steps\n", problems[q], opts[r],
+                    c.loop.allocs, c.loop.frees, NA_STEPS);
+      assert_int_equal(c.rc, LNB_OK);
+      assert_true(isfinite(c.loss));
+      assert_true(na_clean(&c.loop));
+    }
+    lnb_problem_inst_release(&pi);
+    free(runs);
+    lnb_config_free(&cfg);
+  }
+  free(text.s);
+}
+
 static void test_arch_metrics_do_not_allocate(void **state) {
   (void)state;
   na_buf text = {0}, table = {0};
@@ -1041,6 +1079,7 @@ int main(void) {
       cmocka_unit_test(test_pairs_do_not_allocate),
       cmocka_unit_test(test_problem_eval_does_not_allocate),
       cmocka_unit_test(test_arch_metrics_do_not_allocate),
+      cmocka_unit_test(test_minibatch_does_not_allocate),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1020,6 +1020,74 @@ static int cell_validate(cfg_ctx *c, const yaml_node_t *m,
 }
 
 /* Parse one plugin block (a mapping) and append its cells to set. */
+/* ------------------------------------------- host keys of optimizer blocks */
+
+#define CFG_MAX_HOST_AXIS 64
+
+/* batch_size and sampling of an optimizer block: each a value or a list of
+ * values (a grid axis, like a parameter's) */
+typedef struct host_axes {
+  size_t batch[CFG_MAX_HOST_AXIS], nbatch;
+  int sampling[CFG_MAX_HOST_AXIS];
+  size_t nsampling;
+  unsigned given;
+} host_axes;
+
+static int parse_host_axis(cfg_ctx *c, const yaml_node_t *v, const char *key, host_axes *hx) {
+  int is_batch = strcmp(key, "batch_size") == 0;
+  const char *expected = is_batch ? "an int in [1, inf) or 'full', or a list of them"
+                                  : "'shuffle' or 'replacement', or a list of them";
+  size_t n = is_seq(v) ? seq_len(v) : 1;
+  if (!is_seq(v) && !is_scalar(v))
+    return fail(c, v, LNB_EINVAL, "%s: wrong type: got %s (expected %s)", key, node_desc(v),
+                expected);
+  if (n == 0 || n > CFG_MAX_HOST_AXIS)
+    return fail(c, v, LNB_EINVAL, "%s: %s list (expected 1 to %d values)", key,
+                n ? "too long a" : "an empty", CFG_MAX_HOST_AXIS);
+  for (size_t q = 0; q < n; q++) {
+    const yaml_node_t *it = is_seq(v) ? seq_item(c, v, q) : v;
+    const char *text = "", *why = NULL;
+    int rc = want_scalar(c, it, key, expected, &text);
+    if (rc)
+      return rc;
+    if (is_batch) {
+      int64_t b = 0;
+      if (strcmp(text, "full") == 0)
+        b = 0;
+      else if (lnb__parse_int(text, &b, &why) != 0 || b < 1)
+        return fail(c, it, LNB_EINVAL, "batch_size: '%s': %s (expected %s)", text,
+                    why ? why : "out of range", expected);
+      hx->batch[q] = (size_t)b;
+    } else if (strcmp(text, "shuffle") == 0 || strcmp(text, "replacement") == 0) {
+      hx->sampling[q] = strcmp(text, "shuffle") == 0 ? LNB_SAMPLE_SHUFFLE
+                                                     : LNB_SAMPLE_REPLACEMENT;
+    } else {
+      return fail(c, it, LNB_EINVAL, "sampling: '%s' (expected %s)", text, expected);
+    }
+    for (size_t r = 0; r < q; r++)
+      if (is_batch ? hx->batch[r] == hx->batch[q] : hx->sampling[r] == hx->sampling[q])
+        return fail(c, it, LNB_EINVAL, "%s: '%s' is listed twice", key, text);
+  }
+  if (is_batch)
+    hx->nbatch = n, hx->given |= LNB_GIVEN_BATCH_SIZE;
+  else
+    hx->nsampling = n, hx->given |= LNB_GIVEN_SAMPLING;
+  return 0;
+}
+
+const char *lnb_cell_host_text(const lnb_cell *c, const char *key, char *buf, size_t n) {
+  if (strcmp(key, "batch_size") == 0 && (c->given & LNB_GIVEN_BATCH_SIZE)) {
+    if (c->batch_size) snprintf(buf, n, "%zu", c->batch_size);
+    else snprintf(buf, n, "full");
+    return buf;
+  }
+  if (strcmp(key, "sampling") == 0 && (c->given & LNB_GIVEN_SAMPLING) && c->batch_size) {
+    snprintf(buf, n, "%s", c->sampling == LNB_SAMPLE_SHUFFLE ? "shuffle" : "replacement");
+    return buf;
+  }
+  return NULL;
+}
+
 static int parse_block(cfg_ctx *c, const yaml_node_t *m, lnb_kind kind,
                        size_t block, lnb_cellset *set) {
   const char *kw = kind_word(kind);
@@ -1042,10 +1110,16 @@ static int parse_block(cfg_ctx *c, const yaml_node_t *m, lnb_kind kind,
   size_t nax = 0;
   char **with = NULL;
   size_t nwith = 0;
+  host_axes hx = {.nbatch = 1, .nsampling = 1}; /* batch_size: full, sampling: shuffle */
   for (size_t i = 0; i < npairs && !rc; i++) {
     const yaml_node_t *k = map_key(c, m, i);
     if (strcmp(sval(k), "plugin") == 0)
       continue;
+    if (kind == LNB_OPTIMIZER && (strcmp(sval(k), "batch_size") == 0 ||
+                                  strcmp(sval(k), "sampling") == 0)) {
+      rc = parse_host_axis(c, map_value(c, m, i), sval(k), &hx);
+      continue;
+    }
     if (kind == LNB_OPTIMIZER && strcmp(sval(k), "with") == 0) {
       /* with: [architecture plugin names] pairs this optimizer with those only */
       const yaml_node_t *v = map_value(c, m, i);
@@ -1115,8 +1189,12 @@ static int parse_block(cfg_ctx *c, const yaml_node_t *m, lnb_kind kind,
     }
   }
 
-  /* grid size */
-  size_t total = 1;
+  /* grid size: the parameter axes, then the host axes: (batch_size, sampling)
+   * pairs, one for a full batch (which samples nothing) */
+  size_t npairs_h = 0;
+  for (size_t q = 0; q < hx.nbatch; q++)
+    npairs_h += hx.batch[q] ? hx.nsampling : 1;
+  size_t total = npairs_h;
   for (size_t a = 0; a < nax && !rc; a++) {
     if (ax[a].n == 0 || total > CFG_MAX_CELLS / ax[a].n)
       rc = fail(c, m, LNB_EINVAL,
@@ -1165,6 +1243,14 @@ static int parse_block(cfg_ctx *c, const yaml_node_t *m, lnb_kind kind,
     cell->line = (int)m->start_mark.line + 1;
     cell->column = (int)m->start_mark.column + 1;
     size_t rem = idx;
+    /* host axes vary slowest: batch_size, then sampling */
+    size_t per = total / npairs_h, pair = idx / per, q = 0;
+    while (pair >= (hx.batch[q] ? hx.nsampling : 1))
+      pair -= hx.batch[q++] ? hx.nsampling : 1;
+    cell->batch_size = hx.batch[q];
+    cell->sampling = hx.batch[q] ? hx.sampling[pair] : LNB_SAMPLE_SHUFFLE;
+    cell->given = hx.given;
+    rem = idx % per;
     for (size_t a = nax; a-- > 0;) {
       size_t k = rem % ax[a].n;
       rem /= ax[a].n;
@@ -1317,8 +1403,8 @@ static int section_check(cfg_ctx *c, const yaml_node_t *n, const char *sec,
 }
 
 static int parse_stop(cfg_ctx *c, const yaml_node_t *n) {
-  static const char *const keys[] = {"max_iters", "target_gap", "max_seconds"};
-  int rc = section_check(c, n, "stop", keys, 3);
+  static const char *const keys[] = {"max_iters", "target_gap", "max_seconds", "max_epochs"};
+  int rc = section_check(c, n, "stop", keys, 4);
   for (size_t i = 0; i < map_len(n) && !rc; i++) {
     const char *k = sval(map_key(c, n, i));
     const yaml_node_t *v = map_value(c, n, i);
@@ -1330,7 +1416,9 @@ static int parse_stop(cfg_ctx *c, const yaml_node_t *n) {
                                 &c->cfg->stop.target_gap);
       if (!rc)
         c->cfg->stop.has_target = 1;
-    } else
+    } else if (strcmp(k, "max_epochs") == 0)
+      rc = get_pos_real_setting(c, v, "stop.max_epochs", &c->cfg->stop.max_epochs);
+    else
       rc = get_pos_real_setting(c, v, "stop.max_seconds",
                                 &c->cfg->stop.max_seconds);
   }
@@ -1490,6 +1578,27 @@ static char **cell_labels(const lnb_cellset *set, char *const *skip, size_t nski
       return NULL;
     }
   return labels;
+}
+
+/* A mini-batch needs a problem with samples (ABI 1.4 eval_rows): refused
+ * here, at the optimizer block, for any problem of the config without. */
+static int check_batches(cfg_ctx *c) {
+  const lnb_cellset *opts = &c->cfg->optimizers, *probs = &c->cfg->problems;
+  for (size_t o = 0; o < opts->n; o++) {
+    if (!opts->cells[o].batch_size)
+      continue;
+    for (size_t p = 0; p < probs->n; p++) {
+      const lnb_plugin *pl = probs->cells[p].plugin->plugin;
+      if (LNB_OPT_OP(lnb_problem_ops, (const lnb_problem_ops *)pl->ops, eval_rows))
+        continue;
+      yaml_node_t at = cell_at(&opts->cells[o]);
+      return fail(c, &at, LNB_EINVAL,
+                  "batch_size %zu: problem '%s' has no samples to draw mini-batches from "
+                  "(it is not sample-level); use batch_size: full with it",
+                  opts->cells[o].batch_size, pl->name);
+    }
+  }
+  return 0;
 }
 
 /* Two blocks giving the same cell (plugin and every given value) would run
@@ -2053,6 +2162,8 @@ int lnb_config_load_string(const char *text, size_t len, const char *path,
     rc = check_duplicate_cells(&c, &cfg->architectures, "architecture");
   if (!rc)
     rc = check_duplicate_cells(&c, &cfg->optimizers, "optimizer");
+  if (!rc)
+    rc = check_batches(&c);
   if (!rc)
     rc = check_baseline(&c);
   yaml_document_delete(&doc);

@@ -16,7 +16,20 @@ typedef struct lnb_cell {
   int line, column;   /* 1-based mark of the block in the file */
   char **with;        /* optimizer cells: architecture plugins it pairs with (none = all) */
   size_t nwith;
+  /* optimizer cells, host keys (mini-batches): batch_size 0 = full batch;
+   * sampling LNB_SAMPLE_SHUFFLE or LNB_SAMPLE_REPLACEMENT; given says which
+   * of the two the config wrote (labels, columns and the spec hash name only
+   * those, so configs without them keep their identities) */
+  size_t batch_size;
+  int sampling;
+  unsigned given; /* LNB_GIVEN_BATCH_SIZE | LNB_GIVEN_SAMPLING */
 } lnb_cell;
+
+enum { LNB_SAMPLE_SHUFFLE = 0, LNB_SAMPLE_REPLACEMENT = 1 };
+enum { LNB_GIVEN_BATCH_SIZE = 1, LNB_GIVEN_SAMPLING = 2 };
+/* the text of an optimizer cell's host key ("batch_size", "sampling") into
+ * buf, or NULL when the config did not give it */
+const char *lnb_cell_host_text(const lnb_cell *c, const char *key, char *buf, size_t n);
 
 /* does optimizer cell `opt` run on architecture cell `arch` (its `with:`)? */
 int lnb_cell_pairs(const lnb_cell *arch, const lnb_cell *opt);
@@ -43,6 +56,7 @@ typedef struct lnb_config {
     double target_gap;  /* default 0 = no target */
     int has_target;
     double max_seconds; /* default 0 = unlimited */
+    double max_epochs;  /* default 0 = unlimited; mini-batch runs: samples seen / m */
   } stop;
   struct {
     int per_decade;     /* log-spaced checkpoints per decade, default 10 */

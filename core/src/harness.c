@@ -174,6 +174,11 @@ static void fnv_cell(uint64_t *h, const lnb_cell *c) {
     fnv(h, c->plugin->plugin->params[j].name);
     fnv(h, c->params->v[j].set && c->params->v[j].text ? c->params->v[j].text : "<unset>");
   }
+  if (c->batch_size) { /* mini-batches; a full batch hashes as before they existed */
+    char buf[64];
+    snprintf(buf, sizeof buf, "batch_size=%zu,sampling=%d", c->batch_size, c->sampling);
+    fnv(h, buf);
+  }
 }
 
 uint64_t lnb_run_spec_hash(const lnb_config *cfg, const lnb_run_spec *spec) {
@@ -250,20 +255,69 @@ typedef struct lnb_run_ctx {
   const lnb_run_observer *obs;
   const lnb_optimizer_ops *oops;
   void *oself;
+  /* mini-batches (the optimizer cell's batch_size > 0; ABI 1.4 problems):
+   * loss and gradient over the rows of the current batch */
+  size_t batch, m;   /* batch size, training samples */
+  int sampling;      /* LNB_SAMPLE_* */
+  size_t *perm, pos; /* shuffle: this epoch's order, where the next batch starts */
+  size_t *draw;      /* replacement: the batch drawn */
+  const size_t *rows;
+  size_t nrows;
+  double seen;       /* samples whose gradients steps took, for epochs */
+  lnb_rng brng;      /* the run seed's "batches" stream: every optimizer sees the same batches */
+  double (*eval_rows)(void *self, const double *We, const size_t *rows, size_t n, double *grad);
 } run_ctx;
+
+/* the loss the optimizer sees: over every sample, or over the current batch */
+static double run_eval(run_ctx *c, double *grad) {
+  if (c->batch) return c->eval_rows(c->pself, c->We, c->rows, c->nrows, grad);
+  return c->pops->eval(c->pself, c->We, grad);
+}
 
 static double m_loss(lnb_model *m) {
   run_ctx *c = m->host_ctx;
   c->aops->end_to_end(c->aself, c->We);
-  return c->pops->eval(c->pself, c->We, NULL);
+  return run_eval(c, NULL);
 }
 
 static double m_loss_grad(lnb_model *m) {
   run_ctx *c = m->host_ctx;
   c->aops->end_to_end(c->aself, c->We);
-  double l = c->pops->eval(c->pself, c->We, c->G);
+  double l = run_eval(c, c->G);
   c->aops->backward(c->aself, c->G);
   return l;
+}
+
+/* The next mini-batch: shuffle takes the next slice of this epoch's random
+ * order (a fresh order each epoch; the last slice of an epoch may be
+ * smaller), replacement draws batch rows uniformly. No allocation. */
+static void next_batch(run_ctx *c) {
+  if (c->sampling == LNB_SAMPLE_REPLACEMENT) {
+    for (size_t j = 0; j < c->batch; j++) {
+      size_t r = (size_t)(lnb__rng_uniform(&c->brng) * (double)c->m);
+      c->draw[j] = r < c->m ? r : c->m - 1;
+    }
+    c->rows = c->draw, c->nrows = c->batch;
+  } else {
+    if (c->pos >= c->m) { /* a new epoch: Fisher-Yates on the last order */
+      for (size_t i = c->m - 1; i > 0; i--) {
+        size_t j = (size_t)(lnb__rng_u64(&c->brng) % (uint64_t)(i + 1));
+        size_t t = c->perm[i];
+        c->perm[i] = c->perm[j], c->perm[j] = t;
+      }
+      c->pos = 0;
+    }
+    c->rows = c->perm + c->pos;
+    c->nrows = c->m - c->pos < c->batch ? c->m - c->pos : c->batch;
+    c->pos += c->nrows;
+  }
+}
+
+/* the training loss over every sample at the current iterate (untimed, at
+ * checkpoints of mini-batch runs) */
+static double full_loss(run_ctx *c) {
+  c->aops->end_to_end(c->aself, c->We);
+  return c->pops->eval(c->pself, c->We, NULL);
 }
 
 static const double *m_end_to_end(lnb_model *m) { return ((run_ctx *)m->host_ctx)->We; }
@@ -518,6 +572,35 @@ void lnb_run_one(const lnb_config *cfg, const lnb_run_spec *spec, lnb_problem_in
  * model, checkpoint metrics, optimizer. LNB_OK, or the failing step's code
  * with res->status ERROR and res->message set. run_teardown(c) is needed
  * either way. */
+/* Mini-batches for the run (untimed): the problem's sample-level ops (the
+ * config was checked for them), the batch buffers, the first epoch's order. */
+static int batch_setup(run_ctx *c, const lnb_run_spec *spec, lnb_error *err) {
+  const lnb_problem_ops *o = c->pops;
+  size_t (*nsamples)(const void *) = LNB_OPT_OP(lnb_problem_ops, o, nsamples);
+  int (*prepare)(void *, size_t, lnb_error *) = LNB_OPT_OP(lnb_problem_ops, o, batch_prepare);
+  c->eval_rows = LNB_OPT_OP(lnb_problem_ops, o, eval_rows);
+  if (!nsamples || !prepare || !c->eval_rows)
+    return lnb__error(err, LNB_ENOTSUP, "problem '%s' has no samples to draw batches from",
+                      spec->problem->plugin->plugin->name);
+  c->m = nsamples(c->pself);
+  c->batch = spec->optimizer->batch_size;
+  c->sampling = spec->optimizer->sampling;
+  if (c->batch > c->m)
+    return lnb__error(err, LNB_EINVAL,
+                      "batch_size %zu exceeds the problem's %zu training samples (use "
+                      "batch_size: full for all of them)",
+                      c->batch, c->m);
+  int rc = prepare(c->pself, c->batch, err);
+  if (rc != LNB_OK) return rc;
+  c->perm = calloc(c->m, sizeof *c->perm);
+  c->draw = calloc(c->batch, sizeof *c->draw);
+  if (!c->perm || !c->draw) return lnb__error(err, LNB_ENOMEM, "out of memory for batches");
+  for (size_t i = 0; i < c->m; i++) c->perm[i] = i;
+  c->pos = c->m; /* the first batch starts an epoch */
+  lnb__rng_init(&c->brng, spec->seed, "batches");
+  return LNB_OK;
+}
+
 static int run_setup(run_ctx *c, const lnb_config *cfg, const lnb_run_spec *spec,
                      lnb_problem_inst *pi, lnb_run_result *res, const lnb_run_observer *obs) {
   memset(c, 0, sizeof *c);
@@ -618,7 +701,10 @@ static int run_setup(run_ctx *c, const lnb_config *cfg, const lnb_run_spec *spec
     fail(res, spec->optimizer->plugin->plugin->name, &err, rc);
     return rc ? rc : LNB_EINVAL;
   }
-
+  if (spec->optimizer->batch_size > 0 && (rc = batch_setup(c, spec, &err)) != LNB_OK) {
+    fail(res, "batch_size", &err, rc);
+    return rc;
+  }
   return LNB_OK;
 }
 
@@ -628,14 +714,20 @@ static void run_teardown(run_ctx *c) {
   metrics_release(c);
   free(c->We);
   free(c->G);
+  free(c->perm);
+  free(c->draw);
   memset(c, 0, sizeof *c);
 }
 
 /* One iteration of the timed loop: optimizer step t, then loss and gradient
  * at the new iterate. */
 static int run_iterate(run_ctx *c, uint64_t t, double *loss, lnb_error *err) {
+  c->seen += (double)c->nrows; /* the batch whose gradient this step takes */
   int rc = c->oops->step(c->oself, &c->model, t, err);
-  if (rc == LNB_OK) *loss = m_loss_grad(&c->model);
+  if (rc == LNB_OK) {
+    if (c->batch) next_batch(c);
+    *loss = m_loss_grad(&c->model);
+  }
   return rc;
 }
 
@@ -660,7 +752,10 @@ int lnb_run_ctx_create(const lnb_config *cfg, const lnb_run_spec *spec, lnb_prob
 
 lnb_model *lnb_run_ctx_model(lnb_run_ctx *c) { return &c->model; }
 
-double lnb_run_ctx_loss_grad(lnb_run_ctx *c) { return m_loss_grad(&c->model); }
+double lnb_run_ctx_loss_grad(lnb_run_ctx *c) {
+  if (c->batch) next_batch(c); /* as lnb_run_one: iteration 0 sees the first batch */
+  return m_loss_grad(&c->model);
+}
 
 void lnb_run_ctx_plugins(lnb_run_ctx *c, void **problem, void **arch, void **opt) {
   if (problem) *problem = c->pself;
@@ -678,6 +773,47 @@ void lnb_run_ctx_destroy(lnb_run_ctx *c) {
   free(c);
 }
 
+/* The stop rules in their order; 1 when the run ends here. loss is the
+ * training loss over every sample when `full` (convergence is judged on it
+ * only), else a mini-batch's. */
+static int run_stops(lnb_run_result *res, const lnb_config *cfg, double loss, int full,
+                     uint64_t t, double elapsed, double epochs, double div_limit) {
+  if (!isfinite(loss) || loss > div_limit) {
+    res->status = LNB_RUN_DIVERGED;
+    if (isfinite(loss))
+      snprintf(res->message, sizeof res->message,
+               "loss %.3g exceeded %.0e x the initial loss at iteration %llu", loss,
+               LNB_DIVERGENCE_FACTOR, (unsigned long long)t);
+    else
+      snprintf(res->message, sizeof res->message, "non-finite loss at iteration %llu",
+               (unsigned long long)t);
+    return 1;
+  }
+  if (full && cfg->stop.has_target && loss - res->lstar <= cfg->stop.target_gap) {
+    if (res->iters_to_target < 0) {
+      res->iters_to_target = (int64_t)t;
+      res->seconds_to_target = elapsed;
+    }
+    res->status = LNB_RUN_CONVERGED;
+    return 1;
+  }
+  if (t >= (uint64_t)cfg->stop.max_iters) {
+    res->status = LNB_RUN_MAX_ITERS;
+    return 1;
+  }
+  if (cfg->stop.max_epochs > 0 && epochs >= cfg->stop.max_epochs) {
+    res->status = LNB_RUN_MAX_ITERS;
+    snprintf(res->message, sizeof res->message, "stop.max_epochs %g reached",
+             cfg->stop.max_epochs);
+    return 1;
+  }
+  if (cfg->stop.max_seconds > 0 && elapsed >= cfg->stop.max_seconds) {
+    res->status = LNB_RUN_TIMEOUT;
+    return 1;
+  }
+  return 0;
+}
+
 void lnb_run_one_observed(const lnb_config *cfg, const lnb_run_spec *spec,
                           lnb_problem_inst *pi, lnb_run_result *res,
                           const lnb_run_observer *obs) {
@@ -688,49 +824,25 @@ void lnb_run_one_observed(const lnb_config *cfg, const lnb_run_spec *spec,
   }
   lnb_error err = {0};
   int rc;
-
-  const double target = cfg->stop.has_target ? cfg->stop.target_gap : -INFINITY;
-  const uint64_t max_iters = (uint64_t)cfg->stop.max_iters;
-  const double max_seconds = cfg->stop.max_seconds > 0 ? cfg->stop.max_seconds : INFINITY;
-
+  /* Timed: the steps and the loss and gradient the optimizer sees (over a
+   * mini-batch when batch_size is set). Untimed: checkpoints, where a
+   * mini-batch run's training loss over every sample is evaluated and the
+   * stop rules judge convergence on it. */
   double t0 = lnb__now();
+  if (c.batch) next_batch(&c);
   double loss = m_loss_grad(&c.model);
   double elapsed = lnb__now() - t0;
-  res->initial_loss = loss;
-  double div_limit = LNB_DIVERGENCE_FACTOR * fmax(fabs(loss), DBL_MIN);
+  double full = c.batch ? full_loss(&c) : loss;
+  res->initial_loss = full;
+  double div_limit = LNB_DIVERGENCE_FACTOR * fmax(fabs(full), DBL_MIN);
   uint64_t t = 0;
-  record(res, &c, 0, elapsed, loss);
+  record(res, &c, 0, elapsed, full);
   uint64_t next_cp = lnb_next_checkpoint(cfg, 0);
+  int fresh = 1; /* full is the loss at iterate t */
 
   for (;;) {
-    double gap = loss - res->lstar;
-    if (!isfinite(loss) || loss > div_limit) {
-      res->status = LNB_RUN_DIVERGED;
-      if (isfinite(loss))
-        snprintf(res->message, sizeof res->message,
-                 "loss %.3g exceeded %.0e x the initial loss at iteration %llu", loss,
-                 LNB_DIVERGENCE_FACTOR, (unsigned long long)t);
-      else
-        snprintf(res->message, sizeof res->message, "non-finite loss at iteration %llu",
-                 (unsigned long long)t);
-      break;
-    }
-    if (gap <= target) {
-      if (res->iters_to_target < 0) {
-        res->iters_to_target = (int64_t)t;
-        res->seconds_to_target = elapsed;
-      }
-      res->status = LNB_RUN_CONVERGED;
-      break;
-    }
-    if (t >= max_iters) {
-      res->status = LNB_RUN_MAX_ITERS;
-      break;
-    }
-    if (elapsed >= max_seconds) {
-      res->status = LNB_RUN_TIMEOUT;
-      break;
-    }
+    double epochs = c.batch ? c.seen / (double)c.m : (double)t;
+    if (run_stops(res, cfg, fresh ? full : loss, fresh, t, elapsed, epochs, div_limit)) break;
     double s0 = lnb__now();
     rc = run_iterate(&c, t + 1, &loss, &err);
     elapsed += lnb__now() - s0;
@@ -739,15 +851,20 @@ void lnb_run_one_observed(const lnb_config *cfg, const lnb_run_spec *spec,
       break;
     }
     t++;
+    fresh = !c.batch;
+    if (fresh) full = loss;
     if (t == next_cp) {
-      record(res, &c, t, elapsed, loss);
+      if (!fresh) full = full_loss(&c), fresh = 1;
+      record(res, &c, t, elapsed, full);
       next_cp = lnb_next_checkpoint(cfg, t);
     }
   }
-  record(res, &c, t, elapsed, loss); /* the final iterate */
+  if (!fresh) full = full_loss(&c);
+  record(res, &c, t, elapsed, full); /* the final iterate */
   res->iterations = t;
-  res->final_loss = loss;
-  res->final_gap = loss - res->lstar;
+  res->epochs = c.batch ? c.seen / (double)c.m : (double)t;
+  res->final_loss = full;
+  res->final_gap = full - res->lstar;
   res->seconds_total = elapsed;
   res->seconds_per_iter = t > 0 ? elapsed / (double)t : NAN;
   run_teardown(&c);

@@ -90,6 +90,7 @@ typedef struct lnb_run_result {
   int64_t iters_to_target; /* -1 when not reached */
   double seconds_to_target; /* NaN when not reached */
   double seconds_total, seconds_per_iter;
+  double epochs; /* passes over the training samples (mini-batches); = iterations at full batch */
   char message[LNB_ERROR_MSG_MAX]; /* why it stopped, for error/diverged */
   lnb_checkpoint *checkpoints;
   size_t ncheckpoints, capcheckpoints;

@@ -89,6 +89,15 @@ char *lnb_cell_label(const lnb_cell *c, char *const *skip, size_t nskip) {
     fprintf(f, "%s%s=%s", first ? "(" : ",", name, v->text);
     first = 0;
   }
+  static const char *const host_keys[] = {"batch_size", "sampling"};
+  for (size_t q = 0; q < 2; q++) {
+    char text[32];
+    if (!lnb_cell_host_text(c, host_keys[q], text, sizeof text) ||
+        in_list(host_keys[q], skip, nskip))
+      continue;
+    fprintf(f, "%s%s=%s", first ? "(" : ",", host_keys[q], text);
+    first = 0;
+  }
   if (!first) fputc(')', f);
   fclose(f);
   return buf;
@@ -288,8 +297,9 @@ static char *summary_header(const lnb_results *w) {
   fputs("run_id,spec_hash,problem,architecture,optimizer,seed,model,tuned", f);
   for (size_t i = 0; i < w->ncols; i++) fprintf(f, ",%s", w->cols[i].header);
   fputs(",status,iterations,initial_loss,final_loss,final_gap,lstar,iters_to_target,"
-        "seconds_to_target,seconds_total,seconds_per_iter,message\n",
+        "seconds_to_target,seconds_total,seconds_per_iter",
         f);
+  fputs(w->batches ? ",epochs,message\n" : ",message\n", f);
   fclose(f);
   return buf;
 }
@@ -334,6 +344,11 @@ static int results_init(lnb_results *w, const char *dir, const lnb_config *cfg,
         if (c->params->v[j].given &&
             add_col(w, c->plugin->plugin->kind, c->plugin->plugin->params[j].name) != 0)
           return lnb__error(err, LNB_ENOMEM, "out of memory");
+      /* the host keys of optimizer cells (mini-batches), where given */
+      if (((c->given & LNB_GIVEN_BATCH_SIZE) && add_col(w, LNB_OPTIMIZER, "batch_size") != 0) ||
+          ((c->given & LNB_GIVEN_SAMPLING) && add_col(w, LNB_OPTIMIZER, "sampling") != 0))
+        return lnb__error(err, LNB_ENOMEM, "out of memory");
+      if (c->batch_size) w->batches = 1;
     }
   return LNB_OK;
 }
@@ -417,8 +432,12 @@ static char *tuned_text(const lnb_config *cfg, const lnb_cell *a, const lnb_cell
     const lnb_cell *cells[2] = {a, o};
     for (int k = 0; k < 2; k++) {
       const lnb_value *v = cell_value(cells[k], cfg->select.tune[t]);
-      if (v && v->given && v->text) {
-        fprintf(f, "%s%s=%s", first ? "" : ",", cfg->select.tune[t], v->text);
+      char host[32];
+      const char *text = v && v->given ? v->text
+                                       : lnb_cell_host_text(cells[k], cfg->select.tune[t], host,
+                                                            sizeof host);
+      if (text) {
+        fprintf(f, "%s%s=%s", first ? "" : ",", cfg->select.tune[t], text);
         first = 0;
       }
     }
@@ -588,8 +607,11 @@ int lnb_results_append(lnb_results *w, const lnb_run_spec *spec, const lnb_run_r
                         : w->cols[i].kind == LNB_ARCHITECTURE ? spec->architecture
                                                               : spec->optimizer;
     const lnb_value *v = cell_value(c, w->cols[i].param);
+    char host[32];
+    const char *text = v ? (v->set ? v->text : NULL)
+                         : lnb_cell_host_text(c, w->cols[i].param, host, sizeof host);
     fputc(',', f);
-    if (v && v->set && v->text) csv_str(f, v->text);
+    if (text) csv_str(f, text);
   }
   fprintf(f, ",%s,%llu,", lnb_run_status_name(res->status),
           (unsigned long long)res->iterations);
@@ -608,6 +630,10 @@ int lnb_results_append(lnb_results *w, const lnb_run_spec *spec, const lnb_run_r
   csv_real(f, res->seconds_total);
   fputc(',', f);
   csv_real(f, res->seconds_per_iter);
+  if (w->batches) {
+    fputc(',', f);
+    csv_real(f, res->epochs);
+  }
   fputc(',', f);
   csv_str(f, res->message);
   fputc('\n', f);

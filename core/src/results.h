@@ -44,6 +44,7 @@ typedef struct lnb_results {
   double wall_start;
   size_t resumed; /* rows kept from an earlier sweep (--resume) */
   int jobs, isolate; /* how the sweep ran, for the manifest */
+  int batches;       /* some run samples mini-batches: summary.csv has an epochs column */
   int mpi_ranks;     /* > 0: an MPI sweep over this many ranks (jobs is per rank) */
 } lnb_results;
 

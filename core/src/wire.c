@@ -11,7 +11,7 @@ typedef struct lnb_wire_result {
   uint64_t iterations;
   int64_t iters_to_target;
   double initial_loss, final_loss, final_gap, lstar;
-  double seconds_to_target, seconds_total, seconds_per_iter;
+  double seconds_to_target, seconds_total, seconds_per_iter, epochs;
   uint32_t msglen;
 } lnb_wire_result;
 
@@ -49,6 +49,7 @@ void lnb_wire_put_result(unsigned char *buf, const lnb_run_result *r) {
   w.seconds_to_target = r->seconds_to_target;
   w.seconds_total = r->seconds_total;
   w.seconds_per_iter = r->seconds_per_iter;
+  w.epochs = r->epochs;
   w.msglen = (uint32_t)message_len(r);
   buf[0] = LNB_WIRE_RESULT;
   memcpy(buf + 1, &w, sizeof w);
@@ -71,7 +72,7 @@ void lnb_wire_result_init(lnb_run_result *r) {
   memset(r, 0, sizeof *r);
   r->iters_to_target = -1;
   r->seconds_to_target = NAN;
-  r->initial_loss = r->final_loss = r->final_gap = r->seconds_per_iter = NAN;
+  r->initial_loss = r->final_loss = r->final_gap = r->seconds_per_iter = r->epochs = NAN;
 }
 
 size_t lnb_wire_parse(const unsigned char *buf, size_t len, size_t nm, lnb_run_result *res,
@@ -116,6 +117,7 @@ size_t lnb_wire_parse(const unsigned char *buf, size_t len, size_t nm, lnb_run_r
       res->seconds_to_target = w.seconds_to_target;
       res->seconds_total = w.seconds_total;
       res->seconds_per_iter = w.seconds_per_iter;
+      res->epochs = w.epochs;
       size_t ml = w.msglen < sizeof res->message - 1 ? w.msglen : sizeof res->message - 1;
       memcpy(res->message, buf + off + 1 + sizeof w, ml);
       res->message[ml] = '\0';
