@@ -703,7 +703,7 @@ static double ds_loss_rows(ds *P, const double *X, const double *Y, const int *l
   case L_LP: {
     int p = P->p;
     for (size_t i = 0; i < n * k; i++) {
-      double r = Z[i], r2 = r * r, pw = 1.0; /* r^(p-2) */
+      double r = Z[i] - Y[i], r2 = r * r, pw = 1.0; /* r^(p-2) */
       for (int e = 2; e < p; e += 2) pw *= r2;
       sum += pw * r2 / (double)p;
       Z[i] = pw * r; /* r^(p-1) */
