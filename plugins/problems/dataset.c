@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <float.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -238,6 +239,10 @@ static int ds_fmnist_pair(const lnb_host *h, const char *dir, int pkgdir, const 
   int rc = LNB_OK;
   if (!pi || !pl) {
     rc = h->error(err, LNB_ENOMEM, "out of memory");
+    goto out;
+  }
+  if (h->struct_size < offsetof(lnb_host, read_idx) + sizeof h->read_idx) {
+    rc = h->error(err, LNB_ENOTSUP, "this lnnbench has no IDX reader (host ABI before 1.4)");
     goto out;
   }
   if ((rc = ds_missing(h, pi, DS_FMNIST_PKG, pkgdir, err)) != LNB_OK ||
