@@ -6,6 +6,7 @@
  * real Fashion-MNIST (Debian dataset-fashion-mnist). */
 #include "test_plugin_util.h"
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -381,6 +382,21 @@ static void test_idx_reader(void **state) {
   c[4] = c[5] = c[6] = c[7] = 0x7f; /* 2^31 x 3 x 2 bytes */
   write_bytes("huge.idx", c, n, 0);
   bad += idx_case("huge.idx", "1 GiB limit");
+  /* a tiny file claiming almost 1 GiB: refused as truncated without the
+   * gigabyte ever being allocated (peak RSS grows by far less) */
+  memcpy(c, b, n);
+  c[3] = 1;
+  c[4] = 0x3f; c[5] = c[6] = c[7] = 0xff;
+  write_bytes("claim.idx", c, 40, 0);
+  write_bytes("claim.idx.gz", c, 40, 1);
+  struct rusage ru0, ru1;
+  getrusage(RUSAGE_SELF, &ru0);
+  bad += idx_case("claim.idx", "truncated IDX data (32 of 1073741823 bytes)");
+  bad += idx_case("claim.idx.gz", "truncated IDX data (32 of 1073741823 bytes)");
+  getrusage(RUSAGE_SELF, &ru1);
+  print_message("  peak RSS grew by %ld KiB reading them (limit 64 MiB)\n",
+                ru1.ru_maxrss - ru0.ru_maxrss);
+  assert_true(ru1.ru_maxrss - ru0.ru_maxrss < 64 * 1024);
   write_bytes("short.idx", b, n - 1, 0);
   bad += idx_case("short.idx", "truncated IDX data (29 of 30 bytes)");
   write_bytes("short.idx.gz", b, n - 1, 1);

@@ -190,13 +190,28 @@ int lnb__read_idx(const char *path, unsigned char **data, size_t *dims, size_t *
       goto done;
     }
   }
-  if (!(out = lnb__alloc((size_t)total))) {
-    rc = lnb__error(err, LNB_ENOMEM, "%s: out of memory for %llu bytes of IDX data", path,
-                    (unsigned long long)total);
-    goto done;
+  /* The buffer grows with the data that actually arrive (doubling from
+   * 1 MiB), so a small file whose header claims a gigabyte costs no
+   * gigabyte before it is found truncated. */
+  size_t got = 0, cap = 0, chunk;
+  int short_read = 0;
+  while (got < total && !short_read) {
+    size_t ncap = cap ? 2 * cap : (size_t)1 << 20;
+    if (ncap > total) ncap = (size_t)total;
+    unsigned char *nb = lnb__alloc(ncap);
+    if (!nb) {
+      rc = lnb__error(err, LNB_ENOMEM, "%s: out of memory for %llu bytes of IDX data", path,
+                      (unsigned long long)total);
+      goto done;
+    }
+    if (got) memcpy(nb, out, got);
+    lnb__free(out);
+    out = nb;
+    cap = ncap;
+    if ((rc = src_read(s, out + got, cap - got, &chunk)) != LNB_OK) goto done;
+    short_read = chunk < cap - got;
+    got += chunk;
   }
-  size_t got = 0;
-  if ((rc = src_read(s, out, (size_t)total, &got)) != LNB_OK) goto done;
   if (got < total) {
     rc = lnb__error(err, LNB_EINVAL, "%s: truncated IDX data (%zu of %llu bytes)", path, got,
                     (unsigned long long)total);
