@@ -38,6 +38,15 @@ find_library(LNB_YAML_LIBRARY NAMES yaml)
 lnb_require(LNB_YAML_INCLUDE_DIR "libyaml header yaml.h" libyaml-dev)
 lnb_require(LNB_YAML_LIBRARY "libyaml library" libyaml-dev)
 
+# zlib: the gzip-compressed IDX files of host->read_idx (Fashion-MNIST).
+find_path(LNB_ZLIB_INCLUDE_DIR NAMES zlib.h)
+find_library(LNB_ZLIB_LIBRARY NAMES z)
+lnb_require(LNB_ZLIB_INCLUDE_DIR "zlib header zlib.h" zlib1g-dev)
+lnb_require(LNB_ZLIB_LIBRARY "zlib library" zlib1g-dev)
+add_library(lnb_zlib INTERFACE)
+target_include_directories(lnb_zlib SYSTEM INTERFACE ${LNB_ZLIB_INCLUDE_DIR})
+target_link_libraries(lnb_zlib INTERFACE ${LNB_ZLIB_LIBRARY})
+
 find_library(LNB_M_LIBRARY m)
 find_package(Threads REQUIRED)
 

@@ -4,7 +4,8 @@ set -euo pipefail
 # usage: deps.sh [fuzz|mpi]   (fuzz adds clang and its sanitizer/libFuzzer runtime;
 #                             mpi adds Open MPI for -DLNB_WITH_MPI=ON)
 pkgs=(gcc g++ make cmake git pkg-config libblis-dev liblapacke-dev liblapack-dev libyaml-dev libcmocka-dev
-      libbenchmark-dev gnuplot-nox)
+      libbenchmark-dev gnuplot-nox zlib1g-dev
+      dataset-fashion-mnist python3-sklearn) # data sets of the `dataset` problem
 if [ "${1:-}" = fuzz ]; then pkgs+=(clang libclang-rt-14-dev); fi
 if [ "${1:-}" = mpi ]; then pkgs+=(libopenmpi-dev openmpi-bin); fi
 missing=()

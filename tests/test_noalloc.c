@@ -482,6 +482,14 @@ static const char *const problem_setups[] = {
     "{plugin: classification, loss: logistic, m: 30, d: 6, seed: 1}",
     "{plugin: lp_regression, p: 2, m: 40, d: 6, k: 2, seed: 1}",
     "{plugin: lp_regression, p: 4, m: 40, d: 6, k: 2, noise: 0.1, seed: 1}",
+    "{plugin: dataset, name: csv, path: " LNB_TEST_SOURCE_DIR "/tests/data/small_header.csv, "
+    "loss: squared, eval: residual}",
+    "{plugin: dataset, name: csv, path: " LNB_TEST_SOURCE_DIR "/tests/data/small_header.csv, "
+    "loss: lp, p: 4}",
+    "{plugin: dataset, name: csv, path: " LNB_TEST_SOURCE_DIR "/tests/data/binary_classes.csv, "
+    "loss: softmax}",
+    "{plugin: dataset, name: csv, path: " LNB_TEST_SOURCE_DIR "/tests/data/binary_classes.csv, "
+    "loss: logistic}",
 };
 #define N_PROBLEM_SETUPS (sizeof problem_setups / sizeof *problem_setups)
 

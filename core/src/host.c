@@ -1,5 +1,6 @@
 /* host.c — the service table plugins receive: errors, logging, parameters,
- * RNG, memory, clock, BLAS/LAPACK helpers, CSV and LIBSVM readers. */
+ * RNG, memory, clock, BLAS/LAPACK helpers, CSV and LIBSVM readers (the IDX
+ * reader is in idx.c). */
 #define _POSIX_C_SOURCE 200809L
 #include "host.h"
 
@@ -812,6 +813,7 @@ static const lnb_host host_table = {
     .svd = lnb__svd,
     .read_csv = lnb__read_csv,
     .read_libsvm = lnb__read_libsvm,
+    .read_idx = lnb__read_idx,
 };
 
 const lnb_host *lnb_host_get(void) { return &host_table; }

@@ -60,6 +60,9 @@ int lnb__read_csv(const char *path, double **data, size_t *rows, size_t *cols,
                   lnb_error *err);
 int lnb__read_libsvm(const char *path, size_t d, double **X, double **y, size_t *rows,
                      size_t *cols, lnb_error *err);
+/* host->read_idx (idx.c): IDX files, plain or gzip-compressed */
+int lnb__read_idx(const char *path, unsigned char **data, size_t *dims, size_t *ndims,
+                  lnb_error *err);
 /* Untrusted text (results files, config keys, error messages quoting them)
  * for a terminal or a generated script: a C0 control (newline included),
  * DEL, a C1 control (U+0080..U+009F), a byte of malformed UTF-8, and any

@@ -33,7 +33,7 @@ extern "C" {
                           1.3: what a run uses (optimizer ops.uses, problem_info
                                uses/metrics), so architectures size only that;
                           1.4: sample-level problems (nsamples, batch_prepare,
-                               eval_rows, eval_split) */
+                               eval_rows, eval_split); host read_idx */
 
 #if defined(_WIN32)
 #define LNB_EXPORT __declspec(dllexport)
@@ -167,7 +167,25 @@ typedef struct lnb_host {
    * Check host->struct_size before use: older hosts lack this entry. */
   int (*read_libsvm)(const char *path, size_t d, double **X, double **y,
                      size_t *rows, size_t *cols, lnb_error *err);
+
+  /* (appended, 1.4) IDX files (the MNIST / Fashion-MNIST format), plain or
+   * gzip-compressed (recognized by the gzip magic 1f 8b; concatenated gzip
+   * members are one stream). The file is the magic 00 00 08 NN, NN
+   * big-endian 32-bit sizes, then their product of unsigned bytes (type code
+   * 0x08; other type codes are refused, named). On success dims[0..*ndims)
+   * holds the sizes (dims must have room for LNB_IDX_MAX_DIMS) and *data
+   * (free with host->free) their product of bytes, row-major. Refused, with
+   * "path: reason": not a regular file, a wrong magic, NN outside
+   * [1, LNB_IDX_MAX_DIMS], a size 0, more than LNB_IDX_MAX_BYTES (1 GiB) of
+   * content, data cut short, bytes after the data (or after the gzip
+   * stream), corrupt or truncated gzip data. Check host->struct_size before
+   * use: older hosts lack this entry. */
+  int (*read_idx)(const char *path, unsigned char **data, size_t *dims, size_t *ndims,
+                  lnb_error *err);
 } lnb_host;
+
+#define LNB_IDX_MAX_DIMS 4
+#define LNB_IDX_MAX_BYTES ((size_t)1 << 30)
 
 
 /* ---------------------------------------------------------------- problem */
