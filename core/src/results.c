@@ -299,7 +299,14 @@ static char *summary_header(const lnb_results *w) {
   fputs(",status,iterations,initial_loss,final_loss,final_gap,lstar,iters_to_target,"
         "seconds_to_target,seconds_total,seconds_per_iter",
         f);
-  fputs(w->batches ? ",epochs,message\n" : ",message\n", f);
+  if (w->batches) fputs(",epochs", f);
+  /* the last recorded value of every metric column */
+  for (size_t i = 0, nc = lnb_metric_ncols(w->cfg); i < nc; i++) {
+    char name[256];
+    lnb_metric_colname(w->cfg, i, name, sizeof name);
+    fprintf(f, ",final_%s", name);
+  }
+  fputs(",message\n", f);
   fclose(f);
   return buf;
 }
@@ -477,6 +484,16 @@ static int labels_make(const lnb_config *cfg, const lnb_run_spec *spec, run_labe
   return 0;
 }
 
+/* the metric column called name under cfg, or -1 */
+static long metric_col(const lnb_config *cfg, const char *name) {
+  for (size_t i = 0, nc = lnb_metric_ncols(cfg); i < nc; i++) {
+    char col[256];
+    lnb_metric_colname(cfg, i, col, sizeof col);
+    if (strcmp(col, name) == 0) return (long)i;
+  }
+  return -1;
+}
+
 /* keep the run for the head-to-head table; takes the labels */
 static int add_row(lnb_results *w, const lnb_run_spec *spec, const lnb_run_result *res,
                    run_labels *l) {
@@ -504,6 +521,10 @@ static int add_row(lnb_results *w, const lnb_run_spec *spec, const lnb_run_resul
   r->final_loss = res->final_loss;
   r->final_gap = res->final_gap;
   r->seconds_per_iter = res->seconds_per_iter;
+  r->test_accuracy = NAN;
+  long acc = metric_col(w->cfg, "test_accuracy");
+  if (acc >= 0 && res->ncheckpoints)
+    r->test_accuracy = res->checkpoints[res->ncheckpoints - 1].metrics[acc];
   w->counts[res->status]++;
   return 0;
 }
@@ -633,6 +654,11 @@ int lnb_results_append(lnb_results *w, const lnb_run_spec *spec, const lnb_run_r
   if (w->batches) {
     fputc(',', f);
     csv_real(f, res->epochs);
+  }
+  const lnb_checkpoint *last = res->ncheckpoints ? &res->checkpoints[res->ncheckpoints - 1] : NULL;
+  for (size_t i = 0, nc = lnb_metric_ncols(cfg); i < nc; i++) {
+    fputc(',', f);
+    if (last) csv_real(f, last->metrics[i]);
   }
   fputc(',', f);
   csv_str(f, res->message);
@@ -997,6 +1023,8 @@ static int results_resume(lnb_results *w, const lnb_run_spec *runs, size_t nruns
       goto out;
     }
     labels_free(&l);
+    long c_acc = lnb_csv_col(&sum, "final_test_accuracy");
+    if (c_acc >= 0) w->rows[w->nrows - 1].test_accuracy = field_real(sum.rows[r][c_acc]);
     w->resumed++;
   }
   w->excluded = malloc((n ? n : 1) * sizeof *w->excluded);
@@ -1264,6 +1292,7 @@ int lnb_results_read_summary(const char *path, const char *json, double (*real)(
                         path, need[j]);
   *rows = calloc(sum->nrows ? sum->nrows : 1, sizeof **rows);
   if (!*rows) return lnb__error(err, LNB_ENOMEM, "out of memory");
+  long c_acc = lnb_csv_col(sum, "final_test_accuracy"); /* optional */
   /* every run id checked, each once */
   size_t *ids = malloc((sum->nrows ? sum->nrows : 1) * sizeof *ids), nex = 0;
   size_t *ex = excluded_ranges(json, &nex);
@@ -1322,6 +1351,7 @@ int lnb_results_read_summary(const char *path, const char *json, double (*real)(
     row->iters_to_target = *r[col[11]] ? strtoll(r[col[11]], NULL, 10) : -1;
     row->seconds_to_target = real(r[col[12]]);
     row->seconds_per_iter = real(r[col[13]]);
+    row->test_accuracy = c_acc >= 0 ? real(r[c_acc]) : NAN;
     r[col[2]][strcspn(r[col[2]], "(")] = '\0';
     r[col[3]][strcspn(r[col[3]], "(")] = '\0';
   }

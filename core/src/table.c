@@ -67,6 +67,7 @@ static void aggregate(lnb_table_entry *e, const lnb_row *rows, const size_t *idx
   MED(med_gap, lnb_run_status_failed(r->status) ? NAN : r->final_gap);
   MED(med_loss, lnb_run_status_failed(r->status) ? NAN : r->final_loss);
   MED(med_spi, r->seconds_per_iter);
+  MED(med_test_acc, lnb_run_status_failed(r->status) ? NAN : r->test_accuracy);
 #undef MED
   for (size_t q = 0; q < k; q++) {
     const lnb_row *r = &rows[idx[q]];
@@ -178,6 +179,7 @@ int lnb_table_compute(const lnb_row *rows, size_t n, const lnb_table_opts *o, ln
   }
   qsort(models, nkept, sizeof *models, cmp_model_key);
   for (size_t q = 0; q < nkept; q++) t->entries[t->n++] = models[q].e;
+  for (size_t q = 0; q < t->n; q++) t->has_test_acc |= !isnan(t->entries[q].med_test_acc);
   for (size_t first = 0, end; first < t->n; first = end) {
     for (end = first; end < t->n && strcmp(t->entries[end].problem, t->entries[first].problem) == 0;)
       end++;
@@ -252,9 +254,11 @@ static void render_md(FILE *f, const lnb_table *t, const lnb_table_opts *o) {
       if (i) fputc('\n', f);
       fprintf(f, "## Problem `%s`\n\n", e->problem);
       fprintf(f, "| model | tuned | reached | median iters to target | median s to target | "
-                 "median final gap | median s/iter |%s\n",
+                 "median final gap | median s/iter |%s%s\n",
+              t->has_test_acc ? " median test accuracy |" : "",
               o->baseline ? " speed-up vs baseline |" : "");
-      fprintf(f, "|---|---|---|---|---|---|---|%s\n", o->baseline ? "---|" : "");
+      fprintf(f, "|---|---|---|---|---|---|---|%s%s\n", t->has_test_acc ? "---|" : "",
+              o->baseline ? "---|" : "");
     }
     char it[32], s[32], gap[32], spi[32], note[64], sp[48];
     fmt_iters(it, sizeof it, e->med_iters, 0);
@@ -265,6 +269,11 @@ static void render_md(FILE *f, const lnb_table *t, const lnb_table_opts *o) {
     fprintf(f, "| `%s`%s | %s | %zu/%zu%s | %s | %s | %s | %s |", e->model,
             e->is_baseline ? " (baseline)" : "", e->tuned[0] ? e->tuned : "—", e->reached, e->n,
             note, it, s, gap, spi);
+    if (t->has_test_acc) {
+      char acc[32];
+      fmt_num(acc, sizeof acc, e->med_test_acc, "—", 0);
+      fprintf(f, " %s |", acc);
+    }
     if (o->baseline) {
       speedup_text(sp, sizeof sp, e, o, 0);
       fprintf(f, " %s |", sp);
@@ -298,7 +307,7 @@ static void csv_num(FILE *f, double x) {
 static void render_csv(FILE *f, const lnb_table *t) {
   fputs("problem,model,tuned,baseline,runs,reached,diverged,failed,median_iters_to_target,"
         "median_seconds_to_target,median_final_gap,median_final_loss,median_seconds_per_iter,"
-        "speedup\n",
+        "speedup,median_test_accuracy\n",
         f);
   for (size_t i = 0; i < t->n; i++) {
     const lnb_table_entry *e = &t->entries[i];
@@ -319,6 +328,8 @@ static void render_csv(FILE *f, const lnb_table *t) {
     csv_num(f, e->med_spi);
     fputc(',', f);
     csv_num(f, e->speedup);
+    fputc(',', f);
+    csv_num(f, e->med_test_acc);
     fputc('\n', f);
   }
 }

@@ -21,6 +21,7 @@ typedef struct lnb_row {
   int64_t iters_to_target;  /* -1 if not reached */
   double seconds_to_target; /* NaN if not reached */
   double final_loss, final_gap, seconds_per_iter;
+  double test_accuracy; /* the last recorded test_accuracy; NaN when not recorded */
 } lnb_row;
 
 typedef struct lnb_table_opts {
@@ -35,6 +36,7 @@ typedef struct lnb_table_entry {
   const char *problem, *model, *tuned, *arch_plugin, *opt_plugin; /* borrowed from rows */
   size_t n, reached, diverged, failed;
   double med_seconds, med_iters, med_gap, med_loss, med_spi;
+  double med_test_acc; /* NaN when no seed recorded test_accuracy */
   double speedup; /* baseline median seconds / this median seconds; NaN if undefined */
   int is_baseline, has_baseline;
 } lnb_table_entry;
@@ -42,6 +44,7 @@ typedef struct lnb_table_entry {
 typedef struct lnb_table {
   lnb_table_entry *entries; /* grouped by problem, in first-appearance order */
   size_t n;
+  int has_test_acc; /* some entry has a test accuracy: the tables show the column */
 } lnb_table;
 
 typedef enum lnb_table_format { LNB_TABLE_MD, LNB_TABLE_CSV, LNB_TABLE_LATEX } lnb_table_format;
