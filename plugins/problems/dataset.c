@@ -35,6 +35,7 @@
 #include "lnbp_gram.h"
 #include "lnbp_linalg.h"
 #include "lnbp_lstsq.h"
+#include "lnbp_path.h"
 #include "lnnbench/plugin.h"
 
 #define DS_FMNIST_DIR "/usr/share/datasets/fashion-mnist"
@@ -147,19 +148,6 @@ typedef struct ds_raw {
 
 /* ------------------------------------------------------------ settings */
 
-static char *ds_join(const lnb_host *h, const lnb_params *p, const char *path) {
-  const char *dir = h->config_dir(p);
-  if (path[0] == '/' || !dir || !dir[0]) dir = NULL;
-  size_t n = strlen(path) + (dir ? strlen(dir) + 1 : 0) + 1;
-  char *full = h->alloc(n);
-  if (!full) return NULL;
-  if (dir)
-    snprintf(full, n, "%s/%s", dir, path);
-  else
-    snprintf(full, n, "%s", path);
-  return full;
-}
-
 static int ds_settings(const lnb_host *h, const lnb_params *p, ds_cfg *c, lnb_error *err) {
   memset(c, 0, sizeof *c);
   const char *nm = h->param_string(p, "name");
@@ -204,7 +192,7 @@ static int ds_settings(const lnb_host *h, const lnb_params *p, ds_cfg *c, lnb_er
     c->test_fraction = c->name == DS_DIABETES ? 0.2 : 0.0;
   }
   c->subset = (size_t)h->param_int(p, "subset");
-  if (has_path && !(c->path = ds_join(h, p, h->param_string(p, "path"))))
+  if (has_path && !(c->path = lnbp_data_path(h, p, h->param_string(p, "path"))))
     return h->error(err, LNB_ENOMEM, "out of memory");
   return LNB_OK;
 }

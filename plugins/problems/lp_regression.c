@@ -34,6 +34,7 @@
 #include "lnbp_lstsq.h"
 #include "lnbp_linalg.h"
 #include "lnbp_rows.h"
+#include "lnbp_path.h"
 #include "lnnbench/plugin.h"
 
 #define LPR_ETHANOL_M 2565
@@ -187,20 +188,6 @@ static int lpr_resolve(const lnb_host *h, const lnb_params *p, lpr_source *src, 
   return LNB_OK;
 }
 
-/* path resolved against the config directory; free with host->free */
-static char *lpr_join_path(const lnb_host *h, const lnb_params *p, const char *path) {
-  const char *dir = h->config_dir(p);
-  if (path[0] == '/' || !dir || !dir[0]) dir = NULL;
-  size_t n = strlen(path) + (dir ? strlen(dir) + 1 : 0) + 1;
-  char *full = h->alloc(n);
-  if (!full) return NULL;
-  if (dir)
-    snprintf(full, n, "%s/%s", dir, path);
-  else
-    snprintf(full, n, "%s", path);
-  return full;
-}
-
 static int lpr_load_file(lpr *P, const lnb_params *p, lpr_source src, lnb_error *err);
 static void lpr_free_data(lpr *P);
 
@@ -247,7 +234,7 @@ static void lpr_free_data(lpr *P) {
 
 static int lpr_load_file(lpr *P, const lnb_params *p, lpr_source src, lnb_error *err) {
   const lnb_host *h = P->host;
-  char *full = lpr_join_path(h, p, h->param_string(p, "path"));
+  char *full = lnbp_data_path(h, p, h->param_string(p, "path"));
   if (!full) return h->error(err, LNB_ENOMEM, "out of memory");
   size_t k = h->param_is_set(p, "k") ? (size_t)h->param_int(p, "k") : 1;
   double *data = NULL, *lab = NULL;

@@ -20,6 +20,7 @@
 #include "lnbp_lstsq.h"
 #include "lnbp_linalg.h"
 #include "lnbp_rows.h"
+#include "lnbp_path.h"
 #include "lnnbench/plugin.h"
 
 static const lnb_param_spec lsq_params[] = {
@@ -146,24 +147,10 @@ static int lsq_inline_shape(const lnb_host *h, const lnb_params *p, size_t *m, s
   return LNB_OK;
 }
 
-/* path resolved against the config directory; free with host->free */
-static char *lsq_join_path(const lnb_host *h, const lnb_params *p, const char *path) {
-  const char *dir = h->config_dir(p);
-  if (path[0] == '/' || !dir || !dir[0]) dir = NULL;
-  size_t n = strlen(path) + (dir ? strlen(dir) + 1 : 0) + 1;
-  char *full = h->alloc(n);
-  if (!full) return NULL;
-  if (dir)
-    snprintf(full, n, "%s/%s", dir, path);
-  else
-    snprintf(full, n, "%s", path);
-  return full;
-}
-
 static int lsq_load_csv(lsq *P, const lnb_params *p, size_t k, lnb_error *err) {
   const lnb_host *h = P->host;
   const char *path = h->param_string(p, "path");
-  char *full = lsq_join_path(h, p, path);
+  char *full = lnbp_data_path(h, p, path);
   if (!full) return h->error(err, LNB_ENOMEM, "out of memory");
   double *data = NULL;
   size_t rows = 0, cols = 0;
@@ -292,7 +279,7 @@ static int lsq_validate(const lnb_host *h, const lnb_params *p, lnb_error *err) 
   }
   if (h->param_int(p, "k") < 1) return h->error(err, LNB_EINVAL, "k must be >= 1");
   if (src == SRC_CSV) {
-    char *full = lsq_join_path(h, p, h->param_string(p, "path"));
+    char *full = lnbp_data_path(h, p, h->param_string(p, "path"));
     if (!full) return h->error(err, LNB_ENOMEM, "out of memory");
     /* parse it all now, so a bad file is reported before any run starts */
     double *data = NULL;
