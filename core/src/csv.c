@@ -112,11 +112,6 @@ static char *read_bounded(FILE *f, uint64_t max, size_t *len_out, int *read_erro
   return buf;
 }
 
-char *lnb_read_stream(FILE *f, size_t *len_out, int *read_error) {
-  int over;
-  return read_bounded(f, UINT64_MAX, len_out, read_error, &over);
-}
-
 char *lnb_read_file(const char *path, uint64_t max, const char *what, size_t *len_out,
                     lnb_error *err) {
   FILE *f = lnb__open_regular(path, max, what, err);
@@ -138,25 +133,17 @@ char *lnb_read_file(const char *path, uint64_t max, const char *what, size_t *le
   return buf;
 }
 
-static int csv_read(const char *path, lnb_csv *out, int tolerant, int *dropped,
-                    lnb_error *err) {
+int lnb_csv_read(const char *path, lnb_csv *out, lnb_error *err) {
   memset(out, 0, sizeof *out);
-  if (dropped) *dropped = 0;
   size_t len = 0;
   char *buf = lnb_read_file(path, LNB_MAX_RESULTS_FILE, "results file", &len, err);
   if (!buf) return err ? err->code : LNB_EIO;
-  if (len > 0 && buf[len - 1] != '\n') { /* an unfinished last line */
-    size_t cut = len;
-    while (cut > 0 && buf[cut - 1] != '\n') cut--;
-    if (!tolerant) {
-      size_t line = 1;
-      for (size_t i = 0; i < cut; i++) line += buf[i] == '\n';
-      free(buf);
-      return lnb__error(err, LNB_EPARSE, "%s:%zu: the last line has no newline (truncated file?)",
-                        path, line);
-    }
-    buf[len = cut] = '\0';
-    if (dropped) *dropped = 1;
+  if (len > 0 && buf[len - 1] != '\n') { /* an unfinished last line (--resume cuts one) */
+    size_t line = 1;
+    for (size_t i = 0; i < len; i++) line += buf[i] == '\n';
+    free(buf);
+    return lnb__error(err, LNB_EPARSE, "%s:%zu: the last line has no newline (truncated file?)",
+                      path, line);
   }
   const char *nul = memchr(buf, '\0', len);
   if (nul) { /* a text file has none; everything after it would be lost */
@@ -205,14 +192,6 @@ static int csv_read(const char *path, lnb_csv *out, int tolerant, int *dropped,
   free(buf);
   if (rc != LNB_OK) lnb_csv_free(out);
   return rc;
-}
-
-int lnb_csv_read(const char *path, lnb_csv *out, lnb_error *err) {
-  return csv_read(path, out, 0, NULL, err);
-}
-
-int lnb_csv_read_tolerant(const char *path, lnb_csv *out, int *dropped, lnb_error *err) {
-  return csv_read(path, out, 1, dropped, err);
 }
 
 long lnb_csv_col(const lnb_csv *c, const char *name) {

@@ -16,11 +16,6 @@ typedef struct lnb_csv {
   size_t *lines; /* 1-based line of each row, for messages */
 } lnb_csv;
 
-/* The rest of the stream f, NUL-terminated (free with free()); NULL when out
- * of memory. *len_out gets its length, *read_error whether ferror was set
- * (either may be NULL). */
-char *lnb_read_stream(FILE *f, size_t *len_out, int *read_error);
-
 /* Largest results file (summary.csv, trajectories.csv, manifest.json) the
  * readers accept: 4 GiB. */
 #define LNB_MAX_RESULTS_FILE ((uint64_t)4 << 30)
@@ -34,10 +29,6 @@ char *lnb_read_file(const char *path, uint64_t max, const char *what, size_t *le
  * must end in a newline and hold no NUL byte (else an error naming
  * path:line). */
 int lnb_csv_read(const char *path, lnb_csv *out, lnb_error *err);
-/* Same, but a last line without its newline (a write cut short by a kill)
- * is dropped instead of refused (a NUL byte before it is still refused);
- * *dropped tells whether that happened. */
-int lnb_csv_read_tolerant(const char *path, lnb_csv *out, int *dropped, lnb_error *err);
 /* column index of name, or -1 */
 long lnb_csv_col(const lnb_csv *c, const char *name);
 void lnb_csv_free(lnb_csv *c);
