@@ -476,6 +476,41 @@ static void test_fmnist_small(void **state) {
   lnb__params_free(p);
 }
 
+/* subset_random: N training samples by a seeded choice — repeatable for a
+ * seed, another for another seed, other than the first N, and the test split
+ * untouched (its accuracy at W = 0 stays 0.1) */
+static double fm_subset_loss(const char *seed, const char *random, double *test_acc) {
+  lnb_params *p = ds_params("fashion_mnist");
+  char dir[512];
+  path_in(dir, sizeof dir, "fm");
+  tp_set(p, "path", dir);
+  tp_set(p, "subset", "12");
+  tp_set(p, "subset_random", random);
+  tp_set(p, "seed", seed);
+  tp_problem P = tp_problem_create(p, 0);
+  assert_int_equal(P.ops->nsamples(P.self), 12);
+  double W[120];
+  for (int i = 0; i < 120; i++) W[i] = 0.01 * (double)((i * 37) % 11) - 0.05;
+  double l = P.ops->eval(P.self, W, NULL), zero[120] = {0};
+  P.ops->eval_split(P.self, LNB_SPLIT_TEST, zero, test_acc);
+  tp_problem_destroy(&P);
+  lnb__params_free(p);
+  return l;
+}
+
+static void test_subset_random(void **state) {
+  (void)state;
+  write_fmnist("fm", 30, 10, 30, 0);
+  double a1, a2, a3, a4;
+  double first = fm_subset_loss("0", "false", &a1);
+  double r1 = fm_subset_loss("1", "true", &a2), r1again = fm_subset_loss("1", "true", &a3);
+  double r2 = fm_subset_loss("2", "true", &a4);
+  assert_true(r1 == r1again);
+  assert_true(r1 != r2);
+  assert_true(r1 != first && r2 != first);
+  assert_true(fabs(a1 - 0.1) < 1e-15 && fabs(a2 - 0.1) < 1e-15 && fabs(a4 - 0.1) < 1e-15);
+}
+
 /* diabetes (Debian python3-sklearn): 442 samples, 10 features, 20% test;
  * standardized training features have mean 0 and variance 1; l* of the
  * squared loss is attained at theta* */
@@ -618,7 +653,7 @@ static void test_fmnist_smoke(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_fd_gradients),      cmocka_unit_test(test_eval_rows_all),
-      cmocka_unit_test(test_eval_rows_subset),  cmocka_unit_test(test_huge_logits),
+      cmocka_unit_test(test_eval_rows_subset), cmocka_unit_test(test_subset_random),  cmocka_unit_test(test_huge_logits),
       cmocka_unit_test(test_idx_reader),        cmocka_unit_test(test_fmnist_small),
       cmocka_unit_test(test_diabetes),          cmocka_unit_test(test_bad_data_sets),
       cmocka_unit_test(test_fmnist_smoke),

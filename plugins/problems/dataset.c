@@ -77,9 +77,13 @@ static const lnb_param_spec ds_params[] = {
      "libsvm; fashion_mnist has its own test split (t10k files)",
      "[0, 1)", NULL, 0},
     {"subset", LNB_T_INT, "0",
-     "train on the first N training samples (after the test split), 0 = all; N larger than "
-     "the training set is refused",
+     "train on N training samples (after the test split): the first N, or N chosen at random "
+     "(subset_random); 0 = all; N larger than the training set is refused",
      "[0, inf)", NULL, 0},
+    {"subset_random", LNB_T_BOOL, "false",
+     "subset: a seeded random choice of N training samples (stream 'dataset-subset' of "
+     "`seed`; kept in file order) instead of the first N",
+     NULL, NULL, 0},
     {"standardize", LNB_T_BOOL, "false",
      "center and scale every feature by the training split's mean and standard deviation "
      "(applied to the test split too; constant features are only centered). fashion_mnist "
@@ -136,6 +140,7 @@ typedef struct ds_cfg {
   int classify;  /* the data are class labels */
   double test_fraction;
   size_t subset;
+  int subset_random;
   char *path; /* resolved (host-allocated) or NULL */
 } ds_cfg;
 
@@ -192,6 +197,7 @@ static int ds_settings(const lnb_host *h, const lnb_params *p, ds_cfg *c, lnb_er
     c->test_fraction = c->name == DS_DIABETES ? 0.2 : 0.0;
   }
   c->subset = (size_t)h->param_int(p, "subset");
+  c->subset_random = h->param_bool(p, "subset_random");
   if (has_path && !(c->path = lnbp_data_path(h, p, h->param_string(p, "path"))))
     return h->error(err, LNB_ENOMEM, "out of memory");
   return LNB_OK;
@@ -530,6 +536,11 @@ static void ds_destroy(void *self) {
   h->free(P);
 }
 
+static int ds_cmp_size(const void *a, const void *b) {
+  size_t x = *(const size_t *)a, y = *(const size_t *)b;
+  return (x > y) - (x < y);
+}
+
 /* Fill split s (n samples) from rows idx[0..n) of X (d0 columns) / y. */
 static int ds_fill(ds *P, const ds_cfg *c, ds_split *s, const double *X, const double *y,
                    size_t d0, const size_t *idx, size_t n, int bias, lnb_error *err) {
@@ -585,7 +596,7 @@ static int ds_create(const lnb_host *h, const lnb_params *p, uint64_t seed, void
   ds_cfg c;
   ds_raw r;
   memset(&r, 0, sizeof r);
-  size_t classes = 0, mtr = 0, mte = 0, *perm = NULL;
+  size_t classes = 0, mtr = 0, mte = 0, *perm = NULL, *sub = NULL;
   ds *P = NULL;
   int rc = ds_settings(h, p, &c, err);
   if (!rc) rc = ds_load(h, &c, 1, &r, err);
@@ -635,6 +646,23 @@ static int ds_create(const lnb_host *h, const lnb_params *p, uint64_t seed, void
   }
   const double *Xte = c.name == DS_FMNIST ? r.Xt : r.X, *yte = c.name == DS_FMNIST ? r.yt : r.y;
   if (c.name == DS_FMNIST) ite = perm; /* rows of the separate test set */
+  if (c.subset && c.subset_random) { /* N of the training rows at random, in file order */
+    size_t tr = c.name == DS_FMNIST ? r.m : r.m - mte;
+    if (!(sub = h->alloc(tr * sizeof *sub))) {
+      rc = h->error(err, LNB_ENOMEM, "out of memory");
+      goto out;
+    }
+    memcpy(sub, itr, tr * sizeof *sub);
+    lnb_rng srng;
+    h->rng_init(&srng, (uint64_t)h->param_int(p, "seed"), "dataset-subset");
+    for (size_t i = 0; i < mtr; i++) { /* partial Fisher-Yates: sub[0..mtr) */
+      size_t j = i + (size_t)(h->rng_u64(&srng) % (tr - i)), t = sub[i];
+      sub[i] = sub[j];
+      sub[j] = t;
+    }
+    qsort(sub, mtr, sizeof *sub, ds_cmp_size);
+    itr = sub;
+  }
   if ((rc = ds_fill(P, &c, &P->tr, r.X, r.y, r.d, itr, mtr, bias, err)) != LNB_OK ||
       (rc = ds_fill(P, &c, &P->te, Xte, yte, r.d, ite, mte, bias, err)) != LNB_OK)
     goto out;
@@ -666,6 +694,7 @@ static int ds_create(const lnb_host *h, const lnb_params *p, uint64_t seed, void
   }
 out:
   if (perm) h->free(perm);
+  if (sub) h->free(sub);
   ds_raw_free(h, &r);
   if (c.path) h->free(c.path);
   if (rc) {
