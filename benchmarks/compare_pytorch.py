@@ -10,7 +10,28 @@ learning rates, inits and iteration counts are read from those files. So that
 both programs see the same data, this script draws it (numpy, fixed seeds,
 shaped like the configs' problems), writes it as CSV, and runs lnnbench on a
 derived config whose problem reads that CSV (W4's inline data point is used
-as is). PyTorch (Debian python3-torch) runs float64 with the same thread count
+as is).
+
+W6 and W7 (issue 11, configs/perf_w6.yaml and perf_w7.yaml) run on real data,
+Debian dataset-fashion-mnist's gz IDX files (all 60000 training images, pixels
+/ 255): lnnbench reads them through its `dataset` problem, the PyTorch worker
+with Python's gzip + numpy, outside the timed loop. W6 is softmax regression
+(nn.Linear(784, 10, bias=False), CrossEntropyLoss, mean) trained by SGD on
+mini-batches of 128 for one epoch (469 steps, the last on the 96 images left
+over): the worker walks a torch.randperm of the rows in slices of 128 (row
+gather, zero_grad, forward, loss, backward, step, all timed). lnnbench's
+`sampling: shuffle` draws its own permutation: the batch sizes are matched,
+not the exact rows (a batch's rows do not change its cost). W7 is a depth-3
+bias-free linear network (width 64) on the full batch with the squared loss
+1/(2m) ||X W^T - Y||_F^2 on one-hot targets (the `dataset` plugin's scale),
+20 GD steps; lnnbench's create (reading the images, l* by least squares over
+60000 x 784) is outside its timer. Peak RSS of these two includes the data
+(60000 x 784 doubles = 359 MiB per copy).
+
+Run with a subset of the workloads that leaves some of W1-W5/F0 out (e.g.
+--workloads W6,W7), the script keeps OUT/summary.md and rewrites only its own
+section (marked by HTML comments naming the workloads; appended if absent),
+and adds its raw data to OUT/raw.json under "sections". PyTorch (Debian python3-torch) runs float64 with the same thread count
 (torch.set_num_threads = the config's `threads:`): bias-free nn.Linear layers
 (or the diagonal network's vectors), autograd, torch.optim.SGD; paper 003's
 end-to-end preconditioner (W5) as a torch.optim.Optimizer subclass doing the
@@ -63,6 +84,11 @@ WORKLOADS = [
      "k = 16, d = 512, m = 1024; e2e_precond depth 3 on the single layer"),
     ("W5b", "perf_w5.yaml", 0, {"depth": 3}, 0, None,
      "k = 16, d = 512, m = 1024; deep linear depth 3 (width 512), GD"),
+    ("W6", "perf_w6.yaml", 0, {}, 0, 1.5,
+     "Fashion-MNIST m = 60000, d = 784, k = 10; softmax regression, SGD batches of 128, 1 epoch"),
+    ("W7", "perf_w7.yaml", 0, {}, 0, 100.0,
+     "Fashion-MNIST m = 60000, d = 784, k = 10; deep linear depth 3, width 64, full-batch "
+     "squared loss; GD"),
     ("F0", "perf_footprint.yaml", 0, {}, 0, None,
      "footprint probe: m = d = k = 16, deep linear depth 2; GD (libraries initialized)"),
 ]
@@ -120,6 +146,28 @@ def make_data(np, problem, seed):
     die("no data generator for problem plugin '%s'" % plugin)
 
 
+FMNIST_DIR = "/usr/share/datasets/fashion-mnist"
+
+
+def load_fmnist(np, subset=0):
+    """(X m x 784 in [0, 1], labels m) from dataset-fashion-mnist's gz IDX files."""
+    import gzip
+    paths = [os.path.join(FMNIST_DIR, "train-images-idx3-ubyte.gz"),
+             os.path.join(FMNIST_DIR, "train-labels-idx1-ubyte.gz")]
+    for p in paths:
+        if not os.path.isfile(p):
+            die("%s missing: apt-get install dataset-fashion-mnist" % p)
+    with gzip.open(paths[0], "rb") as f:
+        raw = f.read()
+    n, rows, cols = (int.from_bytes(raw[i:i + 4], "big") for i in (4, 8, 12))
+    X = np.frombuffer(raw, dtype=np.uint8, offset=16).reshape(n, rows * cols) / 255.0
+    with gzip.open(paths[1], "rb") as f:
+        lab = np.frombuffer(f.read(), dtype=np.uint8, offset=8).astype(np.int64)
+    if subset:
+        X, lab = X[:subset], lab[:subset]
+    return X, lab
+
+
 # ------------------------------------------------------------ torch worker
 
 def worker(spec_path):
@@ -131,10 +179,17 @@ def worker(spec_path):
     torch.set_num_threads(spec["threads"])
     torch.set_default_dtype(torch.float64)
     torch.manual_seed(spec["seed"])
-    data = np.loadtxt(spec["data"], delimiter=",", ndmin=2)
     k = spec["k"]
-    X = torch.tensor(data[:, :-k])
-    Y = torch.tensor(data[:, -k:])
+    ds = spec.get("dataset")
+    if ds:  # Fashion-MNIST from the gz IDX files, outside the timed loop
+        Xn, lab = load_fmnist(np, ds.get("subset", 0))
+        X = torch.tensor(Xn)
+        labels = torch.tensor(lab)
+        Y = torch.nn.functional.one_hot(labels, k).to(torch.float64)
+    else:
+        data = np.loadtxt(spec["data"], delimiter=",", ndmin=2)
+        X = torch.tensor(data[:, :-k])
+        Y = torch.tensor(data[:, -k:])
     m, d = X.shape
     c = spec["c"]
     arch, opt = spec["arch"], spec["opt"]
@@ -165,6 +220,10 @@ def worker(spec_path):
                 return (x @ beta).unsqueeze(1)
 
         model = Diagonal()
+    elif arch["plugin"] == "linear":
+        model = torch.nn.Linear(d, k, bias=False)
+        with torch.no_grad():  # lnnbench's linear starts at zero (init: zero)
+            model.weight.zero_()
     else:
         raise SystemExit("worker: architecture %s" % arch["plugin"])
 
@@ -201,15 +260,33 @@ def worker(spec_path):
         raise SystemExit("worker: optimizer %s" % opt["plugin"])
 
     iters = spec["iters"]
-    t0 = time.perf_counter()
-    for _ in range(iters):
-        optimizer.zero_grad()
-        loss = ((model(X) - Y) ** 2).sum() * c
-        loss.backward()
-        optimizer.step()
-    seconds = time.perf_counter() - t0
-    with torch.no_grad():
-        final = float(((model(X) - Y) ** 2).sum() * c)
+    if ds and ds["loss"] == "softmax":  # W6: mini-batch SGD on the mean cross-entropy
+        crit = torch.nn.CrossEntropyLoss()
+        B = spec["batch_size"]
+        gen = torch.Generator().manual_seed(spec["seed"])
+        t0 = time.perf_counter()
+        perm = torch.randperm(m, generator=gen)
+        for s in range(0, iters * B, B):
+            idx = perm[s:s + B]
+            optimizer.zero_grad()
+            loss = crit(model(X[idx]), labels[idx])
+            loss.backward()
+            optimizer.step()
+        seconds = time.perf_counter() - t0
+        with torch.no_grad():
+            final = float(crit(model(X), labels))
+    else:
+        if ds and ds["loss"] != "squared":
+            raise SystemExit("worker: dataset loss %s" % ds["loss"])
+        t0 = time.perf_counter()
+        for _ in range(iters):
+            optimizer.zero_grad()
+            loss = ((model(X) - Y) ** 2).sum() * c
+            loss.backward()
+            optimizer.step()
+        seconds = time.perf_counter() - t0
+        with torch.no_grad():
+            final = float(((model(X) - Y) ** 2).sum() * c)
     print(json.dumps({"seconds_per_iter": seconds / iters, "final_loss": final,
                       "torch": torch.__version__}))
 
@@ -299,35 +376,61 @@ def main():
                         die("%s: %s.%s is a grid axis; name one value in WORKLOADS"
                             % (cfgname, block["plugin"], key))
             threads = int(cfg.get("threads", 1))
-            iters = max(1, int(round(cfg["stop"]["max_iters"] * args.scale)))
-            X, Y, pblock, c = make_data(np, cfg["problem"], seed=sum(map(ord, wid[:2])))
-            data_path = os.path.join(tmp, wid + ".csv")
-            np.savetxt(data_path, np.hstack([X, Y]), delimiter=",", fmt="%.17g")
-            if "A" not in pblock:
-                pblock["path"] = data_path
+            problem = cfg["problem"]
+            batch = opt.get("batch_size", "full")
+            dataset = None
+            if problem["plugin"] == "dataset":  # real data, read by both programs
+                if problem.get("name") != "fashion_mnist":
+                    die("%s: only the fashion_mnist dataset is compared" % cfgname)
+                dataset = {"loss": problem.get("loss", "softmax"),
+                           "subset": int(problem.get("subset", 0))}
+                m, d, k = dataset["subset"] or 60000, 784, 10
+                pblock, c, data_path = dict(problem), 0.5 / m, None
+                stop = cfg["stop"]
+                if "max_epochs" in stop:  # one step per batch of each epoch
+                    if batch == "full":
+                        die("%s: max_epochs needs a batch_size" % cfgname)
+                    full = int(stop["max_epochs"]) * math.ceil(m / int(batch))
+                else:
+                    full = int(stop["max_iters"])
+                iters = max(1, int(round(full * args.scale)))
+                dstop = {"max_iters": iters}
+                if "max_epochs" in stop:
+                    dstop["max_epochs"] = stop["max_epochs"]
+            else:
+                iters = max(1, int(round(cfg["stop"]["max_iters"] * args.scale)))
+                dstop = {"max_iters": iters}
+                X, Y, pblock, c = make_data(np, problem, seed=sum(map(ord, wid[:2])))
+                data_path = os.path.join(tmp, wid + ".csv")
+                np.savetxt(data_path, np.hstack([X, Y]), delimiter=",", fmt="%.17g")
+                if "A" not in pblock:
+                    pblock["path"] = data_path
+                m, d = X.shape
+                k = Y.shape[1]
             derived = {"name": "perf_" + wid, "seeds": [0], "problem": pblock,
                        "architectures": [arch], "optimizers": [opt],
-                       "stop": {"max_iters": iters}, "record": {"per_decade": 1},
+                       "stop": dstop, "record": {"per_decade": 1},
                        "threads": threads}
             cfg_path = os.path.join(tmp, wid + ".yaml")
             with open(cfg_path, "w") as f:
                 yaml.safe_dump(derived, f, default_flow_style=None, sort_keys=False)
-            m, d = X.shape
-            k = Y.shape[1]
             if arch["plugin"] == "deep_linear":
                 depth, width = int(arch.get("depth", 2)), int(arch.get("width", d))
                 dims = [d] + [width] * (depth - 1) + [k]
                 params = sum(dims[i] * dims[i + 1] for i in range(depth))
+            elif arch["plugin"] == "linear":
+                params = k * d
             else:
                 params = int(arch.get("depth", 2)) * d
             state = 0  # GD and e2e_precond keep no per-parameter state
             spec = {"threads": threads, "seed": 0, "data": data_path, "k": k, "c": c,
-                    "arch": arch, "opt": opt, "iters": iters}
+                    "arch": arch, "opt": opt, "iters": iters, "dataset": dataset,
+                    "batch_size": None if batch == "full" else int(batch)}
             spec_path = os.path.join(tmp, wid + ".json")
             with open(spec_path, "w") as f:
                 json.dump(spec, f)
             jobs.append(dict(id=wid, desc=desc, target=target, cfg=cfg_path, spec=spec_path,
-                             iters=iters, threads=threads, m=m, d=d, k=k,
+                             iters=iters, threads=threads, m=m, d=d, k=k, batch=batch,
                              bytes=8 * (m * d + m * k + params + state), lnb=[], torch=[]))
 
         # flops per step and the in-process dgemm peak, from `lnnbench bench`
@@ -341,6 +444,11 @@ def main():
                 bj = json.load(f)
             run = bj["benchmarks"][0]
             j["flops"] = run["flops_per_step"]
+            if j["batch"] != "full":
+                # `lnnbench bench` counts a mini-batch step as a full-batch one (its
+                # flops_per_step is the full-batch estimate): scale it to the batch
+                j["flops_bench"] = j["flops"]
+                j["flops"] *= int(j["batch"]) / j["m"]
             j["bench_s"] = run["real_time"] * {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[
                 run["time_unit"]]
             j["peak"] = float(bj["context"]["dgemm_peak_flops"])
@@ -412,14 +520,21 @@ def write_summary(args, jobs, raw, torch_version):
                          fl=med([r["final_loss"] for r in j["lnb"]]),
                          ft=med([r["final_loss"] for r in j["torch"]])))
         raw["workloads"][j["id"]] = {k: v for k, v in j.items() if k not in ("spec", "cfg")}
+    ids = [j["id"] for j in jobs]
+    summary_path = os.path.join(args.out, "summary.md")
+    partial = (any(wl[0] not in ids for wl in WORKLOADS) and os.path.exists(summary_path))
     lines = []
     w = lines.append
-    w("# lnnbench vs PyTorch: seconds per iteration on the perf workloads")
+    if partial:
+        w("## %s (a separate run)" % ", ".join(ids))
+    else:
+        w("# lnnbench vs PyTorch: seconds per iteration on the perf workloads")
     w("")
     w("Written by `benchmarks/compare_pytorch.py` (issue 6). Median over %d alternating runs of "
       "each program, every run its own process; same data (drawn by the script, read by both "
-      "from CSV), float64, %s thread(s) for both, the same iteration counts." %
-      (args.repeats, ",".join(sorted({str(j["threads"]) for j in jobs}))))
+      "from CSV%s), float64, %s thread(s) for both, the same iteration counts." %
+      (args.repeats, "; W6/W7: Fashion-MNIST's IDX files, see below"
+       if {"W6", "W7"} & set(ids) else "", ",".join(sorted({str(j["threads"]) for j in jobs}))))
     w("")
     w("| id | workload | iters | lnnbench s/iter | PyTorch s/iter | PyTorch / lnnbench | target "
       "| verdict | lnnbench GFLOP/s | % of dgemm peak | peak RSS lnnbench | peak RSS PyTorch "
@@ -432,6 +547,80 @@ def write_summary(args, jobs, raw, torch_version):
             r["verdict"], r["gf"] * 1e-9, 100 * r["gf"] / r["peak"], human(r["rl"]),
             human(r["rt"]), human(r["bytes"])))
     w("")
+    if init_lnb is None or len(jobs) < 2:
+        w("Peak RSS is each process's whole peak (no footprint probe F0 in this run; F0 above: "
+          "lnnbench about 9 MiB, PyTorch about 244 MiB).")
+        w("")
+    if init_lnb is not None and len(jobs) > 1:
+        memory_table(w, rows, base_lnb, base_torch, init_lnb, init_torch)
+    w("Details:")
+    w("")
+    for r in rows:
+        w("- %s: lnnbench %.3e .. %.3e s/iter, PyTorch %.3e .. %.3e (min .. max over the runs); "
+          "`lnnbench bench` %.3e s/step, %.4g flops/step; final loss lnnbench %.6g, PyTorch %.6g "
+          "(different random inits); dgemm peak %.2f GFLOP/s (n = %s)."
+          % (r["id"], r["spread_l"][0], r["spread_l"][1], r["spread_t"][0], r["spread_t"][1],
+             r["bench_s"], r["flops"], r["fl"], r["ft"], r["peak"] * 1e-9, r["peak_n"]))
+        if "flops_bench" in r:
+            lines[-1] += (" Flops per step: `lnnbench bench` reports %.4g (the full-batch "
+                          "count) for a mini-batch step; scaled here by batch / m = %s / %d."
+                          % (r["flops_bench"], r["batch"], r["m"]))
+    j0 = jobs[0]
+    w("")
+    w("Machine: %s; %d CPUs; load average %.2f at the start, %.2f at the end. lnnbench %s (%s "
+      "build), PyTorch %s, Python %s." % (
+          cpu_model(), os.cpu_count(), raw["loadavg_start"][0], raw["loadavg_end"][0],
+          j0["lnnbench_version"], j0["build_type"], torch_version, platform.python_version()))
+    w("")
+    w("Targets missed, profiles and the before/after of the speed work: "
+      "[README.md](README.md) in this folder (written by hand).")
+    w("")
+    w("How: lnnbench's seconds per iteration are its own timer (summary.csv `seconds_per_iter`: "
+      "optimizer step plus loss and gradient, the harness loop, checkpoints excluded); "
+      "PyTorch's are perf_counter around the loop `zero_grad(); loss = c*((model(X)-Y)**2).sum(); "
+      "loss.backward(); step()` divided by the iterations. GFLOP/s = `lnnbench bench`'s flops per "
+      "step / the median seconds per iteration; the dgemm peak is measured in the `lnnbench "
+      "bench` process (BLIS, same threads). Peak RSS: getrusage of each run's process "
+      "(lnnbench `run --isolate off`; a Python worker importing torch).")
+    if "W6" in ids or "W7" in ids:
+        w("")
+        w("W6/W7 read Fashion-MNIST's gz IDX files (lnnbench: the `dataset` problem; PyTorch: "
+          "gzip + numpy before the timer). W6's PyTorch loop is `perm = randperm(m)` then, per "
+          "slice of 128, `zero_grad(); loss = CrossEntropyLoss()(model(X[idx]), labels[idx]); "
+          "backward(); step()`; lnnbench's batches come from its own shuffle, so batch sizes "
+          "(128, the last 96), not the exact rows, are matched. W7's loop is the squared one "
+          "above with c = 1/(2m) on one-hot targets. lnnbench's create (image reading, l*) is "
+          "outside its timer, as the data loading is outside PyTorch's.")
+    text = "\n".join(lines) + "\n"
+    if partial:
+        begin = "<!-- compare_pytorch %s begin -->" % ",".join(ids)
+        end = "<!-- compare_pytorch %s end -->" % ",".join(ids)
+        with open(summary_path) as f:
+            old = f.read()
+        section = begin + "\n" + text + end + "\n"
+        if begin in old and end in old:
+            old = old[:old.index(begin)] + section + old[old.index(end) + len(end) + 1:]
+        else:
+            old = old.rstrip("\n") + "\n\n" + section
+        with open(summary_path, "w") as f:
+            f.write(old)
+        raw_path = os.path.join(args.out, "raw.json")
+        full_raw = {}
+        if os.path.exists(raw_path):
+            with open(raw_path) as f:
+                full_raw = json.load(f)
+        full_raw.setdefault("sections", {})[",".join(ids)] = raw
+        with open(raw_path, "w") as f:
+            json.dump(full_raw, f, indent=1, default=str)
+    else:
+        with open(summary_path, "w") as f:
+            f.write(text)
+        with open(os.path.join(args.out, "raw.json"), "w") as f:
+            json.dump(raw, f, indent=1, default=str)
+    print(text)
+
+
+def memory_table(w, rows, base_lnb, base_torch, init_lnb, init_torch):
     w("Memory (targets: W2 and W3 at most 1.5× data + parameters + optimizer state). A "
       "process's peak RSS includes its fixed footprint (executable, shared libraries, "
       "allocator, and the one-time buffers and contexts of the libraries once initialized). "
@@ -456,37 +645,6 @@ def write_summary(args, jobs, raw, torch_version):
             r["id"], human(r["bytes"]), human(il), il / r["bytes"], human(al), al / r["bytes"],
             human(it), it / r["bytes"], human(at), at / r["bytes"]))
     w("")
-    w("Details:")
-    w("")
-    for r in rows:
-        w("- %s: lnnbench %.3e .. %.3e s/iter, PyTorch %.3e .. %.3e (min .. max over the runs); "
-          "`lnnbench bench` %.3e s/step, %.4g flops/step; final loss lnnbench %.6g, PyTorch %.6g "
-          "(different random inits); dgemm peak %.2f GFLOP/s (n = %s)."
-          % (r["id"], r["spread_l"][0], r["spread_l"][1], r["spread_t"][0], r["spread_t"][1],
-             r["bench_s"], r["flops"], r["fl"], r["ft"], r["peak"] * 1e-9, r["peak_n"]))
-    j0 = jobs[0]
-    w("")
-    w("Machine: %s; %d CPUs; load average %.2f at the start, %.2f at the end. lnnbench %s (%s "
-      "build), PyTorch %s, Python %s." % (
-          cpu_model(), os.cpu_count(), raw["loadavg_start"][0], raw["loadavg_end"][0],
-          j0["lnnbench_version"], j0["build_type"], torch_version, platform.python_version()))
-    w("")
-    w("Targets missed, profiles and the before/after of the speed work: "
-      "[README.md](README.md) in this folder (written by hand).")
-    w("")
-    w("How: lnnbench's seconds per iteration are its own timer (summary.csv `seconds_per_iter`: "
-      "optimizer step plus loss and gradient, the harness loop, checkpoints excluded); "
-      "PyTorch's are perf_counter around the loop `zero_grad(); loss = c*((model(X)-Y)**2).sum(); "
-      "loss.backward(); step()` divided by the iterations. GFLOP/s = `lnnbench bench`'s flops per "
-      "step / the median seconds per iteration; the dgemm peak is measured in the `lnnbench "
-      "bench` process (BLIS, same threads). Peak RSS: getrusage of each run's process "
-      "(lnnbench `run --isolate off`; a Python worker importing torch).")
-    text = "\n".join(lines) + "\n"
-    with open(os.path.join(args.out, "summary.md"), "w") as f:
-        f.write(text)
-    with open(os.path.join(args.out, "raw.json"), "w") as f:
-        json.dump(raw, f, indent=1, default=str)
-    print(text)
 
 
 def cpu_model():
