@@ -139,6 +139,23 @@ static int account(bmodel *b) {
     if (af) fa[g] = af(aself, g);
     if (pf) fp[g] = pf(pself, g);
   }
+  /* A mini-batch step evaluates eval_rows on batch_size rows, not eval (whose
+   * declared estimate may be of another form, e.g. the Gram one): the host's
+   * count of eval_rows on a batch of that size. */
+  double (*er)(void *, const double *, const size_t *, size_t, double *) =
+      LNB_OPT_OP(lnb_problem_ops, pops, eval_rows);
+  size_t batch = b->spec.optimizer->batch_size;
+  size_t *rows = batch && er ? malloc(batch * sizeof *rows) : NULL;
+  if (rows) {
+    for (size_t i = 0; i < batch; i++) rows[i] = i;
+    for (int g = 0; g < 2; g++) {
+      f0 = lnb_host_flops();
+      (void)er(pself, We, rows, batch, g ? G : NULL);
+      fp[g] = lnb_host_flops() - f0;
+    }
+    pf = NULL; /* counted, not declared */
+    free(rows);
+  }
   /* one harness iteration with the model's evaluations wrapped */
   memset(&W, 0, sizeof W);
   set_flops = 0.0;

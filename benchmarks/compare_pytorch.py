@@ -443,12 +443,7 @@ def main():
             with open(os.path.join(bdir, "bench.json")) as f:
                 bj = json.load(f)
             run = bj["benchmarks"][0]
-            j["flops"] = run["flops_per_step"]
-            if j["batch"] != "full":
-                # `lnnbench bench` counts a mini-batch step as a full-batch one (its
-                # flops_per_step is the full-batch estimate): scale it to the batch
-                j["flops_bench"] = j["flops"]
-                j["flops"] *= int(j["batch"]) / j["m"]
+            j["flops"] = run["flops_per_step"]  # a mini-batch step's own (bench scales eval's)
             j["bench_s"] = run["real_time"] * {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[
                 run["time_unit"]]
             j["peak"] = float(bj["context"]["dgemm_peak_flops"])
@@ -561,10 +556,6 @@ def write_summary(args, jobs, raw, torch_version):
           "(different random inits); dgemm peak %.2f GFLOP/s (n = %s)."
           % (r["id"], r["spread_l"][0], r["spread_l"][1], r["spread_t"][0], r["spread_t"][1],
              r["bench_s"], r["flops"], r["fl"], r["ft"], r["peak"] * 1e-9, r["peak_n"]))
-        if "flops_bench" in r:
-            lines[-1] += (" Flops per step: `lnnbench bench` reports %.4g (the full-batch "
-                          "count) for a mini-batch step; scaled here by batch / m = %s / %d."
-                          % (r["flops_bench"], r["batch"], r["m"]))
     j0 = jobs[0]
     w("")
     w("Machine: %s; %d CPUs; load average %.2f at the start, %.2f at the end. lnnbench %s (%s "

@@ -41,6 +41,21 @@ set +e
 [ $? -eq 2 ] || fail "an unknown option should exit 2"
 "$exe" bench "$out/missing.yaml" --out "$out/x" >/dev/null 2>&1
 [ $? -eq 2 ] || fail "a missing config should exit 2"
+# a mini-batch step counts the batch's flops, not the full data's: lsq m = 200 in residual
+# form (4 m k d per evaluation), batches of 20 -> a tenth of the full-batch step
+cat >"$out/mb.yaml" <<'YAML'
+name: mb
+problem: { plugin: lsq, m: 200, d: 20, k: 1, eval: residual }
+architectures: [ { plugin: linear } ]
+optimizers: [ { plugin: gd, lr: 0.01, batch_size: [20, full] } ]
+YAML
+"$exe" bench "$out/mb.yaml" --out "$out/mb" --quiet --benchmark_min_time=0.001 >"$out/mb.log" 2>&1 ||
+  { cat "$out/mb.log"; fail "mini-batch bench exited $?"; }
+fb=$(grep -A30 '"name": "step/.*batch_size=20' "$out/mb/bench.json" | grep -m1 '"flops_per_step"' | sed 's/.*: *//; s/,$//')
+ff=$(grep -A30 '"name": "step/.*batch_size=full' "$out/mb/bench.json" | grep -m1 '"flops_per_step"' | sed 's/.*: *//; s/,$//')
+awk -v b="$fb" -v f="$ff" 'BEGIN { r = b / f; exit !(r > 0.08 && r < 0.12) }' ||
+  fail "mini-batch flops_per_step $fb vs full batch $ff: expected a ratio of about 0.1"
+
 # a filter that is no regular expression, or matches nothing: exit 2, no bench.json or bench.md
 for f in '[' 'no_such_model'; do
   "$exe" bench "$src/configs/quickstart.yaml" --out "$out/f" --quiet "--benchmark_filter=$f" \
