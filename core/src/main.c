@@ -532,8 +532,9 @@ int main(int argc, char **argv) {
         }
       }
       else if (strcmp(opt, "--jobs") == 0) {
-        if (lnb__parse_int(val, &iv, &why) != 0 || iv < 1 || iv > 1024) {
-          fprintf(stderr, "lnnbench: --jobs '%s': expected an integer in [1, 1024]\n", val);
+        if (lnb__parse_int(val, &iv, &why) != 0 || iv < 1 || iv > LNB_SWEEP_MAX_JOBS) {
+          fprintf(stderr, "lnnbench: --jobs '%s': expected an integer in [1, %d]\n", val,
+                  LNB_SWEEP_MAX_JOBS);
           return EXIT_BAD_INPUT;
         }
         ro.jobs = (int)iv;
