@@ -127,6 +127,11 @@ static const bad_case cases[] = {
     {"LIBSVM file is /dev/urandom", NULL, NULL,
      "name: x\nproblem: {plugin: lp_regression, p: 2, path: /dev/urandom, format: libsvm}\n" TAIL,
      2, {"c.yaml:2:10:", "/dev/urandom", "character device"}},
+    {"batch larger than the training set", NULL, NULL,
+     "name: x\nproblem: {plugin: lsq, m: 20, d: 3}\narchitectures: [{plugin: linear}]\n"
+     "optimizers:\n  - {plugin: gd, batch_size: 8}\n  - {plugin: adam, batch_size: [4, 21]}\n"
+     "stop: {max_iters: 5}\n",
+     2, {"c.yaml:6:5:", "batch_size 21 exceeds the 20 training samples", "'lsq'"}},
     /* faults that show inside a run: that run is marked, the rest go on */
     {"dimension mismatch problem/architecture", NULL, NULL,
      "name: x\nproblem: {plugin: lsq, d: 3}\n"

@@ -358,6 +358,43 @@ void lnb_problem_inst_prepare(lnb_problem_inst *pi, const lnb_cell *cell, uint64
   if (!pi->lstar_known) pi->lstar = 0.0;
 }
 
+/* A batch larger than the training set is refused before any run, at the
+ * optimizer block that asks for it: each problem cell with a mini-batch
+ * optimizer is created once (first seed; the sample count does not depend
+ * on the seed) and asked for its m. A problem that fails to create is left
+ * to its runs, which record the failure. */
+int lnb_check_batch_sizes(const lnb_config *cfg, lnb_error *err) {
+  const lnb_cellset *opts = &cfg->optimizers, *probs = &cfg->problems;
+  size_t most = 0;
+  for (size_t o = 0; o < opts->n; o++)
+    if (opts->cells[o].batch_size > most) most = opts->cells[o].batch_size;
+  if (!most || !cfg->nseeds) return LNB_OK;
+  int rc = LNB_OK;
+  for (size_t p = 0; p < probs->n && rc == LNB_OK; p++) {
+    const lnb_cell *pc = &probs->cells[p];
+    size_t (*nsamples)(const void *) =
+        LNB_OPT_OP(lnb_problem_ops, (const lnb_problem_ops *)pc->plugin->plugin->ops, nsamples);
+    if (!nsamples) continue; /* not sample-level: the config check refused it */
+    lnb_problem_inst pi;
+    memset(&pi, 0, sizeof pi);
+    lnb_problem_inst_prepare(&pi, pc, cfg->seeds[0]);
+    size_t m = pi.self ? nsamples(pi.self) : 0;
+    for (size_t o = 0; pi.self && o < opts->n && rc == LNB_OK; o++) {
+      const lnb_cell *oc = &opts->cells[o];
+      if (oc->batch_size <= m) continue;
+      char *name = lnb__text_dup(pc->plugin->plugin->name, NULL);
+      rc = lnb__error(err, LNB_EINVAL,
+                      "%s:%d:%d: batch_size %zu exceeds the %zu training samples of problem "
+                      "'%s' (block at line %d); use batch_size: full for all of them",
+                      cfg->path, oc->line, oc->column, oc->batch_size, m,
+                      name ? name : "?", pc->line);
+      free(name);
+    }
+    lnb_problem_inst_release(&pi);
+  }
+  return rc;
+}
+
 /* ------------------------------------------------------------ one run */
 
 /* Resolve record.metrics for this run and allocate their scratch (outside the

@@ -135,6 +135,10 @@ typedef struct lnb_problem_inst {
 void lnb_problem_inst_prepare(lnb_problem_inst *pi, const lnb_cell *cell, uint64_t seed);
 void lnb_problem_inst_release(lnb_problem_inst *pi);
 
+/* Refuse (LNB_EINVAL, "path:line:col: ...") an optimizer block whose
+ * batch_size exceeds a problem's training samples, before any run. */
+int lnb_check_batch_sizes(const lnb_config *cfg, lnb_error *err);
+
 /* Execute one run to completion. Never aborts the sweep: plugin failures
  * become status ERROR with a message. */
 void lnb_run_one(const lnb_config *cfg, const lnb_run_spec *spec, lnb_problem_inst *pi,

@@ -365,6 +365,12 @@ static int cmd_run(const lnb_registry *reg, const char *config_path, const char 
     cfg.nseeds = 1;
   }
   lnb_blas_set_threads(cfg.threads > 0 ? cfg.threads : 1);
+  if (lnb_check_batch_sizes(&cfg, &err) != LNB_OK) {
+    mpi_agree(ro, err.msg, NULL, NULL, 0);
+    if (ro->rank == 0) print_error(err.msg);
+    lnb_config_free(&cfg);
+    return EXIT_BAD_INPUT;
+  }
 
   char defdir[PATH_MAX];
   if (!out) {
