@@ -12,7 +12,9 @@
  * Every evaluation is two gemms through the host (Z = X W^T, n x k, and
  * grad = (1/n) D^T X with D = dl/dZ) and O(n k) loops between them. The
  * squared loss over the whole training set uses, when cheaper, the normal
- * equations (lnbp_gram.h); its l* and theta* come from lnbp_lstsq.h.
+ * equations (lnbp_gram.h); its l* and theta* come from lnbp_lstsq.h, the
+ * lp loss's from Newton's method on the SVD basis (lnbp_lpfit.h, as
+ * lp_regression).
  *
  * Mini-batches: eval_rows gathers the chosen rows into buffers sized by
  * batch_prepare (a contiguous in-order run of rows is used in place) and
@@ -34,6 +36,7 @@
 
 #include "lnbp_gram.h"
 #include "lnbp_linalg.h"
+#include "lnbp_lpfit.h"
 #include "lnbp_lstsq.h"
 #include "lnbp_path.h"
 #include "lnnbench/plugin.h"
@@ -589,6 +592,8 @@ static void ds_standardize(ds *P, size_t d0) {
   }
 }
 
+static double ds_eval(void *self, const double *We, double *grad);
+
 static int ds_create(const lnb_host *h, const lnb_params *p, uint64_t seed, void **self,
                      lnb_error *err) {
   (void)seed; /* the data and their split do not vary with the run seed */
@@ -691,6 +696,16 @@ static int ds_create(const lnb_host *h, const lnb_params *p, uint64_t seed, void
     if (P->gram && (rc = lnbp_gram_init(h, &P->g, P->tr.X, P->tr.Y, P->tr.m, P->d, P->k, cc,
                                         P->Wstar, P->lstar, err)) != LNB_OK)
       goto out;
+  } else if (P->loss == L_LP) { /* theta* by Newton's method, l* = l(theta*) */
+    size_t rank = 0;
+    if (!(P->Wstar = h->alloc(P->k * P->d * sizeof(double)))) {
+      rc = h->error(err, LNB_ENOMEM, "out of memory");
+      goto out;
+    }
+    if ((rc = lnbp_lp_fit(h, "dataset", P->tr.X, P->tr.Y, P->tr.m, P->d, P->k, P->p, P->Wstar,
+                          &rank, err)) != LNB_OK)
+      goto out;
+    P->lstar = rank == P->tr.m ? 0.0 : ds_eval(P, P->Wstar, NULL);
   }
 out:
   if (perm) h->free(perm);
@@ -725,8 +740,7 @@ static double ds_loss_rows(ds *P, const double *X, const double *Y, const int *l
   case L_LP: {
     int p = P->p;
     for (size_t i = 0; i < n * k; i++) {
-      double r = Z[i] - Y[i], r2 = r * r, pw = 1.0; /* r^(p-2) */
-      for (int e = 2; e < p; e += 2) pw *= r2;
+      double r = Z[i] - Y[i], r2 = r * r, pw = lnbp_ipow(r2, (p - 2) / 2); /* r^(p-2) */
       sum += pw * r2 / (double)p;
       Z[i] = pw * r; /* r^(p-1) */
     }
@@ -848,7 +862,7 @@ static void ds_dims(const void *self, size_t *k, size_t *d) {
 
 static int ds_optimum(const void *self, double *lstar) {
   const ds *P = self;
-  if (P->loss != L_SQUARED) return 0;
+  if (P->loss != L_SQUARED && P->loss != L_LP) return 0;
   *lstar = P->lstar;
   return 1;
 }
@@ -914,8 +928,9 @@ static const lnb_plugin ds_desc = {
         "Debian " DS_DIABETES_PKG " (442 samples, 10 raw features, test_fraction 0.2 by "
         "default); csv (last column the target) and libsvm files. A missing package is "
         "named in the error.\n"
-        "l* and theta* are known for the squared loss (minimum-norm least squares), unknown "
-        "otherwise. eval_split reports the loss and accuracy of the training and test splits "
+        "l* and theta* are known for the squared loss (minimum-norm least squares) and the lp "
+        "loss (Newton's method on the SVD basis of X, as lp_regression; at create, an SVD of "
+        "the m x d training matrix), unknown for softmax and logistic. eval_split reports the loss and accuracy of the training and test splits "
         "(the core's train_accuracy, test_loss, test_accuracy); mini-batches gather their "
         "rows into buffers made once by batch_prepare.",
 };

@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "lnbp_gram.h"
+#include "lnbp_lpfit.h"
 #include "lnbp_lstsq.h"
 #include "lnbp_linalg.h"
 #include "lnbp_rows.h"
@@ -41,8 +42,6 @@
 #define LPR_ETHANOL_D 128
 #define LPR_ETHANOL_RHO 0.95
 #define LPR_ETHANOL_NOISE 0.5
-#define LPR_NEWTON_TOL 1e-24 /* stop when decrement^2 / 2 <= tol * l */
-#define LPR_NEWTON_MAXIT 100
 
 static const lnb_param_spec lpr_params[] = {
     {"p", LNB_T_INT, "2", "the loss exponent: an even integer (2 = least squares, 4 = l4)",
@@ -117,17 +116,6 @@ typedef struct lpr {
   lnbp_gram g;
   lnbp_rows rb; /* mini-batch buffers (ABI 1.4) */
 } lpr;
-
-/* x^n for a small non-negative integer n */
-static inline double lpr_ipow(double x, int n) {
-  double r = 1.0;
-  while (n > 0) {
-    if (n & 1) r *= x;
-    x *= x;
-    n >>= 1;
-  }
-  return r;
-}
 
 /* ---------------------------------------------------------- parameters */
 
@@ -363,189 +351,26 @@ static void lpr_standardize_cols(const lnb_host *h, double *A, size_t m, size_t 
 
 /* ------------------------------------------------------------------- l*, theta* */
 
-/* loss of one output on the orthonormal design: 1/(p m) sum r^p */
-static double lpr_loss_r(const double *r, size_t m, int p) {
-  double s = 0.0;
-  for (size_t i = 0; i < m; i++) s += lpr_ipow(r[i] * r[i], p / 2);
-  return s / ((double)p * (double)m);
-}
-
-/* r = B z - y for B = U[:, :rho] (U is m x q row-major) */
-static void lpr_resid(const lnb_host *h, const double *U, size_t m, size_t q, size_t rho,
-                      const double *z, const double *y, size_t ky, double *r) {
-  for (size_t i = 0; i < m; i++) r[i] = y[i * ky];
-  if (rho) h->gemm(LNB_NO_TRANS, LNB_NO_TRANS, m, 1, rho, 1.0, U, q, z, 1, -1.0, r, 1);
-}
-
-typedef struct lpr_newton_ws {
-  double *z, *zt, *r, *rt, *g, *dz, *w, *C, *H;
-} lpr_newton_ws;
-
-/* Newton's method for min_z 1/(p m) sum_i (b_i^T z - y_i)^p with B = U_rho
- * (orthonormal columns): g = (1/m) B^T r^(p-1), H = ((p-1)/m) B^T diag(r^(p-2)) B.
- * Start: z (the least-squares solution). Armijo backtracking far from the
- * optimum, full steps once decrement^2/2 <= 1e-8 l; a Cholesky failure
- * (singular H: residuals exactly zero) is retried with a growing ridge.
- * Returns iterations, *dec2 the last decrement^2/2. */
-static int lpr_newton(const lnb_host *h, const double *U, size_t m, size_t q, size_t rho,
-                      const double *y, size_t ky, int p, lpr_newton_ws *ws, double *dec2,
-                      lnb_error *err) {
-  double *z = ws->z, *r = ws->r, *g = ws->g, *dz = ws->dz, *w = ws->w, *C = ws->C,
-         *H = ws->H;
-  lpr_resid(h, U, m, q, rho, z, y, ky, r);
-  double l = lpr_loss_r(r, m, p);
-  double prev = INFINITY;
-  int it;
-  *dec2 = 0.0;
-  for (it = 0; it < LPR_NEWTON_MAXIT; it++) {
-    for (size_t i = 0; i < m; i++) {
-      double pw = lpr_ipow(r[i] * r[i], (p - 2) / 2); /* r^(p-2) >= 0 */
-      w[i] = r[i] * pw;                               /* r^(p-1) */
-      double sw = sqrt((double)(p - 1) * pw / (double)m);
-      for (size_t j = 0; j < rho; j++) C[i * rho + j] = sw * U[i * q + j];
-    }
-    h->gemm(LNB_TRANS, LNB_NO_TRANS, rho, 1, m, 1.0 / (double)m, U, q, w, 1, 0.0, g, 1);
-    if (lnbp_frob2(g, rho) == 0.0) {
-      *dec2 = 0.0;
-      break;
-    }
-    h->gemm(LNB_TRANS, LNB_NO_TRANS, rho, rho, m, 1.0, C, rho, C, rho, 0.0, H, rho);
-    double tr = 0.0;
-    for (size_t j = 0; j < rho; j++) tr += H[j * rho + j];
-    double ridge = 0.0;
-    lapack_int info = 1;
-    for (int tries = 0; tries < 30 && info != 0; tries++) {
-      /* C's first rho*rho entries are free scratch once H is formed */
-      lnbp_copy(C, H, rho * rho);
-      for (size_t j = 0; j < rho; j++) C[j * rho + j] += ridge;
-      info = LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', (lapack_int)rho, C, (lapack_int)rho);
-      ridge = ridge == 0.0 ? 1e-14 * fmax(tr / (double)rho, DBL_MIN) : 10.0 * ridge;
-    }
-    if (info != 0)
-      return h->error(err, LNB_ENUMERIC,
-                      "lp_regression: Newton for l*: the Hessian could not be factored");
-    for (size_t j = 0; j < rho; j++) dz[j] = -g[j];
-    info = LAPACKE_dpotrs(LAPACK_ROW_MAJOR, 'L', (lapack_int)rho, 1, C, (lapack_int)rho, dz, 1);
-    if (info != 0)
-      return h->error(err, LNB_ENUMERIC, "lp_regression: Newton solve failed (info %d)",
-                      (int)info);
-    double dec = 0.0;
-    for (size_t j = 0; j < rho; j++) dec -= g[j] * dz[j];
-    *dec2 = 0.5 * dec;
-    double scale = fmax(l, DBL_MIN);
-    if (*dec2 <= LPR_NEWTON_TOL * scale) break;
-    /* at the rounding floor the decrement stops shrinking: accept */
-    if (*dec2 <= 1e-16 * scale && *dec2 > 0.25 * prev) break;
-    prev = *dec2;
-    double t = 1.0;
-    if (*dec2 > 1e-8 * scale) { /* Armijo backtracking */
-      for (int b = 0; b < 60; b++) {
-        for (size_t j = 0; j < rho; j++) ws->zt[j] = z[j] + t * dz[j];
-        lpr_resid(h, U, m, q, rho, ws->zt, y, ky, ws->rt);
-        if (lpr_loss_r(ws->rt, m, p) <= l - 0.25 * t * dec) break;
-        t *= 0.5;
-      }
-    }
-    for (size_t j = 0; j < rho; j++) z[j] += t * dz[j];
-    lpr_resid(h, U, m, q, rho, z, y, ky, r);
-    l = lpr_loss_r(r, m, p);
-  }
-  return it;
-}
-
 static double lpr_eval(void *self, const double *We, double *grad);
 
+/* theta* and l*: p = 2 in closed form (lnbp_lstsq.h, without a copy of a
+ * tall X), p > 2 by Newton's method on the convex loss (lnbp_lpfit.h) */
 static int lpr_solve(lpr *P, lnb_error *err) {
   const lnb_host *h = P->host;
-  size_t m = P->m, d = P->d, k = P->k, q = lnbp_min(m, d);
+  size_t m = P->m, d = P->d, k = P->k;
   int p = P->p;
-  if (p == 2) { /* closed form, without a copy of a tall X (lnbp_lstsq.h) */
+  if (p == 2) {
     double rss = 0.0;
     int rc = lnbp_lstsq_minnorm(h, P->X, P->Y, m, d, k, P->Wstar, &rss, &P->rank, err);
     P->lstar = 0.5 * rss / (double)m;
     return rc;
   }
-  double *A = h->alloc(m * d * sizeof(double));
-  double *s = h->alloc(q * sizeof(double));
-  double *U = h->alloc(m * q * sizeof(double));
-  double *Vt = h->alloc(q * d * sizeof(double));
-  lpr_newton_ws ws = {0};
-  ws.z = h->alloc(q * sizeof(double));
-  ws.zt = h->alloc(q * sizeof(double));
-  ws.g = h->alloc(q * sizeof(double));
-  ws.dz = h->alloc(q * sizeof(double));
-  ws.r = h->alloc(m * sizeof(double));
-  ws.rt = h->alloc(m * sizeof(double));
-  ws.w = h->alloc(m * sizeof(double));
-  ws.C = p > 2 ? h->alloc(lnbp_max(m, q) * q * sizeof(double)) : NULL;
-  ws.H = p > 2 ? h->alloc(q * q * sizeof(double)) : NULL;
-  int rc = LNB_OK;
-  if (!A || !s || !U || !Vt || !ws.z || !ws.zt || !ws.g || !ws.dz || !ws.r || !ws.rt ||
-      !ws.w || (p > 2 && (!ws.C || !ws.H))) {
-    rc = h->error(err, LNB_ENOMEM, "out of memory for the SVD of X (%zu x %zu)", m, d);
-    goto done;
-  }
-  lnbp_copy(A, P->X, m * d);
-  if ((rc = h->svd(m, d, A, s, U, Vt, err)) != LNB_OK) goto done;
-  size_t rho = lnbp_numerical_rank(s, q, m, d);
-  P->rank = rho;
-  int iters_total = 0, iters_max = 0;
-  double dec_worst = 0.0, l2star = 0.0;
-  for (size_t a = 0; a < k; a++) {
-    /* least-squares start: z = U_rho^T y_a */
-    for (size_t j = 0; j < rho; j++) {
-      double acc = 0.0;
-      for (size_t i = 0; i < m; i++) acc += U[i * q + j] * P->Y[i * k + a];
-      ws.z[j] = acc;
-    }
-    if (p == 2) {
-      lpr_resid(h, U, m, q, rho, ws.z, P->Y + a, k, ws.r);
-      l2star += 0.5 * lnbp_frob2(ws.r, m) / (double)m;
-    } else if (rho < m) {
-      double dec2 = 0.0;
-      int it = lpr_newton(h, U, m, q, rho, P->Y + a, k, p, &ws, &dec2, err);
-      if (it < 0) {
-        rc = it;
-        goto done;
-      }
-      iters_total += it;
-      if (it > iters_max) iters_max = it;
-      if (dec2 > dec_worst) dec_worst = dec2;
-      if (it >= LPR_NEWTON_MAXIT && h->log)
-        h->log(1, "lp_regression: Newton for output %zu stopped after %d iterations with "
-                  "decrement^2/2 = %.3g",
-               a, it, dec2);
-    }
-    /* theta*_a = V_rho S_rho^-1 z */
-    double *wa = P->Wstar + a * d;
-    lnbp_zero(wa, d);
-    for (size_t j = 0; j < rho; j++) {
-      double c = ws.z[j] / s[j];
-      for (size_t c2 = 0; c2 < d; c2++) wa[c2] += c * Vt[j * d + c2];
-    }
-  }
-  if (rho == m) {
-    P->lstar = 0.0; /* full row rank: the least-squares fit interpolates */
-  } else if (p == 2) {
-    P->lstar = l2star;
-  } else {
-    P->lstar = lpr_eval(P, P->Wstar, NULL);
-  }
-  if (p > 2 && h->log) {
-    if (rho < m)
-      h->log(2,
-             "lp_regression: p = %d: l* = %.17g by Newton's method (%d iterations in total, "
-             "at most %d per output; largest final decrement^2/2 = %.3g, tolerance %.0e l)",
-             p, P->lstar, iters_total, iters_max, dec_worst, LPR_NEWTON_TOL);
-    else
-      h->log(2, "lp_regression: p = %d: X has full row rank %zu, l* = 0 (interpolation)", p,
-             rho);
-  }
-done:;
-  double *bufs[] = {A, s, U, Vt, ws.z, ws.zt, ws.g, ws.dz, ws.r, ws.rt, ws.w, ws.C, ws.H};
-  for (size_t i = 0; i < sizeof bufs / sizeof *bufs; i++)
-    if (bufs[i]) h->free(bufs[i]);
-  return rc;
+  int rc = lnbp_lp_fit(h, "lp_regression", P->X, P->Y, m, d, k, p, P->Wstar, &P->rank, err);
+  if (rc != LNB_OK) return rc;
+  /* full row rank: the least-squares fit interpolates */
+  P->lstar = P->rank == m ? 0.0 : lpr_eval(P, P->Wstar, NULL);
+  if (h->log) h->log(2, "lp_regression: p = %d: l* = %.17g", p, P->lstar);
+  return LNB_OK;
 }
 
 /* -------------------------------------------------------------------- ops */
@@ -639,7 +464,7 @@ static double lpr_eval(void *self, const double *We, double *grad) {
   } else {
     double *Rp = P->Rp;
     for (size_t i = 0; i < n; i++) {
-      double pw = lpr_ipow(R[i] * R[i], (p - 2) / 2); /* r^(p-2) */
+      double pw = lnbp_ipow(R[i] * R[i], (p - 2) / 2); /* r^(p-2) */
       Rp[i] = R[i] * pw;                              /* r^(p-1) */
       s += Rp[i] * R[i];                              /* r^p */
     }
@@ -652,7 +477,7 @@ static double lpr_eval(void *self, const double *We, double *grad) {
 }
 
 /* lnnbench bench: X We^T (2mkd), the elementwise powers (2 per entry for
- * p = 2; for p > 2 r^2, lpr_ipow's multiplications, r^(p-1) and the sum),
+ * p = 2; for p > 2 r^2, lnbp_ipow's multiplications, r^(p-1) and the sum),
  * gradient (R^(p-1))^T X (2mkd) */
 static double lpr_flops(const void *self, int grad) {
   const lpr *P = self;
