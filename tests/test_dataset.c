@@ -587,6 +587,24 @@ static void test_diabetes(void **state) {
   assert_true(fabs(l - lstar) < 1e-9 * lstar);
   double lt = P.ops->eval_split(P.self, LNB_SPLIT_TEST, P.ops->reference(P.self), &acc);
   assert_true(isfinite(lt) && lt > 0 && isnan(acc));
+  double y0 = ls.Y[0];
+  tp_problem_destroy(&P);
+  /* standardize_targets: training targets of mean 0 and variance 1, the
+   * features unchanged by it, l* scaled by 1/sd^2 (squared loss) */
+  tp_set(p, "standardize_targets", "true");
+  P = tp_problem_create(p, 0);
+  lnb_linsys ls2;
+  assert_int_equal(P.ops->linear_system(P.self, &ls2), 1);
+  double mu = 0, v = 0, lstar2;
+  for (size_t i = 0; i < ls2.m; i++) mu += ls2.Y[i];
+  mu /= (double)ls2.m;
+  for (size_t i = 0; i < ls2.m; i++) v += (ls2.Y[i] - mu) * (ls2.Y[i] - mu);
+  v /= (double)ls2.m;
+  assert_true(fabs(mu) < 1e-12 && fabs(v - 1.0) < 1e-12);
+  assert_true(fabs(y0) > 10.0 && fabs(ls2.Y[0]) < 5.0);
+  assert_int_equal(P.ops->optimum(P.self, &lstar2), 1);
+  print_message("  diabetes standardized targets: l* = %.6g\n", lstar2);
+  assert_true(lstar2 > 0.1 && lstar2 < 0.5); /* 1 - R^2 of a linear fit, halved */
   tp_problem_destroy(&P);
   lnb__params_free(p);
 }
@@ -646,6 +664,8 @@ static void test_bad_data_sets(void **state) {
        {"cls.csv", "label 2 of sample 3 is not below classes = 2"}},
       {"{plugin: dataset, name: csv, path: cls.csv, loss: logistic}",
        {"cls.csv", "logistic needs two classes"}},
+      {"{plugin: dataset, name: csv, path: cls.csv, loss: softmax, standardize_targets: true}",
+       {"dataset", "standardize_targets: the targets are class labels (softmax)"}},
       {"{plugin: dataset, name: csv, path: cls.csv, test_fraction: 0.5, subset: 21}",
        {"cls.csv", "subset 21 is larger than the 20 training samples"}},
   };

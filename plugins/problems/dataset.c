@@ -92,6 +92,10 @@ static const lnb_param_spec ds_params[] = {
      "(applied to the test split too; constant features are only centered). fashion_mnist "
      "pixels are scaled to [0, 1] first",
      NULL, NULL, 0},
+    {"standardize_targets", LNB_T_BOOL, "false",
+     "regression targets (squared or lp loss with targets: labels): center and scale them by "
+     "the training split's mean and standard deviation (the test split too)",
+     NULL, NULL, 0},
     {"bias", LNB_T_BOOL, "false", "append a constant feature 1 (an intercept column) to x",
      NULL, NULL, 0},
     {"seed", LNB_T_INT, "0",
@@ -181,6 +185,9 @@ static int ds_settings(const lnb_host *h, const lnb_params *p, ds_cfg *c, lnb_er
   if (regression_set && c->classify)
     return h->error(err, LNB_EINVAL, "diabetes is a regression set: use loss squared or lp "
                     "with targets labels (the default)");
+  if (c->classify && h->param_bool(p, "standardize_targets"))
+    return h->error(err, LNB_EINVAL, "standardize_targets: the targets are class labels "
+                    "(%s); it applies to regression targets only", c->onehot ? "one-hot" : ls);
   if (c->loss == L_LOGISTIC && c->name == DS_FMNIST)
     return h->error(err, LNB_EINVAL, "fashion_mnist has %d classes: logistic needs two; use "
                     "loss: softmax", DS_FMNIST_CLASSES);
@@ -573,22 +580,22 @@ static int ds_fill(ds *P, const ds_cfg *c, ds_split *s, const double *X, const d
   return LNB_OK;
 }
 
-/* standardize columns by the training split's mean and standard deviation */
-static void ds_standardize(ds *P, size_t d0) {
-  size_t d = P->d;
-  for (size_t j = 0; j < d0; j++) {
+/* center and scale the first n columns of A (m x ld, the training split) by
+ * their mean and standard deviation, and B (mb x ld, the test split) by the
+ * same numbers; a constant column is only centered */
+static void ds_scale_cols(double *A, size_t m, double *B, size_t mb, size_t ld, size_t n) {
+  for (size_t j = 0; j < n; j++) {
     double mu = 0.0, var = 0.0;
-    for (size_t i = 0; i < P->tr.m; i++) mu += P->tr.X[i * d + j];
-    mu /= (double)P->tr.m;
-    for (size_t i = 0; i < P->tr.m; i++) {
-      double t = P->tr.X[i * d + j] - mu;
+    for (size_t i = 0; i < m; i++) mu += A[i * ld + j];
+    mu /= (double)m;
+    for (size_t i = 0; i < m; i++) {
+      double t = A[i * ld + j] - mu;
       var += t * t;
     }
-    double sd = sqrt(var / (double)P->tr.m);
+    double sd = sqrt(var / (double)m);
     double s = sd > 0.0 ? 1.0 / sd : 1.0;
-    ds_split *sp[2] = {&P->tr, &P->te};
-    for (int q = 0; q < 2; q++)
-      for (size_t i = 0; i < sp[q]->m; i++) sp[q]->X[i * d + j] = (sp[q]->X[i * d + j] - mu) * s;
+    for (size_t i = 0; i < m; i++) A[i * ld + j] = (A[i * ld + j] - mu) * s;
+    for (size_t i = 0; i < mb; i++) B[i * ld + j] = (B[i * ld + j] - mu) * s;
   }
 }
 
@@ -671,7 +678,10 @@ static int ds_create(const lnb_host *h, const lnb_params *p, uint64_t seed, void
   if ((rc = ds_fill(P, &c, &P->tr, r.X, r.y, r.d, itr, mtr, bias, err)) != LNB_OK ||
       (rc = ds_fill(P, &c, &P->te, Xte, yte, r.d, ite, mte, bias, err)) != LNB_OK)
     goto out;
-  if (h->param_bool(p, "standardize")) ds_standardize(P, r.d);
+  if (h->param_bool(p, "standardize"))
+    ds_scale_cols(P->tr.X, P->tr.m, P->te.X, P->te.m, P->d, r.d);
+  if (h->param_bool(p, "standardize_targets"))
+    ds_scale_cols(P->tr.Y, P->tr.m, P->te.Y, P->te.m, P->k, P->k);
   ds_raw_free(h, &r);
   size_t zr = lnbp_max(P->tr.m, P->te.m);
   if (!(P->Z = h->alloc(zr * P->k * sizeof(double)))) {
