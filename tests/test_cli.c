@@ -172,6 +172,38 @@ static void test_run_writes_results(void **state) {
 }
 
 /* Bad input exits 2 before any run, with file:line:column. */
+/* A sweep bounded by stop.max_epochs says so in summary.md, in the table
+ * re-rendered from the CSV, and in the manifest (it said "every run goes to
+ * 1000000 iterations" for runs that stopped after 2 epochs). */
+static void test_epoch_budget_stated(void **state) {
+  (void)state;
+  char cfg[512], outdir[512], cmd[2048], path[600];
+  snprintf(cfg, sizeof cfg, "%s/epochs.yaml", tmpdir);
+  snprintf(outdir, sizeof outdir, "%s/epochs", tmpdir);
+  write_file(cfg, "name: epochs\nseeds: [0]\nproblem: {plugin: lsq, m: 40, d: 4}\n"
+                  "architectures: [{plugin: linear}]\n"
+                  "optimizers: [{plugin: gd, lr: 0.1, batch_size: 10}]\n"
+                  "stop: {max_iters: 1000000, max_epochs: 2}\n");
+  snprintf(cmd, sizeof cmd, "%s run %s --out %s --quiet", LNB_TEST_BINARY, cfg, outdir);
+  char *out;
+  assert_int_equal(sh(cmd, &out), 0);
+  free(out);
+  snprintf(path, sizeof path, "%s/summary.md", outdir);
+  char *md = read_file(path);
+  assert_non_null(md);
+  assert_non_null(strstr(md, "every run goes to 1000000 iterations or 2 epochs."));
+  free(md);
+  snprintf(path, sizeof path, "%s/manifest.json", outdir);
+  char *js = read_file(path);
+  assert_non_null(js);
+  assert_non_null(strstr(js, "\"max_epochs\": 2,"));
+  free(js);
+  snprintf(cmd, sizeof cmd, "%s table %s", LNB_TEST_BINARY, outdir);
+  assert_int_equal(sh(cmd, &out), 0);
+  assert_non_null(strstr(out, "or 2 epochs."));
+  free(out);
+}
+
 static void test_bad_config_exit_2(void **state) {
   (void)state;
   char cfg[512], cmd[2048], outdir[512];
@@ -234,6 +266,7 @@ int main(void) {
       cmocka_unit_test(test_help_and_version),
       cmocka_unit_test(test_list_and_describe),
       cmocka_unit_test(test_run_writes_results),
+      cmocka_unit_test(test_epoch_budget_stated),
       cmocka_unit_test(test_bad_config_exit_2),
       cmocka_unit_test(test_relative_plugin_path),
   };

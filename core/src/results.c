@@ -174,6 +174,9 @@ static int write_manifest(lnb_results *w, int final, int interrupted, lnb_error 
   fprintf(f, ", \"max_seconds\": ");
   if (cfg->stop.max_seconds > 0) fprintf(f, "%.17g", cfg->stop.max_seconds);
   else fputs("null", f);
+  fprintf(f, ", \"max_epochs\": ");
+  if (cfg->stop.max_epochs > 0) fprintf(f, "%.17g", cfg->stop.max_epochs);
+  else fputs("null", f);
   fprintf(f, ", \"divergence_factor\": %.0e}", LNB_DIVERGENCE_FACTOR);
   fprintf(f, ",\n  \"plugins\": [");
   /* every plugin the config uses, with the file it came from */
@@ -1051,7 +1054,7 @@ typedef struct summary_meta {
   const char *name, *best_by, *baseline;
   size_t runs_total, nseeds;
   int interrupted, has_target;
-  double target_gap, max_seconds;
+  double target_gap, max_seconds, max_epochs;
   long long max_iters;
   const char *footer; /* provenance line */
 } summary_meta;
@@ -1068,6 +1071,7 @@ static void write_summary_md(FILE *f, const summary_meta *m, const lnb_row *rows
   if (m->has_target)
     fprintf(f, "Target: gap l − l* ≤ %g within %lld iterations", m->target_gap, m->max_iters);
   else fprintf(f, "No target gap: every run goes to %lld iterations", m->max_iters);
+  if (m->max_epochs > 0) fprintf(f, " or %g epochs", m->max_epochs);
   if (m->max_seconds > 0) fprintf(f, " or %g s", m->max_seconds);
   fprintf(f, ".\n\nEach row is one model at the tuned setting that `select.best_by: %s` picks "
              "(median over seeds; unreached targets count as ∞). `reached` counts seeds that "
@@ -1108,6 +1112,7 @@ int lnb_results_finish(lnb_results *w, int interrupted, lnb_error *err) {
                     .target_gap = cfg->stop.target_gap,
                     .max_seconds = cfg->stop.max_seconds,
                     .max_iters = (long long)cfg->stop.max_iters,
+                    .max_epochs = cfg->stop.max_epochs,
                     .footer = footer};
   write_summary_md(f, &m, w->rows, w->nrows);
   int rc = flush_to_file(w->dir, "summary.md", f, &buf, &len, err);
@@ -1382,7 +1387,7 @@ int lnb_results_rerender(const char *dir, lnb_table_format fmt, FILE *out, lnb_e
     goto out;
   {
     char name[256], best_by[64], baseline[512], total[32], seeds_txt[4096], state[32],
-        target[64], max_iters[32], max_seconds[64], footer[1024], version[32], commit[64],
+        target[64], max_iters[32], max_seconds[64], max_epochs[64], footer[1024], version[32], commit[64],
         compiler[128], blis[64], threads[16], cpu[256], date[32], dirty[16];
     lnb_results_manifest_field(json, "config_name", name, sizeof name);
     lnb_results_manifest_field(json, "select_best_by", best_by, sizeof best_by);
@@ -1393,6 +1398,7 @@ int lnb_results_rerender(const char *dir, lnb_table_format fmt, FILE *out, lnb_e
     lnb_results_manifest_field(json, "target_gap", target, sizeof target);
     lnb_results_manifest_field(json, "max_iters", max_iters, sizeof max_iters);
     lnb_results_manifest_field(json, "max_seconds", max_seconds, sizeof max_seconds);
+    lnb_results_manifest_field(json, "max_epochs", max_epochs, sizeof max_epochs);
     lnb_results_manifest_field(json, "lnnbench_version", version, sizeof version);
     lnb_results_manifest_field(json, "git_commit", commit, sizeof commit);
     lnb_results_manifest_field(json, "git_dirty", dirty, sizeof dirty);
@@ -1419,6 +1425,7 @@ int lnb_results_rerender(const char *dir, lnb_table_format fmt, FILE *out, lnb_e
                       .target_gap = has_target ? strtod(target, NULL) : 0,
                       .max_seconds = strcmp(max_seconds, "null") ? strtod(max_seconds, NULL) : 0,
                       .max_iters = strtoll(max_iters, NULL, 10),
+                      .max_epochs = *max_epochs && strcmp(max_epochs, "null") ? strtod(max_epochs, NULL) : 0,
                       .footer = footer};
     lnb_table_opts o = {.best_by = m.best_by, .baseline = m.baseline, .has_target = has_target};
     if (fmt == LNB_TABLE_MD) {
