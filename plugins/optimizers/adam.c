@@ -31,6 +31,7 @@ static const lnb_param_spec adam_params[] = {
 typedef struct adam {
   const lnb_host *host;
   double lr, b1, b2, eps;
+  double lr_scale; /* the schedule's factor (1 without one; ABI 1.5) */
   double log_b1, log_b2; /* log(b1), log(b2) (-inf for 0) */
   int hat;
   lnbp_optstate st; /* buffers: m, v */
@@ -69,6 +70,7 @@ static int adam_create(const lnb_host *h, const lnb_params *p, lnb_model *model,
   if (!A) return h->error(err, LNB_ENOMEM, "out of memory");
   A->host = h;
   A->lr = h->param_real(p, "lr");
+  A->lr_scale = 1.0;
   A->b1 = h->param_real(p, "beta1");
   A->b2 = h->param_real(p, "beta2");
   A->eps = h->param_real(p, "epsilon");
@@ -96,8 +98,8 @@ static int adam_step(void *self, lnb_model *model, uint64_t t, lnb_error *err) {
   if (rc != LNB_OK) return rc;
   const double b1 = A->b1, b2 = A->b2, c1 = 1.0 - b1, c2 = 1.0 - b2, eps = A->eps;
   const double bc1 = one_minus_pow(A->log_b1, t), bc2 = one_minus_pow(A->log_b2, t);
-  const double lr_t = A->lr * sqrt(bc2) / bc1; /* hat */
-  const double lr = A->lr;
+  const double lr_t = A->lr * A->lr_scale * sqrt(bc2) / bc1; /* hat */
+  const double lr = A->lr * A->lr_scale;
   double *m = lnbp_optstate_buf(&A->st, 0), *v = lnbp_optstate_buf(&A->st, 1);
   for (size_t j = 0; j < model->ntensors; j++) {
     lnb_tensor *T = &model->tensors[j];
@@ -138,6 +140,8 @@ static double adam_flops(const void *self, const lnb_model *model) {
   return (A->hat ? 12.0 : 14.0) * adam_nparams(model);
 }
 
+LNBP_LR_HOOKS(adam, adam, lr)
+
 static const lnb_optimizer_ops adam_ops = {
     .struct_size = sizeof(lnb_optimizer_ops),
     .create = adam_create,
@@ -146,6 +150,9 @@ static const lnb_optimizer_ops adam_ops = {
     .validate = adam_validate,
     .flops = adam_flops,
     .uses = LNB_USES_DECLARED,
+    .transforms = LNB_TF_DECLARED | LNB_TF_ALL,
+    .lr = adam_lr,
+    .set_lr_scale = adam_set_lr_scale,
 };
 
 static const lnb_plugin adam_desc = {
