@@ -466,6 +466,11 @@ static const opt_setup opt_setups[] = {
     {"step_and_project", "step_and_project", "{plugin: step_and_project, lr: 0.01}"},
     {"e2e_precond", "e2e_precond N=3",
      "{plugin: e2e_precond, depth: 3, lr: 0.01, weight_decay: 0.001}"},
+    {"rmsprop", "rmsprop centered momentum",
+     "{plugin: rmsprop, lr: 0.001, centered: true, momentum: 0.5}"},
+    {"adamw", "adamw", "{plugin: adamw, lr: 0.001}"},
+    {"nadam", "nadam", "{plugin: nadam, lr: 0.001}"},
+    {"lion", "lion", "{plugin: lion, lr: 0.0001}"},
 };
 #define N_OPT_SETUPS (sizeof opt_setups / sizeof *opt_setups)
 

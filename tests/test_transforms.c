@@ -182,48 +182,13 @@ static void test_refusals(void **state) {
   "name: tf\nseeds: [3]\nproblem: {plugin: lsq, m: 20, d: 4, k: 2, condition: 5, noise: 0.1, " \
   "seed: 2}\narchitectures: [{plugin: linear, init: gaussian, init_std: 0.5}]\n"
 
-typedef struct trace {
-  lnb_config cfg;
-  lnb_run_spec *runs;
-  size_t nruns;
-  lnb_problem_inst pi;
-  lnb_run_ctx *ctx;
-  lnb_model *m;
-} trace;
-
-static void trace_open(trace *tr, const char *text) {
-  memset(tr, 0, sizeof *tr);
-  tp_load(text, &tr->cfg);
-  tr->runs = lnb_expand_runs(&tr->cfg, &tr->nruns);
-  assert_non_null(tr->runs);
-  lnb_run_result res;
-  int rc = lnb_run_ctx_create(&tr->cfg, &tr->runs[0], &tr->pi, &tr->ctx, &res);
-  if (rc != LNB_OK) fail_msg("run: %s", res.message);
-  tr->m = lnb_run_ctx_model(tr->ctx);
-  assert_int_equal(tr->m->ntensors, 1);
-  lnb_run_ctx_loss_grad(tr->ctx);
-}
-
-static void trace_close(trace *tr) {
-  lnb_run_ctx_destroy(tr->ctx);
-  lnb_problem_inst_release(&tr->pi);
-  free(tr->runs);
-  lnb_config_free(&tr->cfg);
-}
-
-static void trace_step(trace *tr, uint64_t t) {
-  lnb_error err = {0};
-  double loss;
-  if (lnb_run_ctx_iterate(tr->ctx, t, &loss, &err) != LNB_OK) fail_msg("step: %s", err.msg);
-}
-
 /* gd, lr 0.1, cosine with warmup 2 over a budget of 4 steps (s = 0.5, 1, 1,
  * 0.5), clip by global norm 0.05, decoupled decay 0.5:
  *   g' = g min(1, 0.05 / ||g||);  w <- w (1 - 0.1 s 0.5) - 0.1 s g' */
 static void test_gd_traced(void **state) {
   (void)state;
-  trace tr;
-  trace_open(&tr, TR_HEAD "optimizers: [{plugin: gd, lr: 0.1, schedule: {kind: cosine, "
+  tp_trace tr;
+  tp_trace_open(&tr, TR_HEAD "optimizers: [{plugin: gd, lr: 0.1, schedule: {kind: cosine, "
                           "warmup: 2}, clip: {global_norm: 0.05}, "
                           "decoupled_weight_decay: 0.5}]\nstop: {max_iters: 4}\n");
   const double s[4] = {0.5, 1.0, 1.0, 0.5};
@@ -238,11 +203,11 @@ static void test_gd_traced(void **state) {
     double f = sqrt(g2) > 0.05 ? 0.05 / sqrt(g2) : 1.0, eta = 0.1 * s[t - 1];
     clipped += f < 1.0;
     for (size_t i = 0; i < n; i++) want[i] = T->data[i] * (1.0 - eta * 0.5) - eta * f * T->grad[i];
-    trace_step(&tr, t);
+    tp_trace_step(&tr, t);
     for (size_t i = 0; i < n; i++) assert_float_equal(T->data[i], want[i], 1e-14);
   }
   assert_true(clipped > 0); /* the clip did act */
-  trace_close(&tr);
+  tp_trace_close(&tr);
 }
 
 /* adam (epsilon_mode standard = torch), lr 0.01, linear schedule warmup 1,
@@ -252,8 +217,8 @@ static void test_gd_traced(void **state) {
  *   v <- b2 v + (1-b2) g'^2;  w <- w - eta m/(1-b1^t) / (sqrt(v/(1-b2^t)) + eps) */
 static void test_adam_traced(void **state) {
   (void)state;
-  trace tr;
-  trace_open(&tr, TR_HEAD "optimizers: [{plugin: adam, lr: 0.01, epsilon_mode: standard, "
+  tp_trace tr;
+  tp_trace_open(&tr, TR_HEAD "optimizers: [{plugin: adam, lr: 0.01, epsilon_mode: standard, "
                           "schedule: {kind: linear, warmup: 1, min_factor: 0.2}, "
                           "weight_decay: 0.2, decoupled_weight_decay: 0.1}]\n"
                           "stop: {max_iters: 5}\n");
@@ -272,10 +237,10 @@ static void test_adam_traced(void **state) {
       double mh = m[i] / (1 - pow(b1, (double)t)), vh = v[i] / (1 - pow(b2, (double)t));
       want[i] = w - eta * mh / (sqrt(vh) + eps);
     }
-    trace_step(&tr, t);
+    tp_trace_step(&tr, t);
     for (size_t i = 0; i < n; i++) assert_float_equal(T->data[i], want[i], 1e-13);
   }
-  trace_close(&tr);
+  tp_trace_close(&tr);
 }
 
 /* the lr metric: lr times the factor of the last step (of step 1 at 0) */
