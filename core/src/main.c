@@ -398,6 +398,10 @@ static int cmd_run(const lnb_registry *reg, const char *config_path, const char 
     if (cfg.stop.max_iters > LNB_SMOKE_ITERS) cfg.stop.max_iters = LNB_SMOKE_ITERS;
     if (cfg.stop.max_seconds <= 0 || cfg.stop.max_seconds > 10) cfg.stop.max_seconds = 10;
     cfg.nseeds = 1;
+    for (size_t o = 0; o < cfg.optimizers.n; o++) { /* warmups within the shorter budget */
+      lnb_schedule *sc = &cfg.optimizers.cells[o].tf.sched;
+      if (sc->warmup > cfg.stop.max_iters) sc->warmup = cfg.stop.max_iters;
+    }
   }
   lnb_blas_set_threads(cfg.threads > 0 ? cfg.threads : 1);
 
