@@ -471,6 +471,7 @@ static const opt_setup opt_setups[] = {
     {"adamw", "adamw", "{plugin: adamw, lr: 0.001}"},
     {"nadam", "nadam", "{plugin: nadam, lr: 0.001}"},
     {"lion", "lion", "{plugin: lion, lr: 0.0001}"},
+    {"lbfgs", "lbfgs", "{plugin: lbfgs, history: 4}"},
 };
 #define N_OPT_SETUPS (sizeof opt_setups / sizeof *opt_setups)
 

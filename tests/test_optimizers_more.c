@@ -213,6 +213,132 @@ static void test_lion(void **state) {
   tp_trace_close(&tr);
 }
 
+/* -------------------------------------------------------------- lbfgs */
+
+/* Every step of lbfgs (history 3) against N&W's definition written another
+ * way: the direction -H g with H the explicit BFGS matrix recursion
+ * H <- (I - rho s y^T) H (I - rho y s^T) + rho s s^T from H0 = (s.y/y.y) I over
+ * the last 3 pairs with s.y > 0 (Eq. 7.19, the matrix the two-loop
+ * recursion applies), the step along it satisfying the strong Wolfe
+ * conditions, and convergence on the quadratic. */
+static void trace_lbfgs(double c2, int min_checked) {
+  const size_t M = 3;
+  const double c1 = 1e-4;
+  char text[1024];
+  snprintf(text, sizeof text,
+           HEAD "optimizers: [{plugin: lbfgs, history: 3, c2: %g}]\nstop: {max_iters: 40}\n", c2);
+  tp_trace tr;
+  tp_trace_open(&tr, text);
+  double S[3][N], Y[3][N];
+  size_t np = 0;
+  double f_first = NAN, f_last = NAN;
+  int checked = 0; /* steps above rounding level */
+  for (uint64_t t = 1; t <= 40; t++) {
+    snap s0;
+    take(&tr, &s0);
+    const size_t n = s0.n;
+    double f0 = tr.m->loss(tr.m);
+    if (t == 1) f_first = f0;
+    /* H explicitly */
+    double H[N * N] = {0}, d[N];
+    if (np) {
+      const double *s = S[np - 1], *y = Y[np - 1];
+      double sy = 0, yy = 0;
+      for (size_t i = 0; i < n; i++) sy += s[i] * y[i], yy += y[i] * y[i];
+      for (size_t i = 0; i < n; i++) H[i * n + i] = sy / yy;
+    }
+    for (size_t k = 0; k < np; k++) {
+      const double *s = S[k], *y = Y[k];
+      double sy = 0;
+      for (size_t i = 0; i < n; i++) sy += s[i] * y[i];
+      double rho = 1 / sy, V[N * N], T1[N * N], T2[N * N];
+      for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) V[i * n + j] = (i == j) - rho * y[i] * s[j]; /* I - rho y s^T */
+      for (size_t i = 0; i < n; i++) /* T1 = V^T H */
+        for (size_t j = 0; j < n; j++) {
+          double a = 0;
+          for (size_t q = 0; q < n; q++) a += V[q * n + i] * H[q * n + j];
+          T1[i * n + j] = a;
+        }
+      for (size_t i = 0; i < n; i++) /* T2 = T1 V + rho s s^T */
+        for (size_t j = 0; j < n; j++) {
+          double a = 0;
+          for (size_t q = 0; q < n; q++) a += T1[i * n + q] * V[q * n + j];
+          T2[i * n + j] = a + rho * s[i] * s[j];
+        }
+      memcpy(H, T2, sizeof T2);
+    }
+    double gd_ = 0;
+    for (size_t i = 0; i < n; i++) {
+      double a = 0;
+      for (size_t j = 0; j < n; j++) a += H[i * n + j] * s0.g[j];
+      d[i] = np ? -a : -s0.g[i];
+      gd_ += s0.g[i] * d[i];
+    }
+    if (!(gd_ < 0)) fail_msg("step %llu: no descent direction in the trace", (unsigned long long)t);
+    tp_trace_step(&tr, t);
+    snap s1;
+    take(&tr, &s1);
+    double f1 = tr.m->loss(tr.m);
+    f_last = f1;
+    double dd = 0, Dd = 0, DD = 0;
+    double D[N];
+    for (size_t i = 0; i < n; i++) {
+      D[i] = s1.w[i] - s0.w[i];
+      dd += d[i] * d[i], Dd += D[i] * d[i], DD += D[i] * D[i];
+    }
+    if (DD == 0) break; /* converged to rounding: lbfgs stays put */
+    double alpha = Dd / dd, r2 = 0, g1d = 0;
+    for (size_t i = 0; i < n; i++) r2 += (D[i] - alpha * d[i]) * (D[i] - alpha * d[i]);
+    for (size_t i = 0; i < n; i++) g1d += s1.g[i] * d[i];
+    int above_rounding = f0 - f1 > 1e-12 * fabs(f0);
+    checked += above_rounding;
+    if (above_rounding && !(alpha > 0 && sqrt(r2) <= 1e-8 * sqrt(DD)))
+      fail_msg("step %llu: step not along -H g (alpha %g, off by %g of %g)", (unsigned long long)t,
+               alpha, sqrt(r2), sqrt(DD));
+    if (above_rounding) { /* away from rounding level, the Wolfe conditions */
+      assert_true(f1 <= f0 + c1 * alpha * gd_ + 1e-14 * fabs(f0));
+      if (!(fabs(g1d) <= c2 * fabs(gd_) * (1 + 1e-9)))
+        fail_msg("step %llu: curvature condition |%g| > %g |%g|", (unsigned long long)t, g1d, c2,
+                 gd_);
+    }
+    double sy = 0;
+    for (size_t i = 0; i < n; i++) sy += D[i] * (s1.g[i] - s0.g[i]);
+    if (sy > 0) {
+      if (np == M) {
+        memmove(S[0], S[1], 2 * sizeof S[0]);
+        memmove(Y[0], Y[1], 2 * sizeof Y[0]);
+        np--;
+      }
+      for (size_t i = 0; i < n; i++) S[np][i] = D[i], Y[np][i] = s1.g[i] - s0.g[i];
+      np++;
+    }
+  }
+  tp_trace_close(&tr);
+  print_message("lbfgs c2 %g: %d of 40 steps checked above rounding level; loss %.3g -> %.3g\n",
+                c2, checked, f_first, f_last);
+  assert_true(checked >= min_checked);
+}
+
+static void test_lbfgs(void **state) {
+  (void)state;
+  trace_lbfgs(0.9, 15);
+  trace_lbfgs(0.1, 3); /* tight: most steps need the zoom */
+  /* the quadratic is solved: from 1e-1 to l* (within 1e-12 relative) */
+  lnb_config cfg;
+  tp_load(HEAD "optimizers: [{plugin: lbfgs, history: 10}]\nstop: {max_iters: 100, target_gap: "
+               "1.0e-13}\n",
+          &cfg);
+  size_t nr = 0;
+  lnb_run_result *r = tp_run_all(&cfg, &nr);
+  print_message("lbfgs history 10: gap %.3g after %llu steps (%s)\n", r[0].final_gap,
+                (unsigned long long)r[0].iterations, lnb_run_status_name(r[0].status));
+  assert_int_equal(r[0].status, LNB_RUN_CONVERGED);
+  assert_true(r[0].iterations < 60);
+  tp_free_all(r, nr);
+  lnb_config_free(&cfg);
+}
+
 /* each documents its rule and accepts the step transforms */
 static void test_describe(void **state) {
   (void)state;
@@ -227,13 +353,19 @@ static void test_describe(void **state) {
     assert_non_null(o->lr);
     assert_non_null(o->set_lr_scale);
   }
+  /* lbfgs documents its rule and refuses every transform, saying why */
+  const lnb_plugin *p = tp_plugin(LNB_OPTIMIZER, "lbfgs");
+  assert_non_null(strstr(p->description, "strong Wolfe"));
+  const lnb_optimizer_ops *o = p->ops;
+  assert_int_equal(o->transforms, LNB_TF_DECLARED);
+  assert_non_null(strstr(o->transforms_note, "line search"));
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_rmsprop), cmocka_unit_test(test_adamw),
       cmocka_unit_test(test_nadam),   cmocka_unit_test(test_lion),
-      cmocka_unit_test(test_describe),
+      cmocka_unit_test(test_lbfgs),   cmocka_unit_test(test_describe),
   };
   return cmocka_run_group_tests(tests, tp_setup, tp_teardown);
 }
