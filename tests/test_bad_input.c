@@ -132,6 +132,44 @@ static const bad_case cases[] = {
      "optimizers:\n  - {plugin: gd, batch_size: 8}\n  - {plugin: adam, batch_size: [4, 21]}\n"
      "stop: {max_iters: 5}\n",
      2, {"c.yaml:6:5:", "batch_size 21 exceeds the 20 training samples", "'lsq'"}},
+    /* step transforms of an optimizer block (ABI 1.5) */
+#define TF_HEAD "name: x\nproblem: {plugin: lsq}\narchitectures: [{plugin: linear}]\n"
+    {"unknown schedule kind", NULL, NULL,
+     TF_HEAD "optimizers: [{plugin: adam, schedule: {kind: cosin}}]\nstop: {max_iters: 5}\n", 2,
+     {"c.yaml:4:46:", "unknown schedule kind 'cosin'", "did you mean 'cosine'"}},
+    {"negative warmup", NULL, NULL,
+     TF_HEAD "optimizers: [{plugin: adam, schedule: {kind: cosine, warmup: -3}}]\n"
+     "stop: {max_iters: 5}\n",
+     2, {"c.yaml:4:62:", "schedule.warmup", "out of range"}},
+    {"warmup longer than the budget", NULL, NULL,
+     TF_HEAD "optimizers: [{plugin: adam, schedule: {kind: linear, warmup: 50}}]\n"
+     "stop: {max_iters: 20}\n",
+     2, {"c.yaml:4:62:", "50 steps exceed", "stop.max_iters 20"}},
+    {"clip <= 0", NULL, NULL,
+     TF_HEAD "optimizers: [{plugin: gd, clip: {global_norm: 0}}]\nstop: {max_iters: 5}\n", 2,
+     {"c.yaml:4:47:", "clip.global_norm", "(0, inf)"}},
+    {"clip by value < 0 in a grid", NULL, NULL,
+     TF_HEAD "optimizers: [{plugin: gd, clip: [{value: 1}, {value: -1}]}]\n"
+     "stop: {max_iters: 5}\n",
+     2, {"c.yaml:4:54:", "clip.value", "out of range"}},
+    {"decoupled decay on an optimizer without an lr", NULL, NULL,
+     "name: x\nproblem: {plugin: target, d: 2, kind: rotation, angle_deg: 30}\n"
+     "architectures: [{plugin: deep_linear, depth: 2, width: 2}]\n"
+     "optimizers: [{plugin: riemannian_qr, decoupled_weight_decay: 0.1}]\n"
+     "stop: {max_iters: 5}\n",
+     2, {"c.yaml:4:38:", "riemannian_qr", "decoupled weight decay"}},
+    {"schedule on power_projection (projection step)", NULL, NULL,
+     "name: x\nproblem: {plugin: target, d: 2, kind: rotation, angle_deg: 30}\n"
+     "architectures: [{plugin: deep_linear, depth: 2, width: 2}]\n"
+     "optimizers: [{plugin: power_projection, schedule: {kind: cosine}}]\n"
+     "stop: {max_iters: 5}\n",
+     2, {"c.yaml:4:41:", "'power_projection' does not accept a learning-rate schedule",
+         "projection"}},
+    {"schedule key not of its kind", NULL, NULL,
+     TF_HEAD "optimizers: [{plugin: adam, schedule: {kind: cosine, gamma: 0.5}}]\n"
+     "stop: {max_iters: 5}\n",
+     2, {"c.yaml:4:54:", "'gamma' does not apply to kind cosine"}},
+#undef TF_HEAD
     /* faults that show inside a run: that run is marked, the rest go on */
     {"dimension mismatch problem/architecture", NULL, NULL,
      "name: x\nproblem: {plugin: lsq, d: 3}\n"

@@ -59,6 +59,16 @@ static void test_list_and_describe(void **state) {
   assert_non_null(strstr(out, "depth (int"));
   assert_non_null(strstr(out, "init (enum"));
   free(out);
+  /* an optimizer lists the step transforms it accepts (ABI 1.5) */
+  assert_int_equal(sh(LNB_TEST_BINARY " describe adam", &out), 0);
+  assert_non_null(strstr(out, "step transforms"));
+  assert_non_null(strstr(out, "  schedule: accepted"));
+  assert_non_null(strstr(out, "  decoupled_weight_decay: accepted"));
+  free(out);
+  assert_int_equal(sh(LNB_TEST_BINARY " describe power_projection", &out), 0);
+  assert_non_null(strstr(out, "  schedule: refused"));
+  assert_non_null(strstr(out, "projection onto H_gamma"));
+  free(out);
   assert_int_equal(sh(LNB_TEST_BINARY " describe deep_linaer", &out), 2);
   assert_non_null(strstr(out, "did you mean 'deep_linear'"));
   free(out);

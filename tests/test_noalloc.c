@@ -466,6 +466,12 @@ static const opt_setup opt_setups[] = {
     {"step_and_project", "step_and_project", "{plugin: step_and_project, lr: 0.01}"},
     {"e2e_precond", "e2e_precond N=3",
      "{plugin: e2e_precond, depth: 3, lr: 0.01, weight_decay: 0.001}"},
+    {"rmsprop", "rmsprop centered momentum",
+     "{plugin: rmsprop, lr: 0.001, centered: true, momentum: 0.5}"},
+    {"adamw", "adamw", "{plugin: adamw, lr: 0.001}"},
+    {"nadam", "nadam", "{plugin: nadam, lr: 0.001}"},
+    {"lion", "lion", "{plugin: lion, lr: 0.0001}"},
+    {"lbfgs", "lbfgs", "{plugin: lbfgs, history: 4}"},
 };
 #define N_OPT_SETUPS (sizeof opt_setups / sizeof *opt_setups)
 
@@ -1081,6 +1087,40 @@ static void test_arch_metrics_do_not_allocate(void **state) {
   free(table.s);
 }
 
+/* Step transforms (ABI 1.5: schedule, clip, L2 and decoupled decay, applied
+ * by the host in the timed step) allocate nothing per step either. */
+static void test_transforms_do_not_allocate(void **state) {
+  (void)state;
+  static const char *const opts[] = {
+      "{plugin: adam, lr: 0.001, schedule: {kind: cosine, warmup: 5}, clip: {global_norm: "
+      "0.1}, weight_decay: 0.01, decoupled_weight_decay: 0.01}",
+      "{plugin: gd, lr: 0.01, schedule: {kind: step, step_size: 7, gamma: 0.5}, clip: {value: "
+      "0.01}, decoupled_weight_decay: 0.1}",
+      "{plugin: momentum, lr: 0.01, schedule: {kind: inverse_sqrt, warmup: 3}, batch_size: 5}"};
+  na_buf text = {0};
+  config_text(&text, LSQ3, "{plugin: deep_linear, depth: 2, width: 4}", opts, 3);
+  lnb_config cfg;
+  load(text.s, &cfg);
+  size_t n = 0;
+  lnb_run_spec *runs = lnb_expand_runs(&cfg, &n);
+  assert_int_equal(n, 3);
+  lnb_problem_inst pi;
+  memset(&pi, 0, sizeof pi);
+  for (size_t r = 0; r < n; r++) {
+    run_counts c;
+    measure_run(&cfg, &runs[r], &pi, &c);
+    print_message("  %s: %lu allocs, %lu frees per %d steps\n", opts[r], c.loop.allocs,
+                  c.loop.frees, NA_STEPS);
+    assert_int_equal(c.rc, LNB_OK);
+    assert_true(isfinite(c.loss));
+    assert_true(na_clean(&c.loop));
+  }
+  lnb_problem_inst_release(&pi);
+  free(runs);
+  lnb_config_free(&cfg);
+  free(text.s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_counter_sees_allocations),
@@ -1088,6 +1128,7 @@ int main(void) {
       cmocka_unit_test(test_problem_eval_does_not_allocate),
       cmocka_unit_test(test_arch_metrics_do_not_allocate),
       cmocka_unit_test(test_minibatch_does_not_allocate),
+      cmocka_unit_test(test_transforms_do_not_allocate),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -282,6 +282,42 @@ static inline void tp_free_all(lnb_run_result *r, size_t n) {
   free(r);
 }
 
+/* One run of a config through the harness, stepped by hand: open runs
+ * cell 0 up to its iteration-0 gradient; step t is lnb_run_ctx_iterate. */
+typedef struct tp_trace {
+  lnb_config cfg;
+  lnb_run_spec *runs;
+  size_t nruns;
+  lnb_problem_inst pi;
+  lnb_run_ctx *ctx;
+  lnb_model *m;
+} tp_trace;
+
+static inline void tp_trace_open(tp_trace *tr, const char *text) {
+  memset(tr, 0, sizeof *tr);
+  tp_load(text, &tr->cfg);
+  tr->runs = lnb_expand_runs(&tr->cfg, &tr->nruns);
+  assert_non_null(tr->runs);
+  lnb_run_result res;
+  int rc = lnb_run_ctx_create(&tr->cfg, &tr->runs[0], &tr->pi, &tr->ctx, &res);
+  if (rc != LNB_OK) fail_msg("run: %s", res.message);
+  tr->m = lnb_run_ctx_model(tr->ctx);
+  lnb_run_ctx_loss_grad(tr->ctx);
+}
+
+static inline void tp_trace_close(tp_trace *tr) {
+  lnb_run_ctx_destroy(tr->ctx);
+  lnb_problem_inst_release(&tr->pi);
+  free(tr->runs);
+  lnb_config_free(&tr->cfg);
+}
+
+static inline void tp_trace_step(tp_trace *tr, uint64_t t) {
+  lnb_error err = {0};
+  double loss;
+  if (lnb_run_ctx_iterate(tr->ctx, t, &loss, &err) != LNB_OK) fail_msg("step: %s", err.msg);
+}
+
 /* --------------------------------------------------------------- numerics */
 
 static inline double tp_norm(const double *a, size_t n) {

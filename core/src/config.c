@@ -22,6 +22,7 @@
 #include "harness.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -1031,6 +1032,15 @@ typedef struct host_axes {
   int sampling[CFG_MAX_HOST_AXIS];
   size_t nsampling;
   unsigned given;
+  /* step transforms (1.5): each 1 value (none) unless given */
+  lnb_schedule sched[CFG_MAX_HOST_AXIS];
+  size_t nsched;
+  int clip_kind[CFG_MAX_HOST_AXIS];
+  double clip[CFG_MAX_HOST_AXIS];
+  size_t nclip;
+  double wd[CFG_MAX_HOST_AXIS], dwd[CFG_MAX_HOST_AXIS];
+  size_t nwd, ndwd;
+  const yaml_node_t *tf_key[4]; /* schedule, clip, weight_decay, decoupled_weight_decay */
 } host_axes;
 
 static int parse_host_axis(cfg_ctx *c, const yaml_node_t *v, const char *key, host_axes *hx) {
@@ -1085,8 +1095,198 @@ const char *lnb_cell_host_text(const lnb_cell *c, const char *key, char *buf, si
     snprintf(buf, n, "%s", c->sampling == LNB_SAMPLE_SHUFFLE ? "shuffle" : "replacement");
     return buf;
   }
+  if (strcmp(key, "schedule") == 0 && (c->given & LNB_GIVEN_SCHEDULE)) {
+    lnb_schedule_text(&c->tf.sched, buf, n);
+    return buf;
+  }
+  if (strcmp(key, "clip") == 0 && (c->given & LNB_GIVEN_CLIP)) {
+    snprintf(buf, n, "%s/%.12g", c->tf.clip_kind == LNB_CLIP_VALUE ? "value" : "global_norm",
+             c->tf.clip);
+    return buf;
+  }
+  if (strcmp(key, "weight_decay") == 0 && (c->given & LNB_GIVEN_WEIGHT_DECAY)) {
+    snprintf(buf, n, "%.12g", c->tf.wd);
+    return buf;
+  }
+  if (strcmp(key, "decoupled_weight_decay") == 0 && (c->given & LNB_GIVEN_DECOUPLED)) {
+    snprintf(buf, n, "%.12g", c->tf.dwd);
+    return buf;
+  }
   return NULL;
 }
+
+/* ------------------------------ step transforms of optimizer blocks (1.5) */
+
+static int section_check(cfg_ctx *c, const yaml_node_t *n, const char *sec,
+                         const char *const *keys, size_t nkeys);
+
+/* A finite real in [lo, hi] (lo excluded when lo_open). */
+static int get_real_in(cfg_ctx *c, const yaml_node_t *n, const char *what, double lo,
+                       int lo_open, double hi, const char *expected, double *out) {
+  const char *text = "", *why = NULL;
+  int rc = want_scalar(c, n, what, expected, &text);
+  if (rc)
+    return rc;
+  double v;
+  if (lnb__parse_real(text, &v, &why) != 0)
+    return fail(c, n, LNB_EINVAL, "%s: '%s': %s (expected %s)", what, text, why, expected);
+  int ok = lo_open ? v > lo : v >= lo;
+  if (!ok || !(v <= hi))
+    return fail(c, n, LNB_EINVAL, "%s: value %s is out of range (expected %s)", what, text,
+                expected);
+  *out = v;
+  return 0;
+}
+
+/* schedule: { kind: K, warmup: N, step_size: N, gamma: g, min_factor: f } */
+static int parse_schedule(cfg_ctx *c, const yaml_node_t *m, lnb_schedule *s) {
+  static const char *const keys[] = {"kind", "warmup", "step_size", "gamma", "min_factor"};
+  /* which kinds take which keys (bit per kind) */
+  static const unsigned takes[] = {
+      ~0u, ~0u, 1u << LNB_SCHED_STEP,
+      (1u << LNB_SCHED_STEP) | (1u << LNB_SCHED_EXPONENTIAL),
+      (1u << LNB_SCHED_COSINE) | (1u << LNB_SCHED_LINEAR)};
+  int rc = section_check(c, m, "schedule", keys, 5);
+  if (rc)
+    return rc;
+  memset(s, 0, sizeof *s);
+  s->kind = -1;
+  s->gamma = 0.1;
+  s->line = (int)m->start_mark.line + 1;
+  s->column = (int)m->start_mark.column + 1;
+  const yaml_node_t *kind_node = NULL;
+  for (size_t i = 0; i < map_len(m); i++)
+    if (strcmp(sval(map_key(c, m, i)), "kind") == 0)
+      kind_node = map_value(c, m, i);
+  if (!kind_node)
+    return fail(c, m, LNB_EINVAL, "schedule: missing 'kind' (expected one of %s)",
+                lnb_sched_kind_list());
+  const char *text = "";
+  if ((rc = want_scalar(c, kind_node, "schedule.kind", lnb_sched_kind_list(), &text)) != 0)
+    return rc;
+  if ((s->kind = lnb_sched_kind_find(text)) < 0) {
+    const char *names[LNB_SCHED_COUNT];
+    for (int k = 0; k < LNB_SCHED_COUNT; k++)
+      names[k] = lnb_sched_kind_name(k);
+    return fail_unknown(c, kind_node, "schedule kind", text, "", names, LNB_SCHED_COUNT,
+                        "valid");
+  }
+  for (size_t i = 0; i < map_len(m) && !rc; i++) {
+    const yaml_node_t *k = map_key(c, m, i), *v = map_value(c, m, i);
+    size_t q = 0;
+    while (strcmp(keys[q], sval(k)) != 0)
+      q++;
+    if (!(takes[q] & (1u << s->kind)))
+      return fail(c, k, LNB_EINVAL, "schedule: '%s' does not apply to kind %s", sval(k),
+                  lnb_sched_kind_name(s->kind));
+    if (q == 1) {
+      rc = get_int_setting(c, v, "schedule.warmup", 0, INT64_MAX, &s->warmup);
+      s->given |= LNB_SCHED_GIVEN_WARMUP;
+      s->line = (int)v->start_mark.line + 1;
+      s->column = (int)v->start_mark.column + 1;
+    } else if (q == 2) {
+      rc = get_int_setting(c, v, "schedule.step_size", 1, INT64_MAX, &s->step_size);
+      s->given |= LNB_SCHED_GIVEN_STEP_SIZE;
+    } else if (q == 3) {
+      rc = get_real_in(c, v, "schedule.gamma", 0.0, 1, 1.0, "real in (0, 1]", &s->gamma);
+      s->given |= LNB_SCHED_GIVEN_GAMMA;
+    } else if (q == 4) {
+      rc = get_real_in(c, v, "schedule.min_factor", 0.0, 0, 1.0, "real in [0, 1]",
+                       &s->min_factor);
+      s->given |= LNB_SCHED_GIVEN_MIN_FACTOR;
+    }
+  }
+  if (!rc && s->kind == LNB_SCHED_STEP && !(s->given & LNB_SCHED_GIVEN_STEP_SIZE))
+    rc = fail(c, m, LNB_EINVAL, "schedule: kind step needs 'step_size' (an int in [1, inf))");
+  if (!rc && s->kind == LNB_SCHED_EXPONENTIAL && !(s->given & LNB_SCHED_GIVEN_GAMMA))
+    rc = fail(c, m, LNB_EINVAL, "schedule: kind exponential needs 'gamma' (a real in (0, 1])");
+  return rc;
+}
+
+/* clip: { global_norm: c } or { value: c }, c > 0 */
+static int parse_clip(cfg_ctx *c, const yaml_node_t *m, int *kind, double *val) {
+  static const char *const keys[] = {"global_norm", "value"};
+  int rc = section_check(c, m, "clip", keys, 2);
+  if (rc)
+    return rc;
+  if (map_len(m) != 1)
+    return fail(c, m, LNB_EINVAL,
+                "clip: expected exactly one of 'global_norm' or 'value' (got %zu keys)",
+                map_len(m));
+  const yaml_node_t *k = map_key(c, m, 0);
+  *kind = strcmp(sval(k), "global_norm") == 0 ? LNB_CLIP_GLOBAL_NORM : LNB_CLIP_VALUE;
+  char what[32];
+  snprintf(what, sizeof what, "clip.%s", sval(k));
+  return get_real_in(c, map_value(c, m, 0), what, 0.0, 1, INFINITY, "real in (0, inf)", val);
+}
+
+/* One of the transform keys of an optimizer block into hx: a value or a
+ * list of values (a grid axis). */
+static int parse_transform_axis(cfg_ctx *c, const yaml_node_t *v, const char *key,
+                                host_axes *hx) {
+  size_t n = is_seq(v) ? seq_len(v) : 1;
+  if (n == 0 || n > CFG_MAX_HOST_AXIS)
+    return fail(c, v, LNB_EINVAL, "%s: %s list (expected 1 to %d values)", key,
+                n ? "too long a" : "an empty", CFG_MAX_HOST_AXIS);
+  for (size_t q = 0; q < n; q++) {
+    const yaml_node_t *it = is_seq(v) ? seq_item(c, v, q) : v;
+    int rc;
+    if (strcmp(key, "schedule") == 0)
+      rc = parse_schedule(c, it, &hx->sched[q]);
+    else if (strcmp(key, "clip") == 0)
+      rc = parse_clip(c, it, &hx->clip_kind[q], &hx->clip[q]);
+    else
+      rc = get_real_in(c, it, key, 0.0, 0, INFINITY, "real in [0, inf), or a list of them",
+                       strcmp(key, "weight_decay") == 0 ? &hx->wd[q] : &hx->dwd[q]);
+    if (rc)
+      return rc;
+  }
+  if (strcmp(key, "schedule") == 0)
+    hx->nsched = n, hx->given |= LNB_GIVEN_SCHEDULE;
+  else if (strcmp(key, "clip") == 0)
+    hx->nclip = n, hx->given |= LNB_GIVEN_CLIP;
+  else if (strcmp(key, "weight_decay") == 0)
+    hx->nwd = n, hx->given |= LNB_GIVEN_WEIGHT_DECAY;
+  else
+    hx->ndwd = n, hx->given |= LNB_GIVEN_DECOUPLED;
+  return 0;
+}
+
+/* the transforms of grid point q (0 <= q < their product) of hx into x */
+static void transforms_at(const host_axes *hx, size_t q, lnb_transforms *x) {
+  memset(x, 0, sizeof *x);
+  size_t i = q % hx->ndwd;
+  q /= hx->ndwd;
+  x->dwd = hx->dwd[i];
+  i = q % hx->nwd, q /= hx->nwd;
+  x->wd = hx->wd[i];
+  i = q % hx->nclip, q /= hx->nclip;
+  x->clip_kind = hx->clip_kind[i];
+  x->clip = hx->clip[i];
+  x->has_schedule = (hx->given & LNB_GIVEN_SCHEDULE) != 0;
+  if (x->has_schedule)
+    x->sched = hx->sched[q % hx->nsched];
+}
+
+/* Warmup within the run's budget (stop.max_iters; a mini-batch budget in
+ * epochs is checked again when the run knows its samples). */
+static int check_transforms(cfg_ctx *c) {
+  const lnb_cellset *opts = &c->cfg->optimizers;
+  for (size_t o = 0; o < opts->n; o++) {
+    const lnb_transforms *x = &opts->cells[o].tf;
+    if (!x->has_schedule || x->sched.warmup <= c->cfg->stop.max_iters)
+      continue;
+    yaml_node_t at;
+    memset(&at, 0, sizeof at);
+    at.start_mark.line = (size_t)x->sched.line - 1;
+    at.start_mark.column = (size_t)x->sched.column - 1;
+    return fail(c, &at, LNB_EINVAL,
+                "schedule.warmup: %lld steps exceed the run's budget (stop.max_iters %lld)",
+                (long long)x->sched.warmup, (long long)c->cfg->stop.max_iters);
+  }
+  return 0;
+}
+
 
 static int parse_block(cfg_ctx *c, const yaml_node_t *m, lnb_kind kind,
                        size_t block, lnb_cellset *set) {
@@ -1110,7 +1310,12 @@ static int parse_block(cfg_ctx *c, const yaml_node_t *m, lnb_kind kind,
   size_t nax = 0;
   char **with = NULL;
   size_t nwith = 0;
-  host_axes hx = {.nbatch = 1, .nsampling = 1}; /* batch_size: full, sampling: shuffle */
+  /* batch_size: full, sampling: shuffle, no step transforms */
+  static const char *const tf_keys[4] = {"schedule", "clip", "weight_decay",
+                                         "decoupled_weight_decay"};
+  host_axes hx;
+  memset(&hx, 0, sizeof hx);
+  hx.nbatch = hx.nsampling = hx.nsched = hx.nclip = hx.nwd = hx.ndwd = 1;
   for (size_t i = 0; i < npairs && !rc; i++) {
     const yaml_node_t *k = map_key(c, m, i);
     if (strcmp(sval(k), "plugin") == 0)
@@ -1119,6 +1324,18 @@ static int parse_block(cfg_ctx *c, const yaml_node_t *m, lnb_kind kind,
                                   strcmp(sval(k), "sampling") == 0)) {
       rc = parse_host_axis(c, map_value(c, m, i), sval(k), &hx);
       continue;
+    }
+    /* step transforms; a plugin's own parameter of that name (gd's
+     * weight_decay) stays the plugin's */
+    if (kind == LNB_OPTIMIZER && lnb__spec_find(specs, sval(k)) < 0) {
+      size_t q = 0;
+      while (q < 4 && strcmp(tf_keys[q], sval(k)) != 0)
+        q++;
+      if (q < 4) {
+        hx.tf_key[q] = k;
+        rc = parse_transform_axis(c, map_value(c, m, i), sval(k), &hx);
+        continue;
+      }
     }
     if (kind == LNB_OPTIMIZER && strcmp(sval(k), "with") == 0) {
       /* with: [architecture plugin names] pairs this optimizer with those only */
@@ -1194,7 +1411,13 @@ static int parse_block(cfg_ctx *c, const yaml_node_t *m, lnb_kind kind,
   size_t npairs_h = 0;
   for (size_t q = 0; q < hx.nbatch; q++)
     npairs_h += hx.batch[q] ? hx.nsampling : 1;
-  size_t total = npairs_h;
+  /* then the step transforms: schedule, clip, weight_decay, decoupled (each
+   * at most CFG_MAX_HOST_AXIS values: no overflow) */
+  size_t ntf = hx.nsched * hx.nclip * hx.nwd * hx.ndwd;
+  if (!rc && ntf > CFG_MAX_CELLS)
+    rc = fail(c, m, LNB_EINVAL, "%s '%s': grid too large (more than %zu cells in one block)",
+              kw, pl->name, CFG_MAX_CELLS);
+  size_t total = npairs_h * (rc ? 1 : ntf);
   for (size_t a = 0; a < nax && !rc; a++) {
     if (ax[a].n == 0 || total > CFG_MAX_CELLS / ax[a].n)
       rc = fail(c, m, LNB_EINVAL,
@@ -1251,6 +1474,21 @@ static int parse_block(cfg_ctx *c, const yaml_node_t *m, lnb_kind kind,
     cell->sampling = hx.batch[q] ? hx.sampling[pair] : LNB_SAMPLE_SHUFFLE;
     cell->given = hx.given;
     rem = idx % per;
+    /* the step transforms vary next, then the parameters */
+    size_t pper = per / ntf;
+    transforms_at(&hx, rem / pper, &cell->tf);
+    rem %= pper;
+    if (kind == LNB_OPTIMIZER) {
+      const char *tkey = NULL;
+      char why[512];
+      if (lnb_transforms_check(pl, &cell->tf, &tkey, why, sizeof why) != 0) {
+        size_t q2 = 0;
+        while (q2 < 3 && strcmp(tf_keys[q2], tkey) != 0)
+          q2++;
+        rc = fail(c, hx.tf_key[q2] ? hx.tf_key[q2] : m, LNB_EINVAL, "%s: %s", tkey, why);
+        break;
+      }
+    }
     for (size_t a = nax; a-- > 0;) {
       size_t k = rem % ax[a].n;
       rem /= ax[a].n;
@@ -2164,6 +2402,8 @@ int lnb_config_load_string(const char *text, size_t len, const char *path,
     rc = check_duplicate_cells(&c, &cfg->optimizers, "optimizer");
   if (!rc)
     rc = check_batches(&c);
+  if (!rc)
+    rc = check_transforms(&c);
   if (!rc)
     rc = check_baseline(&c);
   yaml_document_delete(&doc);

@@ -7,6 +7,7 @@
 
 #include "params.h"
 #include "registry.h"
+#include "transforms.h"
 
 /* One grid point of one plugin block. */
 typedef struct lnb_cell {
@@ -22,13 +23,29 @@ typedef struct lnb_cell {
    * those, so configs without them keep their identities) */
   size_t batch_size;
   int sampling;
-  unsigned given; /* LNB_GIVEN_BATCH_SIZE | LNB_GIVEN_SAMPLING */
+  unsigned given; /* LNB_GIVEN_BATCH_SIZE | LNB_GIVEN_SAMPLING | LNB_GIVEN_SCHEDULE ... */
+  /* optimizer cells, host keys (step transforms, ABI 1.5): schedule, clip,
+   * weight_decay (unless the plugin declares its own), decoupled_weight_decay;
+   * all zero when not given */
+  lnb_transforms tf;
 } lnb_cell;
 
 enum { LNB_SAMPLE_SHUFFLE = 0, LNB_SAMPLE_REPLACEMENT = 1 };
 enum { LNB_GIVEN_BATCH_SIZE = 1, LNB_GIVEN_SAMPLING = 2 };
-/* the text of an optimizer cell's host key ("batch_size", "sampling") into
- * buf, or NULL when the config did not give it */
+enum {
+  LNB_GIVEN_SCHEDULE = 4,
+  LNB_GIVEN_CLIP = 8,
+  LNB_GIVEN_WEIGHT_DECAY = 16,
+  LNB_GIVEN_DECOUPLED = 32
+};
+/* the host keys of optimizer cells, in label and column order */
+#define LNB_CELL_HOST_KEYS                                                              \
+  {"batch_size", "sampling", "schedule", "clip", "weight_decay", "decoupled_weight_decay"}
+#define LNB_CELL_NHOST_KEYS 6
+/* room for one host key's text */
+#define LNB_CELL_HOST_TEXT_MAX 128
+/* the text of an optimizer cell's host key (LNB_CELL_HOST_KEYS) into buf, or
+ * NULL when the config did not give it */
 const char *lnb_cell_host_text(const lnb_cell *c, const char *key, char *buf, size_t n);
 
 /* does optimizer cell `opt` run on architecture cell `arch` (its `with:`)? */

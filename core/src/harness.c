@@ -179,6 +179,16 @@ static void fnv_cell(uint64_t *h, const lnb_cell *c) {
     snprintf(buf, sizeof buf, "batch_size=%zu,sampling=%d", c->batch_size, c->sampling);
     fnv(h, buf);
   }
+  if (lnb_transforms_active(&c->tf)) { /* step transforms; none hash as before them */
+    static const char *const keys[] = LNB_CELL_HOST_KEYS;
+    char buf[LNB_CELL_HOST_TEXT_MAX + 32];
+    for (size_t q = 2; q < LNB_CELL_NHOST_KEYS; q++) {
+      char text[LNB_CELL_HOST_TEXT_MAX];
+      if (!lnb_cell_host_text(c, keys[q], text, sizeof text)) continue;
+      snprintf(buf, sizeof buf, "%s=%s", keys[q], text);
+      fnv(h, buf);
+    }
+  }
 }
 
 uint64_t lnb_run_spec_hash(const lnb_config *cfg, const lnb_run_spec *spec) {
@@ -266,6 +276,13 @@ typedef struct lnb_run_ctx {
   double seen;       /* samples whose gradients steps took, for epochs */
   lnb_rng brng;      /* the run seed's "batches" stream: every optimizer sees the same batches */
   double (*eval_rows)(void *self, const double *We, const size_t *rows, size_t n, double *grad);
+  /* step transforms (ABI 1.5) of the optimizer cell, applied before each step */
+  const lnb_transforms *tf;
+  int tf_on, sched_on; /* any active; the schedule active */
+  uint64_t budget;     /* steps the run may take (the schedule's T) */
+  double base_lr;      /* the optimizer's lr(), NaN without one */
+  double lr_scale;     /* the schedule's factor of the last step */
+  void (*set_lr_scale)(void *self, double scale);
 } run_ctx;
 
 /* the loss the optimizer sees: over every sample, or over the current batch */
@@ -540,6 +557,9 @@ static void metrics_eval(run_ctx *c, double *out) {
           out[col] = c->midx[i] == METRIC_test_loss ? l : a;
         }
         break;
+      case METRIC_lr:
+        out[col] = c->base_lr * c->lr_scale;
+        break;
       case METRIC_projection_2d:
         for (size_t a = 0; a < 2; a++) {
           acc = 0.0;
@@ -636,6 +656,62 @@ static int batch_setup(run_ctx *c, const lnb_run_spec *spec, lnb_error *err) {
   c->pos = c->m; /* the first batch starts an epoch */
   lnb__rng_init(&c->brng, spec->seed, "batches");
   return LNB_OK;
+}
+
+/* The run's budget of steps: stop.max_iters, or fewer when stop.max_epochs
+ * ends a mini-batch run first (shuffle: ceil(m / b) steps per epoch, the
+ * last one smaller; replacement: b samples per step). */
+static uint64_t run_budget(const run_ctx *c, const lnb_config *cfg) {
+  uint64_t T = (uint64_t)cfg->stop.max_iters;
+  if (!c->batch || !(cfg->stop.max_epochs > 0)) return T;
+  const double E = cfg->stop.max_epochs, m = (double)c->m, b = (double)c->batch;
+  double steps;
+  if (c->sampling == LNB_SAMPLE_REPLACEMENT) {
+    steps = ceil(E * m / b);
+  } else {
+    double whole = floor(E);
+    steps = whole * ceil(m / b) + ceil((E - whole) * m / b);
+  }
+  return steps < (double)T ? (uint64_t)steps : T;
+}
+
+/* The optimizer cell's step transforms (untimed): its lr and scale hook,
+ * the schedule's budget; a warmup longer than the budget is refused. */
+static int transforms_setup(run_ctx *c, const lnb_config *cfg, const lnb_run_spec *spec,
+                            lnb_error *err) {
+  c->tf = &spec->optimizer->tf;
+  double (*lr)(const void *) = LNB_OPT_OP(lnb_optimizer_ops, c->oops, lr);
+  c->base_lr = lr ? lr(c->oself) : NAN;
+  c->lr_scale = 1.0;
+  c->set_lr_scale = LNB_OPT_OP(lnb_optimizer_ops, c->oops, set_lr_scale);
+  c->sched_on = lnb_schedule_active(c->tf);
+  c->tf_on = lnb_transforms_active(c->tf);
+  c->budget = run_budget(c, cfg);
+  if (!c->sched_on) return LNB_OK;
+  if (!c->set_lr_scale || !lr) /* the config refused these */
+    return lnb__error(err, LNB_ENOTSUP, "optimizer '%s' has no step size to schedule",
+                      spec->optimizer->plugin->plugin->name);
+  if ((uint64_t)c->tf->sched.warmup > c->budget)
+    return lnb__error(err, LNB_EINVAL,
+                      "warmup %lld steps exceeds the run's budget of %llu steps "
+                      "(stop.max_epochs %g)",
+                      (long long)c->tf->sched.warmup, (unsigned long long)c->budget,
+                      cfg->stop.max_epochs);
+  c->lr_scale = lnb_schedule_factor(&c->tf->sched, 1, c->budget);
+  return LNB_OK;
+}
+
+/* Before step t (timed): the schedule's factor to the optimizer, the
+ * gradient transforms, decoupled decay with the scheduled lr. No allocation. */
+static void transforms_apply(run_ctx *c, uint64_t t) {
+  const lnb_transforms *x = c->tf;
+  if (c->sched_on) {
+    c->lr_scale = lnb_schedule_factor(&x->sched, t, c->budget);
+    c->set_lr_scale(c->oself, c->lr_scale);
+  }
+  lnb_transforms_grads(x, c->model.tensors, c->model.ntensors);
+  if (x->dwd != 0.0)
+    lnb_transforms_decay(c->base_lr * c->lr_scale * x->dwd, c->model.tensors, c->model.ntensors);
 }
 
 static int run_setup(run_ctx *c, const lnb_config *cfg, const lnb_run_spec *spec,
@@ -742,6 +818,10 @@ static int run_setup(run_ctx *c, const lnb_config *cfg, const lnb_run_spec *spec
     fail(res, "batch_size", &err, rc);
     return rc;
   }
+  if ((rc = transforms_setup(c, cfg, spec, &err)) != LNB_OK) {
+    fail(res, "schedule", &err, rc);
+    return rc;
+  }
   return LNB_OK;
 }
 
@@ -760,6 +840,7 @@ static void run_teardown(run_ctx *c) {
  * at the new iterate. */
 static int run_iterate(run_ctx *c, uint64_t t, double *loss, lnb_error *err) {
   c->seen += (double)c->nrows; /* the batch whose gradient this step takes */
+  if (c->tf_on) transforms_apply(c, t);
   int rc = c->oops->step(c->oself, &c->model, t, err);
   if (rc == LNB_OK) {
     if (c->batch) next_batch(c);

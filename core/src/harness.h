@@ -54,7 +54,10 @@ int lnb_run_status_failed(lnb_run_status s);
   X(test_accuracy, 1,                                                                     \
     "fraction of test samples classified correctly (classification problems)")          \
   X(train_accuracy, 1,                                                                    \
-    "fraction of training samples classified correctly (classification problems)")
+    "fraction of training samples classified correctly (classification problems)")       \
+  X(lr, 1,                                                                                \
+    "the step size of the last step (of step 1 at iteration 0): the optimizer's lr times " \
+    "its schedule's factor (empty for optimizers without an lr)")
 
 size_t lnb_core_metric_count(void);
 const char *lnb_core_metric_name(size_t i);

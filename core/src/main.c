@@ -20,6 +20,7 @@
 #include "registry.h"
 #include "results.h"
 #include "sweep.h"
+#include "transforms.h"
 #ifdef LNB_WITH_MPI
 #include "mpi_sweep.h"
 #endif
@@ -243,6 +244,39 @@ static void print_wrapped(const char *text, const char *indent) {
   fputc('\n', stdout);
 }
 
+/* the host's step transforms an optimizer accepts (ABI 1.5) */
+static void describe_transforms(const lnb_plugin *p) {
+  static const struct {
+    uint32_t flag;
+    const char *key, *help;
+  } tf[] = {
+      {LNB_TF_SCHEDULE, "schedule", "{kind: constant|step|exponential|cosine|linear|"
+                                    "inverse_sqrt, warmup: N, ...}: lr times s_t at step t"},
+      {LNB_TF_CLIP, "clip", "{global_norm: c} or {value: c}: the gradients, before the step"},
+      {LNB_TF_WEIGHT_DECAY, "weight_decay", "L2: grad + weight_decay w, after clipping"},
+      {LNB_TF_DECOUPLED, "decoupled_weight_decay",
+       "w <- w (1 - lr s_t decoupled_weight_decay) before the step (AdamW-style)"},
+  };
+  uint32_t acc = lnb_optimizer_transforms(p);
+  const lnb_optimizer_ops *o = p->ops;
+  const char *note = LNB_OPT_OP(lnb_optimizer_ops, o, transforms_note);
+  printf("\nstep transforms (host keys of its block; README, \"Step transforms\"):\n");
+  for (size_t j = 0; j < sizeof tf / sizeof *tf; j++) {
+    int plugin_own = lnb__spec_find(p->params, tf[j].key) >= 0;
+    printf("  %s: %s\n", tf[j].key,
+           plugin_own ? "the plugin's own parameter (above)"
+           : (acc & tf[j].flag) ? "accepted"
+                                : "refused");
+    if (!plugin_own && (acc & tf[j].flag)) print_wrapped(tf[j].help, "      ");
+  }
+  if (note) print_wrapped(note, "  ");
+  double (*lr)(const void *) = LNB_OPT_OP(lnb_optimizer_ops, o, lr);
+  if (!(acc & LNB_TF_SCHEDULE) && !note && !lr)
+    print_wrapped("it declares no step size to the host (plugins for ABI 1.4 or older, or "
+                  "`transforms` left 0): schedule and decoupled_weight_decay are refused",
+                  "  ");
+}
+
 static int cmd_describe(const lnb_registry *reg, const char *name) {
   int found = 0;
   for (size_t i = 0; i < reg->n; i++) {
@@ -283,6 +317,7 @@ static int cmd_describe(const lnb_registry *reg, const char *name) {
         print_wrapped(ms[j].help, "      ");
       }
     }
+    if (p->kind == LNB_OPTIMIZER) describe_transforms(p);
   }
   if (!found) {
     const char **names = NULL;
@@ -363,6 +398,10 @@ static int cmd_run(const lnb_registry *reg, const char *config_path, const char 
     if (cfg.stop.max_iters > LNB_SMOKE_ITERS) cfg.stop.max_iters = LNB_SMOKE_ITERS;
     if (cfg.stop.max_seconds <= 0 || cfg.stop.max_seconds > 10) cfg.stop.max_seconds = 10;
     cfg.nseeds = 1;
+    for (size_t o = 0; o < cfg.optimizers.n; o++) { /* warmups within the shorter budget */
+      lnb_schedule *sc = &cfg.optimizers.cells[o].tf.sched;
+      if (sc->warmup > cfg.stop.max_iters) sc->warmup = cfg.stop.max_iters;
+    }
   }
   lnb_blas_set_threads(cfg.threads > 0 ? cfg.threads : 1);
   if (lnb_check_batch_sizes(&cfg, &err) != LNB_OK) {

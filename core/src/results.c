@@ -89,9 +89,9 @@ char *lnb_cell_label(const lnb_cell *c, char *const *skip, size_t nskip) {
     fprintf(f, "%s%s=%s", first ? "(" : ",", name, v->text);
     first = 0;
   }
-  static const char *const host_keys[] = {"batch_size", "sampling"};
-  for (size_t q = 0; q < 2; q++) {
-    char text[32];
+  static const char *const host_keys[] = LNB_CELL_HOST_KEYS;
+  for (size_t q = 0; q < LNB_CELL_NHOST_KEYS; q++) {
+    char text[LNB_CELL_HOST_TEXT_MAX];
     if (!lnb_cell_host_text(c, host_keys[q], text, sizeof text) ||
         in_list(host_keys[q], skip, nskip))
       continue;
@@ -358,6 +358,12 @@ static int results_init(lnb_results *w, const char *dir, const lnb_config *cfg,
       if (((c->given & LNB_GIVEN_BATCH_SIZE) && add_col(w, LNB_OPTIMIZER, "batch_size") != 0) ||
           ((c->given & LNB_GIVEN_SAMPLING) && add_col(w, LNB_OPTIMIZER, "sampling") != 0))
         return lnb__error(err, LNB_ENOMEM, "out of memory");
+      /* and their step transforms (1.5), where given */
+      static const char *const host_keys[] = LNB_CELL_HOST_KEYS;
+      for (size_t q = 2; q < LNB_CELL_NHOST_KEYS; q++)
+        if ((c->given & (LNB_GIVEN_SCHEDULE << (q - 2))) &&
+            add_col(w, LNB_OPTIMIZER, host_keys[q]) != 0)
+          return lnb__error(err, LNB_ENOMEM, "out of memory");
       if (c->batch_size) w->batches = 1;
     }
   return LNB_OK;
@@ -442,7 +448,7 @@ static char *tuned_text(const lnb_config *cfg, const lnb_cell *a, const lnb_cell
     const lnb_cell *cells[2] = {a, o};
     for (int k = 0; k < 2; k++) {
       const lnb_value *v = cell_value(cells[k], cfg->select.tune[t]);
-      char host[32];
+      char host[LNB_CELL_HOST_TEXT_MAX];
       const char *text = v && v->given ? v->text
                                        : lnb_cell_host_text(cells[k], cfg->select.tune[t], host,
                                                             sizeof host);
@@ -631,7 +637,7 @@ int lnb_results_append(lnb_results *w, const lnb_run_spec *spec, const lnb_run_r
                         : w->cols[i].kind == LNB_ARCHITECTURE ? spec->architecture
                                                               : spec->optimizer;
     const lnb_value *v = cell_value(c, w->cols[i].param);
-    char host[32];
+    char host[LNB_CELL_HOST_TEXT_MAX];
     const char *text = v ? (v->set ? v->text : NULL)
                          : lnb_cell_host_text(c, w->cols[i].param, host, sizeof host);
     fputc(',', f);

@@ -86,4 +86,13 @@ static inline int lnbp_optstate_check(const lnb_host *h, const lnbp_optstate *S,
   return LNB_OK;
 }
 
+/* The step-transform hooks (ABI 1.5) of an optimizer whose state struct
+ * `type` holds its configured step size in `field` and the schedule's factor
+ * in `field##_scale` (set to 1.0 in create; the step uses field *
+ * field##_scale): defines prefix##_lr and prefix##_set_lr_scale for the ops
+ * table's .lr and .set_lr_scale. */
+#define LNBP_LR_HOOKS(prefix, type, field)                                      \
+  static double prefix##_lr(const void *self) { return ((const type *)self)->field; } \
+  static void prefix##_set_lr_scale(void *self, double s) { ((type *)self)->field##_scale = s; }
+
 #endif

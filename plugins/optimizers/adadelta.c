@@ -27,6 +27,7 @@ static const lnb_param_spec adadelta_params[] = {
 typedef struct adadelta {
   const lnb_host *host;
   double lr, rho, eps;
+  double lr_scale; /* the schedule's factor (1 without one; ABI 1.5) */
   lnbp_optstate st; /* buffers: acc (E[g^2]), acc_u (E[u^2]) */
 } adadelta;
 
@@ -57,6 +58,7 @@ static int adadelta_create(const lnb_host *h, const lnb_params *p, lnb_model *mo
   if (!A) return h->error(err, LNB_ENOMEM, "out of memory");
   A->host = h;
   A->lr = h->param_real(p, "lr");
+  A->lr_scale = 1.0;
   A->rho = h->param_real(p, "rho");
   A->eps = h->param_real(p, "epsilon");
   rc = lnbp_optstate_init(h, model, 2, &A->st, err); /* zero-filled */
@@ -73,7 +75,7 @@ static int adadelta_step(void *self, lnb_model *model, uint64_t t, lnb_error *er
   adadelta *A = self;
   int rc = lnbp_optstate_check(A->host, &A->st, model, "adadelta", err);
   if (rc != LNB_OK) return rc;
-  const double lr = A->lr, rho = A->rho, eps = A->eps, c = 1.0 - rho;
+  const double lr = A->lr * A->lr_scale, rho = A->rho, eps = A->eps, c = 1.0 - rho;
   double *acc = lnbp_optstate_buf(&A->st, 0), *accu = lnbp_optstate_buf(&A->st, 1);
   for (size_t j = 0; j < model->ntensors; j++) {
     lnb_tensor *T = &model->tensors[j];
@@ -106,6 +108,8 @@ static double adadelta_flops(const void *self, const lnb_model *model) {
   return 16.0 * adadelta_nparams(model); /* sqrt and division count as one flop */
 }
 
+LNBP_LR_HOOKS(adadelta, adadelta, lr)
+
 static const lnb_optimizer_ops adadelta_ops = {
     .struct_size = sizeof(lnb_optimizer_ops),
     .create = adadelta_create,
@@ -114,6 +118,9 @@ static const lnb_optimizer_ops adadelta_ops = {
     .validate = adadelta_validate,
     .flops = adadelta_flops,
     .uses = LNB_USES_DECLARED,
+    .transforms = LNB_TF_DECLARED | LNB_TF_ALL,
+    .lr = adadelta_lr,
+    .set_lr_scale = adadelta_set_lr_scale,
 };
 
 static const lnb_plugin adadelta_desc = {

@@ -27,6 +27,7 @@ static const lnb_param_spec adagrad_params[] = {
 typedef struct adagrad {
   const lnb_host *host;
   double lr, eps;
+  double lr_scale; /* the schedule's factor (1 without one; ABI 1.5) */
   lnbp_optstate st; /* one buffer: acc */
 } adagrad;
 
@@ -62,6 +63,7 @@ static int adagrad_create(const lnb_host *h, const lnb_params *p, lnb_model *mod
   if (!A) return h->error(err, LNB_ENOMEM, "out of memory");
   A->host = h;
   A->lr = h->param_real(p, "lr");
+  A->lr_scale = 1.0;
   A->eps = h->param_real(p, "epsilon");
   rc = lnbp_optstate_init(h, model, 1, &A->st, err);
   if (rc != LNB_OK) {
@@ -80,7 +82,7 @@ static int adagrad_step(void *self, lnb_model *model, uint64_t t, lnb_error *err
   adagrad *A = self;
   int rc = lnbp_optstate_check(A->host, &A->st, model, "adagrad", err);
   if (rc != LNB_OK) return rc;
-  const double lr = A->lr, eps = A->eps;
+  const double lr = A->lr * A->lr_scale, eps = A->eps;
   double *acc = lnbp_optstate_buf(&A->st, 0);
   for (size_t j = 0; j < model->ntensors; j++) {
     lnb_tensor *T = &model->tensors[j];
@@ -110,6 +112,8 @@ static double adagrad_flops(const void *self, const lnb_model *model) {
   return 7.0 * adagrad_nparams(model); /* sqrt and division count as one flop */
 }
 
+LNBP_LR_HOOKS(adagrad, adagrad, lr)
+
 static const lnb_optimizer_ops adagrad_ops = {
     .struct_size = sizeof(lnb_optimizer_ops),
     .create = adagrad_create,
@@ -118,6 +122,9 @@ static const lnb_optimizer_ops adagrad_ops = {
     .validate = adagrad_validate,
     .flops = adagrad_flops,
     .uses = LNB_USES_DECLARED,
+    .transforms = LNB_TF_DECLARED | LNB_TF_ALL,
+    .lr = adagrad_lr,
+    .set_lr_scale = adagrad_set_lr_scale,
 };
 
 static const lnb_plugin adagrad_desc = {

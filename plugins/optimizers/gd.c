@@ -2,6 +2,7 @@
  * w <- w - lr (grad + weight_decay w) on every tensor. */
 #define _POSIX_C_SOURCE 200809L
 
+#include "lnbp_optstate.h"
 #include "lnnbench/plugin.h"
 
 static const lnb_param_spec gd_params[] = {
@@ -14,6 +15,7 @@ static const lnb_param_spec gd_params[] = {
 typedef struct gd {
   const lnb_host *host;
   double lr, wd;
+  double lr_scale; /* the schedule's factor (1 without one; ABI 1.5) */
 } gd;
 
 static int gd_validate(const lnb_host *h, const lnb_params *p, lnb_error *err) {
@@ -34,6 +36,7 @@ static int gd_create(const lnb_host *h, const lnb_params *p, lnb_model *model, u
   if (!G) return h->error(err, LNB_ENOMEM, "out of memory");
   G->host = h;
   G->lr = h->param_real(p, "lr");
+  G->lr_scale = 1.0;
   G->wd = h->param_real(p, "weight_decay");
   *self = G;
   return LNB_OK;
@@ -48,7 +51,7 @@ static int gd_step(void *self, lnb_model *model, uint64_t t, lnb_error *err) {
   (void)t;
   (void)err;
   const gd *G = self;
-  const double lr = G->lr, wd = G->wd;
+  const double lr = G->lr * G->lr_scale, wd = G->wd;
   for (size_t j = 0; j < model->ntensors; j++) {
     lnb_tensor *T = &model->tensors[j];
     size_t n = T->rows * T->cols;
@@ -76,6 +79,8 @@ static double gd_flops(const void *self, const lnb_model *model) {
   return (G->wd != 0.0 ? 4.0 : 2.0) * gd_nparams(model);
 }
 
+LNBP_LR_HOOKS(gd, gd, lr)
+
 static const lnb_optimizer_ops gd_ops = {
     .struct_size = sizeof(lnb_optimizer_ops),
     .create = gd_create,
@@ -84,6 +89,9 @@ static const lnb_optimizer_ops gd_ops = {
     .validate = gd_validate,
     .flops = gd_flops,
     .uses = LNB_USES_DECLARED,
+    .transforms = LNB_TF_DECLARED | LNB_TF_ALL,
+    .lr = gd_lr,
+    .set_lr_scale = gd_set_lr_scale,
 };
 
 static const lnb_plugin gd_desc = {

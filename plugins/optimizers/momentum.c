@@ -21,6 +21,7 @@ static const lnb_param_spec momentum_params[] = {
 typedef struct momentum {
   const lnb_host *host;
   double lr, mu;
+  double lr_scale; /* the schedule's factor (1 without one; ABI 1.5) */
   int nesterov;
   lnbp_optstate st; /* one buffer: v */
 } momentum;
@@ -50,6 +51,7 @@ static int momentum_create(const lnb_host *h, const lnb_params *p, lnb_model *mo
   if (!M) return h->error(err, LNB_ENOMEM, "out of memory");
   M->host = h;
   M->lr = h->param_real(p, "lr");
+  M->lr_scale = 1.0;
   M->mu = h->param_real(p, "momentum");
   M->nesterov = h->param_bool(p, "nesterov");
   rc = lnbp_optstate_init(h, model, 1, &M->st, err);
@@ -66,7 +68,7 @@ static int momentum_step(void *self, lnb_model *model, uint64_t t, lnb_error *er
   momentum *M = self;
   int rc = lnbp_optstate_check(M->host, &M->st, model, "momentum", err);
   if (rc != LNB_OK) return rc;
-  const double lr = M->lr, mu = M->mu;
+  const double lr = M->lr * M->lr_scale, mu = M->mu;
   double *v = lnbp_optstate_buf(&M->st, 0);
   for (size_t j = 0; j < model->ntensors; j++) {
     lnb_tensor *T = &model->tensors[j];
@@ -103,6 +105,8 @@ static double momentum_flops(const void *self, const lnb_model *model) {
   return (M->nesterov ? 6.0 : 4.0) * momentum_nparams(model);
 }
 
+LNBP_LR_HOOKS(momentum, momentum, lr)
+
 static const lnb_optimizer_ops momentum_ops = {
     .struct_size = sizeof(lnb_optimizer_ops),
     .create = momentum_create,
@@ -111,6 +115,9 @@ static const lnb_optimizer_ops momentum_ops = {
     .validate = momentum_validate,
     .flops = momentum_flops,
     .uses = LNB_USES_DECLARED,
+    .transforms = LNB_TF_DECLARED | LNB_TF_ALL,
+    .lr = momentum_lr,
+    .set_lr_scale = momentum_set_lr_scale,
 };
 
 static const lnb_plugin momentum_desc = {

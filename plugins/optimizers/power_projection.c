@@ -161,6 +161,11 @@ static const lnb_optimizer_ops pp_ops = {
     .step = pp_step,
     .validate = pp_validate,
     .uses = LNB_USES_DECLARED | LNB_USES_SET_END_TO_END,
+    /* clip and L2 decay act on the gradient half of the step only */
+    .transforms = LNB_TF_DECLARED | LNB_TF_CLIP | LNB_TF_WEIGHT_DECAY,
+    .transforms_note = "each step ends with a projection onto H_gamma and a balanced "
+                       "re-factorization, which has no step size: a schedule or decoupled "
+                       "decay would scale only the gradient half of Theorem 3's step",
 };
 
 static const lnb_plugin pp_desc = {

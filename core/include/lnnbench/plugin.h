@@ -28,12 +28,14 @@ extern "C" {
 #endif
 
 #define LNB_ABI_MAJOR 1
-#define LNB_ABI_MINOR 4 /* 1.1: host read_libsvm; metrics in problem/arch ops;
+#define LNB_ABI_MINOR 5 /* 1.1: host read_libsvm; metrics in problem/arch ops;
                           1.2: optional flops estimates in problem/arch/optimizer ops;
                           1.3: what a run uses (optimizer ops.uses, problem_info
                                uses/metrics), so architectures size only that;
                           1.4: sample-level problems (nsamples, batch_prepare,
-                               eval_rows, eval_split); host read_idx */
+                               eval_rows, eval_split); host read_idx;
+                          1.5: step transforms (optimizer ops.transforms, lr,
+                               set_lr_scale, transforms_note) */
 
 #if defined(_WIN32)
 #define LNB_EXPORT __declspec(dllexport)
@@ -372,7 +374,39 @@ typedef struct lnb_optimizer_ops {
    * NULL. Left 0 (undeclared), every hook the architecture has is offered
    * and the architecture sizes for all of them. */
   uint32_t uses;
+
+  /* (appended, 1.5) Step transforms the host applies around step() (the
+   * config's schedule / clip / weight_decay / decoupled_weight_decay keys of
+   * an optimizer block; see docs/PLUGINS.md). `transforms` declares which
+   * the optimizer accepts: LNB_TF_DECLARED | LNB_TF_*. Left 0 (undeclared,
+   * and for plugins built for 1.4 or older) clip and weight_decay are
+   * accepted (they only change the gradients step() is handed) and schedule
+   * and decoupled_weight_decay are refused by name at validation. */
+  uint32_t transforms;
+  /* The step size the optimizer was configured with (its `lr`), unscaled:
+   * the base of a schedule, of decoupled decay and of the `lr` metric. NULL:
+   * the optimizer has no step size (LNB_TF_SCHEDULE and LNB_TF_DECOUPLED
+   * then cannot be declared). Called outside step(); may not allocate. */
+  double (*lr)(const void *self);
+  /* With a schedule, the host calls this before every step t with the
+   * schedule's factor s_t (> 0); that step then uses lr * s_t wherever the
+   * rule says lr. Never called without a schedule: start from 1.0, so that
+   * runs without one are bit-identical to before (x * 1.0 == x). No
+   * allocation. */
+  void (*set_lr_scale)(void *self, double scale);
+  /* Optional one line: why a transform the optimizer does not declare makes
+   * no sense for it (e.g. "its projection step has no step size"); the
+   * host's refusal and `describe` quote it. */
+  const char *transforms_note;
 } lnb_optimizer_ops;
+
+#define LNB_TF_DECLARED 0x80000000u
+#define LNB_TF_SCHEDULE 0x1u     /* schedule: needs lr and set_lr_scale */
+#define LNB_TF_CLIP 0x2u         /* clip: of the grads step() is handed */
+#define LNB_TF_WEIGHT_DECAY 0x4u /* weight_decay: grad += wd * w before step() */
+#define LNB_TF_DECOUPLED 0x8u    /* decoupled_weight_decay: w *= 1 - lr s_t wd
+                                    before step(); needs lr */
+#define LNB_TF_ALL (LNB_TF_SCHEDULE | LNB_TF_CLIP | LNB_TF_WEIGHT_DECAY | LNB_TF_DECOUPLED)
 
 /* -------------------------------------------------------------- descriptor */
 
