@@ -1264,8 +1264,11 @@ static int parse_block(cfg_ctx *c, const yaml_node_t *m, lnb_kind kind,
       dst->given = 1;
       dst->axis = ax[a].is_axis;
     }
-    if (!rc)
+    if (!rc) { /* the data files it reads become part of its identity */
+      lnb__datafiles_begin();
       rc = cell_validate(c, m, pl, p, ax, nax);
+      cell->files = lnb__datafiles_end(&cell->nfiles);
+    }
   }
   axes_free(ax, nax);
   free_string_list(with, nwith);
@@ -2201,6 +2204,7 @@ static void cellset_free(lnb_cellset *s) {
   for (size_t i = 0; i < s->n; i++) {
     lnb__params_free(s->cells[i].params);
     free_string_list(s->cells[i].with, s->cells[i].nwith);
+    lnb__datafiles_free(s->cells[i].files, s->cells[i].nfiles);
   }
   free(s->cells);
   s->cells = NULL;

@@ -23,6 +23,10 @@ typedef struct lnb_cell {
   size_t batch_size;
   int sampling;
   unsigned given; /* LNB_GIVEN_BATCH_SIZE | LNB_GIVEN_SAMPLING */
+  /* data files its validate hook read (host.h lnb_datafile: path and
+   * content hash), part of the run identity and the manifest */
+  struct lnb_datafile *files;
+  size_t nfiles;
 } lnb_cell;
 
 enum { LNB_SAMPLE_SHUFFLE = 0, LNB_SAMPLE_REPLACEMENT = 1 };

@@ -160,13 +160,22 @@ static const char plot_help[] =
 
 static const char compare_help[] =
     "usage: lnnbench compare DIR_A DIR_B [--format md|csv] [--by-setting]\n"
+    "                        [--metric iters|seconds|final_loss|METRIC]\n"
     "\nFor each model present in both results directories (matched by problem and\n"
     "model label, each at the best tuned setting of its own set; --by-setting: every\n"
-    "tuned setting, matched by problem, model and tuned labels): the median time to\n"
-    "target over seeds in A and in B (unreached = inf), the ratio B/A, and a two-sided\n"
-    "Mann-Whitney U test over seeds (exact without ties for up to 25 seeds a side,\n"
-    "else normal approximation with tie correction): * p < 0.05, ** p < 0.01. Models\n"
-    "present in one set only are listed separately.\n";
+    "tuned setting, matched by problem, model and tuned labels): the median over seeds\n"
+    "in A and in B of the compared value, the ratio B/A with a 95% bootstrap\n"
+    "confidence interval (2000 resamples, fixed seed), and a two-sided Mann-Whitney U\n"
+    "test over seeds (exact without ties for up to 25 seeds a side, else normal\n"
+    "approximation with tie correction), Holm-adjusted across the models: * p < 0.05,\n"
+    "** p < 0.01; 'identical' when the values are equal seed by seed (no test).\n"
+    "--metric: iters (iterations to target, unreached = inf; the default when both\n"
+    "sets ran with one BLIS thread), seconds (seconds to target; the default\n"
+    "otherwise), final_loss (the default without stop.target_gap) or a metric of\n"
+    "record.metrics (its final value). Every manifest difference between the sets\n"
+    "(commit, build, plugin and data file hashes, jobs, threads, CPU, host, load) is\n"
+    "listed above the table (on stderr with --format csv). Models present in one set\n"
+    "only are listed separately.\n";
 
 static volatile sig_atomic_t interrupted = 0;
 static void on_signal(int sig) {
@@ -423,6 +432,8 @@ static int cmd_run(const lnb_registry *reg, const char *config_path, const char 
             "lnnbench: resuming: %zu runs already recorded in %s/, %zu to run; %zu recorded "
             "rows outside this sweep's tables (kept in the files)\n",
             w.resumed, out, nruns - w.resumed, w.nexcluded);
+  if (!quiet && ro->rank == 0 && ro->resume && w.rerun_why[0])
+    fprintf(stderr, "lnnbench: %s\n", w.rerun_why);
   if (!quiet && ro->rank == 0 && w.moved_to[0])
     fprintf(stderr, "lnnbench: the earlier results of %s/ are now in %s/\n", out, w.moved_to);
   if (!quiet && ro->rank == 0) {
@@ -447,7 +458,10 @@ static int cmd_run(const lnb_registry *reg, const char *config_path, const char 
                        .grace_seconds = ro->grace,
                        .quiet = quiet,
                        .progress_tty = isatty(STDERR_FILENO),
-                       .interrupted = &interrupted};
+                       .interrupted = &interrupted,
+                       .child_close = {ro->rank == 0 ? w.lock_fd : -1,
+                                       ro->rank == 0 ? w.summary : -1,
+                                       ro->rank == 0 ? w.traj : -1}};
   lnb_sweep_stats st;
 #ifdef LNB_WITH_MPI
   if (ro->mpi) lnb_mpi_sweep(&cfg, runs, nruns, todo, &so, ro->rank == 0 ? &w : NULL, &st);
@@ -498,11 +512,12 @@ int main(int argc, char **argv) {
   run_opts ro = {.jobs = 1, .isolate = 1, .grace = 10.0, .nranks = 1};
   lnb_table_format format = LNB_TABLE_MD;
   int by_setting = 0; /* compare --by-setting */
+  const char *metric = NULL; /* compare --metric */
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     /* options taking a value: --opt VALUE or --opt=VALUE */
     static const char *const valued[] = {"--plugin-path", "--out", "--jobs", "--isolate",
-                                         "--grace", "--format"};
+                                         "--grace", "--format", "--metric"};
     const char *val = NULL, *opt = NULL;
     for (size_t k = 0; k < sizeof valued / sizeof *valued; k++) {
       size_t n = strlen(valued[k]);
@@ -522,6 +537,7 @@ int main(int argc, char **argv) {
       double dv = 0;
       if (strcmp(opt, "--plugin-path") == 0) plugin_path = val;
       else if (strcmp(opt, "--out") == 0) out = val;
+      else if (strcmp(opt, "--metric") == 0) metric = val;
       else if (strcmp(opt, "--format") == 0) {
         if (strcmp(val, "md") == 0) format = LNB_TABLE_MD;
         else if (strcmp(val, "csv") == 0) format = LNB_TABLE_CSV;
@@ -646,7 +662,7 @@ int main(int argc, char **argv) {
     lnb_error err = {0};
     int rc = is_plot ? lnb_plot_dir(positional[0], stdout, &err)
                      : lnb_compare_dirs(positional[0], positional[1], format, by_setting,
-                                        stdout, &err);
+                                        metric, stdout, &err);
     if (rc != LNB_OK) {
       print_error(err.msg);
       return EXIT_BAD_INPUT;

@@ -28,12 +28,13 @@ extern "C" {
 #endif
 
 #define LNB_ABI_MAJOR 1
-#define LNB_ABI_MINOR 4 /* 1.1: host read_libsvm; metrics in problem/arch ops;
+#define LNB_ABI_MINOR 5 /* 1.1: host read_libsvm; metrics in problem/arch ops;
                           1.2: optional flops estimates in problem/arch/optimizer ops;
                           1.3: what a run uses (optimizer ops.uses, problem_info
                                uses/metrics), so architectures size only that;
                           1.4: sample-level problems (nsamples, batch_prepare,
-                               eval_rows, eval_split); host read_idx */
+                               eval_rows, eval_split); host read_idx;
+                          1.5: host note_data_file */
 
 #if defined(_WIN32)
 #define LNB_EXPORT __declspec(dllexport)
@@ -182,6 +183,15 @@ typedef struct lnb_host {
    * use: older hosts lack this entry. */
   int (*read_idx)(const char *path, unsigned char **data, size_t *dims, size_t *ndims,
                   lnb_error *err);
+
+  /* (appended, 1.5) A data file the plugin reads by itself (not through
+   * read_csv, read_libsvm or read_idx, which note theirs): call it from the
+   * problem's validate hook with the path, so the file's content hash
+   * becomes part of every run's identity (--resume reruns runs whose data
+   * changed) and of manifest.json. Returns 0, or -1 when the file cannot be
+   * read (the plugin's own read reports why). Check host->struct_size
+   * before use: older hosts lack this entry. */
+  int (*note_data_file)(const char *path);
 } lnb_host;
 
 #define LNB_IDX_MAX_DIMS 4
