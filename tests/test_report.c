@@ -468,6 +468,62 @@ static void test_compare(void **state) {
   free(out);
 }
 
+/* The speed-up column and the performance profile divide the quantity
+ * select.best_by names, and say which. Two problems, two models, one seed:
+ * m1 takes 1 s and 100 iterations, m2 2 s and 10 iterations. By iterations
+ * m2 is 100/10 = 10x faster than the baseline m1 and m1's profile ratio is
+ * 10 (rho(5) = 0, rho(10) = 1); by seconds m2 is 1/2 = 0.5x and its ratio 2.
+ * Exact in binary floating point (tolerance 0). (Before: always seconds.) */
+static void test_speedup_by(void **state) {
+  (void)state;
+  lnb_row rows[4];
+  const char *probs[2] = {"P1", "P2"};
+  for (int q = 0; q < 2; q++) {
+    rows[2 * q] = row(probs[q], "m1", "", 1.0);
+    rows[2 * q].iters_to_target = 100;
+    rows[2 * q + 1] = row(probs[q], "m2", "", 2.0);
+    rows[2 * q + 1].iters_to_target = 10;
+    rows[2 * q].run_id = (size_t)(2 * q + 1);
+    rows[2 * q + 1].run_id = (size_t)(2 * q + 2);
+  }
+  lnb_table t;
+  lnb_table_opts o = {.best_by = "iters_to_target", .baseline = "m1", .has_target = 1};
+  assert_int_equal(lnb_table_compute(rows, 4, &o, &t), 0);
+  assert_int_equal(t.n, 4);
+  assert_true(t.entries[1].speedup == 10.0);
+  char *md = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&md, &len);
+  lnb_table_render(f, &t, &o, LNB_TABLE_MD);
+  fclose(f);
+  assert_non_null(strstr(md, "speed-up vs baseline (iterations to target) |"));
+  assert_non_null(strstr(md, "| 10.00× |"));
+  free(md);
+  lnb_table_free(&t);
+  o.best_by = "seconds_to_target";
+  assert_int_equal(lnb_table_compute(rows, 4, &o, &t), 0);
+  assert_true(t.entries[1].speedup == 0.5);
+  lnb_table_free(&t);
+
+  lnb_profile p;
+  assert_int_equal(lnb_profile_compute(rows, 4, "iters_to_target", &p), 0);
+  assert_true(lnb_profile_rho(&p, 0, 5.0) == 0.0);
+  assert_true(lnb_profile_rho(&p, 0, 10.0) == 1.0);
+  assert_true(lnb_profile_rho(&p, 1, 1.0) == 1.0);
+  lnb_profile_free(&p);
+  assert_int_equal(lnb_profile_compute(rows, 4, "seconds_to_target", &p), 0);
+  assert_true(lnb_profile_rho(&p, 0, 1.0) == 1.0);
+  assert_true(lnb_profile_rho(&p, 1, 1.5) == 0.0);
+  assert_true(lnb_profile_rho(&p, 1, 2.0) == 1.0);
+  lnb_profile_free(&p);
+  md = NULL;
+  f = open_memstream(&md, &len);
+  lnb_profile_summary_md(f, rows, 4, "iters_to_target", 1);
+  fclose(f);
+  assert_non_null(strstr(md, "Quantity: **iterations to target**"));
+  free(md);
+}
+
 /* Holm's step-down adjustment, by hand: p = (0.01, 0.04, 0.03) over three
  * models -> sorted 0.01, 0.03, 0.04 -> 3*0.01 = 0.03, max(0.03, 2*0.03) =
  * 0.06, max(0.06, 1*0.04) = 0.06. Checked through two result sets whose
@@ -530,6 +586,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_plot_and_table, setup, teardown),
       cmocka_unit_test_setup_teardown(test_compare, setup, teardown),
       cmocka_unit_test(test_holm),
+      cmocka_unit_test(test_speedup_by),
       cmocka_unit_test_setup_teardown(test_compare_jobs, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

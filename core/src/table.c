@@ -31,10 +31,27 @@ static double median(double *v, size_t n) {
 }
 
 static double entry_key(const lnb_table_entry *e, const char *best_by) {
+  if (!best_by) return e->med_seconds;
   if (strcmp(best_by, "iters_to_target") == 0) return e->med_iters;
   if (strcmp(best_by, "final_loss") == 0) return isnan(e->med_loss) ? INFINITY : e->med_loss;
   if (strcmp(best_by, "final_gap") == 0) return isnan(e->med_gap) ? INFINITY : e->med_gap;
   return e->med_seconds;
+}
+
+double lnb_table_quantity(const lnb_table_entry *e, const char *best_by) {
+  return entry_key(e, best_by);
+}
+
+const char *lnb_quantity_label(const char *best_by) {
+  if (best_by && strcmp(best_by, "iters_to_target") == 0) return "iterations to target";
+  if (best_by && strcmp(best_by, "final_loss") == 0) return "final loss";
+  if (best_by && strcmp(best_by, "final_gap") == 0) return "final gap";
+  return "seconds to target";
+}
+
+int lnb_quantity_needs_target(const char *best_by) {
+  return !best_by || strcmp(best_by, "iters_to_target") == 0 ||
+         strcmp(best_by, "seconds_to_target") == 0;
 }
 
 static int entry_better(const lnb_table_entry *a, const lnb_table_entry *b, const char *best_by) {
@@ -199,10 +216,11 @@ int lnb_table_compute(const lnb_row *rows, size_t n, const lnb_table_opts *o, ln
       lnb_table_entry *e = &t->entries[b];
       e->has_baseline = base >= 0;
       e->is_baseline = (long)b == base;
-      if (base >= 0 && o->has_target) {
-        double bs = t->entries[base].med_seconds;
-        if (isfinite(bs) && isfinite(e->med_seconds) && e->med_seconds > 0)
-          e->speedup = bs / e->med_seconds;
+      /* baseline ÷ model in the quantity select.best_by names (lower is
+       * better for each: above 1, the model is faster or ends lower) */
+      if (base >= 0 && (o->has_target || !lnb_quantity_needs_target(best_by))) {
+        double bs = entry_key(&t->entries[base], best_by), ms = entry_key(e, best_by);
+        if (isfinite(bs) && isfinite(ms) && ms > 0) e->speedup = bs / ms;
       }
     }
   }
@@ -242,7 +260,8 @@ static void status_note(char *buf, size_t n, const lnb_table_entry *e) {
 static void speedup_text(char *buf, size_t n, const lnb_table_entry *e, const lnb_table_opts *o,
                          int latex) {
   if (!e->has_baseline) snprintf(buf, n, "no baseline");
-  else if (!o->has_target) snprintf(buf, n, "n/a (no target)");
+  else if (!o->has_target && lnb_quantity_needs_target(o->best_by))
+    snprintf(buf, n, "n/a (no target)");
   else if (isnan(e->speedup)) snprintf(buf, n, latex ? "--" : "—");
   else snprintf(buf, n, latex ? "%.2f$\\times$" : "%.2f×", e->speedup);
 }
@@ -254,9 +273,10 @@ static void render_md(FILE *f, const lnb_table *t, const lnb_table_opts *o) {
       if (i) fputc('\n', f);
       fprintf(f, "## Problem `%s`\n\n", e->problem);
       fprintf(f, "| model | tuned | reached | median iters to target | median s to target | "
-                 "median final gap | median s/iter |%s%s\n",
+                 "median final gap | median s/iter |%s%s%s%s\n",
               t->has_test_acc ? " median test accuracy |" : "",
-              o->baseline ? " speed-up vs baseline |" : "");
+              o->baseline ? " speed-up vs baseline (" : "",
+              o->baseline ? lnb_quantity_label(o->best_by) : "", o->baseline ? ") |" : "");
       fprintf(f, "|---|---|---|---|---|---|---|%s%s\n", t->has_test_acc ? "---|" : "",
               o->baseline ? "---|" : "");
     }
@@ -304,10 +324,10 @@ static void csv_num(FILE *f, double x) {
   else fprintf(f, "%.17g", x);
 }
 
-static void render_csv(FILE *f, const lnb_table *t) {
+static void render_csv(FILE *f, const lnb_table *t, const lnb_table_opts *o) {
   fputs("problem,model,tuned,baseline,runs,reached,diverged,failed,median_iters_to_target,"
         "median_seconds_to_target,median_final_gap,median_final_loss,median_seconds_per_iter,"
-        "speedup,median_test_accuracy\n",
+        "speedup,median_test_accuracy,speedup_by\n",
         f);
   for (size_t i = 0; i < t->n; i++) {
     const lnb_table_entry *e = &t->entries[i];
@@ -330,7 +350,7 @@ static void render_csv(FILE *f, const lnb_table *t) {
     csv_num(f, e->speedup);
     fputc(',', f);
     csv_num(f, e->med_test_acc);
-    fputc('\n', f);
+    fprintf(f, ",%s\n", o->best_by ? o->best_by : "seconds_to_target");
   }
 }
 
@@ -360,7 +380,12 @@ static void render_latex(FILE *f, const lnb_table *t, const lnb_table_opts *o) {
       fprintf(f, "\\begin{tabular}{llrrrrr%s}\n\\toprule\n", o->baseline ? "r" : "");
       fprintf(f, "model & tuned & reached & iters & seconds & final gap & s/iter%s \\\\\n"
                  "\\midrule\n",
-              o->baseline ? " & speed-up" : "");
+              !o->baseline ? ""
+              : !o->best_by || strcmp(o->best_by, "seconds_to_target") == 0
+                  ? " & speed-up (s)"
+              : strcmp(o->best_by, "iters_to_target") == 0 ? " & speed-up (iters)"
+              : strcmp(o->best_by, "final_loss") == 0      ? " & ratio (final loss)"
+                                                           : " & ratio (final gap)");
     }
     char it[32], s[32], gap[32], spi[32], sp[48];
     fmt_iters(it, sizeof it, e->med_iters, 1);
@@ -383,7 +408,7 @@ static void render_latex(FILE *f, const lnb_table *t, const lnb_table_opts *o) {
 
 void lnb_table_render(FILE *f, const lnb_table *t, const lnb_table_opts *o,
                       lnb_table_format fmt) {
-  if (fmt == LNB_TABLE_CSV) render_csv(f, t);
+  if (fmt == LNB_TABLE_CSV) render_csv(f, t, o);
   else if (fmt == LNB_TABLE_LATEX) render_latex(f, t, o);
   else render_md(f, t, o);
 }
