@@ -332,12 +332,20 @@ static void test_defaults(void **state) {
   assert_int_equal(cfg.record.per_decade, 10);
   assert_int_equal(cfg.record.every, 0);
   assert_int_equal(cfg.record.nmetrics, 0);
-  assert_string_equal(cfg.select.best_by, "seconds_to_target");
+  /* no stop.target_gap: every time to target would be ∞, so the default
+   * ranking is by the final loss (was seconds_to_target, an all-∞ tie) */
+  assert_string_equal(cfg.select.best_by, "final_loss");
   assert_int_equal(cfg.select.ntune, 1);
   assert_string_equal(cfg.select.tune[0], "lr");
   assert_null(cfg.report.baseline);
   assert_int_equal(cfg.threads, 1);
   assert_int_equal(lnb_config_run_count(&cfg), 1);
+  lnb_config_free(&cfg);
+  /* with a target the default stays seconds to target */
+  expect_ok("name: m\nproblem: { plugin: lsq }\narchitectures: [{ plugin: linear }]\n"
+            "optimizers: [{ plugin: gd, lr: 0.1 }]\nstop: { target_gap: 1.0e-6 }\n",
+            &cfg);
+  assert_string_equal(cfg.select.best_by, "seconds_to_target");
   lnb_config_free(&cfg);
 }
 

@@ -66,6 +66,7 @@ typedef struct cfg_ctx {
   lnb_error *err;
   const yaml_node_t *tune_node; /* select.tune as given, checked at the end */
   const yaml_node_t *baseline_node; /* report.baseline, checked at the end */
+  int best_by_given; /* select.best_by written (else chosen after stop is read) */
   const yaml_node_t *metrics_node; /* record.metrics, checked at the end */
   size_t len;                   /* bytes of cfg->text */
 } cfg_ctx;
@@ -1492,6 +1493,7 @@ static int parse_select(cfg_ctx *c, const yaml_node_t *n) {
       }
       free(c->cfg->select.best_by);
       c->cfg->select.best_by = s;
+      c->best_by_given = 1;
     } else {
       char **arr;
       size_t cnt;
@@ -2169,6 +2171,16 @@ int lnb_config_load_string(const char *text, size_t len, const char *path,
     rc = check_batches(&c);
   if (!rc)
     rc = check_baseline(&c);
+  if (!rc && !c.best_by_given && !cfg->stop.has_target) {
+    /* no target: every time to target is ∞; rank by the final loss */
+    char *s = cfg_strdup("final_loss");
+    if (!s)
+      rc = fail_oom(&c);
+    else {
+      free(cfg->select.best_by);
+      cfg->select.best_by = s;
+    }
+  }
   yaml_document_delete(&doc);
   yaml_parser_delete(&parser);
   if (rc)

@@ -108,7 +108,21 @@ static const char usage_text[] =
 static const char run_help[] =
     "usage: lnnbench run CONFIG.yaml [--out DIR] [--jobs N] [--isolate on|off] [--grace S]\n"
     "                    [--resume | --retry-failed | --move-aside] [--plugin-path DIRS]\n"
-    "                    [--quiet] [--mpi]\n"
+    "                    [--smoke] [--quiet] [--verbose] [--mpi]\n"
+    "\n"
+    "  --out DIR            the output directory (default results/<config name>/)\n"
+    "  --jobs N             N runs at a time, each in its own process (default 1)\n"
+    "  --isolate on|off     each run in a child process (default on); off: in-process\n"
+    "  --grace S            kill a run S seconds past stop.max_seconds (default 10)\n"
+    "  --resume             keep the runs recorded in DIR (matched by a hash of each\n"
+    "                       run's spec and of its plugin and data files' contents), run\n"
+    "                       the rest and say how many and why\n"
+    "  --retry-failed       like --resume, but run failed runs (error, crashed) again\n"
+    "  --move-aside         move earlier results to DIR/previous-<UTC time>/ first\n"
+    "  --plugin-path DIRS   ':'-separated plugin directories\n"
+    "  --smoke              first seed only, at most 20 iterations and 10 s per run\n"
+    "  --quiet, --verbose   no progress lines; also informational messages\n"
+    "  --mpi                one sweep across the ranks of mpirun (see below)\n"
     "\n"
     "Runs every cell of the config's grid in order (problem, seed, architecture,\n"
     "optimizer). Each run stops at stop.max_iters, when l - l* <= stop.target_gap\n"
@@ -613,7 +627,20 @@ int main(int argc, char **argv) {
     else if (topic && strcmp(topic, "table") == 0) fputs(table_help, stdout);
     else if (topic && strcmp(topic, "plot") == 0) fputs(plot_help, stdout);
     else if (topic && strcmp(topic, "compare") == 0) fputs(compare_help, stdout);
-    else fputs(usage_text, command || want_help ? stdout : stderr);
+    else if (topic && strcmp(topic, "bench") == 0) {
+#ifdef LNB_HAVE_BENCHMARK
+      char *av[] = {(char *)"bench", (char *)"--help", NULL};
+      return lnb_cmd_bench(2, av);
+#else
+      fputs("usage: lnnbench bench CONFIG.yaml [--out DIR] [--benchmark_* flags]\n"
+            "\nNot built into this lnnbench: it needs Google Benchmark (Debian "
+            "libbenchmark-dev; cmake -DLNB_WITH_BENCHMARK=ON).\n", stdout);
+#endif
+    } else if (topic && strcmp(topic, "help") != 0) {
+      fprintf(stderr, "lnnbench: help: no command '%s' (commands: run, list, describe, table, "
+                      "plot, compare, bench, help)\n", topic);
+      return EXIT_BAD_INPUT;
+    } else fputs(usage_text, command || want_help ? stdout : stderr);
     return command || want_help ? EXIT_OK : EXIT_BAD_INPUT;
   }
   if (want_help) {
