@@ -254,7 +254,10 @@ static void test_plot_and_table(void **state) {
   snprintf(cmd, sizeof cmd, "%s table %s/fx", LNB_TEST_BINARY, tmpdir);
   assert_int_equal(sh(cmd, &out), 0);
   assert_non_null(strstr(out, "## Performance profile"));
-  assert_non_null(strstr(out, "| `linear+gd` | lr=0.3 | 3/3 |"));
+  /* lr = 0.3 is the larger of the two searched: flagged, with a footnote */
+  assert_non_null(strstr(out, "| `linear+gd` | lr=0.3 ⚠ edge | 3/3 |"));
+  assert_non_null(strstr(out, "⚠ edge: the best setting is the smallest or largest value "
+                              "searched for `lr` of `linear+gd`"));
   free(out);
   snprintf(cmd, sizeof cmd, "%s table %s/fx --format csv", LNB_TEST_BINARY, tmpdir);
   assert_int_equal(sh(cmd, &out), 0);
@@ -366,7 +369,8 @@ static void test_compare(void **state) {
   snprintf(cmd, sizeof cmd, "%s compare %s/fx %s/fx", LNB_TEST_BINARY, tmpdir, tmpdir);
   assert_int_equal(sh(cmd, &out), 0);
   table_rows(out, rows, sizeof rows);
-  assert_non_null(strstr(rows, "| `linear+gd` | lr=0.3 | lr=0.3 | 3 | 3 | 3 | 3 |"));
+  assert_non_null(
+      strstr(rows, "| `linear+gd` | lr=0.3 ⚠ edge | lr=0.3 ⚠ edge | 3 | 3 | 3 | 3 |"));
   assert_null(strstr(rows, "*"));
   size_t nrow = 0;
   for (const char *p = rows; (p = strstr(p, "| 1.00 | 1.00–1.00 | — | — | identical |")); p++)
@@ -524,6 +528,28 @@ static void test_speedup_by(void **state) {
   free(md);
 }
 
+/* The edge flag: a best setting inside the searched axis is not flagged,
+ * one at its smallest or largest value is; a single value is no axis. */
+static void test_edge_flag(void **state) {
+  (void)state;
+  lnb_row rows[4] = {row("P", "m", "lr=0.1", 3.0), row("P", "m", "lr=0.3", 1.0),
+                     row("P", "m", "lr=1", 2.0), row("P", "k", "lr=1", 1.0)};
+  for (size_t i = 0; i < 4; i++) rows[i].run_id = i + 1;
+  lnb_table t;
+  lnb_table_opts o = {.best_by = "seconds_to_target", .has_target = 1};
+  assert_int_equal(lnb_table_compute(rows, 4, &o, &t), 0);
+  assert_int_equal(t.n, 2);
+  assert_string_equal(t.entries[0].tuned, "lr=0.3");
+  assert_string_equal(t.entries[0].edge, "");
+  assert_string_equal(t.entries[1].edge, ""); /* k searched lr = 1 only */
+  lnb_table_free(&t);
+  rows[2].seconds_to_target = 0.5; /* now lr = 1, the largest, is best */
+  assert_int_equal(lnb_table_compute(rows, 4, &o, &t), 0);
+  assert_string_equal(t.entries[0].tuned, "lr=1");
+  assert_string_equal(t.entries[0].edge, "lr");
+  lnb_table_free(&t);
+}
+
 /* Holm's step-down adjustment, by hand: p = (0.01, 0.04, 0.03) over three
  * models -> sorted 0.01, 0.03, 0.04 -> 3*0.01 = 0.03, max(0.03, 2*0.03) =
  * 0.06, max(0.06, 1*0.04) = 0.06. Checked through two result sets whose
@@ -586,6 +612,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_plot_and_table, setup, teardown),
       cmocka_unit_test_setup_teardown(test_compare, setup, teardown),
       cmocka_unit_test(test_holm),
+      cmocka_unit_test(test_edge_flag),
       cmocka_unit_test(test_speedup_by),
       cmocka_unit_test_setup_teardown(test_compare_jobs, setup, teardown),
   };

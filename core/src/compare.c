@@ -101,6 +101,7 @@ double lnb_mann_whitney(const double *x, size_t nx, const double *y, size_t ny, 
 
 typedef struct cmp_key {
   const char *problem, *model, *tuned;
+  int edge; /* the best setting is on the edge of the searched grid (table.h) */
 } cmp_key;
 
 typedef struct side {
@@ -122,7 +123,7 @@ static int side_keys(side *sd, int by_setting, const char *best_by, lnb_error *e
         seen = strcmp(sd->keys[k].problem, r->problem) == 0 &&
                strcmp(sd->keys[k].model, r->model) == 0 &&
                strcmp(sd->keys[k].tuned, r->tuned) == 0;
-      if (!seen) sd->keys[sd->nkeys++] = (cmp_key){r->problem, r->model, r->tuned};
+      if (!seen) sd->keys[sd->nkeys++] = (cmp_key){r->problem, r->model, r->tuned, 0};
     }
     /* group by problem (first-appearance order), stable within a problem */
     for (size_t i = 1; i < sd->nkeys; i++) {
@@ -143,7 +144,8 @@ static int side_keys(side *sd, int by_setting, const char *best_by, lnb_error *e
   if (lnb_table_compute(s->rows, s->nrows, &o, &t) != 0)
     return lnb__error(err, LNB_ENOMEM, "out of memory");
   for (size_t i = 0; i < t.n; i++)
-    sd->keys[sd->nkeys++] = (cmp_key){t.entries[i].problem, t.entries[i].model, t.entries[i].tuned};
+    sd->keys[sd->nkeys++] = (cmp_key){t.entries[i].problem, t.entries[i].model,
+                                      t.entries[i].tuned, t.entries[i].edge[0] != 0};
   lnb_table_free(&t);
   return LNB_OK;
 }
@@ -501,7 +503,7 @@ static void render_md(FILE *f, const side *A, const side *B, const cmp_line *L, 
   if (spec->metric <= M_SECONDS && (!A->s.has_target || !B->s.has_target))
     fprintf(f, "_%s has no target gap (`stop.target_gap`): every value to target is ∞._\n\n",
             !A->s.has_target && !B->s.has_target ? "Neither set" : !A->s.has_target ? "A" : "B");
-  size_t both = 0, ndiff = 0;
+  size_t both = 0, ndiff = 0, nedge = 0;
   const char *last_problem = NULL;
   for (size_t i = 0; i < n; i++) {
     if (!L[i].a || !L[i].b) continue;
@@ -526,12 +528,17 @@ static void render_md(FILE *f, const side *A, const side *B, const cmp_line *L, 
     else snprintf(ph, sizeof ph, "%.2g", L[i].p_holm);
     int other = strcmp(L[i].a->tuned, L[i].b->tuned) != 0;
     ndiff += (size_t)other;
-    fprintf(f, "| `%s`%s | %s | %s | %zu | %zu | %zu | %zu | %s | %s | %s | %s–%s | %s | %s | %s |\n",
+    nedge += (size_t)(L[i].a->edge || L[i].b->edge);
+    fprintf(f, "| `%s`%s | %s%s | %s%s | %zu | %zu | %zu | %zu | %s | %s | %s | %s–%s | %s | %s | %s |\n",
             L[i].a->model, other ? " †" : "", L[i].a->tuned[0] ? L[i].a->tuned : "—",
-            L[i].b->tuned[0] ? L[i].b->tuned : "—", L[i].na, L[i].nb, L[i].ra, L[i].rb, sa, sb,
+            L[i].a->edge ? " ⚠ edge" : "", L[i].b->tuned[0] ? L[i].b->tuned : "—",
+            L[i].b->edge ? " ⚠ edge" : "", L[i].na, L[i].nb, L[i].ra, L[i].rb, sa, sb,
             ratio, lo, hi, p, ph, sig_mark(&L[i]));
   }
   if (!both) fputs("_No model is present in both sets._\n", f);
+  if (nedge)
+    fputs("\n⚠ edge: the best setting is the smallest or largest value that set searched for a "
+          "tuned parameter; the best may lie outside its grid.\n", f);
   if (ndiff)
     fprintf(f, "\n† The two sets picked another tuned setting for this model: its ratio mixes "
                "the choice of setting with the difference the sets were made to show.\n");

@@ -125,6 +125,55 @@ static int cmp_model_key(const void *a, const void *b) {
   return (x->first > y->first) - (x->first < y->first);
 }
 
+/* the numeric value of key in a tuned label "k=v,k2=v2" (1 and *v), else 0
+ * (absent, a list value, text such as "full") */
+static int tuned_value(const char *tuned, const char *key, double *v) {
+  size_t kl = strlen(key);
+  for (const char *p = tuned; p && *p;) {
+    if (strncmp(p, key, kl) == 0 && p[kl] == '=') {
+      const char *q = p + kl + 1;
+      char *end = NULL;
+      *v = strtod(q, &end);
+      return end != q && (*end == ',' || *end == '\0') && isfinite(*v);
+    }
+    p = strchr(p, ',');
+    if (p) p++;
+  }
+  return 0;
+}
+
+/* Which tuned keys of best sit on the edge of what the model searched
+ * (groups g[0..n)): its value the minimum or maximum of two or more
+ * distinct values. Keys are names before '=' in best's tuned label. */
+static void mark_edges(lnb_table_entry *best, const model_key *g, size_t n) {
+  best->edge[0] = '\0';
+  const char *t = best->tuned;
+  while (t && *t) {
+    const char *eq = strchr(t, '=');
+    if (!eq) break;
+    char key[48];
+    size_t kl = (size_t)(eq - t);
+    if (kl < sizeof key && kl > 0) {
+      memcpy(key, t, kl);
+      key[kl] = '\0';
+      double bv, lo = INFINITY, hi = -INFINITY, v;
+      if (tuned_value(best->tuned, key, &bv)) {
+        for (size_t q = 0; q < n; q++)
+          if (tuned_value(g[q].e.tuned, key, &v)) {
+            if (v < lo) lo = v;
+            if (v > hi) hi = v;
+          }
+        if (lo < hi && (bv == lo || bv == hi)) {
+          size_t used = strlen(best->edge);
+          snprintf(best->edge + used, sizeof best->edge - used, "%s%s", used ? "," : "", key);
+        }
+      }
+    }
+    t = strchr(eq, ',');
+    if (t) t++;
+  }
+}
+
 /* Sections in the order of their problem's first row (run_id order), models
  * in the order of their first row, each at its best tuned setting (groups
  * compared in the order of their first row, a later one replacing only when
@@ -185,6 +234,7 @@ int lnb_table_compute(const lnb_row *rows, size_t n, const lnb_table_opts *o, ln
         best = models[q];
         best.first = first;
       }
+    mark_edges(&best.e, models + a, b - a);
     models[nkept++] = best;
   }
   /* sections: the first row of each problem (models are sorted by problem) */
@@ -267,9 +317,12 @@ static void speedup_text(char *buf, size_t n, const lnb_table_entry *e, const ln
 }
 
 static void render_md(FILE *f, const lnb_table *t, const lnb_table_opts *o) {
+  int edges = 0; /* some model of the current problem is on an edge */
+  size_t pstart = 0;
   for (size_t i = 0; i < t->n; i++) {
     const lnb_table_entry *e = &t->entries[i];
     if (i == 0 || strcmp(t->entries[i - 1].problem, e->problem) != 0) {
+      pstart = i;
       if (i) fputc('\n', f);
       fprintf(f, "## Problem `%s`\n\n", e->problem);
       fprintf(f, "| model | tuned | reached | median iters to target | median s to target | "
@@ -286,9 +339,10 @@ static void render_md(FILE *f, const lnb_table *t, const lnb_table_opts *o) {
     fmt_num(gap, sizeof gap, e->med_gap, "—", 0);
     fmt_num(spi, sizeof spi, e->med_spi, "—", 0);
     status_note(note, sizeof note, e);
-    fprintf(f, "| `%s`%s | %s | %zu/%zu%s | %s | %s | %s | %s |", e->model,
-            e->is_baseline ? " (baseline)" : "", e->tuned[0] ? e->tuned : "—", e->reached, e->n,
-            note, it, s, gap, spi);
+    fprintf(f, "| `%s`%s | %s%s | %zu/%zu%s | %s | %s | %s | %s |", e->model,
+            e->is_baseline ? " (baseline)" : "", e->tuned[0] ? e->tuned : "—",
+            e->edge[0] ? " ⚠ edge" : "", e->reached, e->n, note, it, s, gap, spi);
+    edges |= e->edge[0] != 0;
     if (t->has_test_acc) {
       char acc[32];
       fmt_num(acc, sizeof acc, e->med_test_acc, "—", 0);
@@ -302,6 +356,17 @@ static void render_md(FILE *f, const lnb_table *t, const lnb_table_opts *o) {
     int last = i + 1 == t->n || strcmp(t->entries[i + 1].problem, e->problem) != 0;
     if (last && o->baseline && !e->has_baseline)
       fprintf(f, "\n_Baseline `%s` matched no model of this problem._\n", o->baseline);
+    if (last && edges) {
+      fputs("\n⚠ edge: the best setting is the smallest or largest value searched for", f);
+      const char *sep = " ";
+      for (size_t q = pstart; q <= i; q++)
+        if (t->entries[q].edge[0]) {
+          fprintf(f, "%s`%s` of `%s`", sep, t->entries[q].edge, t->entries[q].model);
+          sep = ", ";
+        }
+      fputs(": the best may lie outside the grid; extend that axis.\n", f);
+      edges = 0;
+    }
   }
 }
 
@@ -327,7 +392,7 @@ static void csv_num(FILE *f, double x) {
 static void render_csv(FILE *f, const lnb_table *t, const lnb_table_opts *o) {
   fputs("problem,model,tuned,baseline,runs,reached,diverged,failed,median_iters_to_target,"
         "median_seconds_to_target,median_final_gap,median_final_loss,median_seconds_per_iter,"
-        "speedup,median_test_accuracy,speedup_by\n",
+        "speedup,median_test_accuracy,speedup_by,edge\n",
         f);
   for (size_t i = 0; i < t->n; i++) {
     const lnb_table_entry *e = &t->entries[i];
@@ -350,7 +415,9 @@ static void render_csv(FILE *f, const lnb_table *t, const lnb_table_opts *o) {
     csv_num(f, e->speedup);
     fputc(',', f);
     csv_num(f, e->med_test_acc);
-    fprintf(f, ",%s\n", o->best_by ? o->best_by : "seconds_to_target");
+    fprintf(f, ",%s,", o->best_by ? o->best_by : "seconds_to_target");
+    csv_field(f, e->edge);
+    fputc('\n', f);
   }
 }
 
@@ -396,6 +463,7 @@ static void render_latex(FILE *f, const lnb_table *t, const lnb_table_opts *o) {
     latex_text(f, e->model);
     fputs(e->is_baseline ? "}$^\\ast$ & " : "} & ", f);
     latex_text(f, e->tuned[0] ? e->tuned : "--");
+    if (e->edge[0]) fputs(" (edge)", f);
     fprintf(f, " & %zu/%zu & %s & %s & %s & %s", e->reached, e->n, it, s, gap, spi);
     if (o->baseline) {
       speedup_text(sp, sizeof sp, e, o, 1);

@@ -40,6 +40,10 @@ typedef struct lnb_table_entry {
   double speedup; /* baseline ÷ this, in the quantity of select.best_by (seconds or
                      iterations to target, final loss or gap); NaN if undefined */
   int is_baseline, has_baseline;
+  /* the tuned parameter(s) whose best value is the smallest or largest of
+   * the two or more values the model searched ("lr"; "" when none): the
+   * best may lie beyond the grid */
+  char edge[64];
 } lnb_table_entry;
 
 typedef struct lnb_table {
