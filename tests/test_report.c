@@ -599,6 +599,16 @@ static void test_compare_jobs(void **state) {
   assert_int_equal(nid, 2);
   assert_null(strstr(rows, "*"));
   assert_non_null(strstr(out, "> - jobs (runs at a time): A 1, B 2"));
+  assert_null(strstr(out, "other file content"));
+  free(out);
+  /* B's problem plugin file another one (its recorded content hash edited) */
+  snprintf(cmd, sizeof cmd,
+           "sed -i '0,/\"hash\": \"fnv1a64:/s//\"hash\": \"fnv1a64:0/' %s/jobs2/manifest.json",
+           tmpdir);
+  assert_int_equal(sh(cmd, NULL), 0);
+  snprintf(cmd, sizeof cmd, "%s compare %s/jobs1 %s/jobs2", LNB_TEST_BINARY, tmpdir, tmpdir);
+  assert_int_equal(sh(cmd, &out), 0);
+  assert_non_null(strstr(out, "> - plugin lsq: other file content (hash fnv1a64:"));
   free(out);
 }
 

@@ -385,7 +385,8 @@ static void csv_number(FILE *f, double x, const char *fmt) {
 
 /* ------------------------------------------- what differs between the sets */
 
-/* the "plugins" or "data_files" entries of a manifest as "key hash" lines */
+/* the "plugins" or "data_files" entries of a manifest as "key<TAB>hash" lines
+ * (a JSON string holds no raw tab) */
 static void manifest_entries(const char *json, const char *section, const char *key, char *out,
                              size_t n) {
   out[0] = '\0';
@@ -403,7 +404,12 @@ static void manifest_entries(const char *json, const char *section, const char *
     const char *close = strchr(q, '}');
     if (!h || (close && h > close)) continue;
     h += 9;
-    int w = snprintf(out + k, n - k, "%.*s %.24s\n", (int)len, q, h);
+    char hash[25]; /* from an untrusted file: hex digits and the "fnv1a64:" tag only */
+    size_t hl = 0;
+    for (; hl < 24 && h[hl] && h[hl] != '"'; hl++)
+      hash[hl] = strchr("0123456789abcdefnv:", h[hl]) ? h[hl] : '?';
+    hash[hl] = '\0';
+    int w = snprintf(out + k, n - k, "%.*s\t%s\n", (int)len, q, hash);
     if (w < 0 || (size_t)w >= n - k) { /* full: keep whole lines only */
       out[k] = '\0';
       break;
@@ -453,7 +459,7 @@ static int manifest_diffs(FILE *f, const lnb_rset *A, const lnb_rset *B, int md)
     manifest_entries(A->manifest, lists[l][0], lists[l][1], ea, sizeof ea);
     manifest_entries(B->manifest, lists[l][0], lists[l][1], eb, sizeof eb);
     for (const char *q = ea; *q; q = strchr(q, '\n') + 1) {
-      size_t len = strcspn(q, " ");
+      size_t len = strcspn(q, "\t");
       const char *o = eb;
       int found = 0, same = 0;
       while (*o) {

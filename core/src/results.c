@@ -897,16 +897,53 @@ typedef struct hash_row {
   size_t row;
 } hash_row;
 
-/* The content hash an earlier manifest.json (old) recorded for an entry of
- * its array "section" whose field is the JSON text want ("\"name\": \"adam\""):
- * 1 and *h when found, else 0. Only lnnbench's own layout is recognized; an
- * unrecognized manifest only loses the explanation. */
-static int old_hash(const char *old, const char *section, const char *want, uint64_t *h) {
-  const char *p = old ? strstr(old, section) : NULL;
-  if (!p) return 0;
-  const char *end = strstr(p, "\n  ]");
+/* What an earlier manifest.json (before this --resume) recorded about file
+ * contents, for the explanation of reruns: the text of its "plugins" and
+ * "data_files" arrays (bounded copies, so a search never walks the config
+ * text), whether its run identity had contents at all, and memos (runs come
+ * cell by cell, so each plugin and cell is looked up once). Only
+ * lnnbench's own layout is recognized; anything else only loses the
+ * explanation. */
+typedef struct old_manifest {
+  int known, identity;
+  char *plugins, *files;
+  const lnb_loaded *pl[32];
+  int pl_changed[32];
+  size_t npl;
+  const lnb_cell *cell[3]; /* the last cell of each kind looked at ... */
+  long cell_file[3];       /* ... and its changed data file (-1: none) */
+} old_manifest;
+
+static char *old_section(const char *json, const char *section) {
+  const char *p = strstr(json, section);
+  if (!p) return NULL;
+  const char *e = strstr(p, "\n  ]");
+  size_t n = e ? (size_t)(e - p) : strlen(p);
+  char *t = malloc(n + 1);
+  if (t) memcpy(t, p, n), t[n] = '\0';
+  return t;
+}
+
+static void old_manifest_read(old_manifest *om, const char *dir) {
+  memset(om, 0, sizeof *om);
+  lnb_error e;
+  memset(&e, 0, sizeof e);
+  char *json = lnb_results_read_manifest(dir, &e);
+  if (!json) return;
+  om->known = 1;
+  char *cfgtext = strstr(json, "\"config_text\": "); /* the config's own text: not searched */
+  if (cfgtext) *cfgtext = '\0';
+  om->identity = strstr(json, "\"run_identity\": ") != NULL;
+  om->plugins = old_section(json, "\"plugins\": [");
+  om->files = old_section(json, "\"data_files\": [");
+  free(json);
+}
+
+/* the hash recorded after `want` (an entry's first field as JSON text) in a
+ * section: 1 and *h, else 0 */
+static int old_hash(const char *sec, const char *want, uint64_t *h) {
   static const char hk[] = "\"hash\": \"fnv1a64:";
-  for (const char *q = p; (q = strstr(q, want)) && (!end || q < end); q++) {
+  for (const char *q = sec; q && (q = strstr(q, want)); q++) {
     const char *close = strchr(q, '}'), *hp = strstr(q, hk);
     if (!hp || (close && hp > close)) continue;
     hp += sizeof hk - 1;
@@ -920,46 +957,67 @@ static int old_hash(const char *old, const char *section, const char *want, uint
   return 0;
 }
 
+static int plugin_changed(old_manifest *om, const lnb_loaded *pl) {
+  for (size_t i = 0; i < om->npl; i++)
+    if (om->pl[i] == pl) return om->pl_changed[i];
+  char want[256];
+  uint64_t h;
+  snprintf(want, sizeof want, "\"name\": \"%s\"", pl->plugin->name);
+  int changed = old_hash(om->plugins, want, &h) && h != pl->hash;
+  if (om->npl < sizeof om->pl / sizeof *om->pl) {
+    om->pl[om->npl] = pl;
+    om->pl_changed[om->npl++] = changed;
+  }
+  return changed;
+}
+
+/* the index of a data file of cell whose content changed, or -1 */
+static long file_changed(old_manifest *om, int kind, const lnb_cell *cell) {
+  if (om->cell[kind] == cell) return om->cell_file[kind];
+  long found = -1;
+  for (size_t q = 0; q < cell->nfiles && found < 0; q++) {
+    char *esc = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&esc, &len);
+    if (!m) continue;
+    fputs("{\"path\": ", m);
+    json_str(m, cell->files[q].path);
+    fclose(m);
+    uint64_t h;
+    if (esc && old_hash(om->files, esc, &h) && h != cell->files[q].hash) found = (long)q;
+    free(esc);
+  }
+  om->cell[kind] = cell;
+  om->cell_file[kind] = found;
+  return found;
+}
+
 /* Why a run of this config is to run although its directory holds results
- * (--resume): its reason into buf. old is the directory's manifest.json
- * before this sweep (NULL if unreadable); retried: a failed row of it was
- * recorded and --retry-failed asked for it again. */
-static void rerun_reason(const char *old, const lnb_run_spec *spec, int retried, char *buf,
+ * (--resume): its reason into buf. retried: a failed row of it was recorded
+ * and --retry-failed asked for it again. */
+static void rerun_reason(old_manifest *om, const lnb_run_spec *spec, int retried, char *buf,
                          size_t n) {
   if (retried) {
     snprintf(buf, n, "failed before (--retry-failed)");
     return;
   }
   const lnb_cell *cells[3] = {spec->problem, spec->architecture, spec->optimizer};
-  char want[1024];
-  uint64_t h;
-  for (int k = 0; k < 3; k++) {
-    snprintf(want, sizeof want, "\"name\": \"%s\"", cells[k]->plugin->plugin->name);
-    if (old_hash(old, "\"plugins\": [", want, &h) && h != cells[k]->plugin->hash) {
+  for (int k = 0; k < 3; k++)
+    if (plugin_changed(om, cells[k]->plugin)) {
       snprintf(buf, n, "plugin %s changed (its file's content hash differs)",
                cells[k]->plugin->plugin->name);
       return;
     }
-  }
-  for (int k = 0; k < 3; k++)
-    for (size_t q = 0; q < cells[k]->nfiles; q++) {
-      char *esc = NULL;
-      size_t len = 0;
-      FILE *m = open_memstream(&esc, &len);
-      if (!m) continue;
-      fputs("{\"path\": ", m);
-      json_str(m, cells[k]->files[q].path);
-      fclose(m);
-      int found = esc && old_hash(old, "\"data_files\": [", esc, &h);
-      free(esc);
-      if (found && h != cells[k]->files[q].hash) {
-        char *shown = lnb__text_dup(cells[k]->files[q].path, NULL);
-        snprintf(buf, n, "data file %s changed", shown ? shown : "?");
-        free(shown);
-        return;
-      }
+  for (int k = 0; k < 3; k++) {
+    long q = file_changed(om, k, cells[k]);
+    if (q >= 0) {
+      char *shown = lnb__text_dup(cells[k]->files[q].path, NULL);
+      snprintf(buf, n, "data file %s changed", shown ? shown : "?");
+      free(shown);
+      return;
     }
-  if (old && !strstr(old, "\"run_identity\": "))
+  }
+  if (om->known && !om->identity)
     snprintf(buf, n, "recorded by an older lnnbench, whose run identity left out the "
                      "plugin and data file contents");
   else
@@ -1139,7 +1197,8 @@ static int results_resume(lnb_results *w, const lnb_run_spec *runs, size_t nruns
   lnb_csv sum = {0};
   size_t *sum_ids = NULL, *used = NULL, nused = 0;
   hash_row *hr = NULL;
-  char *old = NULL; /* manifest.json before this sweep */
+  old_manifest om; /* manifest.json before this sweep */
+  memset(&om, 0, sizeof om);
   unsigned char *kept = NULL;
   size_t *krow = NULL; /* per run of this config: its kept summary row */
   int rc = LNB_OK, cut = 0;
@@ -1249,9 +1308,7 @@ static int results_resume(lnb_results *w, const lnb_run_spec *runs, size_t nruns
   }
   /* each run of this config takes the last row with its spec hash */
   qsort(hr, n, sizeof *hr, cmp_hash_row);
-  lnb_error merr;
-  memset(&merr, 0, sizeof merr);
-  old = lnb_results_read_manifest(w->dir, &merr);
+  old_manifest_read(&om, w->dir);
   struct {
     char text[320];
     size_t n;
@@ -1281,7 +1338,7 @@ static int results_resume(lnb_results *w, const lnb_run_spec *runs, size_t nruns
     w->run_ids[i] = id_in(used, nused, i + 1) ? next_free++ : i + 1;
     /* why it runs, counted by reason */
     char reason[320];
-    rerun_reason(old, &runs[i], lo > 0 && hr[lo - 1].hash == h, reason, sizeof reason);
+    rerun_reason(&om, &runs[i], lo > 0 && hr[lo - 1].hash == h, reason, sizeof reason);
     size_t k = 0;
     while (k < nwhy && strcmp(why[k].text, reason) != 0) k++;
     if (k == nwhy && nwhy < sizeof why / sizeof *why) {
@@ -1338,7 +1395,7 @@ static int results_resume(lnb_results *w, const lnb_run_spec *runs, size_t nruns
 out:
   lnb_csv_free(&sum);
   free(sum_ids), free(used), free(hr), free(kept), free(krow);
-  free(spath), free(sh), free(th), free(old);
+  free(spath), free(sh), free(th), free(om.plugins), free(om.files);
   return rc;
 }
 
