@@ -43,6 +43,27 @@ static void test_help_and_version(void **state) {
   assert_int_equal(sh(LNB_TEST_BINARY " run --help", &out), 0);
   assert_non_null(strstr(out, "diverged"));
   free(out);
+  /* `help run` lists every flag `run` takes; `help bench` is bench's help;
+   * `help nosuch` is bad input (before: every flag not listed, bench's and
+   * nosuch's help the general text, exit 0) */
+  assert_int_equal(sh(LNB_TEST_BINARY " help run", &out), 0);
+  const char *flags[] = {"--out", "--jobs", "--isolate", "--grace", "--resume", "--retry-failed",
+                         "--move-aside", "--plugin-path", "--smoke", "--quiet", "--verbose",
+                         "--mpi"};
+  for (size_t i = 0; i < sizeof flags / sizeof *flags; i++) {
+    char line[64];
+    snprintf(line, sizeof line, "\n  %s", flags[i]);
+    assert_true(strstr(out, line) || (strcmp(flags[i], "--verbose") == 0 &&
+                                      strstr(out, "\n  --quiet, --verbose")));
+  }
+  free(out);
+  assert_int_equal(sh(LNB_TEST_BINARY " help bench", &out), 0);
+  assert_non_null(strstr(out, "bench"));
+  assert_null(strstr(out, "usage: lnnbench <command>"));
+  free(out);
+  assert_int_equal(sh(LNB_TEST_BINARY " help nosuch", &out), 2);
+  assert_non_null(strstr(out, "no command 'nosuch'"));
+  free(out);
 }
 
 /* The default plugin path is found relative to the executable, without any

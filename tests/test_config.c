@@ -332,12 +332,20 @@ static void test_defaults(void **state) {
   assert_int_equal(cfg.record.per_decade, 10);
   assert_int_equal(cfg.record.every, 0);
   assert_int_equal(cfg.record.nmetrics, 0);
-  assert_string_equal(cfg.select.best_by, "seconds_to_target");
+  /* no stop.target_gap: every time to target would be ∞, so the default
+   * ranking is by the final loss (was seconds_to_target, an all-∞ tie) */
+  assert_string_equal(cfg.select.best_by, "final_loss");
   assert_int_equal(cfg.select.ntune, 1);
   assert_string_equal(cfg.select.tune[0], "lr");
   assert_null(cfg.report.baseline);
   assert_int_equal(cfg.threads, 1);
   assert_int_equal(lnb_config_run_count(&cfg), 1);
+  lnb_config_free(&cfg);
+  /* with a target the default stays seconds to target */
+  expect_ok("name: m\nproblem: { plugin: lsq }\narchitectures: [{ plugin: linear }]\n"
+            "optimizers: [{ plugin: gd, lr: 0.1 }]\nstop: { target_gap: 1.0e-6 }\n",
+            &cfg);
+  assert_string_equal(cfg.select.best_by, "seconds_to_target");
   lnb_config_free(&cfg);
 }
 
@@ -567,8 +575,9 @@ static void test_wrong_types(void **state) {
               "test.yaml:1:15: seeds: seed 0 is listed twice", NULL);
   expect_fail("seeds: []\n", LNB_EINVAL, "test.yaml:1:8: seeds: empty list",
               NULL);
+  /* a mapping is { count, from } (grid sugar): another key is named */
   expect_fail("seeds: { a: 1 }\n", LNB_EINVAL,
-              "test.yaml:1:8: seeds: wrong type: got a mapping", NULL);
+              "test.yaml:1:10: unknown key 'a' in 'seeds' (valid: count, from)", NULL);
   expect_fail("problem: 5\n", LNB_EINVAL,
               "test.yaml:1:10: problem: wrong type: got a scalar", NULL);
   expect_fail("optimizers: [5]\n", LNB_EINVAL,
@@ -1111,11 +1120,60 @@ static void test_duplicates_found_fast(void **state) {
   free(t);
 }
 
+/* Grid sugar: logspace/linspace under a numeric parameter expand to the
+ * values written with 6 significant digits (int parameters rounded), range
+ * checked like written values; seeds: { count, from }. Hand-computed:
+ * logspace [1e-3, 1, 4] = 10^-3, 10^-2, 10^-1, 10^0; linspace [1, 3, 3] =
+ * 1, 2, 3; seeds {count: 3, from: 5} = 5, 6, 7. (Before: each refused as a
+ * wrong type.) */
+static void test_grid_sugar(void **state) {
+  (void)state;
+  lnb_config cfg;
+  expect_ok("name: s\nseeds: { count: 3, from: 5 }\nproblem: { plugin: lsq }\n"
+            "architectures: [{ plugin: deep_linear, depth: { linspace: [1, 3, 3] } }]\n"
+            "optimizers: [{ plugin: gd, lr: { logspace: [1.0e-3, 1, 4] } }]\n",
+            &cfg);
+  assert_int_equal(cfg.nseeds, 3);
+  assert_true(cfg.seeds[0] == 5 && cfg.seeds[1] == 6 && cfg.seeds[2] == 7);
+  assert_int_equal(cfg.architectures.n, 3);
+  for (size_t i = 0; i < 3; i++) {
+    assert_int_equal(val(&cfg.architectures.cells[i], "depth")->i, (int64_t)i + 1);
+    assert_true(val(&cfg.architectures.cells[i], "depth")->axis);
+  }
+  static const char *lr[] = {"0.001", "0.01", "0.1", "1"};
+  assert_int_equal(cfg.optimizers.n, 4);
+  for (size_t i = 0; i < 4; i++)
+    assert_string_equal(val(&cfg.optimizers.cells[i], "lr")->text, lr[i]);
+  assert_true(val(&cfg.optimizers.cells[3], "lr")->r == 1.0);
+  lnb_config_free(&cfg);
+  expect_ok("name: s\nseeds: { count: 2 }\nproblem: { plugin: lsq }\n"
+            "architectures: [{ plugin: linear }]\n"
+            "optimizers: [{ plugin: gd, lr: { linspace: [0.5, 1, 3] } }]\n",
+            &cfg);
+  assert_true(cfg.seeds[0] == 0 && cfg.seeds[1] == 1);
+  assert_string_equal(val(&cfg.optimizers.cells[1], "lr")->text, "0.75");
+  lnb_config_free(&cfg);
+  expect_fail("optimizers: [{ plugin: gd, lr: { logspace: [0, 1, 3] } }]\n", LNB_EINVAL,
+              "test.yaml:1:44: parameter 'lr' of optimizer 'gd': logspace: from and to "
+              "must be > 0", NULL);
+  expect_fail("optimizers: [{ plugin: gd, lr: { linspace: [0, 1, 3] } }]\n", LNB_EINVAL,
+              "linspace: value 1 (0):", NULL); /* lr must be > 0 */
+  expect_fail("optimizers: [{ plugin: gd, lr: { linspace: [0.1, 1, 1] } }]\n", LNB_EINVAL,
+              "n must be an int in [2, 100000]", NULL);
+  expect_fail("optimizers: [{ plugin: gd, lr: { lnspace: [0.1, 1, 2] } }]\n", LNB_EINVAL,
+              "unknown key 'lnspace' in 'lr'; did you mean 'linspace'?", NULL);
+  expect_fail("architectures: [{ plugin: deep_linear, depth: { linspace: [1, 2, 3] } }]\n",
+              LNB_EINVAL, "values 2 and 3 are both 2", NULL); /* 1, 1.5 -> 2, 2 */
+  expect_fail("seeds: { from: 3 }\n", LNB_EINVAL, "seeds: missing 'count'", NULL);
+  expect_fail("seeds: { count: 0 }\n", LNB_EINVAL, "seeds.count", NULL);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_grid_expansion),
       cmocka_unit_test(test_grid_block_style),
       cmocka_unit_test(test_defaults),
+      cmocka_unit_test(test_grid_sugar),
       cmocka_unit_test(test_sections),
       cmocka_unit_test(test_unknown_keys),
       cmocka_unit_test(test_unknown_plugin),

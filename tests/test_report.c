@@ -254,7 +254,10 @@ static void test_plot_and_table(void **state) {
   snprintf(cmd, sizeof cmd, "%s table %s/fx", LNB_TEST_BINARY, tmpdir);
   assert_int_equal(sh(cmd, &out), 0);
   assert_non_null(strstr(out, "## Performance profile"));
-  assert_non_null(strstr(out, "| `linear+gd` | lr=0.3 | 3/3 |"));
+  /* lr = 0.3 is the larger of the two searched: flagged, with a footnote */
+  assert_non_null(strstr(out, "| `linear+gd` | lr=0.3 ⚠ edge | 3/3 |"));
+  assert_non_null(strstr(out, "⚠ edge: the best setting is the smallest or largest value "
+                              "searched for `lr` of `linear+gd`"));
   free(out);
   snprintf(cmd, sizeof cmd, "%s table %s/fx --format csv", LNB_TEST_BINARY, tmpdir);
   assert_int_equal(sh(cmd, &out), 0);
@@ -361,16 +364,39 @@ static void test_compare(void **state) {
   (void)state;
   run_config("fx", fixture_yaml);
   char cmd[4096], rows[8192], *out;
-  /* a directory with itself: ratio 1.00, p = 1, no significance mark */
+  /* a directory with itself: the values are equal seed by seed, so ratio
+   * 1.00 and "identical", no test, no significance mark, no warning */
   snprintf(cmd, sizeof cmd, "%s compare %s/fx %s/fx", LNB_TEST_BINARY, tmpdir, tmpdir);
   assert_int_equal(sh(cmd, &out), 0);
   table_rows(out, rows, sizeof rows);
-  assert_non_null(strstr(rows, "| `linear+gd` | lr=0.3 | lr=0.3 | 3 | 3 | 3 | 3 |"));
+  assert_non_null(
+      strstr(rows, "| `linear+gd` | lr=0.3 ⚠ edge | lr=0.3 ⚠ edge | 3 | 3 | 3 | 3 |"));
   assert_null(strstr(rows, "*"));
   size_t nrow = 0;
-  for (const char *p = rows; (p = strstr(p, "| 1.00 | 1 (normal) |  |")); p++) nrow++;
+  for (const char *p = rows; (p = strstr(p, "| 1.00 | 1.00–1.00 | — | — | identical |")); p++)
+    nrow++;
   assert_int_equal(nrow, 4); /* 2 problems x 2 models */
   assert_null(strstr(out, "Only in"));
+  assert_null(strstr(out, "Warning"));
+  assert_non_null(strstr(out, "Compared: **iterations to target**"));
+  free(out);
+  /* the seconds are equal too (the same files): identical as well */
+  snprintf(cmd, sizeof cmd, "%s compare %s/fx %s/fx --metric seconds", LNB_TEST_BINARY, tmpdir,
+           tmpdir);
+  assert_int_equal(sh(cmd, &out), 0);
+  assert_non_null(strstr(out, "Compared: **seconds to target**"));
+  assert_non_null(strstr(out, "| identical |"));
+  free(out);
+  /* a recorded metric's final value; an unknown one is bad input */
+  snprintf(cmd, sizeof cmd, "%s compare %s/fx %s/fx --metric grad_norm --format csv",
+           LNB_TEST_BINARY, tmpdir, tmpdir);
+  assert_int_equal(sh(cmd, &out), 0);
+  assert_non_null(strstr(out, ",identical,,1,1,final_grad_norm\n"));
+  free(out);
+  snprintf(cmd, sizeof cmd, "%s compare %s/fx %s/fx --metric nuclear_norm", LNB_TEST_BINARY,
+           tmpdir, tmpdir);
+  assert_int_equal(sh(cmd, &out), 2);
+  assert_non_null(strstr(out, "no column 'final_nuclear_norm'"));
   free(out);
   snprintf(cmd, sizeof cmd, "%s compare %s/fx %s/fx --by-setting --format csv", LNB_TEST_BINARY,
            tmpdir, tmpdir);
@@ -406,16 +432,31 @@ static void test_compare(void **state) {
   set_times(cmd, ta, 6);
   snprintf(cmd, sizeof cmd, "%s/lrB", tmpdir);
   set_times(cmd, tb, 6);
-  snprintf(cmd, sizeof cmd, "%s compare %s/lrA %s/lrB", LNB_TEST_BINARY, tmpdir, tmpdir);
+  snprintf(cmd, sizeof cmd, "%s compare %s/lrA %s/lrB --metric seconds", LNB_TEST_BINARY,
+           tmpdir, tmpdir);
   assert_int_equal(sh(cmd, &out), 0);
   table_rows(out, rows, sizeof rows);
-  assert_non_null(strstr(rows, "| 6 | 6 | 6 | 6 | 0.0035 | 0.0095 | 2.71 | 0.0022 | ** |"));
+  /* one model: Holm's adjustment leaves p as it is. The bootstrap interval
+   * of the ratio of medians lies inside [7/6, 12/1] (every resampled median
+   * of B over every one of A) and is the same on every call */
+  const char *r = strstr(rows, "| 6 | 6 | 6 | 6 | 0.0035 | 0.0095 | 2.71 | ");
+  assert_non_null(r);
+  assert_non_null(strstr(r, " | 0.0022 | 0.0022 | ** |"));
+  double lo = 0, hi = 0;
+  assert_int_equal(sscanf(r + strlen("| 6 | 6 | 6 | 6 | 0.0035 | 0.0095 | 2.71 | "), "%lf–%lf",
+                          &lo, &hi), 2);
+  assert_true(lo >= 7.0 / 6.0 && lo < 2.71 && hi > 2.71 && hi <= 12.0);
+  char first[256];
+  snprintf(first, sizeof first, "%.40s", r);
   free(out);
-  snprintf(cmd, sizeof cmd, "%s compare %s/lrA %s/lrB --format csv", LNB_TEST_BINARY, tmpdir,
-           tmpdir);
+  assert_int_equal(sh(cmd, &out), 0);
+  assert_non_null(strstr(out, first));
+  free(out);
+  snprintf(cmd, sizeof cmd, "%s compare %s/lrA %s/lrB --format csv --metric seconds",
+           LNB_TEST_BINARY, tmpdir, tmpdir);
   assert_int_equal(sh(cmd, &out), 0);
   assert_non_null(strstr(out, ",lr=0.3,lr=0.01,both,6,6,6,6,0.0035"));
-  assert_non_null(strstr(out, ",0.0021645,1,**\n"));
+  assert_non_null(strstr(out, ",0.0021645,1,**,0.0021645,"));
   free(out);
 
   /* models in one set only are listed apart */
@@ -431,6 +472,146 @@ static void test_compare(void **state) {
   free(out);
 }
 
+/* The speed-up column and the performance profile divide the quantity
+ * select.best_by names, and say which. Two problems, two models, one seed:
+ * m1 takes 1 s and 100 iterations, m2 2 s and 10 iterations. By iterations
+ * m2 is 100/10 = 10x faster than the baseline m1 and m1's profile ratio is
+ * 10 (rho(5) = 0, rho(10) = 1); by seconds m2 is 1/2 = 0.5x and its ratio 2.
+ * Exact in binary floating point (tolerance 0). (Before: always seconds.) */
+static void test_speedup_by(void **state) {
+  (void)state;
+  lnb_row rows[4];
+  const char *probs[2] = {"P1", "P2"};
+  for (int q = 0; q < 2; q++) {
+    rows[2 * q] = row(probs[q], "m1", "", 1.0);
+    rows[2 * q].iters_to_target = 100;
+    rows[2 * q + 1] = row(probs[q], "m2", "", 2.0);
+    rows[2 * q + 1].iters_to_target = 10;
+    rows[2 * q].run_id = (size_t)(2 * q + 1);
+    rows[2 * q + 1].run_id = (size_t)(2 * q + 2);
+  }
+  lnb_table t;
+  lnb_table_opts o = {.best_by = "iters_to_target", .baseline = "m1", .has_target = 1};
+  assert_int_equal(lnb_table_compute(rows, 4, &o, &t), 0);
+  assert_int_equal(t.n, 4);
+  assert_true(t.entries[1].speedup == 10.0);
+  char *md = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&md, &len);
+  lnb_table_render(f, &t, &o, LNB_TABLE_MD);
+  fclose(f);
+  assert_non_null(strstr(md, "speed-up vs baseline (iterations to target) |"));
+  assert_non_null(strstr(md, "| 10.00× |"));
+  free(md);
+  lnb_table_free(&t);
+  o.best_by = "seconds_to_target";
+  assert_int_equal(lnb_table_compute(rows, 4, &o, &t), 0);
+  assert_true(t.entries[1].speedup == 0.5);
+  lnb_table_free(&t);
+
+  lnb_profile p;
+  assert_int_equal(lnb_profile_compute(rows, 4, "iters_to_target", &p), 0);
+  assert_true(lnb_profile_rho(&p, 0, 5.0) == 0.0);
+  assert_true(lnb_profile_rho(&p, 0, 10.0) == 1.0);
+  assert_true(lnb_profile_rho(&p, 1, 1.0) == 1.0);
+  lnb_profile_free(&p);
+  assert_int_equal(lnb_profile_compute(rows, 4, "seconds_to_target", &p), 0);
+  assert_true(lnb_profile_rho(&p, 0, 1.0) == 1.0);
+  assert_true(lnb_profile_rho(&p, 1, 1.5) == 0.0);
+  assert_true(lnb_profile_rho(&p, 1, 2.0) == 1.0);
+  lnb_profile_free(&p);
+  md = NULL;
+  f = open_memstream(&md, &len);
+  lnb_profile_summary_md(f, rows, 4, "iters_to_target", 1);
+  fclose(f);
+  assert_non_null(strstr(md, "Quantity: **iterations to target**"));
+  free(md);
+}
+
+/* The edge flag: a best setting inside the searched axis is not flagged,
+ * one at its smallest or largest value is; a single value is no axis. */
+static void test_edge_flag(void **state) {
+  (void)state;
+  lnb_row rows[4] = {row("P", "m", "lr=0.1", 3.0), row("P", "m", "lr=0.3", 1.0),
+                     row("P", "m", "lr=1", 2.0), row("P", "k", "lr=1", 1.0)};
+  for (size_t i = 0; i < 4; i++) rows[i].run_id = i + 1;
+  lnb_table t;
+  lnb_table_opts o = {.best_by = "seconds_to_target", .has_target = 1};
+  assert_int_equal(lnb_table_compute(rows, 4, &o, &t), 0);
+  assert_int_equal(t.n, 2);
+  assert_string_equal(t.entries[0].tuned, "lr=0.3");
+  assert_string_equal(t.entries[0].edge, "");
+  assert_string_equal(t.entries[1].edge, ""); /* k searched lr = 1 only */
+  lnb_table_free(&t);
+  rows[2].seconds_to_target = 0.5; /* now lr = 1, the largest, is best */
+  assert_int_equal(lnb_table_compute(rows, 4, &o, &t), 0);
+  assert_string_equal(t.entries[0].tuned, "lr=1");
+  assert_string_equal(t.entries[0].edge, "lr");
+  lnb_table_free(&t);
+}
+
+/* Holm's step-down adjustment, by hand: p = (0.01, 0.04, 0.03) over three
+ * models -> sorted 0.01, 0.03, 0.04 -> 3*0.01 = 0.03, max(0.03, 2*0.03) =
+ * 0.06, max(0.06, 1*0.04) = 0.06. Checked through two result sets whose
+ * seconds are set so that the exact U test gives those p-values is too
+ * contrived; instead the unit (lnb_holm) is checked directly. */
+static void test_holm(void **state) {
+  (void)state;
+  double p[] = {0.01, 0.04, 0.03, NAN}, adj[4];
+  lnb_holm(p, 4, adj);
+  assert_true(fabs(adj[0] - 0.03) < 1e-15);
+  assert_true(fabs(adj[1] - 0.06) < 1e-15);
+  assert_true(fabs(adj[2] - 0.06) < 1e-15);
+  assert_true(isnan(adj[3]));
+  double q[] = {0.5, 0.6}, aq[2]; /* capped at 1, monotone */
+  lnb_holm(q, 2, aq);
+  assert_true(aq[0] == 1.0 && aq[1] == 1.0);
+}
+
+/* The issue's scenario: one config run twice on the same machine, with
+ * --jobs 1 and with --jobs 2. Every iteration count is bit-identical (one
+ * BLIS thread), so compare's default (iterations to target) says
+ * "identical" for every model, with no significance star; the jobs
+ * difference is listed in the warning block. (Before: seconds only, a tuned
+ * setting picked by noisy seconds, and B/A 0.45 ** on identical runs.) */
+static void test_compare_jobs(void **state) {
+  (void)state;
+  static const char yaml[] =
+      "name: jobs\n"
+      "seeds: [0, 1, 2, 3, 4, 5]\n"
+      "problem: { plugin: lsq, m: 40, d: 5, seed: 3 }\n"
+      "architectures: [{ plugin: linear }, { plugin: deep_linear, depth: 2, width: 5 }]\n"
+      "optimizers: [{ plugin: gd, lr: [0.05, 0.1] }]\n"
+      "stop: { max_iters: 5000, target_gap: 1.0e-6 }\n";
+  char cfg[512], cmd[2048], rows[8192], *out;
+  snprintf(cfg, sizeof cfg, "%s/jobs.yaml", tmpdir);
+  write_file(cfg, yaml);
+  for (int j = 1; j <= 2; j++) {
+    snprintf(cmd, sizeof cmd, "%s run %s --out %s/jobs%d --jobs %d --quiet", LNB_TEST_BINARY,
+             cfg, tmpdir, j, j);
+    assert_int_equal(sh(cmd, NULL), 0);
+  }
+  snprintf(cmd, sizeof cmd, "%s compare %s/jobs1 %s/jobs2", LNB_TEST_BINARY, tmpdir, tmpdir);
+  assert_int_equal(sh(cmd, &out), 0);
+  table_rows(out, rows, sizeof rows);
+  size_t nid = 0;
+  for (const char *p = rows; (p = strstr(p, "| identical |")); p++) nid++;
+  assert_int_equal(nid, 2);
+  assert_null(strstr(rows, "*"));
+  assert_non_null(strstr(out, "> - jobs (runs at a time): A 1, B 2"));
+  assert_null(strstr(out, "other file content"));
+  free(out);
+  /* B's problem plugin file another one (its recorded content hash edited) */
+  snprintf(cmd, sizeof cmd,
+           "sed -i '0,/\"hash\": \"fnv1a64:/s//\"hash\": \"fnv1a64:0/' %s/jobs2/manifest.json",
+           tmpdir);
+  assert_int_equal(sh(cmd, NULL), 0);
+  snprintf(cmd, sizeof cmd, "%s compare %s/jobs1 %s/jobs2", LNB_TEST_BINARY, tmpdir, tmpdir);
+  assert_int_equal(sh(cmd, &out), 0);
+  assert_non_null(strstr(out, "> - plugin lsq: other file content (hash fnv1a64:"));
+  free(out);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_mwu_exact_small),
@@ -440,6 +621,10 @@ int main(void) {
       cmocka_unit_test(test_short_labels),
       cmocka_unit_test_setup_teardown(test_plot_and_table, setup, teardown),
       cmocka_unit_test_setup_teardown(test_compare, setup, teardown),
+      cmocka_unit_test(test_holm),
+      cmocka_unit_test(test_edge_flag),
+      cmocka_unit_test(test_speedup_by),
+      cmocka_unit_test_setup_teardown(test_compare_jobs, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -312,12 +312,94 @@ static void test_resume(void **state) {
   assert_non_null(strstr(md, "2 of 2 runs"));
   free(md);
 
-  /* a config whose columns differ cannot resume into this directory */
+  /* a config that gives fewer parameters resumes too: its row is written
+   * in the file's columns, empty where it gives nothing (opt.lr) */
   write_file(cfg, "name: res\nproblem: {plugin: lsq, m: 20, d: 6}\n"
                   "architectures: [{plugin: linear}]\noptimizers: [{plugin: gd}]\n");
   snprintf(cmd, sizeof cmd, "%s run %s --out %s --resume", LNB_TEST_BINARY, cfg, outdir);
-  assert_int_equal(sh(cmd, &out), 2);
-  assert_non_null(strstr(out, "cannot resume"));
+  assert_int_equal(sh(cmd, &out), 0);
+  assert_non_null(strstr(out, "1 to run"));
+  free(out);
+  snprintf(path, sizeof path, "%s/summary.csv", outdir);
+  csv = read_file(path);
+  assert_non_null(strstr(csv, "\"lsq(m=20,d=6)\",linear,gd,0,linear+gd,,20,6,,,,"));
+  free(csv);
+}
+
+/* Growing a sweep: "I have the baselines; add my new optimizer". A block
+ * with a parameter no earlier block gave (a new column), and blocks merely
+ * reordered, resume: the columns become the union, old rows are rewritten
+ * with empty cells in the new columns and keep their run ids, the new runs
+ * are appended in the file's column order. (Refused before: "cannot
+ * resume: its columns differ".) */
+static void test_resume_grows_columns(void **state) {
+  (void)state;
+  char cfg[512], outdir[512], cmd[2048], path[600];
+  snprintf(cfg, sizeof cfg, "%s/grow.yaml", tmpdir);
+  snprintf(outdir, sizeof outdir, "%s/grow", tmpdir);
+  snprintf(path, sizeof path, "%s/summary.csv", outdir);
+  write_file(cfg, "name: grow\nproblem: {plugin: lsq, m: 20, d: 3}\n"
+                  "architectures: [{plugin: linear}]\n"
+                  "optimizers:\n"
+                  "  - {plugin: gd, lr: [0.1, 0.2]}\n"
+                  "  - {plugin: adagrad, lr: 0.1}\n"
+                  "stop: {max_iters: 40}\n");
+  snprintf(cmd, sizeof cmd, "%s run %s --out %s --quiet", LNB_TEST_BINARY, cfg, outdir);
+  assert_int_equal(sh(cmd, NULL), 0);
+  char *before = read_file(path);
+  assert_non_null(strstr(before, "problem.m,problem.d,opt.lr,status"));
+
+  /* reordered blocks: nothing to run, nothing rewritten */
+  write_file(cfg, "name: grow\nproblem: {plugin: lsq, m: 20, d: 3}\n"
+                  "architectures: [{plugin: linear}]\n"
+                  "optimizers:\n"
+                  "  - {plugin: adagrad, lr: 0.1}\n"
+                  "  - {plugin: gd, lr: [0.1, 0.2]}\n"
+                  "stop: {max_iters: 40}\n");
+  char *out;
+  snprintf(cmd, sizeof cmd, "%s run %s --out %s --resume", LNB_TEST_BINARY, cfg, outdir);
+  assert_int_equal(sh(cmd, &out), 0);
+  assert_non_null(strstr(out, "3 runs already recorded"));
+  assert_non_null(strstr(out, "0 to run"));
+  free(out);
+  char *csv = read_file(path);
+  assert_string_equal(csv, before);
+  free(csv);
+
+  /* a new block first, with a new parameter (momentum) */
+  write_file(cfg, "name: grow\nproblem: {plugin: lsq, m: 20, d: 3}\n"
+                  "architectures: [{plugin: linear}]\n"
+                  "optimizers:\n"
+                  "  - {plugin: momentum, lr: 0.1, momentum: 0.5}\n"
+                  "  - {plugin: adagrad, lr: 0.1}\n"
+                  "  - {plugin: gd, lr: [0.1, 0.2]}\n"
+                  "stop: {max_iters: 40}\n");
+  assert_int_equal(sh(cmd, &out), 0);
+  assert_non_null(strstr(out, "3 runs already recorded"));
+  assert_non_null(strstr(out, "1 to run"));
+  free(out);
+  csv = read_file(path);
+  assert_int_equal(count_lines(csv), 1 + 4);
+  assert_non_null(strstr(csv, "problem.m,problem.d,opt.lr,opt.momentum,status"));
+  /* old rows: same run ids, an empty momentum cell; the new row has it */
+  for (int id = 1; id <= 5; id++) { /* the new run's own id (1) is taken: 5 */
+    char *r = row_of(csv, id);
+    if (id == 4) {
+      assert_null(r);
+      continue;
+    }
+    assert_non_null(r);
+    if (id <= 3) assert_non_null(strstr(r, ",20,3,0.") && strstr(r, ",,"));
+    else assert_non_null(strstr(r, ",20,3,0.1,0.5,"));
+    free(r);
+  }
+  free(csv);
+  free(before);
+  /* the tables read it: four models' rows */
+  snprintf(cmd, sizeof cmd, "%s table %s", LNB_TEST_BINARY, outdir);
+  assert_int_equal(sh(cmd, &out), 0);
+  assert_non_null(strstr(out, "4 of 4 runs"));
+  assert_non_null(strstr(out, "momentum(momentum=0.5)"));
   free(out);
 }
 
@@ -628,6 +710,77 @@ static void test_checkpoints_stream(void **state) {
   assert_int_equal(system(cmd), 0);
 }
 
+
+/* A run's identity includes the content of its plugin files and data
+ * files: after the optimizer's file is rebuilt with another update rule, or
+ * the CSV a problem reads is edited, --resume reruns exactly the runs that
+ * use it and says why (before, it ran nothing and kept the stale rows). */
+static void test_resume_content_change(void **state) {
+  (void)state;
+  char cfg[512], outdir[512], plug[512], csvp[512], cmd[4096], path[600];
+  snprintf(cfg, sizeof cfg, "%s/content.yaml", tmpdir);
+  snprintf(outdir, sizeof outdir, "%s/content", tmpdir);
+  snprintf(plug, sizeof plug, "%s/plug", tmpdir);
+  snprintf(csvp, sizeof csvp, "%s/data.csv", tmpdir);
+  write_file(csvp, "1,2,3\n2,1,1\n0,1,2\n3,1,0\n1,1,1\n2,0,1\n");
+  snprintf(cmd, sizeof cmd, "mkdir -p %s && chmod 755 %s && cp %s/rebuild_a/rebuild.so %s/ && "
+           "chmod 644 %s/rebuild.so", plug, plug, LNB_TEST_FIXTURE_DIR, plug, plug);
+  assert_int_equal(sh(cmd, NULL), 0);
+  write_file(cfg, "name: content\n"
+                  "problem:\n"
+                  "  - {plugin: dataset, name: csv, path: data.csv}\n"
+                  "  - {plugin: lsq, m: 20, d: 2}\n"
+                  "architectures: [{plugin: linear}]\n"
+                  "optimizers:\n"
+                  "  - {plugin: fixture_gd, lr: 0.1}\n"
+                  "  - {plugin: gd, lr: 0.1}\n"
+                  "stop: {max_iters: 30}\n");
+  char run[2048];
+  snprintf(run, sizeof run, "%s run %s --out %s --plugin-path %s:%s", LNB_TEST_BINARY, cfg,
+           outdir, LNB_TEST_PLUGIN_DIR, plug);
+  snprintf(cmd, sizeof cmd, "%s --quiet", run);
+  assert_int_equal(sh(cmd, NULL), 0);
+  snprintf(path, sizeof path, "%s/manifest.json", outdir);
+  char *man = read_file(path);
+  assert_non_null(strstr(man, "\"data_files\": [\n    {\"path\": "));
+  assert_non_null(strstr(man, "data.csv\", \"hash\": \"fnv1a64:"));
+  free(man);
+
+  /* unchanged: nothing to run */
+  char *out;
+  snprintf(cmd, sizeof cmd, "%s --resume", run);
+  assert_int_equal(sh(cmd, &out), 0);
+  assert_non_null(strstr(out, "4 runs already recorded"));
+  assert_non_null(strstr(out, "0 to run"));
+  free(out);
+
+  /* the optimizer's file rebuilt: its 2 runs (one per problem) run again */
+  snprintf(cmd, sizeof cmd, "cp %s/rebuild_b/rebuild.so %s/rebuild.so.new && "
+           "chmod 644 %s/rebuild.so.new && mv %s/rebuild.so.new %s/rebuild.so && %s --resume",
+           LNB_TEST_FIXTURE_DIR, plug, plug, plug, plug, run);
+  assert_int_equal(sh(cmd, &out), 0);
+  assert_non_null(strstr(out, "2 runs already recorded"));
+  assert_non_null(strstr(out, "2 to run"));
+  assert_non_null(strstr(out, "2 runs to run: plugin fixture_gd changed"));
+  free(out);
+  snprintf(path, sizeof path, "%s/summary.csv", outdir);
+  char *csv = read_file(path);
+  assert_int_equal(count_lines(csv), 1 + 6);
+  free(csv);
+
+  /* the CSV edited: the dataset problem's 2 runs run again */
+  write_file(csvp, "1,2,3\n2,1,1\n0,1,2\n3,1,0\n1,1,1\n2,0,2\n");
+  snprintf(cmd, sizeof cmd, "%s --resume", run);
+  assert_int_equal(sh(cmd, &out), 0);
+  assert_non_null(strstr(out, "2 runs already recorded"));
+  assert_non_null(strstr(out, "2 runs to run: data file "));
+  assert_non_null(strstr(out, "data.csv changed"));
+  free(out);
+  csv = read_file(path);
+  assert_int_equal(count_lines(csv), 1 + 8);
+  free(csv);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_crashes_are_isolated),
@@ -641,6 +794,8 @@ int main(void) {
       cmocka_unit_test(test_run_output_cannot_forge),
       cmocka_unit_test(test_pause_and_setup_not_timed),
       cmocka_unit_test(test_checkpoints_stream),
+      cmocka_unit_test(test_resume_content_change),
+      cmocka_unit_test(test_resume_grows_columns),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

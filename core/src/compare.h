@@ -28,7 +28,17 @@ double lnb_mann_whitney(const double *x, size_t nx, const double *y, size_t ny, 
  * problem + model label, each at the best tuned setting of its own set (as in
  * the head-to-head table); 1: every (problem, model, tuned) setting matched
  * by all three labels. */
+/* Holm's step-down adjustment (Holm 1979) of the p-values p[n] (NaN: not
+ * tested, left NaN in adj): the i-th smallest of the m tested becomes the
+ * running maximum of min(1, (m - j) p_(j)) over j <= i (0-based), so the
+ * family-wise error rate is controlled across the models compared. */
+void lnb_holm(const double *p, size_t n, double *adj);
+
+/* metric: "iters", "seconds", "final_loss" or a recorded metric's name
+ * (its final_<name> column); NULL: iterations to target when both sets ran
+ * with one BLIS thread (deterministic), else seconds; final_loss without a
+ * target. */
 int lnb_compare_dirs(const char *dir_a, const char *dir_b, lnb_table_format fmt, int by_setting,
-                     FILE *out, lnb_error *err);
+                     const char *metric, FILE *out, lnb_error *err);
 
 #endif

@@ -67,6 +67,7 @@ typedef struct cfg_ctx {
   lnb_error *err;
   const yaml_node_t *tune_node; /* select.tune as given, checked at the end */
   const yaml_node_t *baseline_node; /* report.baseline, checked at the end */
+  int best_by_given; /* select.best_by written (else chosen after stop is read) */
   const yaml_node_t *metrics_node; /* record.metrics, checked at the end */
   size_t len;                   /* bytes of cfg->text */
 } cfg_ctx;
@@ -696,12 +697,100 @@ static void seq_shape(const cfg_ctx *c, const yaml_node_t *n, int *has_seq,
   }
 }
 
+static int section_check(cfg_ctx *c, const yaml_node_t *n, const char *sec,
+                         const char *const *keys, size_t nkeys);
+
+/* Grid sugar under a numeric parameter: { logspace: [from, to, n] } (n
+ * values from `from` to `to`, equally spaced in log10; both > 0) or
+ * { linspace: [from, to, n] } (equally spaced), n from 2 to 10^5. Each
+ * value is written with 6 significant digits (an int parameter: rounded)
+ * and then parsed and range-checked like a written one, so labels, columns
+ * and the spec hash name exactly the value run. */
+static int parse_spaced(cfg_ctx *c, const lnb_plugin *pl, const lnb_param_spec *s,
+                        const yaml_node_t *n, cfg_axis *ax) {
+  static const char *const keys[] = {"logspace", "linspace"};
+  char pre[256];
+  param_prefix(pl, s, pre, sizeof pre);
+  if (s->flags & LNB_P_NOGRID)
+    return fail_wrong_type(c, pl, s, n, " (this parameter cannot be a grid axis)");
+  int near = 0; /* a key meant as one of the two (for did-you-mean) */
+  for (size_t i = 0; i < map_len(n); i++) {
+    const char *k = sval(map_key(c, n, i));
+    near |= k && strstr(k, "space") != NULL;
+  }
+  if (!near) {
+    char exp[256];
+    expected_text(s, exp, sizeof exp);
+    return fail(c, n, LNB_EINVAL, "%swrong type: got %s (expected %s); a grid axis here may "
+                "also be { logspace: [from, to, n] } or { linspace: [from, to, n] }", pre,
+                node_desc(n), exp);
+  }
+  int rc = section_check(c, n, s->name, keys, 2);
+  if (rc)
+    return rc;
+  if (map_len(n) != 1)
+    return fail(c, n, LNB_EINVAL, "%sgive one of logspace: [from, to, n] or linspace: "
+                "[from, to, n]", pre);
+  int lg = strcmp(sval(map_key(c, n, 0)), "logspace") == 0;
+  const yaml_node_t *v = map_value(c, n, 0);
+  if (!is_seq(v) || seq_len(v) != 3)
+    return fail(c, v, LNB_EINVAL, "%s%s: expected [from, to, n] (three numbers)", pre,
+                lg ? "logspace" : "linspace");
+  double from, to;
+  int64_t cnt;
+  const char *why = NULL;
+  const yaml_node_t *e[3] = {seq_item(c, v, 0), seq_item(c, v, 1), seq_item(c, v, 2)};
+  for (int k = 0; k < 3; k++)
+    if (!is_scalar(e[k]))
+      return fail(c, e[k], LNB_EINVAL, "%s%s: element %d: expected a number", pre,
+                  lg ? "logspace" : "linspace", k + 1);
+  if (lnb__parse_real(sval(e[0]), &from, &why) != 0 ||
+      lnb__parse_real(sval(e[1]), &to, &why) != 0)
+    return fail(c, v, LNB_EINVAL, "%s%s: from and to must be finite numbers", pre,
+                lg ? "logspace" : "linspace");
+  if (lnb__parse_int(sval(e[2]), &cnt, &why) != 0 || cnt < 2 || cnt > (int64_t)CFG_MAX_CELLS)
+    return fail(c, e[2], LNB_EINVAL, "%s%s: n must be an int in [2, %zu]", pre,
+                lg ? "logspace" : "linspace", CFG_MAX_CELLS);
+  if (lg && !(from > 0 && to > 0))
+    return fail(c, v, LNB_EINVAL, "%slogspace: from and to must be > 0", pre);
+  ax->vals = calloc((size_t)cnt, sizeof *ax->vals);
+  if (!ax->vals)
+    return fail_oom(c);
+  ax->n = (size_t)cnt;
+  ax->is_axis = 1;
+  for (int64_t i = 0; i < cnt && !rc; i++) {
+    double t = (double)i / (double)(cnt - 1);
+    double x = lg ? pow(10.0, log10(from) + t * (log10(to) - log10(from)))
+                  : from + t * (to - from);
+    if (i == cnt - 1) x = to; /* the end exactly as written */
+    char text[64];
+    if (s->type == LNB_T_INT)
+      snprintf(text, sizeof text, "%.0f", nearbyint(x));
+    else
+      snprintf(text, sizeof text, "%.6g", x);
+    char msg[512];
+    if (lnb__value_from_text(s, text, &ax->vals[i], msg, sizeof msg) != 0)
+      rc = strcmp(msg, "out of memory") == 0
+               ? fail_oom(c)
+               : fail(c, v, LNB_EINVAL, "%s%s: value %lld (%s): %s", pre,
+                      lg ? "logspace" : "linspace", (long long)i + 1, text, msg);
+    for (int64_t q = 0; q < i && !rc; q++)
+      if (strcmp(ax->vals[q].text, ax->vals[i].text) == 0)
+        rc = fail(c, v, LNB_EINVAL, "%s%s: values %lld and %lld are both %s (fewer points, "
+                  "or a wider range)", pre, lg ? "logspace" : "linspace", (long long)q + 1,
+                  (long long)i + 1, text);
+  }
+  return rc;
+}
+
 /* Parse the value node of one parameter into ax (one value, or a grid
  * axis of values). */
 static int parse_param(cfg_ctx *c, const lnb_plugin *pl,
                        const lnb_param_spec *s, const yaml_node_t *n,
                        cfg_axis *ax) {
   int nogrid = (s->flags & LNB_P_NOGRID) != 0;
+  if ((s->type == LNB_T_REAL || s->type == LNB_T_INT) && n && n->type == YAML_MAPPING_NODE)
+    return parse_spaced(c, pl, s, n, ax);
   int axis = 0; /* value node is a list whose items are the values */
   switch (s->type) {
   case LNB_T_INT:
@@ -1502,8 +1591,11 @@ static int parse_block(cfg_ctx *c, const yaml_node_t *m, lnb_kind kind,
       dst->given = 1;
       dst->axis = ax[a].is_axis;
     }
-    if (!rc)
+    if (!rc) { /* the data files it reads become part of its identity */
+      lnb__datafiles_begin();
       rc = cell_validate(c, m, pl, p, ax, nax);
+      cell->files = lnb__datafiles_end(&cell->nfiles);
+    }
   }
   axes_free(ax, nax);
   free_string_list(with, nwith);
@@ -1566,8 +1658,33 @@ static int parse_name(cfg_ctx *c, const yaml_node_t *n) {
 }
 
 static int parse_seeds(cfg_ctx *c, const yaml_node_t *n) {
-  static const char expected[] = "a non-negative int or a list of them";
+  static const char expected[] = "a non-negative int, a list of them, or { count: N, from: S }";
   size_t cnt = 1;
+  if (n && n->type == YAML_MAPPING_NODE) { /* { count: N, from: S }: S, S+1, ..., S+N-1 */
+    static const char *const keys[] = {"count", "from"};
+    int64_t count = -1, from = 0;
+    int rc = section_check(c, n, "seeds", keys, 2);
+    for (size_t i = 0; i < map_len(n) && !rc; i++) {
+      const char *k = sval(map_key(c, n, i));
+      if (strcmp(k, "count") == 0)
+        rc = get_int_setting(c, map_value(c, n, i), "seeds.count", 1, (int64_t)CFG_MAX_RUNS,
+                             &count);
+      else
+        rc = get_int_setting(c, map_value(c, n, i), "seeds.from", 0, INT64_MAX / 2, &from);
+    }
+    if (!rc && count < 0)
+      rc = fail(c, n, LNB_EINVAL, "seeds: missing 'count' (the number of seeds)");
+    if (rc)
+      return rc;
+    uint64_t *seeds = malloc((size_t)count * sizeof *seeds);
+    if (!seeds)
+      return fail_oom(c);
+    for (int64_t i = 0; i < count; i++) seeds[i] = (uint64_t)(from + i);
+    free(c->cfg->seeds);
+    c->cfg->seeds = seeds;
+    c->cfg->nseeds = (size_t)count;
+    return 0;
+  }
   if (is_seq(n)) {
     cnt = seq_len(n);
     if (cnt == 0)
@@ -1727,6 +1844,7 @@ static int parse_select(cfg_ctx *c, const yaml_node_t *n) {
       }
       free(c->cfg->select.best_by);
       c->cfg->select.best_by = s;
+      c->best_by_given = 1;
     } else {
       char **arr;
       size_t cnt;
@@ -2406,6 +2524,16 @@ int lnb_config_load_string(const char *text, size_t len, const char *path,
     rc = check_transforms(&c);
   if (!rc)
     rc = check_baseline(&c);
+  if (!rc && !c.best_by_given && !cfg->stop.has_target) {
+    /* no target: every time to target is ∞; rank by the final loss */
+    char *s = cfg_strdup("final_loss");
+    if (!s)
+      rc = fail_oom(&c);
+    else {
+      free(cfg->select.best_by);
+      cfg->select.best_by = s;
+    }
+  }
   yaml_document_delete(&doc);
   yaml_parser_delete(&parser);
   if (rc)
@@ -2441,6 +2569,7 @@ static void cellset_free(lnb_cellset *s) {
   for (size_t i = 0; i < s->n; i++) {
     lnb__params_free(s->cells[i].params);
     free_string_list(s->cells[i].with, s->cells[i].nwith);
+    lnb__datafiles_free(s->cells[i].files, s->cells[i].nfiles);
   }
   free(s->cells);
   s->cells = NULL;

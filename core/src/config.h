@@ -28,6 +28,10 @@ typedef struct lnb_cell {
    * weight_decay (unless the plugin declares its own), decoupled_weight_decay;
    * all zero when not given */
   lnb_transforms tf;
+  /* data files its validate hook read (host.h lnb_datafile: path and
+   * content hash), part of the run identity and the manifest */
+  struct lnb_datafile *files;
+  size_t nfiles;
 } lnb_cell;
 
 enum { LNB_SAMPLE_SHUFFLE = 0, LNB_SAMPLE_REPLACEMENT = 1 };

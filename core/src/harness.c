@@ -170,6 +170,16 @@ static void fnv(uint64_t *h, const char *s) {
 
 static void fnv_cell(uint64_t *h, const lnb_cell *c) {
   fnv(h, c->plugin->plugin->name);
+  { /* the plugin file's content and the data files the cell reads (a
+     * rebuilt plugin or an edited CSV makes another run) */
+    char buf[64];
+    snprintf(buf, sizeof buf, "plugin_file=%016llx", (unsigned long long)c->plugin->hash);
+    fnv(h, buf);
+    for (size_t i = 0; i < c->nfiles; i++) {
+      snprintf(buf, sizeof buf, "data_file=%016llx", (unsigned long long)c->files[i].hash);
+      fnv(h, buf);
+    }
+  }
   for (size_t j = 0; j < c->params->n; j++) {
     fnv(h, c->plugin->plugin->params[j].name);
     fnv(h, c->params->v[j].set && c->params->v[j].text ? c->params->v[j].text : "<unset>");

@@ -190,6 +190,114 @@ uint64_t lnb__fnv1a64(uint64_t h, const void *data, size_t n) {
   return h;
 }
 
+int lnb__fnv1a64_fd(int fd, uint64_t *hash) {
+  unsigned char buf[16384];
+  uint64_t h = LNB_FNV1A64_INIT;
+  off_t off = 0;
+  for (;;) {
+    ssize_t n = pread(fd, buf, sizeof buf, off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return -1;
+    if (n == 0) break;
+    h = lnb__fnv1a64(h, buf, (size_t)n);
+    off += n;
+  }
+  *hash = h;
+  return 0;
+}
+
+/* ------------------------------------------------------ data file tracking */
+
+/* Data files read while tracking is on (the problem's validate hook at
+ * config load): each noted path once, with its content hash. A file already
+ * hashed (same device, inode, size and modification time) is not read
+ * again, so a grid of problem cells over one file hashes it once. */
+static struct {
+  int on;
+  lnb_datafile *v;
+  size_t n, cap;
+} g_files;
+
+static struct {
+  dev_t dev;
+  ino_t ino;
+  off_t size;
+  struct timespec mtime;
+  uint64_t hash;
+} *g_hcache;
+static size_t g_nhcache;
+
+static int note_fd(const char *path, int fd) {
+  struct stat st;
+  if (fstat(fd, &st) != 0) return -1;
+  uint64_t h = 0;
+  size_t i = 0;
+  while (i < g_nhcache && !(g_hcache[i].dev == st.st_dev && g_hcache[i].ino == st.st_ino &&
+                            g_hcache[i].size == st.st_size &&
+                            g_hcache[i].mtime.tv_sec == st.st_mtim.tv_sec &&
+                            g_hcache[i].mtime.tv_nsec == st.st_mtim.tv_nsec))
+    i++;
+  if (i < g_nhcache) {
+    h = g_hcache[i].hash;
+  } else {
+    if (lnb__fnv1a64_fd(fd, &h) != 0) return -1;
+    void *t = realloc(g_hcache, (g_nhcache + 1) * sizeof *g_hcache);
+    if (t) {
+      g_hcache = t;
+      g_hcache[g_nhcache].dev = st.st_dev;
+      g_hcache[g_nhcache].ino = st.st_ino;
+      g_hcache[g_nhcache].size = st.st_size;
+      g_hcache[g_nhcache].mtime = st.st_mtim;
+      g_hcache[g_nhcache++].hash = h;
+    }
+  }
+  for (size_t j = 0; j < g_files.n; j++)
+    if (strcmp(g_files.v[j].path, path) == 0) {
+      g_files.v[j].hash = h;
+      return 0;
+    }
+  if (g_files.n == g_files.cap) {
+    size_t cap = g_files.cap ? 2 * g_files.cap : 4;
+    lnb_datafile *t = realloc(g_files.v, cap * sizeof *t);
+    if (!t) return -1;
+    g_files.v = t;
+    g_files.cap = cap;
+  }
+  char *cp = strdup(path);
+  if (!cp) return -1;
+  g_files.v[g_files.n].path = cp;
+  g_files.v[g_files.n++].hash = h;
+  return 0;
+}
+
+void lnb__datafiles_begin(void) {
+  lnb__datafiles_free(g_files.v, g_files.n);
+  memset(&g_files, 0, sizeof g_files);
+  g_files.on = 1;
+}
+
+lnb_datafile *lnb__datafiles_end(size_t *n) {
+  lnb_datafile *v = g_files.v;
+  *n = g_files.n;
+  memset(&g_files, 0, sizeof g_files);
+  return v;
+}
+
+void lnb__datafiles_free(lnb_datafile *v, size_t n) {
+  for (size_t i = 0; i < n; i++) free(v[i].path);
+  free(v);
+}
+
+int lnb__note_data_file(const char *path) {
+  if (!g_files.on || !path) return 0;
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return -1;
+  struct stat st;
+  int rc = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? note_fd(path, fd) : -1;
+  close(fd);
+  return rc;
+}
+
 void lnb__rng_init(lnb_rng *r, uint64_t seed, const char *stream) {
   const char *name = stream ? stream : "";
   uint64_t h = lnb__fnv1a64(LNB_FNV1A64_INIT, name, strlen(name));
@@ -424,6 +532,12 @@ FILE *lnb__open_regular(const char *path, uint64_t max_bytes, const char *what,
     char lim[32];
     lnb__error(err, LNB_EINVAL, "%s: %s of %llu bytes, more than the %s limit", path, what,
                (unsigned long long)st.st_size, lnb__size_text(max_bytes, lim, sizeof lim));
+    return NULL;
+  }
+  if (g_files.on && strcmp(what, "data file") == 0 && note_fd(path, fd) != 0) {
+    int e = errno;
+    close(fd);
+    lnb__error(err, LNB_EIO, "%s: cannot read %s: %s", path, what, strerror(e));
     return NULL;
   }
   FILE *f = NULL;
@@ -814,6 +928,7 @@ static const lnb_host host_table = {
     .read_csv = lnb__read_csv,
     .read_libsvm = lnb__read_libsvm,
     .read_idx = lnb__read_idx,
+    .note_data_file = lnb__note_data_file,
 };
 
 const lnb_host *lnb_host_get(void) { return &host_table; }

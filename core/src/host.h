@@ -31,6 +31,22 @@ void lnb__log(int level, const char *fmt, ...)
  * config hash, plugin file hashes, rng stream names. */
 #define LNB_FNV1A64_INIT UINT64_C(14695981039346656037)
 uint64_t lnb__fnv1a64(uint64_t h, const void *data, size_t n);
+/* FNV-1a 64 of the whole file behind fd, read from its start with pread
+ * (the offset is not moved): the content hash of plugin and data files. */
+int lnb__fnv1a64_fd(int fd, uint64_t *hash);
+/* Data files a problem reads at config load, for the run identity: between
+ * begin and end, every file the host's data readers open (read_csv,
+ * read_libsvm, read_idx) and every file a plugin names through
+ * host->note_data_file is hashed by content (FNV-1a 64). end returns them,
+ * each path once (free with lnb__datafiles_free). */
+typedef struct lnb_datafile {
+  char *path;
+  uint64_t hash;
+} lnb_datafile;
+void lnb__datafiles_begin(void);
+lnb_datafile *lnb__datafiles_end(size_t *n);
+void lnb__datafiles_free(lnb_datafile *v, size_t n);
+int lnb__note_data_file(const char *path);
 void lnb__rng_init(lnb_rng *r, uint64_t seed, const char *stream);
 uint64_t lnb__rng_u64(lnb_rng *r);
 double lnb__rng_uniform(lnb_rng *r);

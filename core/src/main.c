@@ -65,9 +65,10 @@ static const char usage_text[] =
     "                                CSVs; F = md (rewrites DIR/summary.md), csv, latex\n"
     "  plot DIR                      SVG plots (and their gnuplot scripts and data) of a\n"
     "                                results directory in DIR/plots/; needs gnuplot\n"
-    "  compare DIR_A DIR_B [--format md|csv] [--by-setting]\n"
-    "                                time to target of the same models in two results\n"
-    "                                directories: ratio B/A and a Mann-Whitney U test\n"
+    "  compare DIR_A DIR_B [--format md|csv] [--by-setting] [--metric M]\n"
+    "                                the same models in two results directories:\n"
+    "                                ratio B/A with a bootstrap CI, Mann-Whitney U test\n"
+    "                                (Holm-adjusted), 'identical', manifest differences\n"
     "  bench CONFIG.yaml [--out DIR] time one optimizer step of every model through\n"
     "                                Google Benchmark: bench.json, bench.md (see\n"
     "                                `lnnbench bench --help`)\n"
@@ -109,7 +110,21 @@ static const char usage_text[] =
 static const char run_help[] =
     "usage: lnnbench run CONFIG.yaml [--out DIR] [--jobs N] [--isolate on|off] [--grace S]\n"
     "                    [--resume | --retry-failed | --move-aside] [--plugin-path DIRS]\n"
-    "                    [--quiet] [--mpi]\n"
+    "                    [--smoke] [--quiet] [--verbose] [--mpi]\n"
+    "\n"
+    "  --out DIR            the output directory (default results/<config name>/)\n"
+    "  --jobs N             N runs at a time, each in its own process (default 1)\n"
+    "  --isolate on|off     each run in a child process (default on); off: in-process\n"
+    "  --grace S            kill a run S seconds past stop.max_seconds (default 10)\n"
+    "  --resume             keep the runs recorded in DIR (matched by a hash of each\n"
+    "                       run's spec and of its plugin and data files' contents), run\n"
+    "                       the rest and say how many and why\n"
+    "  --retry-failed       like --resume, but run failed runs (error, crashed) again\n"
+    "  --move-aside         move earlier results to DIR/previous-<UTC time>/ first\n"
+    "  --plugin-path DIRS   ':'-separated plugin directories\n"
+    "  --smoke              first seed only, at most 20 iterations and 10 s per run\n"
+    "  --quiet, --verbose   no progress lines; also informational messages\n"
+    "  --mpi                one sweep across the ranks of mpirun (see below)\n"
     "\n"
     "Runs every cell of the config's grid in order (problem, seed, architecture,\n"
     "optimizer). Each run stops at stop.max_iters, when l - l* <= stop.target_gap\n"
@@ -161,13 +176,22 @@ static const char plot_help[] =
 
 static const char compare_help[] =
     "usage: lnnbench compare DIR_A DIR_B [--format md|csv] [--by-setting]\n"
+    "                        [--metric iters|seconds|final_loss|METRIC]\n"
     "\nFor each model present in both results directories (matched by problem and\n"
     "model label, each at the best tuned setting of its own set; --by-setting: every\n"
-    "tuned setting, matched by problem, model and tuned labels): the median time to\n"
-    "target over seeds in A and in B (unreached = inf), the ratio B/A, and a two-sided\n"
-    "Mann-Whitney U test over seeds (exact without ties for up to 25 seeds a side,\n"
-    "else normal approximation with tie correction): * p < 0.05, ** p < 0.01. Models\n"
-    "present in one set only are listed separately.\n";
+    "tuned setting, matched by problem, model and tuned labels): the median over seeds\n"
+    "in A and in B of the compared value, the ratio B/A with a 95% bootstrap\n"
+    "confidence interval (2000 resamples, fixed seed), and a two-sided Mann-Whitney U\n"
+    "test over seeds (exact without ties for up to 25 seeds a side, else normal\n"
+    "approximation with tie correction), Holm-adjusted across the models: * p < 0.05,\n"
+    "** p < 0.01; 'identical' when the values are equal seed by seed (no test).\n"
+    "--metric: iters (iterations to target, unreached = inf; the default when both\n"
+    "sets ran with one BLIS thread), seconds (seconds to target; the default\n"
+    "otherwise), final_loss (the default without stop.target_gap) or a metric of\n"
+    "record.metrics (its final value). Every manifest difference between the sets\n"
+    "(commit, build, plugin and data file hashes, jobs, threads, CPU, host, load) is\n"
+    "listed above the table (on stderr with --format csv). Models present in one set\n"
+    "only are listed separately.\n";
 
 static volatile sig_atomic_t interrupted = 0;
 static void on_signal(int sig) {
@@ -468,6 +492,8 @@ static int cmd_run(const lnb_registry *reg, const char *config_path, const char 
             "lnnbench: resuming: %zu runs already recorded in %s/, %zu to run; %zu recorded "
             "rows outside this sweep's tables (kept in the files)\n",
             w.resumed, out, nruns - w.resumed, w.nexcluded);
+  if (!quiet && ro->rank == 0 && ro->resume && w.rerun_why[0])
+    fprintf(stderr, "lnnbench: %s\n", w.rerun_why);
   if (!quiet && ro->rank == 0 && w.moved_to[0])
     fprintf(stderr, "lnnbench: the earlier results of %s/ are now in %s/\n", out, w.moved_to);
   if (!quiet && ro->rank == 0) {
@@ -492,7 +518,10 @@ static int cmd_run(const lnb_registry *reg, const char *config_path, const char 
                        .grace_seconds = ro->grace,
                        .quiet = quiet,
                        .progress_tty = isatty(STDERR_FILENO),
-                       .interrupted = &interrupted};
+                       .interrupted = &interrupted,
+                       .child_close = {ro->rank == 0 ? w.lock_fd : -1,
+                                       ro->rank == 0 ? w.summary : -1,
+                                       ro->rank == 0 ? w.traj : -1}};
   lnb_sweep_stats st;
 #ifdef LNB_WITH_MPI
   if (ro->mpi) lnb_mpi_sweep(&cfg, runs, nruns, todo, &so, ro->rank == 0 ? &w : NULL, &st);
@@ -543,11 +572,12 @@ int main(int argc, char **argv) {
   run_opts ro = {.jobs = 1, .isolate = 1, .grace = 10.0, .nranks = 1};
   lnb_table_format format = LNB_TABLE_MD;
   int by_setting = 0; /* compare --by-setting */
+  const char *metric = NULL; /* compare --metric */
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     /* options taking a value: --opt VALUE or --opt=VALUE */
     static const char *const valued[] = {"--plugin-path", "--out", "--jobs", "--isolate",
-                                         "--grace", "--format"};
+                                         "--grace", "--format", "--metric"};
     const char *val = NULL, *opt = NULL;
     for (size_t k = 0; k < sizeof valued / sizeof *valued; k++) {
       size_t n = strlen(valued[k]);
@@ -567,6 +597,7 @@ int main(int argc, char **argv) {
       double dv = 0;
       if (strcmp(opt, "--plugin-path") == 0) plugin_path = val;
       else if (strcmp(opt, "--out") == 0) out = val;
+      else if (strcmp(opt, "--metric") == 0) metric = val;
       else if (strcmp(opt, "--format") == 0) {
         if (strcmp(val, "md") == 0) format = LNB_TABLE_MD;
         else if (strcmp(val, "csv") == 0) format = LNB_TABLE_CSV;
@@ -642,7 +673,20 @@ int main(int argc, char **argv) {
     else if (topic && strcmp(topic, "table") == 0) fputs(table_help, stdout);
     else if (topic && strcmp(topic, "plot") == 0) fputs(plot_help, stdout);
     else if (topic && strcmp(topic, "compare") == 0) fputs(compare_help, stdout);
-    else fputs(usage_text, command || want_help ? stdout : stderr);
+    else if (topic && strcmp(topic, "bench") == 0) {
+#ifdef LNB_HAVE_BENCHMARK
+      char *av[] = {(char *)"bench", (char *)"--help", NULL};
+      return lnb_cmd_bench(2, av);
+#else
+      fputs("usage: lnnbench bench CONFIG.yaml [--out DIR] [--benchmark_* flags]\n"
+            "\nNot built into this lnnbench: it needs Google Benchmark (Debian "
+            "libbenchmark-dev; cmake -DLNB_WITH_BENCHMARK=ON).\n", stdout);
+#endif
+    } else if (topic && strcmp(topic, "help") != 0) {
+      fprintf(stderr, "lnnbench: help: no command '%s' (commands: run, list, describe, table, "
+                      "plot, compare, bench, help)\n", topic);
+      return EXIT_BAD_INPUT;
+    } else fputs(usage_text, command || want_help ? stdout : stderr);
     return command || want_help ? EXIT_OK : EXIT_BAD_INPUT;
   }
   if (want_help) {
@@ -691,7 +735,7 @@ int main(int argc, char **argv) {
     lnb_error err = {0};
     int rc = is_plot ? lnb_plot_dir(positional[0], stdout, &err)
                      : lnb_compare_dirs(positional[0], positional[1], format, by_setting,
-                                        stdout, &err);
+                                        metric, stdout, &err);
     if (rc != LNB_OK) {
       print_error(err.msg);
       return EXIT_BAD_INPUT;

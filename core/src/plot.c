@@ -636,7 +636,9 @@ static int write_traj2d(plot_ctx *c, const char *stem, const char *title, const 
   return rc == LNB_OK ? add_stem(c, stem, err) : rc;
 }
 
-static int write_profile(plot_ctx *c, const lnb_profile *p, lnb_error *err) {
+static int write_profile(plot_ctx *c, const lnb_profile *p, const char *best_by,
+                         lnb_error *err) {
+  const char *quantity = lnb_quantity_label(best_by);
   const char *stem = "perf_profile";
   char **labels = lnb_plot_short_labels(p->models, p->nmodels, LABEL_MAX);
   double *r = malloc((p->nprob ? p->nprob : 1) * sizeof *r);
@@ -678,16 +680,16 @@ static int write_profile(plot_ctx *c, const lnb_profile *p, lnb_error *err) {
   }
   gp_comment(f, "perf_profile: performance profile over %zu problems (Dolan and Moré 2002): for "
                 "each model at its", p->nprob);
-  gp_comment(f, "best tuned setting, the fraction of problems on which its median time to target "
-                "is within");
+  gp_comment(f, "best tuned setting, the fraction of problems on which its median %s "
+                "is within", quantity);
   gp_comment(f, "tau times the fastest model's. The legend gives the fraction at tau = inf "
                 "(solved at all).");
   gp_comment(f, "Data: %s.dat (from %s).", stem, c->source);
   for (size_t m = 0; m < p->nmodels; m++) gp_comment(f, "  index %zu: %s", m, p->models[m]);
   char title[128];
-  snprintf(title, sizeof title, "Performance profile over %zu problems (time to target)",
-           p->nprob);
-  gp_header(f, stem, title, "τ (time / fastest model's time)",
+  snprintf(title, sizeof title, "Performance profile over %zu problems (%s)", p->nprob,
+           quantity);
+  gp_header(f, stem, title, "τ (value / best model's value)",
             "fraction of problems solved within τ", p->nmodels);
   fputs("set logscale x 10\nset xrange [1:1000]\nset yrange [0:1.05]\nplot \\\n", f);
   for (size_t m = 0; m < p->nmodels; m++) {
@@ -903,10 +905,10 @@ int lnb_plot_write(const char *dir, const char *gnuplot, FILE *out, lnb_error *e
     i = j;
   }
   if (rc != LNB_OK) goto out;
-  if (nprob >= 2 && s.has_target) {
+  if (nprob >= 2 && (s.has_target || !lnb_quantity_needs_target(s.best_by))) {
     lnb_profile p;
     if (lnb_profile_compute(s.rows, s.nrows, s.best_by, &p) != 0) goto oom;
-    rc = write_profile(&c, &p, err);
+    rc = write_profile(&c, &p, s.best_by, err);
     lnb_profile_free(&p);
     if (rc != LNB_OK) goto out;
   } else if (nprob >= 2) {

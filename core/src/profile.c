@@ -38,7 +38,7 @@ int lnb_profile_compute(const lnb_row *rows, size_t n, const char *best_by, lnb_
   for (size_t i = 0; i < t.n; i++) {
     size_t m = (size_t)find(p->models, p->nmodels, t.entries[i].model);
     size_t q = (size_t)find(p->problems, p->nprob, t.entries[i].problem);
-    double s = t.entries[i].med_seconds;
+    double s = lnb_table_quantity(&t.entries[i], best_by);
     p->time[m * p->nprob + q] = isnan(s) ? INFINITY : s;
   }
   for (size_t q = 0; q < p->nprob; q++) {
@@ -88,7 +88,7 @@ void lnb_profile_summary_md(FILE *f, const lnb_row *rows, size_t n, const char *
   }
   if (nprob < 2) return;
   fputs("## Performance profile\n\n", f);
-  if (!has_target) {
+  if (!has_target && lnb_quantity_needs_target(best_by)) {
     fputs("_No target gap (`stop.target_gap`): no time to target, so no performance "
           "profile._\n\n",
           f);
@@ -99,12 +99,22 @@ void lnb_profile_summary_md(FILE *f, const lnb_row *rows, size_t n, const char *
     fputs("(out of memory computing the profile)\n\n", f);
     return;
   }
-  fprintf(f,
-          "Fraction of the %zu problems on which each model, at its best tuned setting, reaches "
-          "the target within τ times the fastest model's median time to target on that problem "
-          "(Dolan and Moré 2002; one target per problem, `stop.target_gap`). τ = ∞ counts the "
-          "problems it solves at all (median seed reaches the target).\n\n",
-          p.nprob);
+  const char *q = lnb_quantity_label(best_by);
+  if (lnb_quantity_needs_target(best_by))
+    fprintf(f,
+            "Quantity: **%s** (`select.best_by`). Fraction of the %zu problems on which each "
+            "model, at its best tuned setting, reaches the target within τ times the best "
+            "model's median %s on that problem (Dolan and Moré 2002; one target per problem, "
+            "`stop.target_gap`). τ = ∞ counts the problems it solves at all (median seed "
+            "reaches the target).\n\n",
+            q, p.nprob, q);
+  else
+    fprintf(f,
+            "Quantity: **%s** (`select.best_by`). Fraction of the %zu problems on which each "
+            "model's median %s, at its best tuned setting, is within τ times the lowest "
+            "model's on that problem (Dolan and Moré 2002, with the final value as the cost). "
+            "τ = ∞ counts the problems with a finite value.\n\n",
+            q, p.nprob, q);
   fputs("| model |", f);
   for (size_t k = 0; k < lnb_profile_ntaus; k++) fprintf(f, " τ ≤ %g |", lnb_profile_taus[k]);
   fputs(" τ = ∞ |\n|---|", f);

@@ -3,8 +3,9 @@
  * ECDFs of COCO and AlgoPerf's profiles are the same idea).
  *
  * For every problem p and model m (at its best tuned setting, as in the
- * head-to-head table) t(p, m) is the median time to target over seeds (∞ when
- * the median run does not reach it, or m was not run on p). The ratio is
+ * head-to-head table) t(p, m) is the median over seeds of the quantity
+ * select.best_by names — seconds or iterations to target (∞ when the median
+ * run does not reach it, or m was not run on p), or the final loss or gap. The ratio is
  * r(p, m) = t(p, m) / min_m' t(p, m'), and the profile of m is
  * ρ_m(τ) = |{p : r(p, m) ≤ τ}| / |P|. There is one target per problem (the
  * config's stop.target_gap), so the (problem, target) pairs are the problems. */

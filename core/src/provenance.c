@@ -4,6 +4,7 @@
 #include "provenance.h"
 
 #include <blis.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -99,4 +100,11 @@ void lnb_provenance_collect(lnb_provenance *p) {
   struct tm tm;
   gmtime_r(&now, &tm);
   strftime(p->date_utc, sizeof p->date_utc, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  /* how busy the machine was: timings of two sweeps compare only if alike */
+  p->load1 = NAN;
+  FILE *la = fopen("/proc/loadavg", "r");
+  if (la) {
+    if (fscanf(la, "%lf", &p->load1) != 1) p->load1 = NAN;
+    fclose(la);
+  }
 }

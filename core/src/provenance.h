@@ -15,6 +15,7 @@ typedef struct lnb_provenance {
   int cpu_count;
   char hostname[128];
   char date_utc[32]; /* ISO 8601 */
+  double load1;      /* 1-minute load average at the start (/proc/loadavg), NaN unknown */
 } lnb_provenance;
 
 void lnb_provenance_collect(lnb_provenance *p);

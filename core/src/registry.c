@@ -448,32 +448,12 @@ out:
   return rc;
 }
 
-/* FNV-1a 64 of the whole file behind fd (read from its start). */
-static int hash_fd(int fd, uint64_t *hash) {
-  unsigned char buf[16384];
-  uint64_t h = LNB_FNV1A64_INIT;
-  off_t off = 0;
-  for (;;) {
-    ssize_t n = pread(fd, buf, sizeof buf, off);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      return -1;
-    if (n == 0)
-      break;
-    h = lnb__fnv1a64(h, buf, (size_t)n);
-    off += n;
-  }
-  *hash = h;
-  return 0;
-}
-
 static int load_file(lnb_registry *r, const char *path) {
   int fd = open_trusted(r, path);
   if (fd < 0)
     return fd;
   uint64_t hash = 0;
-  if (hash_fd(fd, &hash) != 0) {
+  if (lnb__fnv1a64_fd(fd, &hash) != 0) {
     int e = errno;
     close(fd);
     return fail(r, path, "cannot read the file: %s", strerror(e));

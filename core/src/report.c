@@ -53,6 +53,8 @@ int lnb_rset_load(lnb_rset *s, const char *dir, lnb_error *err) {
   s->has_target = target[0] && strcmp(target, "null") != 0;
   s->target_gap = s->has_target ? strtod(target, NULL) : NAN;
   rc = lnb_results_read_summary(spath, json, lnb_report_real, &s->sum, &s->rows, &s->nrows, err);
+  s->manifest = json;
+  json = NULL;
 out:
   free(json);
   free(spath);
@@ -64,6 +66,7 @@ void lnb_rset_free(lnb_rset *s) {
   free(s->rows);
   lnb_csv_free(&s->sum);
   free(s->dir);
+  free(s->manifest);
   memset(s, 0, sizeof *s);
 }
 

@@ -21,6 +21,7 @@ typedef struct lnb_rset {
   char baseline[512];  /* report_baseline, "" when none */
   int has_target;
   double target_gap;
+  char *manifest; /* manifest.json, whole (raw: escape before printing) */
 } lnb_rset;
 
 /* One run's checkpoints from trajectories.csv (columns after run_id). */

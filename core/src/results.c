@@ -128,6 +128,32 @@ static int flush_to_file(const char *dir, const char *name, FILE *f, char **buf,
 
 /* ------------------------------------------------------------ manifest */
 
+static int cmp_datafile(const void *a, const void *b) {
+  const lnb_datafile *x = *(const lnb_datafile *const *)a, *y = *(const lnb_datafile *const *)b;
+  int c = strcmp(x->path, y->path);
+  return c ? c : x->hash < y->hash ? -1 : x->hash > y->hash;
+}
+
+/* every data file the cells of cfg read, each (path, hash) once, sorted by
+ * path; NULL (and *n 0) when there are none or out of memory */
+static const lnb_datafile **collect_datafiles(const lnb_config *cfg, size_t *n) {
+  const lnb_cellset *sets[3] = {&cfg->problems, &cfg->architectures, &cfg->optimizers};
+  size_t total = 0, k = 0;
+  *n = 0;
+  for (int s = 0; s < 3; s++)
+    for (size_t i = 0; i < sets[s]->n; i++) total += sets[s]->cells[i].nfiles;
+  if (!total) return NULL;
+  const lnb_datafile **v = malloc(total * sizeof *v);
+  if (!v) return NULL;
+  for (int s = 0; s < 3; s++)
+    for (size_t i = 0; i < sets[s]->n; i++)
+      for (size_t q = 0; q < sets[s]->cells[i].nfiles; q++) v[k++] = &sets[s]->cells[i].files[q];
+  qsort(v, total, sizeof *v, cmp_datafile);
+  for (size_t i = 0; i < total; i++)
+    if (!*n || cmp_datafile(&v[*n - 1], &v[i]) != 0) v[(*n)++] = v[i];
+  return v;
+}
+
 static int write_manifest(lnb_results *w, int final, int interrupted, lnb_error *err) {
   char *buf = NULL;
   size_t len = 0;
@@ -160,6 +186,7 @@ static int write_manifest(lnb_results *w, int final, int interrupted, lnb_error 
   fprintf(f, ",\n  \"cpu_model\": ");
   json_str(f, p->cpu_model);
   fprintf(f, ",\n  \"cpu_count\": %d", p->cpu_count);
+  if (isfinite(p->load1)) fprintf(f, ",\n  \"load_average_1min\": %.2f", p->load1);
   fprintf(f, ",\n  \"hostname\": ");
   json_str(f, p->hostname);
   fprintf(f, ",\n  \"date_utc\": ");
@@ -208,7 +235,20 @@ static int write_manifest(lnb_results *w, int final, int interrupted, lnb_error 
       first = 0;
     }
   free(listed);
-  fprintf(f, "\n  ],\n  \"select_best_by\": ");
+  /* the data files the problems read (path and content hash), each once */
+  fprintf(f, "\n  ],\n  \"data_files\": [");
+  size_t nall = 0;
+  const lnb_datafile **all = collect_datafiles(cfg, &nall);
+  for (size_t i = 0; i < nall; i++) {
+    fprintf(f, "%s\n    {\"path\": ", i ? "," : "");
+    json_str(f, all[i]->path);
+    fprintf(f, ", \"hash\": \"fnv1a64:%016llx\"}", (unsigned long long)all[i]->hash);
+  }
+  free(all);
+  /* spec hashes include plugin and data file contents (older manifests lack
+   * this key: their runs are all rerun by --resume) */
+  fprintf(f, "\n  ],\n  \"run_identity\": \"spec+plugin files+data files\"");
+  fprintf(f, ",\n  \"select_best_by\": ");
   json_str(f, cfg->select.best_by);
   fprintf(f, ",\n  \"report_baseline\": ");
   if (cfg->report.baseline) json_str(f, cfg->report.baseline);
@@ -601,6 +641,8 @@ static int append_spooled(lnb_results *w, size_t run_id, const lnb_run_result *r
   return rc;
 }
 
+static char *permute_row(const lnb_results *w, const char *row, size_t len, size_t *outlen);
+
 int lnb_results_append(lnb_results *w, const lnb_run_spec *spec, const lnb_run_result *res,
                        lnb_error *err) {
   const lnb_config *cfg = w->cfg;
@@ -611,8 +653,8 @@ int lnb_results_append(lnb_results *w, const lnb_run_spec *spec, const lnb_run_r
    * first: a summary row on disk always has its checkpoints complete (what
    * --resume relies on after a kill -9), and a failed write leaves no partial
    * row behind. */
-  char *tbuf = NULL, *sbuf = NULL;
-  size_t tlen = 0, slen = 0;
+  char *tbuf = NULL, *sbuf = NULL, *pbuf = NULL; /* pbuf: sbuf in the file's column order */
+  size_t tlen = 0, slen = 0, plen = 0;
   FILE *tf = open_memstream(&tbuf, &tlen);
   FILE *f = tf ? open_memstream(&sbuf, &slen) : NULL;
   if (!tf || !f) {
@@ -682,7 +724,9 @@ int lnb_results_append(lnb_results *w, const lnb_run_spec *spec, const lnb_run_r
   } else if (append_unit(w->traj, tbuf, tlen, tstart) != 0)
     rc = lnb__error(err, LNB_EIO, "%s/trajectories.csv: write failed: %s", w->dir,
                     strerror(errno));
-  else if (append_all(w->summary, sbuf, slen) != 0) {
+  else if (w->fmap && !(pbuf = permute_row(w, sbuf, slen, &plen)))
+    rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+  else if (append_all(w->summary, pbuf ? pbuf : sbuf, pbuf ? plen : slen) != 0) {
     rc = lnb__error(err, LNB_EIO, "%s/summary.csv: write failed: %s", w->dir, strerror(errno));
     /* checkpoints without their summary row would be dropped by --resume
      * anyway; cut them now */
@@ -692,6 +736,7 @@ int lnb_results_append(lnb_results *w, const lnb_run_spec *spec, const lnb_run_r
     rc = lnb__error(err, LNB_ENOMEM, "out of memory");
   free(tbuf);
   free(sbuf);
+  free(pbuf);
   labels_free(&l);
   return rc;
 }
@@ -861,6 +906,284 @@ typedef struct hash_row {
   size_t row;
 } hash_row;
 
+/* What an earlier manifest.json (before this --resume) recorded about file
+ * contents, for the explanation of reruns: the text of its "plugins" and
+ * "data_files" arrays (bounded copies, so a search never walks the config
+ * text), whether its run identity had contents at all, and memos (runs come
+ * cell by cell, so each plugin and cell is looked up once). Only
+ * lnnbench's own layout is recognized; anything else only loses the
+ * explanation. */
+typedef struct old_manifest {
+  int known, identity;
+  char *plugins, *files;
+  const lnb_loaded *pl[32];
+  int pl_changed[32];
+  size_t npl;
+  const lnb_cell *cell[3]; /* the last cell of each kind looked at ... */
+  long cell_file[3];       /* ... and its changed data file (-1: none) */
+} old_manifest;
+
+static char *old_section(const char *json, const char *section) {
+  const char *p = strstr(json, section);
+  if (!p) return NULL;
+  const char *e = strstr(p, "\n  ]");
+  size_t n = e ? (size_t)(e - p) : strlen(p);
+  char *t = malloc(n + 1);
+  if (t) memcpy(t, p, n), t[n] = '\0';
+  return t;
+}
+
+static void old_manifest_read(old_manifest *om, const char *dir) {
+  memset(om, 0, sizeof *om);
+  lnb_error e;
+  memset(&e, 0, sizeof e);
+  char *json = lnb_results_read_manifest(dir, &e);
+  if (!json) return;
+  om->known = 1;
+  char *cfgtext = strstr(json, "\"config_text\": "); /* the config's own text: not searched */
+  if (cfgtext) *cfgtext = '\0';
+  om->identity = strstr(json, "\"run_identity\": ") != NULL;
+  om->plugins = old_section(json, "\"plugins\": [");
+  om->files = old_section(json, "\"data_files\": [");
+  free(json);
+}
+
+/* the hash recorded after `want` (an entry's first field as JSON text) in a
+ * section: 1 and *h, else 0 */
+static int old_hash(const char *sec, const char *want, uint64_t *h) {
+  static const char hk[] = "\"hash\": \"fnv1a64:";
+  for (const char *q = sec; q && (q = strstr(q, want)); q++) {
+    const char *close = strchr(q, '}'), *hp = strstr(q, hk);
+    if (!hp || (close && hp > close)) continue;
+    hp += sizeof hk - 1;
+    if (strspn(hp, "0123456789abcdef") < 16) continue;
+    char hex[17];
+    memcpy(hex, hp, 16);
+    hex[16] = '\0';
+    *h = strtoull(hex, NULL, 16);
+    return 1;
+  }
+  return 0;
+}
+
+static int plugin_changed(old_manifest *om, const lnb_loaded *pl) {
+  for (size_t i = 0; i < om->npl; i++)
+    if (om->pl[i] == pl) return om->pl_changed[i];
+  char want[256];
+  uint64_t h;
+  snprintf(want, sizeof want, "\"name\": \"%s\"", pl->plugin->name);
+  int changed = old_hash(om->plugins, want, &h) && h != pl->hash;
+  if (om->npl < sizeof om->pl / sizeof *om->pl) {
+    om->pl[om->npl] = pl;
+    om->pl_changed[om->npl++] = changed;
+  }
+  return changed;
+}
+
+/* the index of a data file of cell whose content changed, or -1 */
+static long file_changed(old_manifest *om, int kind, const lnb_cell *cell) {
+  if (om->cell[kind] == cell) return om->cell_file[kind];
+  long found = -1;
+  for (size_t q = 0; q < cell->nfiles && found < 0; q++) {
+    char *esc = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&esc, &len);
+    if (!m) continue;
+    fputs("{\"path\": ", m);
+    json_str(m, cell->files[q].path);
+    fclose(m);
+    uint64_t h;
+    if (esc && old_hash(om->files, esc, &h) && h != cell->files[q].hash) found = (long)q;
+    free(esc);
+  }
+  om->cell[kind] = cell;
+  om->cell_file[kind] = found;
+  return found;
+}
+
+/* Why a run of this config is to run although its directory holds results
+ * (--resume): its reason into buf. retried: a failed row of it was recorded
+ * and --retry-failed asked for it again. */
+static void rerun_reason(old_manifest *om, const lnb_run_spec *spec, int retried, char *buf,
+                         size_t n) {
+  if (retried) {
+    snprintf(buf, n, "failed before (--retry-failed)");
+    return;
+  }
+  const lnb_cell *cells[3] = {spec->problem, spec->architecture, spec->optimizer};
+  for (int k = 0; k < 3; k++)
+    if (plugin_changed(om, cells[k]->plugin)) {
+      snprintf(buf, n, "plugin %s changed (its file's content hash differs)",
+               cells[k]->plugin->plugin->name);
+      return;
+    }
+  for (int k = 0; k < 3; k++) {
+    long q = file_changed(om, k, cells[k]);
+    if (q >= 0) {
+      char *shown = lnb__text_dup(cells[k]->files[q].path, NULL);
+      snprintf(buf, n, "data file %s changed", shown ? shown : "?");
+      free(shown);
+      return;
+    }
+  }
+  if (om->known && !om->identity)
+    snprintf(buf, n, "recorded by an older lnnbench, whose run identity left out the "
+                     "plugin and data file contents");
+  else
+    snprintf(buf, n, "not recorded (a new or edited cell, or a run that never finished)");
+}
+
+/* ------------------------------------------ growing the summary's columns */
+
+/* the names of a header line (with newline) as csv_str wrote them: our
+ * column names hold no comma or quote, so a split on ',' */
+static char **header_names(const char *line, size_t *n) {
+  *n = 0;
+  size_t cap = 1;
+  for (const char *p = line; *p; p++) cap += *p == ',';
+  char **v = calloc(cap, sizeof *v);
+  if (!v) return NULL;
+  for (const char *p = line;;) {
+    size_t k = strcspn(p, ",\n");
+    if (!(v[*n] = malloc(k + 1))) break;
+    memcpy(v[*n], p, k);
+    v[(*n)++][k] = '\0';
+    if (p[k] != ',') return v;
+    p += k + 1;
+  }
+  for (size_t i = 0; i < *n; i++) free(v[i]);
+  free(v);
+  *n = 0;
+  return NULL;
+}
+
+static long name_at(char *const *v, size_t n, const char *name) {
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(v[i], name) == 0) return (long)i;
+  return -1;
+}
+
+/* Resuming into a summary.csv whose columns (old[nold]) differ from what
+ * this config writes (the natural header sh): the file's columns become
+ * the union — the old ones in their order, then the new parameter columns
+ * after the last parameter column, other new columns before "message" — and
+ * w->fmap maps each to its natural column (-1: written empty). The order of
+ * blocks does not matter: a reordered grid only permutes. Refused (the file
+ * is not a summary.csv lnnbench wrote) when a fixed column is missing. */
+static int union_columns(lnb_results *w, char *const *old, size_t nold, const char *sh,
+                         const char *spath, lnb_error *err) {
+  size_t nnat = 0;
+  char **nat = header_names(sh, &nnat);
+  if (!nat) return lnb__error(err, LNB_ENOMEM, "out of memory");
+  static const char *fixed[] = {"run_id", "spec_hash", "problem", "architecture", "optimizer",
+                                "seed", "model", "tuned", "status", "message"};
+  int rc = LNB_OK;
+  for (size_t i = 0; i < sizeof fixed / sizeof *fixed && rc == LNB_OK; i++)
+    if (name_at(old, nold, fixed[i]) < 0)
+      rc = lnb__error(err, LNB_EINVAL, "%s: cannot resume: no column '%s' (not a summary.csv "
+                      "this lnnbench wrote); use another --out directory or --move-aside",
+                      spath, fixed[i]);
+  w->fcols = calloc(nold + nnat, sizeof *w->fcols);
+  w->fmap = calloc(nold + nnat, sizeof *w->fmap);
+  if (rc == LNB_OK && (!w->fcols || !w->fmap)) rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+  long st = name_at(old, nold, "status"), msg = name_at(old, nold, "message");
+  for (size_t i = 0; rc == LNB_OK && i <= nold; i++) {
+    /* before old column i: the new columns that go there */
+    if ((long)i == st || (long)i == msg)
+      for (size_t k = 0; k < nnat; k++) {
+        int param = strchr(nat[k], '.') != NULL; /* problem.x, arch.x, opt.x */
+        if (name_at(old, nold, nat[k]) >= 0 || param != ((long)i == st)) continue;
+        w->fmap[w->nfcols] = (long)k;
+        if (!(w->fcols[w->nfcols++] = xstrdup(nat[k]))) rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+      }
+    if (i == nold || rc != LNB_OK) break;
+    w->fmap[w->nfcols] = name_at(nat, nnat, old[i]);
+    if (!(w->fcols[w->nfcols++] = xstrdup(old[i]))) rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+  }
+  for (size_t k = 0; k < nnat; k++) free(nat[k]);
+  free(nat);
+  return rc;
+}
+
+/* a natural-order row (one line, as lnb_results_append builds it) in the
+ * file's column order (w->fmap); NULL when out of memory */
+static char *permute_row(const lnb_results *w, const char *row, size_t len, size_t *outlen) {
+  size_t cap = 64, nf = 0;
+  size_t *at = malloc(cap * sizeof *at), *ln = malloc(cap * sizeof *ln);
+  char *buf = NULL;
+  *outlen = 0;
+  FILE *f = at && ln ? open_memstream(&buf, outlen) : NULL;
+  if (!f) {
+    free(at), free(ln);
+    return NULL;
+  }
+  for (size_t i = 0;;) { /* field spans, quotes kept (csv_str writes no newline inside) */
+    size_t j = i;
+    if (j < len && row[j] == '"') {
+      for (j++; j < len; j++)
+        if (row[j] == '"') {
+          if (j + 1 < len && row[j + 1] == '"') j++;
+          else {
+            j++;
+            break;
+          }
+        }
+    }
+    while (j < len && row[j] != ',' && row[j] != '\n') j++;
+    if (nf == cap) {
+      cap *= 2;
+      size_t *a = realloc(at, cap * sizeof *a), *b = a ? realloc(ln, cap * sizeof *b) : NULL;
+      if (a) at = a;
+      if (b) ln = b;
+      if (!a || !b) break;
+    }
+    at[nf] = i, ln[nf++] = j - i;
+    if (j >= len || row[j] != ',') break;
+    i = j + 1;
+  }
+  for (size_t c = 0; c < w->nfcols; c++) {
+    if (c) fputc(',', f);
+    long k = w->fmap[c];
+    if (k >= 0 && (size_t)k < nf) fwrite(row + at[k], 1, ln[k], f);
+  }
+  fputc('\n', f);
+  fclose(f);
+  free(at), free(ln);
+  return buf;
+}
+
+/* summary.csv rewritten in the union's columns (atomically: a kill leaves
+ * the old file or the new one), old rows with empty cells in the new
+ * columns; w->summary reopened on the new file */
+static int rewrite_summary(lnb_results *w, const lnb_csv *sum, const char *spath,
+                           lnb_error *err) {
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&text, &len);
+  if (!f) return lnb__error(err, LNB_ENOMEM, "out of memory");
+  long *src = malloc((w->nfcols ? w->nfcols : 1) * sizeof *src);
+  for (size_t c = 0; src && c < w->nfcols; c++) {
+    fprintf(f, "%s%s", c ? "," : "", w->fcols[c]);
+    src[c] = lnb_csv_col(sum, w->fcols[c]);
+  }
+  fputc('\n', f);
+  for (size_t r = 0; src && r < sum->nrows; r++) {
+    for (size_t c = 0; c < w->nfcols; c++) {
+      if (c) fputc(',', f);
+      if (src[c] >= 0) csv_str(f, sum->rows[r][src[c]]);
+    }
+    fputc('\n', f);
+  }
+  int rc = fclose(f) != 0 || !src ? lnb__error(err, LNB_ENOMEM, "out of memory") : LNB_OK;
+  free(src);
+  if (rc == LNB_OK) rc = lnb_write_atomic(spath, text, len, err);
+  free(text);
+  if (rc != LNB_OK) return rc;
+  close(w->summary);
+  w->summary = lnb_open_plain(w->dir, "summary.csv", O_RDWR | O_APPEND, err);
+  return w->summary < 0 ? err->code : LNB_OK;
+}
+
 static int cmp_hash_row(const void *a, const void *b) {
   const hash_row *x = a, *y = b;
   if (x->hash != y->hash) return x->hash < y->hash ? -1 : 1;
@@ -883,6 +1206,8 @@ static int results_resume(lnb_results *w, const lnb_run_spec *runs, size_t nruns
   lnb_csv sum = {0};
   size_t *sum_ids = NULL, *used = NULL, nused = 0;
   hash_row *hr = NULL;
+  old_manifest om; /* manifest.json before this sweep */
+  memset(&om, 0, sizeof om);
   unsigned char *kept = NULL;
   size_t *krow = NULL; /* per run of this config: its kept summary row */
   int rc = LNB_OK, cut = 0;
@@ -905,15 +1230,15 @@ static int results_resume(lnb_results *w, const lnb_run_spec *runs, size_t nruns
       csv_write_row(m, sum.header, sum.ncols);
       fclose(m);
     }
-    int same = got && strcmp(got, sh) == 0;
-    free(got);
-    if (!same) {
-      rc = lnb__error(err, LNB_EINVAL,
-                      "%s: cannot resume: its columns differ from what this config writes "
-                      "(the grid changed); use another --out directory or --move-aside",
-                      spath);
+    if (!got) {
+      rc = lnb__error(err, LNB_ENOMEM, "out of memory");
       goto out;
     }
+    int same = strcmp(got, sh) == 0;
+    free(got);
+    /* other columns (a block added or reordered): write in the union */
+    if (!same && (rc = union_columns(w, sum.header, sum.ncols, sh, spath, err)) != LNB_OK)
+      goto out;
   }
   long c_hash = lnb_csv_col(&sum, "spec_hash"), c_status = lnb_csv_col(&sum, "status");
   long c_id = lnb_csv_col(&sum, "run_id");
@@ -985,8 +1310,19 @@ static int results_resume(lnb_results *w, const lnb_run_spec *runs, size_t nruns
     free(sorted);
     if (rc != LNB_OK) goto out;
   }
+  /* every check passed: now the columns may grow (new ones only) */
+  if (w->fcols) {
+    int grows = w->nfcols != sum.ncols;
+    if (grows && (rc = rewrite_summary(w, &sum, spath, err)) != LNB_OK) goto out;
+  }
   /* each run of this config takes the last row with its spec hash */
   qsort(hr, n, sizeof *hr, cmp_hash_row);
+  old_manifest_read(&om, w->dir);
+  struct {
+    char text[320];
+    size_t n;
+  } why[8];
+  size_t nwhy = 0;
   size_t maxused = nused ? used[nused - 1] : 0;
   size_t next_free = (maxused > nruns ? maxused : nruns) + 1;
   for (size_t i = 0; i < nruns; i++) {
@@ -1009,6 +1345,26 @@ static int results_resume(lnb_results *w, const lnb_run_spec *runs, size_t nruns
       }
     }
     w->run_ids[i] = id_in(used, nused, i + 1) ? next_free++ : i + 1;
+    /* why it runs, counted by reason */
+    char reason[320];
+    rerun_reason(&om, &runs[i], lo > 0 && hr[lo - 1].hash == h, reason, sizeof reason);
+    size_t k = 0;
+    while (k < nwhy && strcmp(why[k].text, reason) != 0) k++;
+    if (k == nwhy && nwhy < sizeof why / sizeof *why) {
+      snprintf(why[nwhy].text, sizeof why[nwhy].text, "%s", reason);
+      why[nwhy++].n = 0;
+    }
+    if (k < nwhy) why[k].n++;
+  }
+  {
+    size_t o = 0;
+    w->rerun_why[0] = '\0';
+    for (size_t k = 0; k < nwhy && o + 1 < sizeof w->rerun_why; k++) {
+      int q = snprintf(w->rerun_why + o, sizeof w->rerun_why - o, "%s%zu run%s to run: %s",
+                       k ? "; " : "", why[k].n, why[k].n == 1 ? "" : "s", why[k].text);
+      if (q < 0) break;
+      o += (size_t)q;
+    }
   }
   /* the kept runs, for the table; every other recorded row is excluded */
   for (size_t i = 0; i < nruns; i++) {
@@ -1048,7 +1404,7 @@ static int results_resume(lnb_results *w, const lnb_run_spec *runs, size_t nruns
 out:
   lnb_csv_free(&sum);
   free(sum_ids), free(used), free(hr), free(kept), free(krow);
-  free(spath), free(sh), free(th);
+  free(spath), free(sh), free(th), free(om.plugins), free(om.files);
   return rc;
 }
 
@@ -1483,6 +1839,9 @@ void lnb_results_close(lnb_results *w) {
     free(w->cols[i].header);
   }
   free(w->cols);
+  for (size_t i = 0; i < w->nfcols; i++) free(w->fcols[i]);
+  free(w->fcols);
+  free(w->fmap);
   free(w->dir);
   free(w->cmdline);
   memset(w, 0, sizeof *w);

@@ -46,6 +46,15 @@ typedef struct lnb_results {
   int jobs, isolate; /* how the sweep ran, for the manifest */
   int batches;       /* some run samples mini-batches: summary.csv has an epochs column */
   int mpi_ranks;     /* > 0: an MPI sweep over this many ranks (jobs is per rank) */
+  /* --resume: how many runs run and why ("3 runs to run: plugin adam
+   * changed (...); ..."), "" when none */
+  char rerun_why[1024];
+  /* --resume into a summary.csv of other columns: its columns (the union
+   * of the old ones and this config's) and, per column, the index in this
+   * config's own header (-1: empty); NULL when the two agree */
+  char **fcols;
+  long *fmap;
+  size_t nfcols;
 } lnb_results;
 
 typedef enum lnb_out_mode {

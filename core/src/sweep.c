@@ -372,6 +372,8 @@ void lnb_sweep_isolated(const lnb_config *cfg, const lnb_run_spec *runs,
       if (pid == 0) {
         setpgid(0, 0); /* the run and whatever it forks: one group to kill */
         close(sfd[0]);
+        for (int j = 0; j < 3; j++)
+          if (o->child_close[j] > 2) close(o->child_close[j]);
         for (int j = 0; j < jobs; j++)
           if (slots[j].used) {
             if (slots[j].fd >= 0) close(slots[j].fd);

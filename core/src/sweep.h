@@ -22,6 +22,10 @@ typedef struct lnb_sweep_opts {
   int quiet;
   int progress_tty;     /* 1: one updating progress line; 0: periodic plain lines */
   volatile sig_atomic_t *interrupted; /* set by the caller's signal handler */
+  /* descriptors a run's child closes first (the results directory's lock
+   * and CSVs: a child that outlives a killed sweep for a moment must not
+   * keep the directory locked against --resume); -1 entries are skipped */
+  int child_close[3];
 } lnb_sweep_opts;
 
 typedef struct lnb_sweep_stats {

@@ -31,10 +31,27 @@ static double median(double *v, size_t n) {
 }
 
 static double entry_key(const lnb_table_entry *e, const char *best_by) {
+  if (!best_by) return e->med_seconds;
   if (strcmp(best_by, "iters_to_target") == 0) return e->med_iters;
   if (strcmp(best_by, "final_loss") == 0) return isnan(e->med_loss) ? INFINITY : e->med_loss;
   if (strcmp(best_by, "final_gap") == 0) return isnan(e->med_gap) ? INFINITY : e->med_gap;
   return e->med_seconds;
+}
+
+double lnb_table_quantity(const lnb_table_entry *e, const char *best_by) {
+  return entry_key(e, best_by);
+}
+
+const char *lnb_quantity_label(const char *best_by) {
+  if (best_by && strcmp(best_by, "iters_to_target") == 0) return "iterations to target";
+  if (best_by && strcmp(best_by, "final_loss") == 0) return "final loss";
+  if (best_by && strcmp(best_by, "final_gap") == 0) return "final gap";
+  return "seconds to target";
+}
+
+int lnb_quantity_needs_target(const char *best_by) {
+  return !best_by || strcmp(best_by, "iters_to_target") == 0 ||
+         strcmp(best_by, "seconds_to_target") == 0;
 }
 
 static int entry_better(const lnb_table_entry *a, const lnb_table_entry *b, const char *best_by) {
@@ -108,6 +125,55 @@ static int cmp_model_key(const void *a, const void *b) {
   return (x->first > y->first) - (x->first < y->first);
 }
 
+/* the numeric value of key in a tuned label "k=v,k2=v2" (1 and *v), else 0
+ * (absent, a list value, text such as "full") */
+static int tuned_value(const char *tuned, const char *key, double *v) {
+  size_t kl = strlen(key);
+  for (const char *p = tuned; p && *p;) {
+    if (strncmp(p, key, kl) == 0 && p[kl] == '=') {
+      const char *q = p + kl + 1;
+      char *end = NULL;
+      *v = strtod(q, &end);
+      return end != q && (*end == ',' || *end == '\0') && isfinite(*v);
+    }
+    p = strchr(p, ',');
+    if (p) p++;
+  }
+  return 0;
+}
+
+/* Which tuned keys of best sit on the edge of what the model searched
+ * (groups g[0..n)): its value the minimum or maximum of two or more
+ * distinct values. Keys are names before '=' in best's tuned label. */
+static void mark_edges(lnb_table_entry *best, const model_key *g, size_t n) {
+  best->edge[0] = '\0';
+  const char *t = best->tuned;
+  while (t && *t) {
+    const char *eq = strchr(t, '=');
+    if (!eq) break;
+    char key[48];
+    size_t kl = (size_t)(eq - t);
+    if (kl < sizeof key && kl > 0) {
+      memcpy(key, t, kl);
+      key[kl] = '\0';
+      double bv, lo = INFINITY, hi = -INFINITY, v;
+      if (tuned_value(best->tuned, key, &bv)) {
+        for (size_t q = 0; q < n; q++)
+          if (tuned_value(g[q].e.tuned, key, &v)) {
+            if (v < lo) lo = v;
+            if (v > hi) hi = v;
+          }
+        if (lo < hi && (bv == lo || bv == hi)) {
+          size_t used = strlen(best->edge);
+          snprintf(best->edge + used, sizeof best->edge - used, "%s%s", used ? "," : "", key);
+        }
+      }
+    }
+    t = strchr(eq, ',');
+    if (t) t++;
+  }
+}
+
 /* Sections in the order of their problem's first row (run_id order), models
  * in the order of their first row, each at its best tuned setting (groups
  * compared in the order of their first row, a later one replacing only when
@@ -168,6 +234,7 @@ int lnb_table_compute(const lnb_row *rows, size_t n, const lnb_table_opts *o, ln
         best = models[q];
         best.first = first;
       }
+    mark_edges(&best.e, models + a, b - a);
     models[nkept++] = best;
   }
   /* sections: the first row of each problem (models are sorted by problem) */
@@ -199,10 +266,11 @@ int lnb_table_compute(const lnb_row *rows, size_t n, const lnb_table_opts *o, ln
       lnb_table_entry *e = &t->entries[b];
       e->has_baseline = base >= 0;
       e->is_baseline = (long)b == base;
-      if (base >= 0 && o->has_target) {
-        double bs = t->entries[base].med_seconds;
-        if (isfinite(bs) && isfinite(e->med_seconds) && e->med_seconds > 0)
-          e->speedup = bs / e->med_seconds;
+      /* baseline ÷ model in the quantity select.best_by names (lower is
+       * better for each: above 1, the model is faster or ends lower) */
+      if (base >= 0 && (o->has_target || !lnb_quantity_needs_target(best_by))) {
+        double bs = entry_key(&t->entries[base], best_by), ms = entry_key(e, best_by);
+        if (isfinite(bs) && isfinite(ms) && ms > 0) e->speedup = bs / ms;
       }
     }
   }
@@ -242,21 +310,26 @@ static void status_note(char *buf, size_t n, const lnb_table_entry *e) {
 static void speedup_text(char *buf, size_t n, const lnb_table_entry *e, const lnb_table_opts *o,
                          int latex) {
   if (!e->has_baseline) snprintf(buf, n, "no baseline");
-  else if (!o->has_target) snprintf(buf, n, "n/a (no target)");
+  else if (!o->has_target && lnb_quantity_needs_target(o->best_by))
+    snprintf(buf, n, "n/a (no target)");
   else if (isnan(e->speedup)) snprintf(buf, n, latex ? "--" : "—");
   else snprintf(buf, n, latex ? "%.2f$\\times$" : "%.2f×", e->speedup);
 }
 
 static void render_md(FILE *f, const lnb_table *t, const lnb_table_opts *o) {
+  int edges = 0; /* some model of the current problem is on an edge */
+  size_t pstart = 0;
   for (size_t i = 0; i < t->n; i++) {
     const lnb_table_entry *e = &t->entries[i];
     if (i == 0 || strcmp(t->entries[i - 1].problem, e->problem) != 0) {
+      pstart = i;
       if (i) fputc('\n', f);
       fprintf(f, "## Problem `%s`\n\n", e->problem);
       fprintf(f, "| model | tuned | reached | median iters to target | median s to target | "
-                 "median final gap | median s/iter |%s%s\n",
+                 "median final gap | median s/iter |%s%s%s%s\n",
               t->has_test_acc ? " median test accuracy |" : "",
-              o->baseline ? " speed-up vs baseline |" : "");
+              o->baseline ? " speed-up vs baseline (" : "",
+              o->baseline ? lnb_quantity_label(o->best_by) : "", o->baseline ? ") |" : "");
       fprintf(f, "|---|---|---|---|---|---|---|%s%s\n", t->has_test_acc ? "---|" : "",
               o->baseline ? "---|" : "");
     }
@@ -266,9 +339,10 @@ static void render_md(FILE *f, const lnb_table *t, const lnb_table_opts *o) {
     fmt_num(gap, sizeof gap, e->med_gap, "—", 0);
     fmt_num(spi, sizeof spi, e->med_spi, "—", 0);
     status_note(note, sizeof note, e);
-    fprintf(f, "| `%s`%s | %s | %zu/%zu%s | %s | %s | %s | %s |", e->model,
-            e->is_baseline ? " (baseline)" : "", e->tuned[0] ? e->tuned : "—", e->reached, e->n,
-            note, it, s, gap, spi);
+    fprintf(f, "| `%s`%s | %s%s | %zu/%zu%s | %s | %s | %s | %s |", e->model,
+            e->is_baseline ? " (baseline)" : "", e->tuned[0] ? e->tuned : "—",
+            e->edge[0] ? " ⚠ edge" : "", e->reached, e->n, note, it, s, gap, spi);
+    edges |= e->edge[0] != 0;
     if (t->has_test_acc) {
       char acc[32];
       fmt_num(acc, sizeof acc, e->med_test_acc, "—", 0);
@@ -282,6 +356,17 @@ static void render_md(FILE *f, const lnb_table *t, const lnb_table_opts *o) {
     int last = i + 1 == t->n || strcmp(t->entries[i + 1].problem, e->problem) != 0;
     if (last && o->baseline && !e->has_baseline)
       fprintf(f, "\n_Baseline `%s` matched no model of this problem._\n", o->baseline);
+    if (last && edges) {
+      fputs("\n⚠ edge: the best setting is the smallest or largest value searched for", f);
+      const char *sep = " ";
+      for (size_t q = pstart; q <= i; q++)
+        if (t->entries[q].edge[0]) {
+          fprintf(f, "%s`%s` of `%s`", sep, t->entries[q].edge, t->entries[q].model);
+          sep = ", ";
+        }
+      fputs(": the best may lie outside the grid; extend that axis.\n", f);
+      edges = 0;
+    }
   }
 }
 
@@ -304,10 +389,10 @@ static void csv_num(FILE *f, double x) {
   else fprintf(f, "%.17g", x);
 }
 
-static void render_csv(FILE *f, const lnb_table *t) {
+static void render_csv(FILE *f, const lnb_table *t, const lnb_table_opts *o) {
   fputs("problem,model,tuned,baseline,runs,reached,diverged,failed,median_iters_to_target,"
         "median_seconds_to_target,median_final_gap,median_final_loss,median_seconds_per_iter,"
-        "speedup,median_test_accuracy\n",
+        "speedup,median_test_accuracy,speedup_by,edge\n",
         f);
   for (size_t i = 0; i < t->n; i++) {
     const lnb_table_entry *e = &t->entries[i];
@@ -330,6 +415,8 @@ static void render_csv(FILE *f, const lnb_table *t) {
     csv_num(f, e->speedup);
     fputc(',', f);
     csv_num(f, e->med_test_acc);
+    fprintf(f, ",%s,", o->best_by ? o->best_by : "seconds_to_target");
+    csv_field(f, e->edge);
     fputc('\n', f);
   }
 }
@@ -360,7 +447,12 @@ static void render_latex(FILE *f, const lnb_table *t, const lnb_table_opts *o) {
       fprintf(f, "\\begin{tabular}{llrrrrr%s}\n\\toprule\n", o->baseline ? "r" : "");
       fprintf(f, "model & tuned & reached & iters & seconds & final gap & s/iter%s \\\\\n"
                  "\\midrule\n",
-              o->baseline ? " & speed-up" : "");
+              !o->baseline ? ""
+              : !o->best_by || strcmp(o->best_by, "seconds_to_target") == 0
+                  ? " & speed-up (s)"
+              : strcmp(o->best_by, "iters_to_target") == 0 ? " & speed-up (iters)"
+              : strcmp(o->best_by, "final_loss") == 0      ? " & ratio (final loss)"
+                                                           : " & ratio (final gap)");
     }
     char it[32], s[32], gap[32], spi[32], sp[48];
     fmt_iters(it, sizeof it, e->med_iters, 1);
@@ -371,6 +463,7 @@ static void render_latex(FILE *f, const lnb_table *t, const lnb_table_opts *o) {
     latex_text(f, e->model);
     fputs(e->is_baseline ? "}$^\\ast$ & " : "} & ", f);
     latex_text(f, e->tuned[0] ? e->tuned : "--");
+    if (e->edge[0]) fputs(" (edge)", f);
     fprintf(f, " & %zu/%zu & %s & %s & %s & %s", e->reached, e->n, it, s, gap, spi);
     if (o->baseline) {
       speedup_text(sp, sizeof sp, e, o, 1);
@@ -383,7 +476,7 @@ static void render_latex(FILE *f, const lnb_table *t, const lnb_table_opts *o) {
 
 void lnb_table_render(FILE *f, const lnb_table *t, const lnb_table_opts *o,
                       lnb_table_format fmt) {
-  if (fmt == LNB_TABLE_CSV) render_csv(f, t);
+  if (fmt == LNB_TABLE_CSV) render_csv(f, t, o);
   else if (fmt == LNB_TABLE_LATEX) render_latex(f, t, o);
   else render_md(f, t, o);
 }

@@ -37,8 +37,13 @@ typedef struct lnb_table_entry {
   size_t n, reached, diverged, failed;
   double med_seconds, med_iters, med_gap, med_loss, med_spi;
   double med_test_acc; /* NaN when no seed recorded test_accuracy */
-  double speedup; /* baseline median seconds / this median seconds; NaN if undefined */
+  double speedup; /* baseline ÷ this, in the quantity of select.best_by (seconds or
+                     iterations to target, final loss or gap); NaN if undefined */
   int is_baseline, has_baseline;
+  /* the tuned parameter(s) whose best value is the smallest or largest of
+   * the two or more values the model searched ("lr"; "" when none): the
+   * best may lie beyond the grid */
+  char edge[64];
 } lnb_table_entry;
 
 typedef struct lnb_table {
@@ -50,6 +55,16 @@ typedef struct lnb_table {
 typedef enum lnb_table_format { LNB_TABLE_MD, LNB_TABLE_CSV, LNB_TABLE_LATEX } lnb_table_format;
 
 /* 0 ok, -1 out of memory. The table borrows strings from rows. */
+/* The median of an entry in the quantity best_by names (seconds_to_target
+ * when NULL; an unreached target is ∞, a missing final value ∞): what
+ * picks the best setting, and what the speed-up column and the performance
+ * profile divide. */
+double lnb_table_quantity(const lnb_table_entry *e, const char *best_by);
+/* "seconds to target", "iterations to target", "final loss", "final gap" */
+const char *lnb_quantity_label(const char *best_by);
+/* 1 when the quantity is a value to target (needs stop.target_gap) */
+int lnb_quantity_needs_target(const char *best_by);
+
 int lnb_table_compute(const lnb_row *rows, size_t n, const lnb_table_opts *o, lnb_table *t);
 void lnb_table_render(FILE *f, const lnb_table *t, const lnb_table_opts *o,
                       lnb_table_format fmt);

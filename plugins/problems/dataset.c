@@ -302,6 +302,9 @@ static int ds_read_table(const lnb_host *h, const char *path, double **out, size
     return h->error(err, LNB_EIO, "%s: cannot open data file: %s", path, strerror(errno));
   if (!S_ISREG(st.st_mode))
     return h->error(err, LNB_EINVAL, "%s: data file is not a regular file", path);
+  /* read by zlib, not a host reader: name it for the run identity (1.5) */
+  if (h->struct_size >= offsetof(lnb_host, note_data_file) + sizeof h->note_data_file)
+    h->note_data_file(path);
   gzFile gz = gzopen(path, "rb");
   if (!gz) return h->error(err, LNB_EIO, "%s: cannot open data file", path);
   char *buf = h->alloc(DS_TEXT_MAX + 1);

@@ -144,8 +144,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   PRINTED(lnb_results_rerender(dir, LNB_TABLE_MD, out, &err));
   PRINTED(lnb_results_rerender(dir, LNB_TABLE_CSV, out, &err));
   PRINTED(lnb_results_rerender(dir, LNB_TABLE_LATEX, out, &err));
-  PRINTED(lnb_compare_dirs(dir, dir, LNB_TABLE_MD, 0, out, &err));
-  PRINTED(lnb_compare_dirs(dir, dir, LNB_TABLE_CSV, 1, out, &err));
+  PRINTED(lnb_compare_dirs(dir, dir, LNB_TABLE_MD, 0, NULL, out, &err));
+  PRINTED(lnb_compare_dirs(dir, dir, LNB_TABLE_CSV, 1, "seconds", out, &err));
   PRINTED(lnb_plot_write(dir, NULL, out, &err));
   check_plots(dir);
   clear(dir, "plots");

@@ -35,7 +35,8 @@ extern "C" {
                           1.4: sample-level problems (nsamples, batch_prepare,
                                eval_rows, eval_split); host read_idx;
                           1.5: step transforms (optimizer ops.transforms, lr,
-                               set_lr_scale, transforms_note) */
+                               set_lr_scale, transforms_note); host
+                               note_data_file */
 
 #if defined(_WIN32)
 #define LNB_EXPORT __declspec(dllexport)
@@ -184,6 +185,15 @@ typedef struct lnb_host {
    * use: older hosts lack this entry. */
   int (*read_idx)(const char *path, unsigned char **data, size_t *dims, size_t *ndims,
                   lnb_error *err);
+
+  /* (appended, 1.5) A data file the plugin reads by itself (not through
+   * read_csv, read_libsvm or read_idx, which note theirs): call it from the
+   * problem's validate hook with the path, so the file's content hash
+   * becomes part of every run's identity (--resume reruns runs whose data
+   * changed) and of manifest.json. Returns 0, or -1 when the file cannot be
+   * read (the plugin's own read reports why). Check host->struct_size
+   * before use: older hosts lack this entry. */
+  int (*note_data_file)(const char *path);
 } lnb_host;
 
 #define LNB_IDX_MAX_DIMS 4
