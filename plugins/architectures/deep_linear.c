@@ -38,7 +38,9 @@ static const lnb_param_spec dl_params[] = {
      "per-layer hidden widths h_1..h_{N-1} (length depth-1); overrides width", "[1, inf)",
      NULL, 0},
     {"init", LNB_T_ENUM, "gaussian",
-     "gaussian: i.i.d. N(0, init_std^2); identity: ones on each layer's diagonal; zero; "
+     "gaussian: i.i.d. N(0, init_std^2); identity: ones on each layer's diagonal (init_std "
+     "unused); near_identity: identity plus i.i.d. N(0, init_std^2) on every entry (paper "
+     "003, Fig. 5-left; exactly identity when init_std = 0); zero; "
      "orthogonal: each layer with orthonormal rows or columns (scale 1); balanced: "
      "balanced factorization of init_matrix (or of a k x d N(0, init_std^2) matrix); "
      "zero_asymmetric: W_1..W_{N-1} identity, W_N = 0; paper 000 inits (need the problem's "
@@ -52,11 +54,11 @@ static const lnb_param_spec dl_params[] = {
      "x0 a random unit vector. Every init is then multiplied by scale",
      NULL,
      "gaussian|identity|zero|orthogonal|balanced|zero_asymmetric|range_At|perturbed_range|"
-     "controlled|bi_optimal_h1|bi_optimal_h2",
+     "controlled|bi_optimal_h1|bi_optimal_h2|near_identity",
      0},
     {"init_std", LNB_T_REAL, "0.01",
      "standard deviation of the gaussian init (and of the balanced target when "
-     "init_matrix is unset)",
+     "init_matrix is unset; of the noise of near_identity)",
      "[0, inf)", NULL, 0},
     {"init_matrix", LNB_T_MATRIX, NULL,
      "k x d end-to-end matrix that init: balanced factors (a flat list when k = 1)", NULL,
@@ -503,6 +505,13 @@ static int dl_init_params(dl *M, const lnb_params *p, const lnb_problem_info *pr
       lnbp_fill_normal(hst, &rng, M->t[j].data, M->rows[j] * M->cols[j], std);
   } else if (strcmp(init, "identity") == 0) {
     for (size_t j = 0; j < N; j++) lnbp_eye(M->t[j].data, M->rows[j], M->cols[j]);
+  } else if (strcmp(init, "near_identity") == 0) {
+    /* paper 003, Fig. 5-left: W_j = I + N(0, init_std^2), layer by layer W1 first */
+    for (size_t j = 0; j < N; j++) {
+      size_t r = M->rows[j], c = M->cols[j];
+      lnbp_fill_normal(hst, &rng, M->t[j].data, r * c, std);
+      for (size_t i = 0; i < lnbp_min(r, c); i++) M->t[j].data[i * c + i] += 1.0;
+    }
   } else if (strcmp(init, "zero") == 0) {
     for (size_t j = 0; j < N; j++) lnbp_zero(M->t[j].data, M->rows[j] * M->cols[j]);
   } else if (strcmp(init, "zero_asymmetric") == 0) {
@@ -763,7 +772,10 @@ static const lnb_plugin dl_desc = {
         "Tensors W1..WN (euclidean): W1 is h_1 x d, Wj is h_j x h_{j-1}, WN is k x h_{N-1}. "
         "Hidden widths from widths (per layer) or width (all; default d).\n"
         "Inits: gaussian N(0, init_std^2); identity (ones on each diagonal, rectangular "
-        "ok); zero; orthogonal (each layer has orthonormal rows or columns, whichever are "
+        "ok; init_std is not used, so the default 0.01 still means exact identity); "
+        "near_identity (the identity plus i.i.d. N(0, init_std^2) on every entry, drawn W1 "
+        "first, row by row: paper 003's near-identity init of Fig. 5-left; init_std 0 gives "
+        "the exact identity); zero; orthogonal (each layer has orthonormal rows or columns, whichever are "
         "fewer, from a random polar factor; scale 1); balanced (W = U S V^T factored as "
         "W1 = S^(1/N) V^T, middle layers diag(S^(1/N)), WN = U S^(1/N), zero-padded to the "
         "widths, so W_{j+1}^T W_{j+1} = W_j W_j^T exactly; W is init_matrix or a k x d "
