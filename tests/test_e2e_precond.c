@@ -783,6 +783,116 @@ static void test_lp_refusals(void **state) {
   }
 }
 
+
+/* ------------------------------------------ paper 003, Theorem 2 (Sec. 6) */
+
+/* The plugin's Eq. 11 direction F_phi(W) at one W (1 x 2) for a given
+ * phi(W) (lr 1, no weight decay), with one model and optimizer kept alive. */
+typedef struct field {
+  lnb_params *pp, *ap;
+  tp_problem Pb;
+  tp_arch A;
+  tp_model M;
+  opt o;
+} field;
+
+static void field_init(field *f, size_t N) {
+  f->pp = lsq_params(12, 2, 1, 1);
+  f->Pb = tp_problem_create(f->pp, 0);
+  f->ap = tp_params(tp_plugin(LNB_ARCHITECTURE, "linear"));
+  f->A = tp_arch_create(f->ap, 1, 2, 0);
+  tp_model_init(&f->M, &f->Pb, &f->A);
+  f->M.m.architecture = "linear";
+  f->o = opt_create(&f->M.m, "e2e_precond", N, 1.0, 0.0);
+}
+
+static void field_free(field *f) {
+  f->o.ops->destroy(f->o.self);
+  tp_model_free(&f->M);
+  tp_arch_destroy(&f->A);
+  lnb__params_free(f->ap);
+  tp_problem_destroy(&f->Pb);
+  lnb__params_free(f->pp);
+}
+
+#define THM2_PI 3.14159265358979323846
+
+/* phi: the gradient of L1(W) = <W, e1> + q/2 ||W - c||^2 (q = 0: linear) */
+static void thm2_phi(const double *W, double q, double *G) {
+  const double c[2] = {0.3, -0.2};
+  G[0] = 1.0 + q * (W[0] - c[0]);
+  G[1] = q * (W[1] - c[1]);
+}
+
+static double field_dot(field *f, const double *W, const double *dW, double q) {
+  double G[2];
+  thm2_phi(W, q, G);
+  memcpy(f->A.t[0].data, W, 2 * sizeof(double));
+  memcpy(f->A.t[0].grad, G, 2 * sizeof(double));
+  opt_step(&f->o, &f->M.m, 1);
+  return (W[0] - f->A.t[0].data[0]) * dW[0] + (W[1] - f->A.t[0].data[1]) * dW[1];
+}
+
+/* closed line integral of F over Gamma_{r,R} (Theorem 2's proof, Fig. 1, with
+ * e = e1 the direction of phi(0)): segment -R e -> -r e, upper half circle of
+ * radius r from -r e to r e, segment r e -> R e, lower half circle of radius R
+ * back to -R e; composite Simpson with n intervals per piece */
+static double thm2_loop(field *f, double r, double R, double q, int n) {
+  double total = 0.0;
+  for (int piece = 0; piece < 4; piece++) {
+    double acc = 0.0;
+    for (int i = 0; i <= n; i++) {
+      double u = (double)i / n, W[2], dW[2];
+      if (piece == 0 || piece == 2) { /* s from a to b along e1 */
+        double a = piece == 0 ? -R : r, b = piece == 0 ? -r : R;
+        W[0] = a + (b - a) * u, W[1] = 0.0, dW[0] = b - a, dW[1] = 0.0;
+      } else { /* theta from pi to 0 (radius r, upper) or 0 to -pi (radius R, lower) */
+        double rho = piece == 1 ? r : R, t0 = piece == 1 ? THM2_PI : 0.0,
+               t1 = piece == 1 ? 0.0 : -THM2_PI;
+        double th = t0 + (t1 - t0) * u;
+        W[0] = rho * cos(th), W[1] = rho * sin(th);
+        dW[0] = -rho * sin(th) * (t1 - t0), dW[1] = rho * cos(th) * (t1 - t0);
+      }
+      double w = (i == 0 || i == n) ? 1.0 : (i % 2 ? 4.0 : 2.0);
+      acc += w * field_dot(f, W, dW, q);
+    }
+    total += acc / (3.0 * n);
+  }
+  return total;
+}
+
+/* Paper 003, Theorem 2: for N > 2 the end-to-end update F of Eq. 13 is the
+ * gradient of no function; the proof's closed curve Gamma_{r,R} has a
+ * non-zero line integral. For the linear loss L1(W) = <W, e1> the integral is
+ * exact: the segments give 2N (R^a - r^a)/a and the half circles (motion
+ * perpendicular to W) 2 (r^a - R^a), a = 3 - 2/N, so
+ *   loop = 2 (R^a - r^a) (N - 1)(N - 2) / (3N - 2),
+ * zero for N = 1 (plain gradient) and N = 2 (the footnote's counter-example:
+ * F is then the gradient of ||W|| <W, e1>), non-zero for N >= 3. The field is
+ * the e2e_precond plugin's step; r = 0.2, R = 1, Simpson with 2000 intervals
+ * per piece: tolerance 1e-9 absolute. With a quadratic term (q = 0.7, phi(0)
+ * still non-zero) the N = 1 loop must vanish to 1e-9 (a true gradient) and
+ * the N = 3, 4 loops must be non-zero (|loop| > 1e-3, far above the
+ * quadrature error). */
+static void test_theorem2_not_gradient(void **state) {
+  (void)state;
+  const double r = 0.2, R = 1.0;
+  for (size_t N = 1; N <= 4; N++) {
+    field f;
+    field_init(&f, N);
+    double a = 3.0 - 2.0 / (double)N;
+    double want = 2.0 * (pow(R, a) - pow(r, a)) * (double)((N - 1) * (N - 2)) / (3.0 * N - 2.0);
+    double lin = thm2_loop(&f, r, R, 0.0, 2000), quad = thm2_loop(&f, r, R, 0.7, 2000);
+    print_message("  N = %zu: closed line integral, linear L1 %.12f (exact %.12f), quadratic "
+                  "L1 %.6g\n",
+                  N, lin, want, quad);
+    assert_true(fabs(lin - want) <= 1e-9);
+    if (N == 1) assert_true(fabs(quad) <= 1e-9);
+    if (N >= 3) assert_true(fabs(lin) > 1e-2 && fabs(quad) > 1e-3);
+    field_free(&f);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_eq9_vs_eigen),
@@ -798,6 +908,7 @@ int main(void) {
       cmocka_unit_test(test_lp_csv_vs_lsq),
       cmocka_unit_test(test_lp_libsvm),
       cmocka_unit_test(test_lp_refusals),
+      cmocka_unit_test(test_theorem2_not_gradient),
   };
   return cmocka_run_group_tests(tests, tp_setup, tp_teardown);
 }
