@@ -796,15 +796,17 @@ typedef struct field {
   opt o;
 } field;
 
-static void field_init(field *f, size_t N) {
+static void field_init_lr(field *f, size_t N, double lr) {
   f->pp = lsq_params(12, 2, 1, 1);
   f->Pb = tp_problem_create(f->pp, 0);
   f->ap = tp_params(tp_plugin(LNB_ARCHITECTURE, "linear"));
   f->A = tp_arch_create(f->ap, 1, 2, 0);
   tp_model_init(&f->M, &f->Pb, &f->A);
   f->M.m.architecture = "linear";
-  f->o = opt_create(&f->M.m, "e2e_precond", N, 1.0, 0.0);
+  f->o = opt_create(&f->M.m, "e2e_precond", N, lr, 0.0);
 }
+
+static void field_init(field *f, size_t N) { field_init_lr(f, N, 1.0); }
 
 static void field_free(field *f) {
   f->o.ops->destroy(f->o.self);
@@ -893,6 +895,59 @@ static void test_theorem2_not_gradient(void **state) {
   }
 }
 
+/* Paper 003, Sec. 7's two-point example: l4 regression on ([1, 0], y1) and
+ * ([0, 1], y2), L(w) = 1/4 (w1 - y1)^4 + 1/4 (w2 - y2)^4, y = (4, 1), w(0) =
+ * (0.01, 0.01). Gradient descent needs eta < 2 / y1^2 (= 0.125): at 0.99 of
+ * it the run converges, at 1.01 it diverges (|w| > 1e6). At a safe eta =
+ * 1 / (2 y1^2) the overparameterized update (Eq. 11, the e2e_precond plugin,
+ * N = 2, 3, 4) couples the coordinates: once w1 is near y1 the step on w2 is
+ * scaled by about ||w||^(2 - 2/N) >= y1^(2 - 2/N), so Delta_2 converges
+ * faster. Checked: iterations until max_i |w_i - y_i| / |y_i| <= 1e-2, GD's
+ * count over depth N's is at least 0.8 y1^(2 - 2/N) (3.2 / 5.1 / 6.4 for
+ * y1 = 4; the bound leaves 20% for the early phase, where ||w|| < y1). */
+static int sec7_iters(size_t N, double eta, int max_iters) {
+  const double y[2] = {4.0, 1.0};
+  field f;
+  field_init_lr(&f, N, eta);
+  double *w = f.A.t[0].data, *g = f.A.t[0].grad;
+  w[0] = w[1] = 0.01;
+  int t = 0;
+  for (; t < max_iters; t++) {
+    double d0 = w[0] - y[0], d1 = w[1] - y[1];
+    if (fmax(fabs(d0) / y[0], fabs(d1) / y[1]) <= 1e-2) break;
+    if (!(fabs(w[0]) + fabs(w[1]) < 1e6)) {
+      t = -1;
+      break;
+    }
+    g[0] = d0 * d0 * d0;
+    g[1] = d1 * d1 * d1;
+    opt_step(&f.o, &f.M.m, (uint64_t)t + 1);
+  }
+  field_free(&f);
+  return t;
+}
+
+static void test_sec7_two_points(void **state) {
+  (void)state;
+  const double y1 = 4.0, bound = 2.0 / (y1 * y1);
+  int below = sec7_iters(1, 0.99 * bound, 200000), above = sec7_iters(1, 1.01 * bound, 200000);
+  print_message("  GD at 0.99 and 1.01 x 2/y1^2: %d iterations, %d (-1: diverged)\n", below,
+                above);
+  assert_true(below > 0 && below < 200000);
+  assert_int_equal(above, -1);
+  double eta = 0.5 / (y1 * y1);
+  int gd = sec7_iters(1, eta, 400000);
+  assert_true(gd > 0 && gd < 400000);
+  for (size_t N = 2; N <= 4; N++) {
+    int it = sec7_iters(N, eta, 400000);
+    double need = 0.8 * pow(y1, 2.0 - 2.0 / (double)N);
+    print_message("  eta = 1/(2 y1^2): GD %d iterations, depth %zu %d: ratio %.2f (need >= %.2f)\n",
+                  gd, N, it, (double)gd / it, need);
+    assert_true(it > 0);
+    assert_true((double)gd / it >= need);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_eq9_vs_eigen),
@@ -909,6 +964,7 @@ int main(void) {
       cmocka_unit_test(test_lp_libsvm),
       cmocka_unit_test(test_lp_refusals),
       cmocka_unit_test(test_theorem2_not_gradient),
+      cmocka_unit_test(test_sec7_two_points),
   };
   return cmocka_run_group_tests(tests, tp_setup, tp_teardown);
 }
