@@ -302,9 +302,11 @@ static int ms_nuc_sv(const ms *P, ms_nuc_ws *w, const double *M, double *nuc, do
 static int ms_nuc_iterate(ms *P, ms_nuc_ws *w, double tol, size_t max_iters, lnb_error *err) {
   const lnb_host *h = P->host;
   size_t nn = P->nn, n1 = P->n1, n2 = P->n2, r = w->svd.r;
-  /* g: the scale of W's singular values (||b|| per measurement, times the
-   * side); it sets the speed, not the limit */
-  double g = sqrt(lnbp_frob2(P->b, P->m) / (double)P->m) * sqrt((double)(n1 < n2 ? n1 : n2));
+  /* g sets the speed, not the limit: a fifth of RMS(b) sqrt(min(n1, n2)), a
+   * singular-value scale of W (100 x 100, rank 5, m = 2000: 640 iterations to
+   * a gap of 1e-9, against 2630 without the fifth and 1290 with a tenth) */
+  double g = 0.2 * sqrt(lnbp_frob2(P->b, P->m) / (double)P->m) *
+             sqrt((double)(n1 < n2 ? n1 : n2));
   if (!(g > 0.0)) g = 1.0;
   lnbp_zero(w->z, nn);
   double gap = INFINITY, xn = 0.0;
