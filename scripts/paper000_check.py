@@ -24,8 +24,8 @@ paths:      per condition number: projected path length of each method (sum
             (Hausdorff distance of the two checkpoint sets), relative to
             Algorithm 3's projected path length (Algorithms 3 and 4 start at
             the same y0 = A^T v0; GD starts at 0).
-depth:      per seed: final ||y - theta*|| and layer_norm_product against the
-            depth; counts of seeds where each is monotone in depth; the bound
+depth:      per shape of C (rank_one, full) and seed: final ||y - theta*|| and
+            layer_norm_product against the depth; counts of seeds where each is monotone in depth; the bound
             ||y - theta*|| <= product * ||C|| (||C|| = 1); the same counts
             from N = 2 on (the linear model N = 1 sits at exactly ||C||).
 orthogonal: per problem: final ||y - theta*|| per seed and depth; how many
@@ -163,12 +163,24 @@ def paths(dirname):
 # ---------------------------------------------------------------- depth
 def depth(dirname):
     runs, traj = load(dirname)
-    tab = {}
+    shapes = {}
     for rid, r in runs.items():
         N = int(re.search(r"depth=(\d+)", r["architecture"]).group(1))
+        sh = re.search(r"perturbation_shape=(\w+)", r["architecture"])
         last = traj[rid][-1]
-        tab.setdefault(int(r["seed"]), {})[N] = (num(last["dist_to_reference"]), num(last["layer_norm_product"]),
-                                                 num(last["first_layer_range_distance"]), r["status"])
+        shapes.setdefault(sh.group(1) if sh else "rank_one", {}).setdefault(int(r["seed"]), {})[N] = (
+            num(last["dist_to_reference"]), num(last["layer_norm_product"]),
+            num(last["first_layer_range_distance"]), r["status"])
+    for shape in sorted(shapes):
+        print("\n## C: %s\n" % shape)
+        depth_table(shapes[shape])
+    st = {}
+    for r in runs.values():
+        st[r["status"]] = st.get(r["status"], 0) + 1
+    print("statuses:", st)
+
+
+def depth_table(tab):
     depths = sorted({N for s in tab.values() for N in s})
     print("final ||y - theta*|| (and layer_norm_product) per seed; columns: deep_linear depth N = h + 1\n")
     print("| seed | " + " | ".join("N=%d" % N for N in depths) + " | dist monotone | product monotone |")
@@ -202,10 +214,6 @@ def depth(dirname):
           % (inc2, dec2, n - inc2 - dec2))
     print("bound ||y - theta*|| <= product * ||C|| violated in %d of %d runs; max | ||C||_final - 1 | = %.1e"
           % (viol, n * len(depths), cmax))
-    st = {}
-    for r in runs.values():
-        st[r["status"]] = st.get(r["status"], 0) + 1
-    print("statuses:", st)
 
 
 # ----------------------------------------------------------- orthogonal

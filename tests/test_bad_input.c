@@ -72,6 +72,14 @@ static const bad_case cases[] = {
     {"more observations than entries", NULL, NULL,
      "name: x\nproblem: {plugin: matrix_sensing, mode: completion, k: 3, d: 3, rank: 1, m: 10}\n" TAIL,
      2, {"c.yaml:2:10:", "m = 10", "9"}},
+    {"perturbation_shape without perturbed_range", NULL, NULL,
+     "name: x\nproblem: {plugin: lsq}\n"
+     "architectures: [{plugin: deep_linear, init: gaussian, perturbation_shape: full}]\n"
+     "optimizers: [{plugin: gd}]\n",
+     2, {"c.yaml:3:17:", "perturbation_shape is only used by init: perturbed_range"}},
+    {"nuclear_tol 0", NULL, NULL,
+     "name: x\nproblem: {plugin: matrix_sensing, nuclear_reference: true, nuclear_tol: 0}\n" TAIL,
+     2, {"c.yaml:2:", "nuclear_tol", "out of range"}},
     {"empty grid", NULL, NULL,
      "name: x\nproblem: {plugin: lsq}\narchitectures: [{plugin: linear}]\n"
      "optimizers: [{plugin: gd, lr: []}]\n",

@@ -171,6 +171,43 @@ static void test_init_random(void **state) {
   lnb__params_free(wp);
 }
 
+/* near_identity (paper 003, Fig. 5-left: identity plus i.i.d. N(0, init_std^2)):
+ * W_j - I equals, bit for bit, the gaussian init of the same seed and std (the
+ * same stream, layer by layer), rectangular layers included; init_std 0 is the
+ * exact identity; identity ignores init_std (existing configs unchanged). */
+static void test_init_near_identity(void **state) {
+  (void)state;
+  for (size_t depth = 1; depth <= 4; depth++) {
+    lnb_params *np = dl_params(depth, "near_identity"), *gp = dl_params(depth, "gaussian");
+    lnb_params *zp = dl_params(depth, "near_identity"), *ip = dl_params(depth, "identity");
+    tp_set(np, "init_std", "0.3");
+    tp_set(gp, "init_std", "0.3");
+    tp_set(zp, "init_std", "0");
+    tp_set(ip, "init_std", "0.3");
+    tp_arch A = tp_arch_create(np, 3, 5, 11), G = tp_arch_create(gp, 3, 5, 11);
+    tp_arch Z = tp_arch_create(zp, 3, 5, 11), I = tp_arch_create(ip, 3, 5, 11);
+    for (size_t j = 0; j < A.n; j++) {
+      const lnb_tensor *T = &A.t[j];
+      for (size_t r = 0; r < T->rows; r++)
+        for (size_t c = 0; c < T->cols; c++) {
+          size_t i = r * T->cols + c;
+          double eye = r == c ? 1.0 : 0.0;
+          assert_true(T->data[i] == G.t[j].data[i] + eye);
+          assert_true(Z.t[j].data[i] == eye);
+          assert_true(I.t[j].data[i] == eye);
+        }
+    }
+    tp_arch_destroy(&A);
+    tp_arch_destroy(&G);
+    tp_arch_destroy(&Z);
+    tp_arch_destroy(&I);
+    lnb__params_free(np);
+    lnb__params_free(gp);
+    lnb__params_free(zp);
+    lnb__params_free(ip);
+  }
+}
+
 static void check_balanced(const tp_arch *A, const double *target, size_t k, size_t d,
                            const char *what) {
   double *We = calloc(k * d, sizeof *We);
@@ -346,6 +383,7 @@ int main(void) {
       cmocka_unit_test(test_backward_fd),    cmocka_unit_test(test_init_exact),
       cmocka_unit_test(test_init_random),    cmocka_unit_test(test_init_balanced),
       cmocka_unit_test(test_set_end_to_end), cmocka_unit_test(test_validate),
+      cmocka_unit_test(test_init_near_identity),
   };
   return cmocka_run_group_tests(tests, tp_setup, tp_teardown);
 }

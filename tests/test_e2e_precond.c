@@ -783,6 +783,171 @@ static void test_lp_refusals(void **state) {
   }
 }
 
+
+/* ------------------------------------------ paper 003, Theorem 2 (Sec. 6) */
+
+/* The plugin's Eq. 11 direction F_phi(W) at one W (1 x 2) for a given
+ * phi(W) (lr 1, no weight decay), with one model and optimizer kept alive. */
+typedef struct field {
+  lnb_params *pp, *ap;
+  tp_problem Pb;
+  tp_arch A;
+  tp_model M;
+  opt o;
+} field;
+
+static void field_init_lr(field *f, size_t N, double lr) {
+  f->pp = lsq_params(12, 2, 1, 1);
+  f->Pb = tp_problem_create(f->pp, 0);
+  f->ap = tp_params(tp_plugin(LNB_ARCHITECTURE, "linear"));
+  f->A = tp_arch_create(f->ap, 1, 2, 0);
+  tp_model_init(&f->M, &f->Pb, &f->A);
+  f->M.m.architecture = "linear";
+  f->o = opt_create(&f->M.m, "e2e_precond", N, lr, 0.0);
+}
+
+static void field_init(field *f, size_t N) { field_init_lr(f, N, 1.0); }
+
+static void field_free(field *f) {
+  f->o.ops->destroy(f->o.self);
+  tp_model_free(&f->M);
+  tp_arch_destroy(&f->A);
+  lnb__params_free(f->ap);
+  tp_problem_destroy(&f->Pb);
+  lnb__params_free(f->pp);
+}
+
+#define THM2_PI 3.14159265358979323846
+
+/* phi: the gradient of L1(W) = <W, e1> + q/2 ||W - c||^2 (q = 0: linear) */
+static void thm2_phi(const double *W, double q, double *G) {
+  const double c[2] = {0.3, -0.2};
+  G[0] = 1.0 + q * (W[0] - c[0]);
+  G[1] = q * (W[1] - c[1]);
+}
+
+static double field_dot(field *f, const double *W, const double *dW, double q) {
+  double G[2];
+  thm2_phi(W, q, G);
+  memcpy(f->A.t[0].data, W, 2 * sizeof(double));
+  memcpy(f->A.t[0].grad, G, 2 * sizeof(double));
+  opt_step(&f->o, &f->M.m, 1);
+  return (W[0] - f->A.t[0].data[0]) * dW[0] + (W[1] - f->A.t[0].data[1]) * dW[1];
+}
+
+/* closed line integral of F over Gamma_{r,R} (Theorem 2's proof, Fig. 1, with
+ * e = e1 the direction of phi(0)): segment -R e -> -r e, upper half circle of
+ * radius r from -r e to r e, segment r e -> R e, lower half circle of radius R
+ * back to -R e; composite Simpson with n intervals per piece */
+static double thm2_loop(field *f, double r, double R, double q, int n) {
+  double total = 0.0;
+  for (int piece = 0; piece < 4; piece++) {
+    double acc = 0.0;
+    for (int i = 0; i <= n; i++) {
+      double u = (double)i / n, W[2], dW[2];
+      if (piece == 0 || piece == 2) { /* s from a to b along e1 */
+        double a = piece == 0 ? -R : r, b = piece == 0 ? -r : R;
+        W[0] = a + (b - a) * u, W[1] = 0.0, dW[0] = b - a, dW[1] = 0.0;
+      } else { /* theta from pi to 0 (radius r, upper) or 0 to -pi (radius R, lower) */
+        double rho = piece == 1 ? r : R, t0 = piece == 1 ? THM2_PI : 0.0,
+               t1 = piece == 1 ? 0.0 : -THM2_PI;
+        double th = t0 + (t1 - t0) * u;
+        W[0] = rho * cos(th), W[1] = rho * sin(th);
+        dW[0] = -rho * sin(th) * (t1 - t0), dW[1] = rho * cos(th) * (t1 - t0);
+      }
+      double w = (i == 0 || i == n) ? 1.0 : (i % 2 ? 4.0 : 2.0);
+      acc += w * field_dot(f, W, dW, q);
+    }
+    total += acc / (3.0 * n);
+  }
+  return total;
+}
+
+/* Paper 003, Theorem 2: for N > 2 the end-to-end update F of Eq. 13 is the
+ * gradient of no function; the proof's closed curve Gamma_{r,R} has a
+ * non-zero line integral. For the linear loss L1(W) = <W, e1> the integral is
+ * exact: the segments give 2N (R^a - r^a)/a and the half circles (motion
+ * perpendicular to W) 2 (r^a - R^a), a = 3 - 2/N, so
+ *   loop = 2 (R^a - r^a) (N - 1)(N - 2) / (3N - 2),
+ * zero for N = 1 (plain gradient) and N = 2 (the footnote's counter-example:
+ * F is then the gradient of ||W|| <W, e1>), non-zero for N >= 3. The field is
+ * the e2e_precond plugin's step; r = 0.2, R = 1, Simpson with 2000 intervals
+ * per piece: tolerance 1e-9 absolute. With a quadratic term (q = 0.7, phi(0)
+ * still non-zero) the N = 1 loop must vanish to 1e-9 (a true gradient) and
+ * the N = 3, 4 loops must be non-zero (|loop| > 1e-3, far above the
+ * quadrature error). */
+static void test_theorem2_not_gradient(void **state) {
+  (void)state;
+  const double r = 0.2, R = 1.0;
+  for (size_t N = 1; N <= 4; N++) {
+    field f;
+    field_init(&f, N);
+    double a = 3.0 - 2.0 / (double)N;
+    double want = 2.0 * (pow(R, a) - pow(r, a)) * (double)((N - 1) * (N - 2)) / (3.0 * N - 2.0);
+    double lin = thm2_loop(&f, r, R, 0.0, 2000), quad = thm2_loop(&f, r, R, 0.7, 2000);
+    print_message("  N = %zu: closed line integral, linear L1 %.12f (exact %.12f), quadratic "
+                  "L1 %.6g\n",
+                  N, lin, want, quad);
+    assert_true(fabs(lin - want) <= 1e-9);
+    if (N == 1) assert_true(fabs(quad) <= 1e-9);
+    if (N >= 3) assert_true(fabs(lin) > 1e-2 && fabs(quad) > 1e-3);
+    field_free(&f);
+  }
+}
+
+/* Paper 003, Sec. 7's two-point example: l4 regression on ([1, 0], y1) and
+ * ([0, 1], y2), L(w) = 1/4 (w1 - y1)^4 + 1/4 (w2 - y2)^4, y = (4, 1), w(0) =
+ * (0.01, 0.01). Gradient descent needs eta < 2 / y1^2 (= 0.125): at 0.99 of
+ * it the run converges, at 1.01 it diverges (|w| > 1e6). At a safe eta =
+ * 1 / (2 y1^2) the overparameterized update (Eq. 11, the e2e_precond plugin,
+ * N = 2, 3, 4) couples the coordinates: once w1 is near y1 the step on w2 is
+ * scaled by about ||w||^(2 - 2/N) >= y1^(2 - 2/N), so Delta_2 converges
+ * faster. Checked: iterations until max_i |w_i - y_i| / |y_i| <= 1e-2, GD's
+ * count over depth N's is at least 0.8 y1^(2 - 2/N) (3.2 / 5.1 / 6.4 for
+ * y1 = 4; the bound leaves 20% for the early phase, where ||w|| < y1). */
+static int sec7_iters(size_t N, double eta, int max_iters) {
+  const double y[2] = {4.0, 1.0};
+  field f;
+  field_init_lr(&f, N, eta);
+  double *w = f.A.t[0].data, *g = f.A.t[0].grad;
+  w[0] = w[1] = 0.01;
+  int t = 0;
+  for (; t < max_iters; t++) {
+    double d0 = w[0] - y[0], d1 = w[1] - y[1];
+    if (fmax(fabs(d0) / y[0], fabs(d1) / y[1]) <= 1e-2) break;
+    if (!(fabs(w[0]) + fabs(w[1]) < 1e6)) {
+      t = -1;
+      break;
+    }
+    g[0] = d0 * d0 * d0;
+    g[1] = d1 * d1 * d1;
+    opt_step(&f.o, &f.M.m, (uint64_t)t + 1);
+  }
+  field_free(&f);
+  return t;
+}
+
+static void test_sec7_two_points(void **state) {
+  (void)state;
+  const double y1 = 4.0, bound = 2.0 / (y1 * y1);
+  int below = sec7_iters(1, 0.99 * bound, 200000), above = sec7_iters(1, 1.01 * bound, 200000);
+  print_message("  GD at 0.99 and 1.01 x 2/y1^2: %d iterations, %d (-1: diverged)\n", below,
+                above);
+  assert_true(below > 0 && below < 200000);
+  assert_int_equal(above, -1);
+  double eta = 0.5 / (y1 * y1);
+  int gd = sec7_iters(1, eta, 400000);
+  assert_true(gd > 0 && gd < 400000);
+  for (size_t N = 2; N <= 4; N++) {
+    int it = sec7_iters(N, eta, 400000);
+    double need = 0.8 * pow(y1, 2.0 - 2.0 / (double)N);
+    print_message("  eta = 1/(2 y1^2): GD %d iterations, depth %zu %d: ratio %.2f (need >= %.2f)\n",
+                  gd, N, it, (double)gd / it, need);
+    assert_true(it > 0);
+    assert_true((double)gd / it >= need);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_eq9_vs_eigen),
@@ -798,6 +963,8 @@ int main(void) {
       cmocka_unit_test(test_lp_csv_vs_lsq),
       cmocka_unit_test(test_lp_libsvm),
       cmocka_unit_test(test_lp_refusals),
+      cmocka_unit_test(test_theorem2_not_gradient),
+      cmocka_unit_test(test_sec7_two_points),
   };
   return cmocka_run_group_tests(tests, tp_setup, tp_teardown);
 }

@@ -65,7 +65,7 @@ static void test_truth(void **state) {
     assert_true(fabs(tp_norm(Ws, 54) * tp_norm(Ws, 54) - 54.0) < 1e-12);
     assert_non_null(P.ops->metrics);
     assert_string_equal(P.ops->metrics[0].name, "reconstruction_error");
-    assert_null(P.ops->metrics[1].name);
+    assert_string_equal(P.ops->metrics[1].name, "min_nuclear_error");
     assert_true(P.ops->metric(P.self, 0, Ws) == 0.0);
     double zero[54] = {0};
     assert_true(fabs(P.ops->metric(P.self, 0, zero) - 1.0) < 1e-14);
@@ -387,12 +387,177 @@ static void test_completion_harness(void **state) {
   lnb_config_free(&cfg);
 }
 
+
+/* ---------------------------------------------- minimum-nuclear-norm reference */
+
+static size_t ms_metric_index(const tp_problem *P, const char *name) {
+  for (size_t i = 0; P->ops->metrics[i].name; i++)
+    if (strcmp(P->ops->metrics[i].name, name) == 0) return i;
+  fail_msg("no metric %s", name);
+  return 0;
+}
+
+/* W^ read back through min_nuclear_error(W) = ||W - W^||_F^2 / n:
+ * n (m(0) - m(e_j)) = 2 w^_j - 1 */
+static void nuc_solution(tp_problem *P, double *Wh) {
+  size_t n = P->k * P->d, mi = ms_metric_index(P, "min_nuclear_error");
+  double *E = calloc(n, sizeof *E);
+  double m0 = P->ops->metric(P->self, mi, E);
+  for (size_t j = 0; j < n; j++) {
+    E[j] = 1.0;
+    Wh[j] = ((double)n * (m0 - P->ops->metric(P->self, mi, E)) + 1.0) / 2.0;
+    E[j] = 0.0;
+  }
+  free(E);
+}
+
+static double nuclear_norm(const double *W, size_t r, size_t c) {
+  size_t q = r < c ? r : c;
+  double *A = malloc(r * c * sizeof *A), *s = malloc(q * sizeof *s), t = 0.0;
+  memcpy(A, W, r * c * sizeof *A);
+  lnb_error e = {0};
+  assert_int_equal(tp_host()->svd(r, c, A, s, NULL, NULL, &e), LNB_OK);
+  for (size_t i = 0; i < q; i++) t += s[i];
+  free(A);
+  free(s);
+  return t;
+}
+
+static lnb_params *nuc_params(lnb_params *p, const char *tol) {
+  tp_set(p, "nuclear_reference", "true");
+  tp_set(p, "nuclear_tol", tol);
+  return p;
+}
+
+/* Prop. 5's 2 x 2 completion (w12 = w21 = 1, w22 = 0 observed): W(a) =
+ * [[a, 1], [1, 0]] has eigenvalues of opposite signs, so ||W(a)||_* =
+ * sqrt(a^2 + 4): the minimum-nuclear-norm completion is [[0, 1], [1, 0]],
+ * norm 2. With the certified relative gap eps = 1e-10, sqrt(a^2 + 4) - 2 <=
+ * 2 eps gives |a| <= sqrt(8 eps + 4 eps^2) < 3e-5; the observed entries are
+ * exact (to 1e-12, the read-back rounding) and min_nuclear_norm is 2 to
+ * 2 eps. */
+static void test_min_nuclear_prop5(void **state) {
+  (void)state;
+  lnb_params *p = nuc_params(ms_params("prop5", 0, 0, 0, 0, -1), "1e-10");
+  tp_problem P = tp_problem_create(p, 0);
+  double W[4];
+  nuc_solution(&P, W);
+  double nn = P.ops->metric(P.self, ms_metric_index(&P, "min_nuclear_norm"), W);
+  print_message("  prop5: W^ = [[%.3g, %.15g], [%.15g, %.3g]], ||W^||_* = %.15g (expect 2)\n",
+                W[0], W[1], W[2], W[3], nn);
+  assert_true(fabs(W[0]) < 3e-5);
+  assert_true(fabs(W[1] - 1.0) < 1e-12 && fabs(W[2] - 1.0) < 1e-12 && fabs(W[3]) < 1e-12);
+  assert_true(fabs(nn - 2.0) <= 2.0 * 1e-10 + 1e-12);
+  assert_true(fabs(nuclear_norm(W, 2, 2) - nn) < 1e-12);
+  assert_true(isnan(P.ops->metric(P.self, ms_metric_index(&P, "min_nuclear_truth_error"), W)));
+  tp_problem_destroy(&P);
+  lnb__params_free(p);
+  /* without nuclear_reference: NaN */
+  p = ms_params("prop5", 0, 0, 0, 0, -1);
+  P = tp_problem_create(p, 0);
+  assert_true(isnan(P.ops->metric(P.self, ms_metric_index(&P, "min_nuclear_error"), W)));
+  assert_true(isnan(P.ops->metric(P.self, ms_metric_index(&P, "min_nuclear_norm"), W)));
+  tp_problem_destroy(&P);
+  lnb__params_free(p);
+}
+
+/* A determined system has one feasible point: every entry observed
+ * (completion, m = k d) or m >= k d Gaussian measurements (sensing, injective
+ * A): W^ = W*, to 1e-10 relative (min_nuclear_truth_error / mean square of
+ * W*, which is 1). */
+static void test_min_nuclear_determined(void **state) {
+  (void)state;
+  const char *modes[2] = {"completion", "sensing"};
+  for (int t = 0; t < 2; t++) {
+    lnb_params *p = nuc_params(ms_params(modes[t], 6, 5, 2, t ? 40 : 30, 2), "1e-8");
+    tp_problem P = tp_problem_create(p, 0);
+    double *W = malloc(30 * sizeof *W);
+    nuc_solution(&P, W);
+    double err = P.ops->metric(P.self, ms_metric_index(&P, "min_nuclear_truth_error"), W);
+    double dev = tp_diff_norm(W, P.ops->reference(P.self), 30) / sqrt(30.0);
+    print_message("  %s, determined: ||W^ - W*||_F^2 / n = %.3g, read back %.3g (tol 1e-10)\n",
+                  modes[t], err, dev);
+    assert_true(err < 1e-10 && dev < 1e-5);
+    free(W);
+    tp_problem_destroy(&P);
+    lnb__params_free(p);
+  }
+}
+
+/* The defining statement: W^ is feasible and no feasible W has a smaller
+ * nuclear norm. Completion 8 x 7, rank 1, 20 observed entries (too few to
+ * pin down W*): the feasible set is W^ + D with D zero on the observed
+ * entries. For each unobserved coordinate direction (+-e_j) and 200 random
+ * such D, at steps t = 1e-3 and 1 (relative to the RMS of W^):
+ * ||W^ + t D||_* >= (1 - eps) ||W^||_* - 1e-12 with eps = 1e-10 the solver's
+ * certified relative gap. Also ||W^||_* <= ||W*||_* (W* is feasible) and the
+ * loss at W^ is 0 (observed entries exact). Sensing 6 x 5, rank 1, m = 25
+ * (above the recovery threshold: W^ = W*, 1e-8) checks the sensing
+ * projection. */
+static void test_min_nuclear_optimal(void **state) {
+  (void)state;
+  const double eps = 1e-10;
+  lnb_params *p = nuc_params(ms_params("completion", 8, 7, 1, 20, 5), "1e-10");
+  tp_problem P = tp_problem_create(p, 0);
+  size_t n = 56;
+  int obs[56];
+  probe_observed(&P, obs, 20);
+  double W[56], D[56], X[56];
+  nuc_solution(&P, W);
+  const double *Ws = P.ops->reference(P.self);
+  double base = nuclear_norm(W, 8, 7), truth = nuclear_norm(Ws, 8, 7), rms = tp_norm(W, n) / sqrt(56.0);
+  double loss = P.ops->eval(P.self, W, NULL), worst = INFINITY;
+  lnb_rng rng;
+  lnb__rng_init(&rng, 3, "nuc-test");
+  for (int trial = 0; trial < 2 * 56 + 200; trial++) {
+    memset(D, 0, sizeof D);
+    if (trial < 2 * 56) {
+      if (obs[trial / 2]) continue;
+      D[trial / 2] = trial % 2 ? -1.0 : 1.0;
+    } else {
+      tp_random(&rng, D, n, 1.0);
+      for (size_t j = 0; j < n; j++)
+        if (obs[j]) D[j] = 0.0;
+    }
+    for (int sc = 0; sc < 2; sc++) {
+      double t = (sc ? 1.0 : 1e-3) * rms;
+      for (size_t j = 0; j < n; j++) X[j] = W[j] + t * D[j];
+      double rel = (nuclear_norm(X, 8, 7) - base) / base;
+      worst = fmin(worst, rel);
+    }
+  }
+  print_message("  completion 8x7 rank 1 m 20: ||W^||_* %.10g <= ||W*||_* %.10g, loss(W^) %.3g, "
+                "min relative change over feasible moves %.3g (tol -1e-10), truth error %.3g\n",
+                base, truth, loss, worst,
+                P.ops->metric(P.self, ms_metric_index(&P, "min_nuclear_truth_error"), W));
+  assert_true(loss < 1e-24);
+  assert_true(base <= truth * (1 + 1e-12));
+  assert_true(worst >= -eps - 1e-12);
+  tp_problem_destroy(&P);
+  lnb__params_free(p);
+
+  p = nuc_params(ms_params("sensing", 6, 5, 1, 25, 4), "1e-10");
+  P = tp_problem_create(p, 0);
+  double err = P.ops->metric(P.self, ms_metric_index(&P, "min_nuclear_truth_error"), W);
+  double Wn[30];
+  nuc_solution(&P, Wn);
+  double loss_s = P.ops->eval(P.self, Wn, NULL);
+  print_message("  sensing 6x5 rank 1 m 25: ||W^ - W*||_F^2 / n = %.3g (tol 1e-8), loss(W^) %.3g\n",
+                err, loss_s);
+  assert_true(err < 1e-8);
+  assert_true(loss_s < 1e-18);
+  tp_problem_destroy(&P);
+  lnb__params_free(p);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_gradient_fd),      cmocka_unit_test(test_truth),
       cmocka_unit_test(test_completion_sampling), cmocka_unit_test(test_sensing_scaling),
       cmocka_unit_test(test_prop5_loss),       cmocka_unit_test(test_validate),
       cmocka_unit_test(test_prop5_lemma2_harness), cmocka_unit_test(test_completion_harness),
+      cmocka_unit_test(test_min_nuclear_prop5), cmocka_unit_test(test_min_nuclear_determined),
+      cmocka_unit_test(test_min_nuclear_optimal),
   };
   return cmocka_run_group_tests(tests, tp_setup, tp_teardown);
 }

@@ -333,6 +333,53 @@ static void test_metrics(void **state) {
     lnb__params_free(ap);
   }
 
+  /* perturbation_shape (paper 000 Sec. 4.2 with a full-rank C, issue 17): C = W1 (I - P)
+   * (4 x 8, rank(A) = 3, ker(A) of dimension 5). full: ||C||_F = c to 1e-12 and rank
+   * min(h_1, d - rank A) = 4 (smallest singular value > 1e-3 c); rank_one (the default,
+   * bit-identical when named): second singular value < 1e-12 c. */
+  for (int full = 0; full < 2; full++) {
+    ap = dl(3, "perturbed_range");
+    tp_set_ints(ap, "widths", wide, 2);
+    tp_set(ap, "init_std", "1");
+    tp_set(ap, "perturbation", "0.37");
+    tp_set(ap, "perturbation_shape", full ? "full" : "rank_one");
+    A = arch_make(ap, &P, 3);
+    double C[32], sv[4];
+    for (size_t i = 0; i < 4; i++) {
+      const double *row = A.t[0].data + i * 8;
+      memcpy(C + i * 8, row, 8 * sizeof(double));
+      for (size_t a = 0; a < r; a++) {
+        double cf = 0;
+        for (size_t j = 0; j < 8; j++) cf += V8[a * 8 + j] * row[j];
+        for (size_t j = 0; j < 8; j++) C[i * 8 + j] -= cf * V8[a * 8 + j];
+      }
+    }
+    dist = metric(&A, "first_layer_range_distance");
+    lnb_error e = {0};
+    assert_int_equal(tp_host()->svd(4, 8, C, sv, NULL, NULL, &e), LNB_OK);
+    print_message("  perturbed_range %s c = 0.37: ||C||_F %.15g, singular values of C %.3g "
+                  "%.3g %.3g %.3g\n",
+                  full ? "full" : "rank_one", dist, sv[0], sv[1], sv[2], sv[3]);
+    assert_true(fabs(dist - 0.37) < 1e-12);
+    if (full)
+      assert_true(sv[3] > 1e-3 * 0.37);
+    else
+      assert_true(sv[1] < 1e-12 * 0.37);
+    if (!full) { /* the default is rank_one, draw for draw */
+      lnb_params *dp = dl(3, "perturbed_range");
+      tp_set_ints(dp, "widths", wide, 2);
+      tp_set(dp, "init_std", "1");
+      tp_set(dp, "perturbation", "0.37");
+      tp_arch D = arch_make(dp, &P, 3);
+      for (size_t j = 0; j < 3; j++)
+        assert_memory_equal(D.t[j].data, A.t[j].data, D.t[j].rows * D.t[j].cols * sizeof(double));
+      tp_arch_destroy(&D);
+      lnb__params_free(dp);
+    }
+    tp_arch_destroy(&A);
+    lnb__params_free(ap);
+  }
+
   ap = dl(2, "gaussian");
   tp_set(ap, "init_std", "1");
   A = arch_make(ap, &P, 3);
@@ -717,6 +764,10 @@ static void test_refusals(void **state) {
   lnb__params_free(ap);
   ap = dl(2, "range_At");
   expect_refusal(ap, NULL, 1, 3, LNB_ENOTSUP, "linear system");
+  lnb__params_free(ap);
+  ap = dl(2, "range_At");
+  tp_set(ap, "perturbation_shape", "full");
+  expect_refusal(ap, &P, 0, 0, LNB_EINVAL, "only used by init: perturbed_range");
   lnb__params_free(ap);
   for (int h = 1; h <= 2; h++) {
     char name[16];

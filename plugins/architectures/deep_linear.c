@@ -38,7 +38,9 @@ static const lnb_param_spec dl_params[] = {
      "per-layer hidden widths h_1..h_{N-1} (length depth-1); overrides width", "[1, inf)",
      NULL, 0},
     {"init", LNB_T_ENUM, "gaussian",
-     "gaussian: i.i.d. N(0, init_std^2); identity: ones on each layer's diagonal; zero; "
+     "gaussian: i.i.d. N(0, init_std^2); identity: ones on each layer's diagonal (init_std "
+     "unused); near_identity: identity plus i.i.d. N(0, init_std^2) on every entry (paper "
+     "003, Fig. 5-left; exactly identity when init_std = 0); zero; "
      "orthogonal: each layer with orthonormal rows or columns (scale 1); balanced: "
      "balanced factorization of init_matrix (or of a k x d N(0, init_std^2) matrix); "
      "zero_asymmetric: W_1..W_{N-1} identity, W_N = 0; paper 000 inits (need the problem's "
@@ -52,11 +54,11 @@ static const lnb_param_spec dl_params[] = {
      "x0 a random unit vector. Every init is then multiplied by scale",
      NULL,
      "gaussian|identity|zero|orthogonal|balanced|zero_asymmetric|range_At|perturbed_range|"
-     "controlled|bi_optimal_h1|bi_optimal_h2",
+     "controlled|bi_optimal_h1|bi_optimal_h2|near_identity",
      0},
     {"init_std", LNB_T_REAL, "0.01",
      "standard deviation of the gaussian init (and of the balanced target when "
-     "init_matrix is unset)",
+     "init_matrix is unset; of the noise of near_identity)",
      "[0, inf)", NULL, 0},
     {"init_matrix", LNB_T_MATRIX, NULL,
      "k x d end-to-end matrix that init: balanced factors (a flat list when k = 1)", NULL,
@@ -78,6 +80,11 @@ static const lnb_param_spec dl_params[] = {
      "N(0, init_std^2) from the run seed (stream paper000-v0, the same draw as compact_h1 / "
      "compact_h2)",
      NULL, NULL, 0},
+    {"perturbation_shape", LNB_T_ENUM, NULL,
+     "init: perturbed_range: rank_one (when unset): C = c w u^T as above; full: C = c G (I - P) / "
+     "||G (I - P)||_F with G an h_1 x d i.i.d. N(0, 1) matrix (full rank in ker(A): rank "
+     "min(h_1, d - rank(A))), so ||C||_F = c and ||C||_2 <= c",
+     NULL, "rank_one|full", 0},
     {0},
 };
 
@@ -169,6 +176,10 @@ static int dl_validate(const lnb_host *hst, const lnb_params *p, lnb_error *err)
                       "the linear model, depth 1 (got depth %lld): for depth > 1 the limit "
                       "depends on the whole trajectory (Sec. 4.2)",
                       (long long)depth);
+  if (hst->param_is_set(p, "perturbation_shape") && strcmp(init, "perturbed_range") != 0)
+    return hst->error(err, LNB_EINVAL,
+                      "perturbation_shape is only used by init: perturbed_range (init is '%s')",
+                      init);
   if (hst->param_is_set(p, "v0") && !bi1 && !bi2)
     return hst->error(err, LNB_EINVAL,
                       "v0 is only used by init: bi_optimal_h1 / bi_optimal_h2 (init is '%s')",
@@ -298,6 +309,29 @@ static void dl_unit_rows(const lnb_host *hst, lnb_rng *rng, double *L, size_t r,
   }
 }
 
+/* perturbed_range, perturbation_shape: full: W1 += C = c G (I - P) / ||G (I - P)||_F,
+ * G i.i.d. N(0, 1) (h_1 x d); tmp holds h_1 x rank. */
+static int dl_full_perturbation(dl *M, lnb_rng *rng, double c, double *tmp, lnb_error *err) {
+  const lnb_host *hst = M->host;
+  size_t h1 = M->rows[0], d = M->d, n = h1 * d;
+  double *G = hst->alloc(2 * n * sizeof(double));
+  if (!G) return hst->error(err, LNB_ENOMEM, "out of memory");
+  double *PG = G + n, nrm = 0.0;
+  for (int tries = 0; tries < 100 && !(nrm > 1e-6); tries++) {
+    lnbp_fill_normal(hst, rng, G, n, 1.0);
+    lnbp_project_rows(hst, G, h1, d, M->rowV, M->rank, tmp, PG);
+    for (size_t i = 0; i < n; i++) G[i] -= PG[i];
+    nrm = sqrt(lnbp_frob2(G, n));
+  }
+  int rc = LNB_OK;
+  if (!(nrm > 1e-6))
+    rc = hst->error(err, LNB_ENUMERIC, "init: perturbed_range: no kernel vector of A found");
+  else
+    for (size_t i = 0; i < n; i++) M->t[0].data[i] += c * G[i] / nrm;
+  hst->free(G);
+  return rc;
+}
+
 /* range_At, perturbed_range, controlled, bi_optimal_h1, bi_optimal_h2.
  * lnnbench layer j is the transpose of the paper's W_j (the paper writes
  * y = W_1 ... W_h x, W_1 touching A); the last layer W_N is the paper's x^T. */
@@ -334,6 +368,11 @@ static int dl_init_paper000(dl *M, const lnb_params *p, const lnb_problem_info *
                         d, q);
         goto out;
       }
+      if (hst->param_is_set(p, "perturbation_shape") &&
+          strcmp(hst->param_string(p, "perturbation_shape"), "full") == 0) {
+        rc = dl_full_perturbation(M, rng, c, tmp, err);
+        goto layers;
+      }
       double *u = tmp + h1 * lnbp_max(q, 1), *pu = u + d, *w = pu + d;
       double nrm = 0.0;
       for (int tries = 0; tries < 100 && !(nrm > 1e-6); tries++) {
@@ -351,6 +390,8 @@ static int dl_init_paper000(dl *M, const lnb_params *p, const lnb_problem_info *
       for (size_t i = 0; i < h1; i++)
         for (size_t j = 0; j < d; j++) L1[i * d + j] += c * w[i] * u[j];
     }
+  layers:
+    if (rc != LNB_OK) goto out;
     /* Sec. 4.2: the other layers identity, x on the unit sphere */
     for (size_t j = 1; j + 1 < N; j++) lnbp_eye(M->t[j].data, M->rows[j], M->cols[j]);
     if (N > 1) dl_unit_rows(hst, rng, M->t[N - 1].data, M->rows[N - 1], M->cols[N - 1]);
@@ -503,6 +544,13 @@ static int dl_init_params(dl *M, const lnb_params *p, const lnb_problem_info *pr
       lnbp_fill_normal(hst, &rng, M->t[j].data, M->rows[j] * M->cols[j], std);
   } else if (strcmp(init, "identity") == 0) {
     for (size_t j = 0; j < N; j++) lnbp_eye(M->t[j].data, M->rows[j], M->cols[j]);
+  } else if (strcmp(init, "near_identity") == 0) {
+    /* paper 003, Fig. 5-left: W_j = I + N(0, init_std^2), layer by layer W1 first */
+    for (size_t j = 0; j < N; j++) {
+      size_t r = M->rows[j], c = M->cols[j];
+      lnbp_fill_normal(hst, &rng, M->t[j].data, r * c, std);
+      for (size_t i = 0; i < lnbp_min(r, c); i++) M->t[j].data[i * c + i] += 1.0;
+    }
   } else if (strcmp(init, "zero") == 0) {
     for (size_t j = 0; j < N; j++) lnbp_zero(M->t[j].data, M->rows[j] * M->cols[j]);
   } else if (strcmp(init, "zero_asymmetric") == 0) {
@@ -763,7 +811,10 @@ static const lnb_plugin dl_desc = {
         "Tensors W1..WN (euclidean): W1 is h_1 x d, Wj is h_j x h_{j-1}, WN is k x h_{N-1}. "
         "Hidden widths from widths (per layer) or width (all; default d).\n"
         "Inits: gaussian N(0, init_std^2); identity (ones on each diagonal, rectangular "
-        "ok); zero; orthogonal (each layer has orthonormal rows or columns, whichever are "
+        "ok; init_std is not used, so the default 0.01 still means exact identity); "
+        "near_identity (the identity plus i.i.d. N(0, init_std^2) on every entry, drawn W1 "
+        "first, row by row: paper 003's near-identity init of Fig. 5-left; init_std 0 gives "
+        "the exact identity); zero; orthogonal (each layer has orthonormal rows or columns, whichever are "
         "fewer, from a random polar factor; scale 1); balanced (W = U S V^T factored as "
         "W1 = S^(1/N) V^T, middle layers diag(S^(1/N)), WN = U S^(1/N), zero-padded to the "
         "widths, so W_{j+1}^T W_{j+1} = W_j W_j^T exactly; W is init_matrix or a k x d "
@@ -779,7 +830,9 @@ static const lnb_plugin dl_desc = {
         "sphere (Sec. 4.2). perturbed_range: as range_At plus C = c w u^T with u a random "
         "unit vector of ker(A), w a random unit vector, c = perturbation, so ||C||_2 = "
         "||C||_F = c (Sec. 4.2: W_1 = A^T P_0 + C; C never changes under GD; refused when "
-        "ker(A) = 0 and c > 0). controlled (depth 1, k = 1): y_0 = (I - P) theta + P z0 "
+        "ker(A) = 0 and c > 0); with perturbation_shape: full, C = c G (I - P) / ||G (I - "
+        "P)||_F instead (G i.i.d. N(0, 1), h_1 x d: a full-rank C in ker(A), ||C||_F = c, "
+        "||C||_2 <= c). controlled (depth 1, k = 1): y_0 = (I - P) theta + P z0 "
         "with theta = target_solution (checked: ||A theta - b|| <= 1e-8 (||A||_F ||theta|| "
         "+ ||b||)) and z0 ~ N(0, init_std^2): the fixed point of Algorithm 1's first loop "
         "(V2 V2^T y_0 = theta - theta*), so GD with lr < 2/lambda_max converges to theta "

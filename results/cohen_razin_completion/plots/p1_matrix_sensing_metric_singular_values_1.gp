@@ -8,7 +8,7 @@
 set terminal svg size 900,566 dynamic enhanced font 'Sans,13' background rgb 'white'
 set output 'p1_matrix_sensing_metric_singular_values_1.svg'
 set datafile missing 'NaN'
-set title 'Problem 1: matrix_sensing(mode=completion,k=100,d=100,rank=5,m=2000,seed=1)' noenhanced
+set title 'Problem 1: matrix_sensing(mode=completion,k=100,d=100,rank=5,m=2000,seed=1,nuclear_reference=true,nuclear_tol=1e-09)' noenhanced
 set xlabel 'iteration' noenhanced
 set ylabel 'singular_values_1' noenhanced
 set grid lc rgb '#dddddd'

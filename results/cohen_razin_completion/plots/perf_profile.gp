@@ -9,7 +9,7 @@ set terminal svg size 900,566 dynamic enhanced font 'Sans,13' background rgb 'wh
 set output 'perf_profile.svg'
 set datafile missing 'NaN'
 set title 'Performance profile over 3 problems (time to target)' noenhanced
-set xlabel 'τ (time / fastest model''s time)' noenhanced
+set xlabel 'τ (time / fastest model\x27s time)' noenhanced
 set ylabel 'fraction of problems solved within τ' noenhanced
 set grid lc rgb '#dddddd'
 set key below left Left reverse noenhanced samplen 2 maxcols 1
