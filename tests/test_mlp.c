@@ -82,64 +82,8 @@ static void problem_text(char *buf, size_t n, const char *loss, size_t test) {
     snprintf(buf, n, "{plugin: dataset, name: csv, path: %s, loss: %s}", csv_path, loss);
 }
 
-/* max_i |g_fd - g| / max(1, |g|) over every tensor entry, at the run's
- * current parameters and (mini-)batch */
-static double fd_error(lnb_run_ctx *ctx) {
-  lnb_model *m = lnb_run_ctx_model(ctx);
-  lnb_run_ctx_loss_grad(ctx);
-  size_t total = 0;
-  for (size_t t = 0; t < m->ntensors; t++) total += m->tensors[t].rows * m->tensors[t].cols;
-  double *g = calloc(total, sizeof *g);
-  assert_non_null(g);
-  for (size_t t = 0, o = 0; t < m->ntensors; t++) {
-    size_t n = m->tensors[t].rows * m->tensors[t].cols;
-    memcpy(g + o, m->tensors[t].grad, n * sizeof *g);
-    o += n;
-  }
-  const double h = 1e-5;
-  double worst = 0.0;
-  for (size_t t = 0, o = 0; t < m->ntensors; t++) {
-    lnb_tensor *T = &m->tensors[t];
-    for (size_t i = 0; i < T->rows * T->cols; i++, o++) {
-      double v = T->data[i];
-      T->data[i] = v + h;
-      double lp = m->loss(m);
-      T->data[i] = v - h;
-      double lm = m->loss(m);
-      T->data[i] = v;
-      double fd = (lp - lm) / (2 * h), e = fabs(fd - g[o]) / fmax(1.0, fabs(g[o]));
-      if (e > worst) worst = e;
-    }
-  }
-  free(g);
-  return worst;
-}
-
 static double fd_case(const char *problem, const char *arch, const char *opt) {
-  lnb_config cfg;
-  tp_load(config_text(problem, arch, opt, NULL), &cfg);
-  size_t n = 0;
-  lnb_run_spec *runs = lnb_expand_runs(&cfg, &n);
-  assert_int_equal(n, 1);
-  lnb_problem_inst pi;
-  memset(&pi, 0, sizeof pi);
-  lnb_problem_inst_prepare(&pi, runs[0].problem, runs[0].seed);
-  assert_false(pi.failed);
-  lnb_run_ctx *ctx = NULL;
-  lnb_run_result res;
-  int rc = lnb_run_ctx_create(&cfg, &runs[0], &pi, &ctx, &res);
-  if (rc != LNB_OK) fail_msg("%s: %s", arch, res.message);
-  /* a few steps first, so that the check is not at the init only */
-  lnb_error err = {0};
-  double loss;
-  lnb_run_ctx_loss_grad(ctx);
-  for (uint64_t t = 1; t <= 3; t++) assert_int_equal(lnb_run_ctx_iterate(ctx, t, &loss, &err), 0);
-  double e = fd_error(ctx);
-  lnb_run_ctx_destroy(ctx);
-  lnb_problem_inst_release(&pi);
-  free(runs);
-  lnb_config_free(&cfg);
-  return e;
+  return tp_run_fd_error(config_text(problem, arch, opt, NULL), 3);
 }
 
 static void test_backward_vs_finite_differences(void **state) {
