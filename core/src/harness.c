@@ -277,6 +277,11 @@ typedef struct lnb_run_ctx {
                          const double *Z, double *dZ, double *accuracy);
   void (*forward)(void *self, const double *X, size_t n, double *Z);
   void (*backward_outputs)(void *self, const double *dZ, size_t n);
+  /* a checkpoint asks for a split's loss and accuracy up to three times
+   * (the training loss, train_accuracy; test_loss, test_accuracy): one
+   * pass per split and iterate, kept until the next step */
+  uint64_t step_no, split_at[2];
+  double split_loss[2], split_acc[2];
 } run_ctx;
 
 /* the loss the optimizer sees: over every sample, or over the current batch */
@@ -309,8 +314,13 @@ static double pred_eval(run_ctx *c, int grad) {
  * (untimed: checkpoints). NaN when the split is empty. */
 static double pred_split(run_ctx *c, int split, double *acc) {
   size_t m = split == LNB_SPLIT_TEST ? c->mtest : c->m;
+  int s = split == LNB_SPLIT_TEST;
   if (acc) *acc = NAN;
   if (m == 0) return NAN;
+  if (c->split_at[s] == c->step_no + 1) { /* this iterate's, computed before */
+    if (acc) *acc = c->split_acc[s];
+    return c->split_loss[s];
+  }
   double l = 0.0, a = 0.0;
   for (size_t first = 0, n; first < m; first += n) {
     n = m - first < c->chunk ? m - first : c->chunk;
@@ -322,6 +332,11 @@ static double pred_split(run_ctx *c, int split, double *acc) {
     a += ai * (double)n / (double)m;
   }
   if (acc) *acc = a;
+  if (acc) { /* kept only with the accuracy, so a later ask for it is served */
+    c->split_at[s] = c->step_no + 1;
+    c->split_loss[s] = l;
+    c->split_acc[s] = a;
+  }
   return l;
 }
 
@@ -369,7 +384,8 @@ static void next_batch(run_ctx *c) {
 /* the training loss over every sample at the current iterate (untimed, at
  * checkpoints of mini-batch runs) */
 static double full_loss(run_ctx *c) {
-  if (c->predictor) return pred_split(c, LNB_SPLIT_TRAIN, NULL);
+  double acc;
+  if (c->predictor) return pred_split(c, LNB_SPLIT_TRAIN, &acc);
   c->aops->end_to_end(c->aself, c->We);
   return c->pops->eval(c->pself, c->We, NULL);
 }
@@ -827,6 +843,7 @@ static void run_teardown(run_ctx *c) {
  * at the new iterate. */
 static int run_iterate(run_ctx *c, uint64_t t, double *loss, lnb_error *err) {
   c->seen += (double)c->nrows; /* the batch whose gradient this step takes */
+  c->step_no++;                /* the parameters change: cached split losses are stale */
   int rc = c->oops->step(c->oself, &c->model, t, err);
   if (rc == LNB_OK) {
     if (c->batch) next_batch(c);
