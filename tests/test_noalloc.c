@@ -964,6 +964,31 @@ static void test_problem_eval_does_not_allocate(void **state) {
 /* Mini-batch runs (ABI 1.4, shuffle and replacement, with an epoch turning
  * over inside the measured steps) allocate nothing per step either: batch
  * buffers and the epoch order are made at create. */
+/* the three mini-batch runs of `problem` x `arch` x opts: clean loops */
+static void minibatch_clean(na_buf *text, const char *problem, const char *arch,
+                            const char *const *opts) {
+  config_text(text, problem, arch, opts, 3);
+  lnb_config cfg;
+  load(text->s, &cfg);
+  size_t n = 0;
+  lnb_run_spec *runs = lnb_expand_runs(&cfg, &n);
+  assert_int_equal(n, 3);
+  lnb_problem_inst pi;
+  memset(&pi, 0, sizeof pi);
+  for (size_t r = 0; r < n; r++) {
+    run_counts c;
+    measure_run(&cfg, &runs[r], &pi, &c);
+    print_message("  %s, %s, %s: %lu allocs, %lu frees per %d steps %s\n", problem, arch,
+                  opts[r], c.loop.allocs, c.loop.frees, NA_STEPS, c.message);
+    assert_int_equal(c.rc, LNB_OK);
+    assert_true(isfinite(c.loss));
+    assert_true(na_clean(&c.loop));
+  }
+  lnb_problem_inst_release(&pi);
+  free(runs);
+  lnb_config_free(&cfg);
+}
+
 static void test_minibatch_does_not_allocate(void **state) {
   (void)state;
   static const char *const opts[] = {
@@ -974,28 +999,8 @@ static void test_minibatch_does_not_allocate(void **state) {
                                          "{plugin: lp_regression, p: 4, m: 40, d: 6, k: 2, "
                                          "noise: 0.1, seed: 1}"};
   na_buf text = {0};
-  for (size_t q = 0; q < 2; q++) {
-    config_text(&text, problems[q], "{plugin: deep_linear, depth: 2, width: 4}", opts, 3);
-    lnb_config cfg;
-    load(text.s, &cfg);
-    size_t n = 0;
-    lnb_run_spec *runs = lnb_expand_runs(&cfg, &n);
-    assert_int_equal(n, 3);
-    lnb_problem_inst pi;
-    memset(&pi, 0, sizeof pi);
-    for (size_t r = 0; r < n; r++) {
-      run_counts c;
-      measure_run(&cfg, &runs[r], &pi, &c);
-      print_message("  %s, %s: %lu allocs, %lu frees per %d steps\n", problems[q], opts[r],
-                    c.loop.allocs, c.loop.frees, NA_STEPS);
-      assert_int_equal(c.rc, LNB_OK);
-      assert_true(isfinite(c.loss));
-      assert_true(na_clean(&c.loop));
-    }
-    lnb_problem_inst_release(&pi);
-    free(runs);
-    lnb_config_free(&cfg);
-  }
+  for (size_t q = 0; q < 2; q++)
+    minibatch_clean(&text, problems[q], "{plugin: deep_linear, depth: 2, width: 4}", opts);
   /* a predictor architecture (ABI 1.5) on mini-batches: the rows are
    * gathered into the problem's buffers, forward and backward run in the
    * workspaces of predict_prepare */
@@ -1003,26 +1008,7 @@ static void test_minibatch_does_not_allocate(void **state) {
       "{plugin: gd, lr: 0.01, batch_size: 4}",
       "{plugin: adam, lr: 0.001, batch_size: 4, sampling: replacement}",
       "{plugin: momentum, lr: 0.01, batch_size: 3}"};
-  config_text(&text, CSV_SOFTMAX, "{plugin: mlp, widths: [6, 3], activation: relu}", popts, 3);
-  lnb_config cfg;
-  load(text.s, &cfg);
-  size_t n = 0;
-  lnb_run_spec *runs = lnb_expand_runs(&cfg, &n);
-  assert_int_equal(n, 3);
-  lnb_problem_inst pi;
-  memset(&pi, 0, sizeof pi);
-  for (size_t r = 0; r < n; r++) {
-    run_counts c;
-    measure_run(&cfg, &runs[r], &pi, &c);
-    print_message("  mlp on csv softmax, %s: %lu allocs, %lu frees per %d steps %s\n", popts[r],
-                  c.loop.allocs, c.loop.frees, NA_STEPS, c.message);
-    assert_int_equal(c.rc, LNB_OK);
-    assert_true(isfinite(c.loss));
-    assert_true(na_clean(&c.loop));
-  }
-  lnb_problem_inst_release(&pi);
-  free(runs);
-  lnb_config_free(&cfg);
+  minibatch_clean(&text, CSV_SOFTMAX, "{plugin: mlp, widths: [6, 3], activation: relu}", popts);
   free(text.s);
 }
 
