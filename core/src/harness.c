@@ -290,10 +290,11 @@ static double run_eval(run_ctx *c, double *grad) {
   return c->pops->eval(c->pself, c->We, grad);
 }
 
+static double pred_split(run_ctx *c, int split, double *acc);
+
 /* A predictor's loss on the training rows the optimizer sees (the batch, or
  * every sample of a full-batch run, whose chunk holds them all), and with
  * grad its tensors' gradients. */
-static double pred_split(run_ctx *c, int split, double *acc);
 static double pred_eval(run_ctx *c, int grad) {
   const size_t *rows = c->batch ? c->rows : NULL;
   size_t n = c->batch ? c->nrows : c->m;
@@ -331,8 +332,8 @@ static double pred_split(run_ctx *c, int split, double *acc) {
          (double)n / (double)m;
     a += ai * (double)n / (double)m;
   }
-  if (acc) *acc = a;
   if (acc) { /* kept only with the accuracy, so a later ask for it is served */
+    *acc = a;
     c->split_at[s] = c->step_no + 1;
     c->split_loss[s] = l;
     c->split_acc[s] = a;
