@@ -127,8 +127,22 @@ static int account(bmodel *b) {
   double (*af)(const void *, int) = LNB_OPT_OP(lnb_arch_ops, aops, flops);
   double (*of)(const void *, const lnb_model *) = LNB_OPT_OP(lnb_optimizer_ops, oops, flops);
   double f0, fa[2], fp[2];
-  /* counted by the host: end_to_end (+ backward), eval (with gradient) */
-  for (int g = 0; g < 2; g++) {
+  /* counted by the host: end_to_end (+ backward), eval (with gradient); a
+   * predictor architecture (ABI 1.5, no end_to_end): the model's loss and
+   * loss_grad on the run's first batch (forward, loss on the outputs,
+   * backward), counted by the host whole */
+  int predictor = lnb_arch_is_predictor(aops);
+  if (predictor) {
+    (void)lnb_run_ctx_loss_grad(b->ctx); /* draws the first batch */
+    for (int g = 0; g < 2; g++) {
+      f0 = lnb_host_flops();
+      (void)(g ? m->loss_grad(m) : m->loss(m));
+      fp[g] = lnb_host_flops() - f0;
+      fa[g] = 0.0;
+    }
+    pf = af = NULL;
+  }
+  for (int g = 0; g < 2 && !predictor; g++) {
     f0 = lnb_host_flops();
     aops->end_to_end(aself, We);
     if (g) aops->backward(aself, G);
@@ -145,7 +159,7 @@ static int account(bmodel *b) {
   double (*er)(void *, const double *, const size_t *, size_t, double *) =
       LNB_OPT_OP(lnb_problem_ops, pops, eval_rows);
   size_t batch = b->spec.optimizer->batch_size;
-  size_t *rows = batch && er ? malloc(batch * sizeof *rows) : NULL;
+  size_t *rows = batch && er && !predictor ? malloc(batch * sizeof *rows) : NULL;
   if (rows) {
     for (size_t i = 0; i < batch; i++) rows[i] = i;
     for (int g = 0; g < 2; g++) {

@@ -78,6 +78,19 @@ awk -F, 'NR == FNR { if (FNR > 1 && $0 ~ /factored_linear\(rank=2,/) want[$1] = 
                if (!c || n == 0 || bad) exit 1 }' \
   "$tmp/res/summary.csv" "$tmp/res/trajectories.csv" || fail "rank-2 runs did not recover W*"
 
+step "lnnbench run shallow.yaml (the predictor example, ABI 1.5)"
+if [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
+  rc=0
+  "$exe" run "$src/examples/plugin_out_of_tree/shallow.yaml" --plugin-path "$pp" \
+    --out "$tmp/shallow" --quiet || rc=$?
+  [ "$rc" = 0 ] || fail "shallow.yaml exited $rc"
+  cat "$tmp/shallow/summary.md"
+  grep -q 'shallow_tanh(hidden=32,init_std=0.05)+gd' "$tmp/shallow/summary.md" || fail "shallow_tanh not in summary.md"
+  grep -q 'error 0, crashed 0' "$tmp/shallow/summary.md" || fail "shallow runs failed"
+else
+  echo "skipped: Debian dataset-fashion-mnist is not installed"
+fi
+
 step "cmake --install of the example puts it beside the shipped plugins"
 "$cmake" --install "$ex" > "$tmp/install2.log" || { cat "$tmp/install2.log"; fail "install example"; }
 test -f "$plugdir/factored_linear.so" || fail "not installed into $plugdir"

@@ -178,6 +178,36 @@ static const bad_case cases[] = {
      "stop: {max_iters: 5}\n",
      2, {"c.yaml:4:54:", "'gamma' does not apply to kind cosine"}},
 #undef TF_HEAD
+    /* predictor architectures (ABI 1.5): refused at the architecture block */
+    {"predictor architecture on an end-to-end problem", NULL, NULL,
+     "name: x\nproblem: {plugin: target, d: 2, kind: rotation, angle_deg: 30}\n"
+     "architectures: [{plugin: linear}, {plugin: mlp, widths: [4]}]\n"
+     "optimizers: [{plugin: gd}]\nstop: {max_iters: 5}\n",
+     2, {"c.yaml:3:35:", "architecture 'mlp'", "problem 'target' has only an end-to-end form"}},
+    {"predictor architecture on matrix sensing", NULL, NULL,
+     "name: x\nproblem: {plugin: matrix_sensing}\n"
+     "architectures: [{plugin: mlp}]\noptimizers: [{plugin: gd}]\nstop: {max_iters: 5}\n",
+     2, {"c.yaml:3:", "problem 'matrix_sensing' has only an end-to-end form"}},
+    {"mlp input width differs from the problem's d", NULL, NULL,
+     "name: x\nproblem: {plugin: dataset, name: fashion_mnist, subset: 100}\n"
+     "architectures: [{plugin: mlp, widths: [8], inputs: 100}]\n"
+     "optimizers: [{plugin: gd}]\nstop: {max_iters: 5}\n",
+     2, {"c.yaml:3:17:", "inputs: 100", "d = 784"}},
+    {"mlp output width differs from the problem's k", NULL, NULL,
+     "name: x\nproblem: {plugin: dataset, name: fashion_mnist, subset: 100}\n"
+     "architectures:\n  - {plugin: mlp, widths: [8], outputs: 5}\n"
+     "optimizers: [{plugin: gd}]\nstop: {max_iters: 5}\n",
+     2, {"c.yaml:4:5:", "outputs: 5", "k = 10"}},
+    {"mlp hidden width 0", NULL, NULL,
+     "name: x\nproblem: {plugin: dataset, name: fashion_mnist, subset: 100}\n"
+     "architectures: [{plugin: mlp, widths: [8, 0]}]\n"
+     "optimizers: [{plugin: gd}]\nstop: {max_iters: 5}\n",
+     2, {"c.yaml:3:", "widths", "out of range"}},
+    {"mlp unknown activation", NULL, NULL,
+     "name: x\nproblem: {plugin: dataset, name: fashion_mnist, subset: 100}\n"
+     "architectures: [{plugin: mlp, activation: sigmoid}]\n"
+     "optimizers: [{plugin: gd}]\nstop: {max_iters: 5}\n",
+     2, {"c.yaml:3:", "sigmoid", "relu|tanh|gelu|linear"}},
     /* faults that show inside a run: that run is marked, the rest go on */
     {"dimension mismatch problem/architecture", NULL, NULL,
      "name: x\nproblem: {plugin: lsq, d: 3}\n"

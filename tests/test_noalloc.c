@@ -424,6 +424,10 @@ typedef struct arch_setup {
 #define LSQ1 "{plugin: lsq, m: 40, d: 8, k: 1, condition: 5, noise: 0.1, seed: 1}"
 #define LSQ_UNDER "{plugin: lsq, m: 5, d: 9, k: 1, condition: 3, seed: 1}"
 #define TARGET6 "{plugin: target, kind: gamma_positive, d: 6, gamma: 0.5, seed: 1}"
+/* predictor architectures (ABI 1.5) need per-sample inputs and outputs */
+#define CSV_SOFTMAX                                                                              \
+  "{plugin: dataset, name: csv, path: " LNB_TEST_SOURCE_DIR "/tests/data/binary_classes.csv, "  \
+  "loss: softmax}"
 
 static const arch_setup arch_setups[] = {
     {"linear", "linear, lsq k=3", "{plugin: linear, init: gaussian, init_std: 0.1}", LSQ3},
@@ -441,6 +445,12 @@ static const arch_setup arch_setups[] = {
      LSQ1},
     {"compact_h1", "compact_h1, lsq m<d", "{plugin: compact_h1, init_std: 0.3}", LSQ_UNDER},
     {"compact_h2", "compact_h2, lsq m<d", "{plugin: compact_h2, init_std: 0.3}", LSQ_UNDER},
+    {"mlp", "mlp tanh 5,4 bias, softmax",
+     "{plugin: mlp, widths: [5, 4], activation: tanh}", CSV_SOFTMAX},
+    {"mlp", "mlp relu N=2, softmax",
+     "{plugin: mlp, widths: [3], overparameterize: 2, factor_init: random}", CSV_SOFTMAX},
+    {"mlp", "mlp gelu no bias, softmax",
+     "{plugin: mlp, widths: [4], activation: gelu, bias: false}", CSV_SOFTMAX},
 };
 #define N_ARCH_SETUPS (sizeof arch_setups / sizeof *arch_setups)
 
@@ -960,6 +970,31 @@ static void test_problem_eval_does_not_allocate(void **state) {
 /* Mini-batch runs (ABI 1.4, shuffle and replacement, with an epoch turning
  * over inside the measured steps) allocate nothing per step either: batch
  * buffers and the epoch order are made at create. */
+/* the three mini-batch runs of `problem` x `arch` x opts: clean loops */
+static void minibatch_clean(na_buf *text, const char *problem, const char *arch,
+                            const char *const *opts) {
+  config_text(text, problem, arch, opts, 3);
+  lnb_config cfg;
+  load(text->s, &cfg);
+  size_t n = 0;
+  lnb_run_spec *runs = lnb_expand_runs(&cfg, &n);
+  assert_int_equal(n, 3);
+  lnb_problem_inst pi;
+  memset(&pi, 0, sizeof pi);
+  for (size_t r = 0; r < n; r++) {
+    run_counts c;
+    measure_run(&cfg, &runs[r], &pi, &c);
+    print_message("  %s, %s, %s: %lu allocs, %lu frees per %d steps %s\n", problem, arch,
+                  opts[r], c.loop.allocs, c.loop.frees, NA_STEPS, c.message);
+    assert_int_equal(c.rc, LNB_OK);
+    assert_true(isfinite(c.loss));
+    assert_true(na_clean(&c.loop));
+  }
+  lnb_problem_inst_release(&pi);
+  free(runs);
+  lnb_config_free(&cfg);
+}
+
 static void test_minibatch_does_not_allocate(void **state) {
   (void)state;
   static const char *const opts[] = {
@@ -970,28 +1005,16 @@ static void test_minibatch_does_not_allocate(void **state) {
                                          "{plugin: lp_regression, p: 4, m: 40, d: 6, k: 2, "
                                          "noise: 0.1, seed: 1}"};
   na_buf text = {0};
-  for (size_t q = 0; q < 2; q++) {
-    config_text(&text, problems[q], "{plugin: deep_linear, depth: 2, width: 4}", opts, 3);
-    lnb_config cfg;
-    load(text.s, &cfg);
-    size_t n = 0;
-    lnb_run_spec *runs = lnb_expand_runs(&cfg, &n);
-    assert_int_equal(n, 3);
-    lnb_problem_inst pi;
-    memset(&pi, 0, sizeof pi);
-    for (size_t r = 0; r < n; r++) {
-      run_counts c;
-      measure_run(&cfg, &runs[r], &pi, &c);
-      print_message("  %s, %s: %lu allocs, %lu frees per %d steps\n", problems[q], opts[r],
-                    c.loop.allocs, c.loop.frees, NA_STEPS);
-      assert_int_equal(c.rc, LNB_OK);
-      assert_true(isfinite(c.loss));
-      assert_true(na_clean(&c.loop));
-    }
-    lnb_problem_inst_release(&pi);
-    free(runs);
-    lnb_config_free(&cfg);
-  }
+  for (size_t q = 0; q < 2; q++)
+    minibatch_clean(&text, problems[q], "{plugin: deep_linear, depth: 2, width: 4}", opts);
+  /* a predictor architecture (ABI 1.5) on mini-batches: the rows are
+   * gathered into the problem's buffers, forward and backward run in the
+   * workspaces of predict_prepare */
+  static const char *const popts[] = {
+      "{plugin: gd, lr: 0.01, batch_size: 4}",
+      "{plugin: adam, lr: 0.001, batch_size: 4, sampling: replacement}",
+      "{plugin: momentum, lr: 0.01, batch_size: 3}"};
+  minibatch_clean(&text, CSV_SOFTMAX, "{plugin: mlp, widths: [6, 3], activation: relu}", popts);
   free(text.s);
 }
 
@@ -1025,7 +1048,7 @@ static void test_arch_metrics_do_not_allocate(void **state) {
     size_t kd = pi.k * pi.d;
     double *We = calloc(kd, sizeof *We);
     assert_non_null(We);
-    aops->end_to_end(self, We);
+    if (aops->end_to_end) aops->end_to_end(self, We); /* predictors have none */
     const lnb_metric_spec *ms = LNB_OPT_OP(lnb_arch_ops, aops, metrics);
     double (*metric)(void *, size_t) = LNB_OPT_OP(lnb_arch_ops, aops, metric);
     int (*set)(void *, const double *, lnb_error *) =

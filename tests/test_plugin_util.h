@@ -318,6 +318,63 @@ static inline void tp_trace_step(tp_trace *tr, uint64_t t) {
   if (lnb_run_ctx_iterate(tr->ctx, t, &loss, &err) != LNB_OK) fail_msg("step: %s", err.msg);
 }
 
+/* Backward of a model (any architecture, predictors included) against
+ * central differences of model->loss through the harness: the one run of
+ * config `text`, after `steps` iterations (so the check is not at the init
+ * only), at its current (mini-)batch. Returns max over every tensor entry of
+ * |g_fd - g| / max(1, |g|), h = 1e-5. */
+static inline double tp_run_fd_error(const char *text, int steps) {
+  lnb_config cfg;
+  tp_load(text, &cfg);
+  size_t nr = 0;
+  lnb_run_spec *runs = lnb_expand_runs(&cfg, &nr);
+  assert_int_equal(nr, 1);
+  lnb_problem_inst pi;
+  memset(&pi, 0, sizeof pi);
+  lnb_problem_inst_prepare(&pi, runs[0].problem, runs[0].seed);
+  assert_false(pi.failed);
+  lnb_run_ctx *ctx = NULL;
+  lnb_run_result res;
+  if (lnb_run_ctx_create(&cfg, &runs[0], &pi, &ctx, &res) != LNB_OK) fail_msg("%s", res.message);
+  lnb_error err = {0};
+  double loss;
+  lnb_run_ctx_loss_grad(ctx);
+  for (int t = 1; t <= steps; t++)
+    assert_int_equal(lnb_run_ctx_iterate(ctx, (uint64_t)t, &loss, &err), 0);
+  lnb_model *m = lnb_run_ctx_model(ctx);
+  m->loss_grad(m); /* the gradients at the current parameters and batch */
+  size_t total = 0;
+  for (size_t t = 0; t < m->ntensors; t++) total += m->tensors[t].rows * m->tensors[t].cols;
+  double *g = calloc(total, sizeof *g);
+  assert_non_null(g);
+  for (size_t t = 0, o = 0; t < m->ntensors; t++) {
+    size_t n = m->tensors[t].rows * m->tensors[t].cols;
+    memcpy(g + o, m->tensors[t].grad, n * sizeof *g);
+    o += n;
+  }
+  const double h = 1e-5;
+  double worst = 0.0;
+  for (size_t t = 0, o = 0; t < m->ntensors; t++) {
+    lnb_tensor *T = &m->tensors[t];
+    for (size_t i = 0; i < T->rows * T->cols; i++, o++) {
+      double v = T->data[i];
+      T->data[i] = v + h;
+      double lp = m->loss(m);
+      T->data[i] = v - h;
+      double lm = m->loss(m);
+      T->data[i] = v;
+      double fd = (lp - lm) / (2 * h), e = fabs(fd - g[o]) / fmax(1.0, fabs(g[o]));
+      if (e > worst) worst = e;
+    }
+  }
+  free(g);
+  lnb_run_ctx_destroy(ctx);
+  lnb_problem_inst_release(&pi);
+  free(runs);
+  lnb_config_free(&cfg);
+  return worst;
+}
+
 /* --------------------------------------------------------------- numerics */
 
 static inline double tp_norm(const double *a, size_t n) {

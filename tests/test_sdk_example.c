@@ -327,8 +327,30 @@ static void test_no_alloc_in_hot_ops(void **state) {
   lnb__params_free(ap);
 }
 
+/* The predictor example (shallow_tanh.c, ABI 1.5): backward_outputs against
+ * central differences through the harness (dataset softmax, full batch and
+ * mini-batches; tolerance 1e-6 as test_mlp), and a nonlinear model differs
+ * from a linear one (tanh is applied). */
+static void test_predictor_example(void **state) {
+  (void)state;
+  static const char *const opts[] = {"{plugin: gd, lr: 0.1}", "{plugin: gd, lr: 0.1, batch_size: 4}",
+                                     "{plugin: adam, lr: 0.01, batch_size: 3, sampling: replacement}"};
+  for (size_t o = 0; o < 3; o++) {
+    char text[2048];
+    snprintf(text, sizeof text,
+             "name: t\nseeds: [1]\nproblem: {plugin: dataset, name: csv, path: " LNB_TEST_SOURCE_DIR
+             "/tests/data/binary_classes.csv, loss: softmax}\narchitectures:\n  - {plugin: "
+             "shallow_tanh, hidden: 5, init_std: 0.8}\noptimizers:\n  - %s\nstop: {max_iters: 5}\n",
+             opts[o]);
+    double e = tp_run_fd_error(text, 3);
+    print_message("  shallow_tanh, %s: fd error %.2e\n", opts[o], e);
+    assert_true(e <= 1e-6);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_predictor_example),
       cmocka_unit_test(test_backward_fd),       cmocka_unit_test(test_matches_deep_linear),
       cmocka_unit_test(test_metrics),           cmocka_unit_test(test_set_end_to_end),
       cmocka_unit_test(test_init_and_validate), cmocka_unit_test(test_no_alloc_in_hot_ops),

@@ -1957,6 +1957,48 @@ static int check_batches(cfg_ctx *c) {
   return 0;
 }
 
+/* A predictor architecture (ABI 1.5) needs problems with per-sample inputs
+ * and outputs: every problem of the config is paired with it, so one that
+ * is end-to-end only is refused here, at the architecture block, by name;
+ * and where the problem's shape op knows k x d from its parameters, the
+ * architecture's check_shape may refuse it. */
+static int check_predictors(cfg_ctx *c) {
+  const lnb_cellset *archs = &c->cfg->architectures, *probs = &c->cfg->problems;
+  for (size_t a = 0; a < archs->n; a++) {
+    const lnb_plugin *al = archs->cells[a].plugin->plugin;
+    const lnb_arch_ops *ao = al->ops;
+    if (!lnb_arch_is_predictor(ao))
+      continue;
+    int (*check)(const lnb_host *, const lnb_params *, size_t, size_t, lnb_error *) =
+        LNB_OPT_OP(lnb_arch_ops, ao, check_shape);
+    for (size_t p = 0; p < probs->n; p++) {
+      const lnb_plugin *pl = probs->cells[p].plugin->plugin;
+      const lnb_problem_ops *po = pl->ops;
+      yaml_node_t at = cell_at(&archs->cells[a]);
+      if (!lnb_problem_has_outputs(po))
+        return fail(c, &at, LNB_EINVAL,
+                    "architecture '%s' maps inputs to outputs (a predictor); problem '%s' has "
+                    "only an end-to-end form (no per-sample inputs and outputs): pair it with "
+                    "a linear architecture (linear, deep_linear, ...)",
+                    al->name, pl->name);
+      int (*shape)(const lnb_host *, const lnb_params *, size_t *, size_t *) =
+          LNB_OPT_OP(lnb_problem_ops, po, shape);
+      size_t k = 0, d = 0;
+      if (!check || !shape || !shape(lnb_host_get(), probs->cells[p].params, &k, &d))
+        continue;
+      lnb_error err;
+      memset(&err, 0, sizeof err);
+      int rc = check(lnb_host_get(), archs->cells[a].params, k, d, &err);
+      err.msg[sizeof err.msg - 1] = '\0';
+      if (rc != 0)
+        return fail(c, &at, rc < 0 ? rc : LNB_EINVAL,
+                    "architecture '%s' with problem '%s' (k = %zu outputs, d = %zu inputs): %s",
+                    al->name, pl->name, k, d, err.msg[0] ? err.msg : "shape refused");
+    }
+  }
+  return 0;
+}
+
 /* Two blocks giving the same cell (plugin and every given value) would run
  * it twice, and the table would count the copy as another seed. Optimizer
  * cells with `with:` are duplicates only when some architecture pairs with
@@ -2522,6 +2564,8 @@ int lnb_config_load_string(const char *text, size_t len, const char *path,
     rc = check_batches(&c);
   if (!rc)
     rc = check_transforms(&c);
+  if (!rc)
+    rc = check_predictors(&c);
   if (!rc)
     rc = check_baseline(&c);
   if (!rc && !c.best_by_given && !cfg->stop.has_target) {

@@ -293,6 +293,22 @@ typedef struct lnb_run_ctx {
   double base_lr;      /* the optimizer's lr(), NaN without one */
   double lr_scale;     /* the schedule's factor of the last step */
   void (*set_lr_scale)(void *self, double scale);
+  /* predictor architectures (ABI 1.5): outputs of the problem's inputs,
+   * forwarded `chunk` rows at a time into Z (chunk x k), dZ the loss's
+   * gradient on them */
+  int predictor;
+  size_t chunk, mtest;
+  double *Z, *dZ;
+  const double *(*inputs)(void *self, int split, const size_t *rows, size_t first, size_t n);
+  double (*loss_outputs)(void *self, int split, const size_t *rows, size_t first, size_t n,
+                         const double *Z, double *dZ, double *accuracy);
+  void (*forward)(void *self, const double *X, size_t n, double *Z);
+  void (*backward_outputs)(void *self, const double *dZ, size_t n);
+  /* a checkpoint asks for a split's loss and accuracy up to three times
+   * (the training loss, train_accuracy; test_loss, test_accuracy): one
+   * pass per split and iterate, kept until the next step */
+  uint64_t step_no, split_at[2];
+  double split_loss[2], split_acc[2];
 } run_ctx;
 
 /* the loss the optimizer sees: over every sample, or over the current batch */
@@ -301,14 +317,67 @@ static double run_eval(run_ctx *c, double *grad) {
   return c->pops->eval(c->pself, c->We, grad);
 }
 
+static double pred_split(run_ctx *c, int split, double *acc);
+
+/* A predictor's loss on the training rows the optimizer sees (the batch, or
+ * every sample of a full-batch run, whose chunk holds them all), and with
+ * grad its tensors' gradients. */
+static double pred_eval(run_ctx *c, int grad) {
+  const size_t *rows = c->batch ? c->rows : NULL;
+  size_t n = c->batch ? c->nrows : c->m;
+  if (!rows && n > c->chunk) { /* before the first batch (an optimizer's create) */
+    if (!grad) return pred_split(c, LNB_SPLIT_TRAIN, NULL);
+    n = c->chunk;
+  }
+  const double *X = c->inputs(c->pself, LNB_SPLIT_TRAIN, rows, 0, n);
+  c->forward(c->aself, X, n, c->Z);
+  double l = c->loss_outputs(c->pself, LNB_SPLIT_TRAIN, rows, 0, n, c->Z, grad ? c->dZ : NULL,
+                             NULL);
+  if (grad) c->backward_outputs(c->aself, c->dZ, n);
+  return l;
+}
+
+/* A predictor's loss (and, with acc, accuracy) over every sample of split,
+ * `chunk` rows per forward, each chunk's share weighted by its rows
+ * (untimed: checkpoints). NaN when the split is empty. */
+static double pred_split(run_ctx *c, int split, double *acc) {
+  size_t m = split == LNB_SPLIT_TEST ? c->mtest : c->m;
+  int s = split == LNB_SPLIT_TEST;
+  if (acc) *acc = NAN;
+  if (m == 0) return NAN;
+  if (c->split_at[s] == c->step_no + 1) { /* this iterate's, computed before */
+    if (acc) *acc = c->split_acc[s];
+    return c->split_loss[s];
+  }
+  double l = 0.0, a = 0.0;
+  for (size_t first = 0, n; first < m; first += n) {
+    n = m - first < c->chunk ? m - first : c->chunk;
+    const double *X = c->inputs(c->pself, split, NULL, first, n);
+    c->forward(c->aself, X, n, c->Z);
+    double ai = NAN;
+    l += c->loss_outputs(c->pself, split, NULL, first, n, c->Z, NULL, acc ? &ai : NULL) *
+         (double)n / (double)m;
+    a += ai * (double)n / (double)m;
+  }
+  if (acc) { /* kept only with the accuracy, so a later ask for it is served */
+    *acc = a;
+    c->split_at[s] = c->step_no + 1;
+    c->split_loss[s] = l;
+    c->split_acc[s] = a;
+  }
+  return l;
+}
+
 static double m_loss(lnb_model *m) {
   run_ctx *c = m->host_ctx;
+  if (c->predictor) return pred_eval(c, 0);
   c->aops->end_to_end(c->aself, c->We);
   return run_eval(c, NULL);
 }
 
 static double m_loss_grad(lnb_model *m) {
   run_ctx *c = m->host_ctx;
+  if (c->predictor) return pred_eval(c, 1);
   c->aops->end_to_end(c->aself, c->We);
   double l = run_eval(c, c->G);
   c->aops->backward(c->aself, c->G);
@@ -343,6 +412,8 @@ static void next_batch(run_ctx *c) {
 /* the training loss over every sample at the current iterate (untimed, at
  * checkpoints of mini-batch runs) */
 static double full_loss(run_ctx *c) {
+  double acc;
+  if (c->predictor) return pred_split(c, LNB_SPLIT_TRAIN, &acc);
   c->aops->end_to_end(c->aself, c->We);
   return c->pops->eval(c->pself, c->We, NULL);
 }
@@ -507,7 +578,11 @@ static void metrics_eval(run_ctx *c, double *out) {
     size_t w = lnb_metric_width(c->cfg, c->cfg->record.metrics[i]);
     for (size_t j = 0; j < w; j++) out[col + j] = NAN;
     double acc = 0.0;
-    if (c->msrc[i] == 1) {
+    if (c->predictor && c->msrc[i] != 2 &&
+        !(c->msrc[i] == 0 && (c->midx[i] == METRIC_test_loss || c->midx[i] == METRIC_test_accuracy ||
+                              c->midx[i] == METRIC_train_accuracy))) {
+      /* no W_e: its metrics are empty */
+    } else if (c->msrc[i] == 1) {
       out[col] = c->pops->metric(c->pself, (size_t)c->midx[i], c->We);
     } else if (c->msrc[i] == 2) {
       out[col] = c->aops->metric(c->aself, (size_t)c->midx[i]);
@@ -561,9 +636,10 @@ static void metrics_eval(run_ctx *c, double *out) {
       case METRIC_test_loss:
       case METRIC_test_accuracy:
       case METRIC_train_accuracy:
-        if (c->eval_split) {
+        if (c->eval_split || c->predictor) {
           int split = c->midx[i] == METRIC_train_accuracy ? LNB_SPLIT_TRAIN : LNB_SPLIT_TEST;
-          double a = NAN, l = c->eval_split(c->pself, split, c->We, &a);
+          double a = NAN, l = c->predictor ? pred_split(c, split, &a)
+                                           : c->eval_split(c->pself, split, c->We, &a);
           out[col] = c->midx[i] == METRIC_test_loss ? l : a;
         }
         break;
@@ -724,6 +800,44 @@ static void transforms_apply(run_ctx *c, uint64_t t) {
     lnb_transforms_decay(c->base_lr * c->lr_scale * x->dwd, c->model.tensors, c->model.ntensors);
 }
 
+/* Predictor architectures (ABI 1.5, untimed): the problem's per-sample ops,
+ * the rows forwarded at once (a mini-batch run: its batch, at least
+ * LNB_PREDICT_CHUNK rows for the full-data losses of checkpoints; a
+ * full-batch run: every sample), their workspaces in the problem, the
+ * architecture and here. */
+#define LNB_PREDICT_CHUNK 1024
+static int predictor_setup(run_ctx *c, const lnb_run_spec *spec, size_t k, lnb_error *err) {
+  const lnb_problem_ops *o = c->pops;
+  if (!lnb_problem_has_outputs(o))
+    return lnb__error(err, LNB_ENOTSUP,
+                      "architecture '%s' maps inputs to outputs (a predictor); problem '%s' "
+                      "has no per-sample inputs and outputs (end-to-end only)",
+                      spec->architecture->plugin->plugin->name,
+                      spec->problem->plugin->plugin->name);
+  size_t (*split_samples)(const void *, int) = LNB_OPT_OP(lnb_problem_ops, o, split_samples);
+  int (*prepare)(void *, size_t, lnb_error *) = LNB_OPT_OP(lnb_problem_ops, o, batch_prepare);
+  int (*pprep)(void *, size_t, lnb_error *) = LNB_OPT_OP(lnb_arch_ops, c->aops, predict_prepare);
+  c->inputs = LNB_OPT_OP(lnb_problem_ops, o, inputs);
+  c->loss_outputs = LNB_OPT_OP(lnb_problem_ops, o, loss_outputs);
+  c->forward = LNB_OPT_OP(lnb_arch_ops, c->aops, forward);
+  c->backward_outputs = LNB_OPT_OP(lnb_arch_ops, c->aops, backward_outputs);
+  c->m = split_samples(c->pself, LNB_SPLIT_TRAIN);
+  c->mtest = split_samples(c->pself, LNB_SPLIT_TEST);
+  size_t b = spec->optimizer->batch_size;
+  c->chunk = b ? (b > LNB_PREDICT_CHUNK ? b : LNB_PREDICT_CHUNK) : c->m;
+  if (c->chunk > c->m) c->chunk = c->m;
+  if (c->chunk == 0) return lnb__error(err, LNB_EINVAL, "problem '%s' has no training samples",
+                                       spec->problem->plugin->plugin->name);
+  int rc = prepare ? prepare(c->pself, c->chunk, err) : LNB_OK;
+  if (rc == LNB_OK) rc = pprep(c->aself, c->chunk, err);
+  if (rc != LNB_OK) return rc;
+  c->Z = calloc(c->chunk * k, sizeof *c->Z);
+  c->dZ = calloc(c->chunk * k, sizeof *c->dZ);
+  if (!c->Z || !c->dZ)
+    return lnb__error(err, LNB_ENOMEM, "out of memory for %zu x %zu outputs", c->chunk, k);
+  return LNB_OK;
+}
+
 static int run_setup(run_ctx *c, const lnb_config *cfg, const lnb_run_spec *spec,
                      lnb_problem_inst *pi, lnb_run_result *res, const lnb_run_observer *obs) {
   memset(c, 0, sizeof *c);
@@ -799,7 +913,8 @@ static int run_setup(run_ctx *c, const lnb_config *cfg, const lnb_run_spec *spec
   c->model.architecture = spec->architecture->plugin->plugin->name;
   c->model.loss = m_loss;
   c->model.loss_grad = m_loss_grad;
-  c->model.end_to_end = m_end_to_end;
+  c->predictor = lnb_arch_is_predictor(c->aops);
+  c->model.end_to_end = c->predictor ? NULL : m_end_to_end;
   c->model.set_end_to_end =
       LNB_OPT_OP(lnb_arch_ops, c->aops, set_end_to_end) &&
               (!(uses & LNB_USES_DECLARED) || (uses & LNB_USES_SET_END_TO_END))
@@ -818,6 +933,10 @@ static int run_setup(run_ctx *c, const lnb_config *cfg, const lnb_run_spec *spec
     return LNB_ENOMEM;
   }
 
+  if (c->predictor && (rc = predictor_setup(c, spec, pi->k, &err)) != LNB_OK) {
+    fail(res, spec->architecture->plugin->plugin->name, &err, rc);
+    return rc;
+  }
   rc = c->oops->create(host, spec->optimizer->params, &c->model, spec->seed, &c->oself, &err);
   if (rc != LNB_OK || !c->oself) {
     c->oself = NULL;
@@ -843,6 +962,8 @@ static void run_teardown(run_ctx *c) {
   free(c->G);
   free(c->perm);
   free(c->draw);
+  free(c->Z);
+  free(c->dZ);
   memset(c, 0, sizeof *c);
 }
 
@@ -851,6 +972,7 @@ static void run_teardown(run_ctx *c) {
 static int run_iterate(run_ctx *c, uint64_t t, double *loss, lnb_error *err) {
   c->seen += (double)c->nrows; /* the batch whose gradient this step takes */
   if (c->tf_on) transforms_apply(c, t);
+  c->step_no++;                /* the parameters change: cached split losses are stale */
   int rc = c->oops->step(c->oself, &c->model, t, err);
   if (rc == LNB_OK) {
     if (c->batch) next_batch(c);

@@ -178,6 +178,11 @@ static const op_req arch_ops[] = {
     OP(lnb_arch_ops, create), OP(lnb_arch_ops, destroy),
     OP(lnb_arch_ops, tensors), OP(lnb_arch_ops, end_to_end),
     OP(lnb_arch_ops, backward)};
+/* (1.5) a predictor architecture gives these in place of end_to_end/backward */
+static const op_req predictor_ops[] = {
+    OP(lnb_arch_ops, create), OP(lnb_arch_ops, destroy),
+    OP(lnb_arch_ops, tensors), OP(lnb_arch_ops, predict_prepare),
+    OP(lnb_arch_ops, forward), OP(lnb_arch_ops, backward_outputs)};
 static const op_req optimizer_ops[] = {
     OP(lnb_optimizer_ops, create), OP(lnb_optimizer_ops, destroy),
     OP(lnb_optimizer_ops, step)};
@@ -199,6 +204,11 @@ static int check_ops(lnb_registry *r, const char *path, const lnb_plugin *p,
     req = arch_ops;
     nreq = sizeof arch_ops / sizeof *arch_ops;
     need = LNB__END_OF(lnb_arch_ops, backward);
+    if (lnb_arch_is_predictor(p->ops)) {
+      req = predictor_ops;
+      nreq = sizeof predictor_ops / sizeof *predictor_ops;
+      need = LNB__END_OF(lnb_arch_ops, backward_outputs);
+    }
     break;
   default:
     req = optimizer_ops;

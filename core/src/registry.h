@@ -71,4 +71,17 @@ const char *lnb_kind_name(lnb_kind k);
        ? (ops)->field                                                          \
        : NULL)
 
+/* (ABI 1.5) an architecture without end_to_end that has forward: the host
+ * runs it on the problem's inputs and loss_outputs */
+static inline int lnb_arch_is_predictor(const lnb_arch_ops *o) {
+  return o && o->struct_size >= offsetof(lnb_arch_ops, end_to_end) + sizeof o->end_to_end &&
+         o->end_to_end == NULL && LNB_OPT_OP(lnb_arch_ops, o, forward) != NULL;
+}
+
+/* (ABI 1.5) a problem that can feed predictor architectures */
+static inline int lnb_problem_has_outputs(const lnb_problem_ops *o) {
+  return LNB_OPT_OP(lnb_problem_ops, o, loss_outputs) && LNB_OPT_OP(lnb_problem_ops, o, inputs) &&
+         LNB_OPT_OP(lnb_problem_ops, o, split_samples) && LNB_OPT_OP(lnb_problem_ops, o, eval_rows);
+}
+
 #endif

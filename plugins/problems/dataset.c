@@ -752,11 +752,10 @@ out:
 
 /* s * sum_i l_i over n rows (X n x d, Y n x k or NULL, lab n or NULL); with
  * grad, grad = s * sum_i dl_i/dW. Z (n x k) is workspace. */
-static double ds_loss_rows(ds *P, const double *X, const double *Y, const int *lab, size_t n,
-                           const double *We, double *grad, double s, double *Z) {
-  const lnb_host *h = P->host;
-  size_t k = P->k, d = P->d;
-  h->gemm(LNB_NO_TRANS, LNB_TRANS, n, k, d, 1.0, X, d, We, d, 0.0, Z, k); /* Z = X W^T */
+/* sum_i l_i of the n x k outputs Z (Y n x k or NULL, lab n or NULL);
+ * overwrites Z with dl_i/dz_i */
+static double ds_loss_z(const ds *P, const double *Y, const int *lab, size_t n, double *Z) {
+  size_t k = P->k;
   double sum = 0.0;
   switch (P->loss) {
   case L_SQUARED:
@@ -793,6 +792,15 @@ static double ds_loss_rows(ds *P, const double *X, const double *Y, const int *l
     }
     break;
   }
+  return sum;
+}
+
+static double ds_loss_rows(ds *P, const double *X, const double *Y, const int *lab, size_t n,
+                           const double *We, double *grad, double s, double *Z) {
+  const lnb_host *h = P->host;
+  size_t k = P->k, d = P->d;
+  h->gemm(LNB_NO_TRANS, LNB_TRANS, n, k, d, 1.0, X, d, We, d, 0.0, Z, k); /* Z = X W^T */
+  double sum = ds_loss_z(P, Y, lab, n, Z);
   if (grad) h->gemm(LNB_TRANS, LNB_NO_TRANS, k, d, n, s, Z, k, X, d, 0.0, grad, d);
   return s * sum;
 }
@@ -826,15 +834,20 @@ static int ds_batch_prepare(void *self, size_t max_rows, lnb_error *err) {
   return LNB_OK;
 }
 
+/* 1 when rows[0..n) is r0, r0 + 1, ... (the data can be used in place) */
+static int ds_run(const size_t *rows, size_t n) {
+  for (size_t j = 1; j < n; j++)
+    if (rows[j] != rows[0] + j) return 0;
+  return 1;
+}
+
 /* (m/n) sum_j (1/m) l_{rows[j]} = the mean over the batch */
 static double ds_eval_rows(void *self, const double *We, const size_t *rows, size_t n,
                            double *grad) {
   ds *P = self;
   size_t d = P->d, k = P->k;
   if (n == 0) return NAN;
-  int run = 1; /* rows r0, r0 + 1, ...: use the data in place */
-  for (size_t j = 1; j < n && run; j++) run = rows[j] == rows[0] + j;
-  if (run)
+  if (ds_run(rows, n)) /* rows r0, r0 + 1, ...: use the data in place */
     return ds_loss_rows(P, P->tr.X + rows[0] * d, P->tr.Y ? P->tr.Y + rows[0] * k : NULL,
                         P->tr.lab ? P->tr.lab + rows[0] : NULL, n, We, grad, 1.0 / (double)n,
                         n <= P->bmax ? P->bZ : P->Z);
@@ -880,6 +893,70 @@ static double ds_eval_split(void *self, int split, const double *We, double *acc
   }
   l = ds_loss_rows(P, s->X, s->Y, s->lab, s->m, We, NULL, 1.0 / (double)s->m, P->Z);
   return l;
+}
+
+/* ------------------------------------------- predictor architectures (1.5) */
+
+static size_t ds_split_samples(const void *self, int split) {
+  const ds *P = self;
+  return split == LNB_SPLIT_TEST ? P->te.m : P->tr.m;
+}
+
+static const double *ds_inputs(void *self, int split, const size_t *rows, size_t first,
+                               size_t n) {
+  ds *P = self;
+  const ds_split *s = split == LNB_SPLIT_TEST ? &P->te : &P->tr;
+  size_t d = P->d;
+  if (rows && ds_run(rows, n)) first = rows[0], rows = NULL;
+  if (!rows) return s->X + first * d;
+  if (n > P->bmax) return NULL; /* batch_prepare was not called for this size */
+  for (size_t j = 0; j < n; j++) memcpy(P->bX + j * d, s->X + rows[j] * d, d * sizeof(double));
+  return P->bX;
+}
+
+/* The mean of l_i over the rows (the unbiased estimate of eval's mean for
+ * training rows, the split's mean for test rows), dl/dZ = (1/n) dl_i/dz_i */
+static double ds_loss_outputs(void *self, int split, const size_t *rows, size_t first, size_t n,
+                              const double *Z, double *dZ, double *accuracy) {
+  ds *P = self;
+  const ds_split *s = split == LNB_SPLIT_TEST ? &P->te : &P->tr;
+  size_t k = P->k;
+  if (accuracy) *accuracy = NAN;
+  if (n == 0) return NAN;
+  const double *Y = s->Y;
+  const int *lab = s->lab;
+  if (rows && ds_run(rows, n)) first = rows[0], rows = NULL;
+  if (!rows) {
+    Y = Y ? Y + first * k : NULL;
+    lab = lab ? lab + first : NULL;
+  } else {
+    if (n > P->bmax) return NAN; /* batch_prepare was not called for this size */
+    for (size_t j = 0; j < n; j++) {
+      if (P->bY) memcpy(P->bY + j * k, s->Y + rows[j] * k, k * sizeof(double));
+      if (P->blab) P->blab[j] = s->lab[rows[j]];
+    }
+    Y = P->bY, lab = P->blab;
+  }
+  if (accuracy && P->classify) *accuracy = ds_accuracy(P, Z, lab, n);
+  double *D = dZ ? dZ : P->Z; /* P->Z holds max(m_tr, m_te) x k */
+  memcpy(D, Z, n * k * sizeof(double));
+  double sum = ds_loss_z(P, Y, lab, n, D), w = 1.0 / (double)n;
+  if (dZ)
+    for (size_t i = 0; i < n * k; i++) dZ[i] *= w;
+  return w * sum;
+}
+
+/* k x d from the parameters alone: the packaged fashion_mnist (784 pixels)
+ * and diabetes (10 features); other data sets are known only once read */
+static int ds_shape(const lnb_host *h, const lnb_params *p, size_t *k, size_t *d) {
+  ds_cfg c;
+  lnb_error err;
+  if (h->param_is_set(p, "path") || ds_settings(h, p, &c, &err) != LNB_OK) return 0;
+  if (c.path) h->free(c.path);
+  if (c.name != DS_FMNIST && c.name != DS_DIABETES) return 0;
+  *d = (c.name == DS_FMNIST ? 28 * 28 : 10) + (h->param_bool(p, "bias") ? 1 : 0);
+  *k = c.loss == L_SOFTMAX || c.onehot ? DS_FMNIST_CLASSES : 1;
+  return 1;
 }
 
 static void ds_dims(const void *self, size_t *k, size_t *d) {
@@ -932,6 +1009,10 @@ static const lnb_problem_ops ds_ops = {
     .batch_prepare = ds_batch_prepare,
     .eval_rows = ds_eval_rows,
     .eval_split = ds_eval_split,
+    .split_samples = ds_split_samples,
+    .inputs = ds_inputs,
+    .loss_outputs = ds_loss_outputs,
+    .shape = ds_shape,
 };
 
 static const lnb_plugin ds_desc = {
@@ -960,7 +1041,11 @@ static const lnb_plugin ds_desc = {
         "loss (Newton's method on the SVD basis of X, as lp_regression; at create, an SVD of "
         "the m x d training matrix), unknown for softmax and logistic. eval_split reports the loss and accuracy of the training and test splits "
         "(the core's train_accuracy, test_loss, test_accuracy); mini-batches gather their "
-        "rows into buffers made once by batch_prepare.",
+        "rows into buffers made once by batch_prepare.\n"
+        "Predictor architectures (mlp): the problem hands out the inputs x_i of a batch and "
+        "takes the outputs z_i the network gives for them (loss_outputs: the same per-sample "
+        "losses on z_i, their gradient dl/dz_i and the accuracy), so every loss and metric "
+        "above works for nonlinear models too.",
 };
 
 LNB_EXPORT const lnb_plugin *lnb_plugin_entry(uint32_t index, const lnb_host *host) {

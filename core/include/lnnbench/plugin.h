@@ -36,7 +36,10 @@ extern "C" {
                                eval_rows, eval_split); host read_idx;
                           1.5: step transforms (optimizer ops.transforms, lr,
                                set_lr_scale, transforms_note); host
-                               note_data_file */
+                               note_data_file; predictor architectures
+                               (forward/backward_outputs on batches of inputs)
+                               and the problem ops that feed them (inputs,
+                               loss_outputs, split_samples, shape) */
 
 #if defined(_WIN32)
 #define LNB_EXPORT __declspec(dllexport)
@@ -256,6 +259,32 @@ typedef struct lnb_problem_ops {
    * accuracy is not NULL, the fraction of that split's samples classified
    * correctly (NaN when the problem is no classification). */
   double (*eval_split)(void *self, int split, const double *We, double *accuracy);
+
+  /* (appended, 1.5) The per-sample form that predictor architectures need
+   * (lnb_arch_ops.forward): the inputs of samples, and the loss on the
+   * outputs a model gives for them. A problem provides inputs, loss_outputs
+   * and split_samples together (with the 1.4 sample-level ops), or none of
+   * them; one without is end-to-end only and refuses predictor
+   * architectures at validation. Rows are named as in eval_rows: rows[0..n)
+   * of the split, or, when rows is NULL, the n consecutive rows from first.
+   * Neither op allocates (gathering rows uses the buffers of batch_prepare,
+   * which the host calls with the largest n it will ask for). */
+  /* samples of split (LNB_SPLIT_TRAIN: nsamples; LNB_SPLIT_TEST: 0 if none) */
+  size_t (*split_samples)(const void *self, int split);
+  /* the n x d inputs of those rows (the problem's memory, valid until the
+   * next call of any op) */
+  const double *(*inputs)(void *self, int split, const size_t *rows, size_t first, size_t n);
+  /* Given the n x k outputs Z of those rows, the loss on them: for the
+   * training split the unbiased estimate of eval_rows, (nsamples / n) *
+   * sum_j c * l_{row j}(Z_j), for the test split the same on the scale of
+   * eval_split; dZ (n x k, when not NULL) its gradient with respect to Z;
+   * *accuracy (when not NULL) the fraction of these rows classified
+   * correctly, NaN when the problem is no classification. */
+  double (*loss_outputs)(void *self, int split, const size_t *rows, size_t first, size_t n,
+                         const double *Z, double *dZ, double *accuracy);
+  /* optional, at validation (cheap: no data loaded): the k x d shape the
+   * parameters give; 1 when known, 0 when only create can tell */
+  int (*shape)(const lnb_host *host, const lnb_params *params, size_t *k, size_t *d);
 } lnb_problem_ops;
 
 enum { LNB_SPLIT_TRAIN = 0, LNB_SPLIT_TEST = 1 };
@@ -340,6 +369,26 @@ typedef struct lnb_arch_ops {
   /* (appended, 1.2) optional: estimated floating-point operations of one
    * end_to_end, plus one backward when backward is 1 */
   double (*flops)(const void *self, int backward);
+
+  /* (appended, 1.5) Predictor architectures: a model that maps a batch of
+   * inputs to outputs, n x d -> n x k, and need not be linear. An
+   * architecture gives end_to_end and backward (a linear model: the host
+   * uses them, the faster path) or leaves both NULL and gives
+   * predict_prepare, forward and backward_outputs (the host then feeds it
+   * the problem's inputs and loss_outputs, which the problem must have). */
+  /* before the first forward (untimed): workspaces for up to max_rows rows */
+  int (*predict_prepare)(void *self, size_t max_rows, lnb_error *err);
+  /* Z (n x k, the host's) = the model's outputs on the n x d inputs X,
+   * n <= max_rows; may cache what backward_outputs needs. No allocation. */
+  void (*forward)(void *self, const double *X, size_t n, double *Z);
+  /* given dZ = dl/dZ (n x k) for the last forward's X, write every tensor's
+   * grad (dl/dtensor, summed over the n rows). No allocation. */
+  void (*backward_outputs)(void *self, const double *dZ, size_t n);
+  /* optional, at validation: refuse (nonzero, err filled) a problem shape
+   * k x d these parameters cannot take (checked against the problem's shape
+   * op when it has one) */
+  int (*check_shape)(const lnb_host *host, const lnb_params *params, size_t k, size_t d,
+                     lnb_error *err);
 } lnb_arch_ops;
 
 /* ---------------------------------------------------------------- model */
@@ -355,7 +404,8 @@ typedef struct lnb_model {
   double (*loss)(struct lnb_model *m);
   /* loss and every tensor's grad at the current parameters */
   double (*loss_grad)(struct lnb_model *m);
-  /* current k x d end-to-end matrix (valid after loss/loss_grad) */
+  /* current k x d end-to-end matrix (valid after loss/loss_grad); NULL
+   * (the member itself) for predictor architectures, which have none */
   const double *(*end_to_end)(struct lnb_model *m);
   /* NULL when the architecture has no set_end_to_end hook */
   int (*set_end_to_end)(struct lnb_model *m, const double *We, lnb_error *err);
