@@ -148,7 +148,8 @@ static const char table_help[] =
     "over seeds, speed-up against the baseline).\n";
 
 static const char plot_help[] =
-    "usage: lnnbench plot DIR\n"
+    "usage: lnnbench plot DIR [--models REGEX] [--format svg|png|pdf]\n"
+    "                         [--x iteration|seconds|epoch]\n"
     "\nDraws SVG plots of a results directory with gnuplot (Debian: gnuplot-nox) into\n"
     "DIR/plots/, each with the gnuplot script (NAME.gp) and data (NAME.dat) it was drawn\n"
     "from, to restyle. Per problem pN: loss gap against iteration and against seconds,\n"
@@ -156,7 +157,15 @@ static const char plot_help[] =
     "was recorded; perf_profile.svg across problems when there are two or more. One\n"
     "line per model at its best tuned setting (as in the table): the median over seeds,\n"
     "with a min-max band. Seeds are aligned on the union of their checkpoints; a seed\n"
-    "that stopped early carries its last value forward.\n";
+    "that stopped early carries its last value forward. Each model keeps one colour\n"
+    "(Okabe-Ito palette) and dash type in every figure; the loss-gap plots draw a\n"
+    "line at stop.target_gap; a log iteration axis plots iteration + 1, so that the\n"
+    "start shows; 2-D trajectory axes span the runs that did not diverge.\n"
+    "  --models REGEX   only the models whose label matches (POSIX extended regex)\n"
+    "  --format F       svg (default), png or pdf\n"
+    "  --x X            the x axis: iteration, seconds or epoch (mini-batch runs:\n"
+    "                   summary.csv's epochs per iteration; full batch: 1 per step);\n"
+    "                   default: the gap against iteration and against seconds\n";
 
 static const char compare_help[] =
     "usage: lnnbench compare DIR_A DIR_B [--format md|csv] [--by-setting]\n"
@@ -504,11 +513,13 @@ int main(int argc, char **argv) {
   run_opts ro = {.jobs = 1, .isolate = 1, .grace = 10.0, .nranks = 1};
   lnb_table_format format = LNB_TABLE_MD;
   int by_setting = 0; /* compare --by-setting */
+  const char *format_arg = NULL;
+  lnb_plot_opts popts = {0}; /* plot --models --format --x */
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     /* options taking a value: --opt VALUE or --opt=VALUE */
     static const char *const valued[] = {"--plugin-path", "--out", "--jobs", "--isolate",
-                                         "--grace", "--format"};
+                                         "--grace", "--format", "--models", "--x"};
     const char *val = NULL, *opt = NULL;
     for (size_t k = 0; k < sizeof valued / sizeof *valued; k++) {
       size_t n = strlen(valued[k]);
@@ -528,15 +539,9 @@ int main(int argc, char **argv) {
       double dv = 0;
       if (strcmp(opt, "--plugin-path") == 0) plugin_path = val;
       else if (strcmp(opt, "--out") == 0) out = val;
-      else if (strcmp(opt, "--format") == 0) {
-        if (strcmp(val, "md") == 0) format = LNB_TABLE_MD;
-        else if (strcmp(val, "csv") == 0) format = LNB_TABLE_CSV;
-        else if (strcmp(val, "latex") == 0) format = LNB_TABLE_LATEX;
-        else {
-          fprintf(stderr, "lnnbench: --format '%s': expected md, csv or latex\n", val);
-          return EXIT_BAD_INPUT;
-        }
-      }
+      else if (strcmp(opt, "--format") == 0) format_arg = val; /* checked per command below */
+      else if (strcmp(opt, "--models") == 0) popts.models = val;
+      else if (strcmp(opt, "--x") == 0) popts.x = val;
       else if (strcmp(opt, "--jobs") == 0) {
         if (lnb__parse_int(val, &iv, &why) != 0 || iv < 1 || iv > LNB_SWEEP_MAX_JOBS) {
           fprintf(stderr, "lnnbench: --jobs '%s': expected an integer in [1, %d]\n", val,
@@ -577,6 +582,28 @@ int main(int argc, char **argv) {
     else if (npos < 4) positional[npos++] = a;
     else {
       fprintf(stderr, "lnnbench: too many arguments\n");
+      return EXIT_BAD_INPUT;
+    }
+  }
+  int is_plot_cmd = command && strcmp(command, "plot") == 0;
+  if (format_arg && is_plot_cmd) popts.format = format_arg;
+  else if (format_arg) {
+    if (strcmp(format_arg, "md") == 0) format = LNB_TABLE_MD;
+    else if (strcmp(format_arg, "csv") == 0) format = LNB_TABLE_CSV;
+    else if (strcmp(format_arg, "latex") == 0) format = LNB_TABLE_LATEX;
+    else {
+      fprintf(stderr, "lnnbench: --format '%s': expected md, csv or latex\n", format_arg);
+      return EXIT_BAD_INPUT;
+    }
+  }
+  if ((popts.models || popts.x) && !is_plot_cmd) {
+    fprintf(stderr, "lnnbench: %s applies to `plot` only\n", popts.models ? "--models" : "--x");
+    return EXIT_BAD_INPUT;
+  }
+  if (is_plot_cmd) {
+    lnb_error perr = {0};
+    if (lnb_plot_check_opts(&popts, &perr) != LNB_OK) {
+      fprintf(stderr, "lnnbench: %s\n", perr.msg);
       return EXIT_BAD_INPUT;
     }
   }
@@ -650,7 +677,7 @@ int main(int argc, char **argv) {
       return EXIT_BAD_INPUT;
     }
     lnb_error err = {0};
-    int rc = is_plot ? lnb_plot_dir(positional[0], stdout, &err)
+    int rc = is_plot ? lnb_plot_dir_opts(positional[0], &popts, stdout, &err)
                      : lnb_compare_dirs(positional[0], positional[1], format, by_setting,
                                         stdout, &err);
     if (rc != LNB_OK) {
