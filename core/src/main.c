@@ -16,6 +16,7 @@
 #include "host.h"
 #include "params.h"
 #include "plot.h"
+#include "report_html.h"
 #include "provenance.h"
 #include "registry.h"
 #include "results.h"
@@ -64,6 +65,8 @@ static const char usage_text[] =
     "                                CSVs; F = md (rewrites DIR/summary.md), csv, latex\n"
     "  plot DIR                      SVG plots (and their gnuplot scripts and data) of a\n"
     "                                results directory in DIR/plots/; needs gnuplot\n"
+    "  report DIR                    DIR/report.html: one self-contained page of a results\n"
+    "                                directory (summary, tables, profile, plots, runs)\n"
     "  compare DIR_A DIR_B [--format md|csv] [--by-setting]\n"
     "                                time to target of the same models in two results\n"
     "                                directories: ratio B/A and a Mann-Whitney U test\n"
@@ -108,7 +111,7 @@ static const char usage_text[] =
 static const char run_help[] =
     "usage: lnnbench run CONFIG.yaml [--out DIR] [--jobs N] [--isolate on|off] [--grace S]\n"
     "                    [--resume | --retry-failed | --move-aside] [--plugin-path DIRS]\n"
-    "                    [--quiet] [--mpi]\n"
+    "                    [--quiet] [--mpi] [--report]\n"
     "\n"
     "Runs every cell of the config's grid in order (problem, seed, architecture,\n"
     "optimizer). Each run stops at stop.max_iters, when l - l* <= stop.target_gap\n"
@@ -166,6 +169,16 @@ static const char plot_help[] =
     "  --x X            the x axis: iteration, seconds or epoch (mini-batch runs:\n"
     "                   summary.csv's epochs per iteration; full batch: 1 per step);\n"
     "                   default: the gap against iteration and against seconds\n";
+
+static const char report_help[] =
+    "usage: lnnbench report DIR\n"
+    "\nWrites DIR/report.html, one self-contained page (no network, no external files)\n"
+    "of a results directory: what ran (manifest: config, command, commit, host, date,\n"
+    "status counts, config text), each problem's head-to-head table (sortable; the\n"
+    "baseline's speed-up when report.baseline is set), the performance profile, every\n"
+    "plot (drawn first as `lnnbench plot DIR`; without trajectories.csv or gnuplot,\n"
+    "the SVG files already in DIR/plots/), and per model every run: tuned setting,\n"
+    "seed, status, failure message. `lnnbench run --report` writes it at the end.\n";
 
 static const char compare_help[] =
     "usage: lnnbench compare DIR_A DIR_B [--format md|csv] [--by-setting]\n"
@@ -317,6 +330,7 @@ typedef struct run_opts {
   int move_aside; /* --move-aside: earlier results go to OUT/previous-<time>/ */
   int smoke; /* --smoke: one seed, at most LNB_SMOKE_ITERS iterations */
   int mpi, rank, nranks; /* --mpi: this process is rank `rank` of nranks */
+  int report; /* --report: DIR/report.html at the end */
 } run_opts;
 
 /* --mpi: may every rank start (collective, see lnb_mpi_agree)? Locally:
@@ -484,6 +498,14 @@ static int cmd_run(const lnb_registry *reg, const char *config_path, const char 
     write_failed = 1;
   }
   if (!write_failed) printf("summary: %s/summary.md\n", out);
+  if (!write_failed && ro->report) { /* after the tables: the report reads them back */
+    lnb_error rerr = {0};
+    fflush(stdout);
+    if (lnb_report_html(out, stdout, &rerr) != LNB_OK) {
+      print_error(rerr.msg);
+      write_failed = 1;
+    }
+  }
   lnb_results_close(&w);
   free(runs);
   lnb_config_free(&cfg);
@@ -572,6 +594,7 @@ int main(int argc, char **argv) {
     else if (strcmp(a, "--move-aside") == 0) ro.move_aside = 1;
     else if (strcmp(a, "--mpi") == 0) ro.mpi = 1;
     else if (strcmp(a, "--smoke") == 0) ro.smoke = 1;
+    else if (strcmp(a, "--report") == 0) ro.report = 1;
     else if (strcmp(a, "--by-setting") == 0) by_setting = 1;
     else if (strcmp(a, "--retry-failed") == 0) ro.resume = ro.retry_failed = 1;
     else if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0) lnb_host_set_verbosity(2);
@@ -630,6 +653,7 @@ int main(int argc, char **argv) {
     else if (topic && strcmp(topic, "table") == 0) fputs(table_help, stdout);
     else if (topic && strcmp(topic, "plot") == 0) fputs(plot_help, stdout);
     else if (topic && strcmp(topic, "compare") == 0) fputs(compare_help, stdout);
+    else if (topic && strcmp(topic, "report") == 0) fputs(report_help, stdout);
     else fputs(usage_text, command || want_help ? stdout : stderr);
     return command || want_help ? EXIT_OK : EXIT_BAD_INPUT;
   }
@@ -640,6 +664,7 @@ int main(int argc, char **argv) {
     else if (strcmp(command, "table") == 0) fputs(table_help, stdout);
     else if (strcmp(command, "plot") == 0) fputs(plot_help, stdout);
     else if (strcmp(command, "compare") == 0) fputs(compare_help, stdout);
+    else if (strcmp(command, "report") == 0) fputs(report_help, stdout);
     else fputs(usage_text, stdout);
     return EXIT_OK;
   }
@@ -670,6 +695,18 @@ int main(int argc, char **argv) {
     }
     return EXIT_OK;
   }
+  if (strcmp(command, "report") == 0) {
+    if (npos != 1) {
+      fputs(report_help, stderr);
+      return EXIT_BAD_INPUT;
+    }
+    lnb_error err = {0};
+    if (lnb_report_html(positional[0], stdout, &err) != LNB_OK) {
+      print_error(err.msg);
+      return EXIT_BAD_INPUT;
+    }
+    return EXIT_OK;
+  }
   if (strcmp(command, "plot") == 0 || strcmp(command, "compare") == 0) {
     int is_plot = strcmp(command, "plot") == 0;
     if (npos != (is_plot ? 1u : 2u)) {
@@ -688,8 +725,9 @@ int main(int argc, char **argv) {
   }
   if (strcmp(command, "run") != 0 && strcmp(command, "list") != 0 &&
       strcmp(command, "describe") != 0) {
-    const char *cmds[] = {"run", "list", "describe", "table", "plot", "compare", "help", "bench"};
-    const char *s = lnb__closest(command, cmds, 8);
+    const char *cmds[] = {"run",     "list", "describe", "table", "plot",
+                          "compare", "help", "bench",    "report"};
+    const char *s = lnb__closest(command, cmds, 9);
     fprintf(stderr, "lnnbench: unknown command '%s'%s%s%s (see `lnnbench --help`)\n", command,
             s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
     return EXIT_BAD_INPUT;
