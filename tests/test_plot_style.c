@@ -79,7 +79,7 @@ static const char fixture_yaml[] =
     "  - { plugin: deep_linear, depth: 3, width: 4, init: gaussian, init_std: 0.3 }\n"
     "optimizers:\n"
     "  - { plugin: gd, lr: 0.1 }\n"
-    "  - { plugin: gd, lr: 5.0, weight_decay: 1.0e-4 }\n" /* diverges: a model of its own */
+    "  - { plugin: gd, lr: 5.0, weight_decay: 1.0e-4 }\n" /* diverges: models of their own */
     "stop: { max_iters: 2000, target_gap: 1.0e-6, max_seconds: 10 }\n"
     "record: { per_decade: 10, metrics: [grad_norm, projection_2d] }\n";
 
@@ -195,7 +195,13 @@ static void test_plot_design(void **state) {
   char *gt = plotfile(dir, "p1_lsq_trajectory_2d.gp");
   assert_non_null(strstr(gt, "set xrange ["));
   assert_non_null(strstr(gt, "diverged]"));
-  assert_non_null(strstr(gt, "title 'diverged: last point inside the axes'"));
+  /* 6 models: one panel each, on the same axes; a cross per diverged run */
+  assert_non_null(strstr(gt, "set multiplot layout "));
+  assert_non_null(strstr(gt, "x: where a diverged run left the axes"));
+  assert_int_equal(count_lines(gt) > 0, 1);
+  size_t npanel = 0;
+  for (const char *q = gt; (q = strstr(q, "\nplot \\")); q++) npanel++;
+  assert_int_equal(npanel, 6);
   double x0, x1;
   const char *xr = strstr(gt, "set xrange [");
   assert_int_equal(sscanf(xr, "set xrange [%lf:%lf]", &x0, &x1), 2);
@@ -227,6 +233,19 @@ static void test_plot_design(void **state) {
   assert_int_equal(stat(cmd, &st), 0);
   assert_true(st.st_size > 1000);
   free(gi3), free(si3);
+  /* one model: a single plot with a key, the crosses in it */
+  char *gt1 = plotfile(dir, "p1_lsq_trajectory_2d.gp");
+  assert_null(strstr(gt1, "multiplot"));
+  assert_non_null(strstr(gt1, "set key outside below"));
+  free(gt1);
+  /* a diverging model alone: the crosses get their key entry */
+  snprintf(cmd, sizeof cmd, "%s plot %s --models '^linear\\+gd\\(weight'", LNB_TEST_BINARY, dir);
+  assert_int_equal(sh(cmd, &out), 0);
+  free(out);
+  gt1 = plotfile(dir, "p1_lsq_trajectory_2d.gp");
+  assert_non_null(strstr(gt1, "title 'diverged: last point inside the axes'"));
+  assert_non_null(strstr(gt1, "[2/2 diverged]"));
+  free(gt1);
 
   /* --x epoch: the gap against epochs (full batch: one per step) */
   snprintf(cmd, sizeof cmd, "%s plot %s --x epoch", LNB_TEST_BINARY, dir);

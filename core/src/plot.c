@@ -533,18 +533,21 @@ static size_t key_rows(const char *const *labels, size_t n) {
   return (n + cols - 1) / cols;
 }
 
+/* keyrows legend rows below the axes; w, h: the size, 0 for the default */
 static void gp_header(plot_ctx *c, FILE *f, const char *stem, const char *title,
-                      const char *xlabel, const char *ylabel, size_t keyrows) {
-  size_t h = FIG_H + 20 * keyrows;
+                      const char *xlabel, const char *ylabel, size_t keyrows, size_t w,
+                      size_t h) {
+  if (!w) w = FIG_W;
+  if (!h) h = FIG_H + 20 * keyrows;
   if (strcmp(c->ext, "png") == 0)
-    fprintf(f, "set terminal pngcairo size %d,%zu enhanced font 'Sans,11' background rgb "
-               "'white'\n", FIG_W, h);
+    fprintf(f, "set terminal pngcairo size %zu,%zu enhanced font 'Sans,11' background rgb "
+               "'white'\n", w, h);
   else if (strcmp(c->ext, "pdf") == 0)
     fprintf(f, "set terminal pdfcairo size %.2fin,%.2fin enhanced font 'Sans,9'\n",
-            FIG_W / 100.0, (double)h / 100.0);
+            (double)w / 100.0, (double)h / 100.0);
   else
-    fprintf(f, "set terminal svg size %d,%zu dynamic enhanced font 'Sans,12' background rgb "
-               "'white'\n", FIG_W, h);
+    fprintf(f, "set terminal svg size %zu,%zu dynamic enhanced font 'Sans,12' background rgb "
+               "'white'\n", w, h);
   fputs("set output ", f);
   gp_file(f, stem, c->ext);
   fputc('\n', f);
@@ -642,7 +645,7 @@ static int write_band_plot(plot_ctx *c, const bspec *b, const group *g, const ag
     gp_comment(f, "x is plotted at x + %g so that x = 0 (the start) shows on the log axis",
                b->xshift);
   if (isfinite(b->target)) gp_comment(f, "target line: stop.target_gap = %.10g", b->target);
-  gp_header(c, f, b->stem, b->title, b->xlabel, b->ylabel, rows);
+  gp_header(c, f, b->stem, b->title, b->xlabel, b->ylabel, rows, 0, 0);
   gp_axis(f, 'x', b->logx, !(xlo >= 1)); /* iterations: 1, 10, 100; seconds: 10^k */
   gp_axis(f, 'y', b->logy, 1);
   fputs("set style fill transparent solid 0.15 noborder\nplot \\\n", f);
@@ -707,6 +710,9 @@ static int inside(const double lim[4], double u, double v) {
   return u >= lim[0] && u <= lim[1] && v >= lim[2] && v <= lim[3];
 }
 
+/* more models than this: one panel per model */
+#define TRAJ_PANELS_FROM 6
+
 static int write_traj2d(plot_ctx *c, const char *stem, const char *title, const group *g,
                         size_t ng, long c1, long c2, size_t nmet, lnb_error *err) {
   size_t nk = 0, ndiv = 0;
@@ -747,8 +753,8 @@ static int write_traj2d(plot_ctx *c, const char *stem, const char *title, const 
   }
   gp_comment(d, "%s: projection_2d_1 projection_2d_2 at every checkpoint, from %s", stem,
              c->source);
-  gp_comment(d, "one block (gnuplot index) per model; one line per seed; the last block: the");
-  gp_comment(d, "last point inside the axes of every diverged run");
+  gp_comment(d, "two blocks (gnuplot indices 2k, 2k+1) per model: its runs (one line per seed),");
+  gp_comment(d, "then the last point inside the axes of each of its diverged runs");
   for (size_t i = 0; i < ng; i++) {
     if (!use[i]) continue;
     gp_comment(d, "model %s, tuned %s", g[i].model, g[i].tuned[0] ? g[i].tuned : "-");
@@ -763,11 +769,9 @@ static int write_traj2d(plot_ctx *c, const char *stem, const char *title, const 
       fputc('\n', d);
     }
     fputs("\n", d);
-  }
-  gp_comment(d, "diverged runs: last point inside the axes");
-  fputs("NaN NaN\n", d); /* the block exists even when no run diverged */
-  for (size_t i = 0; i < ng; i++)
-    for (size_t r = 0; use[i] && r < g[i].nruns; r++) {
+    gp_comment(d, "diverged runs of this model: last point inside the axes");
+    fputs("NaN NaN\n", d); /* the block exists even when no run diverged */
+    for (size_t r = 0; r < g[i].nruns; r++) {
       if (g[i].rows[r]->status != LNB_RUN_DIVERGED) continue;
       const lnb_rtraj *t = g[i].runs[r];
       double lu = NAN, lv = NAN;
@@ -777,12 +781,15 @@ static int write_traj2d(plot_ctx *c, const char *stem, const char *title, const 
       }
       if (isfinite(lu)) fprintf(d, "%.10g %.10g\n", lu, lv);
     }
+    fputs("\n\n", d);
+  }
   rc = close_out(d, c->dir, stem, "dat", err);
   FILE *f = rc == LNB_OK ? open_out(c, stem, "gp", err) : NULL;
   if (!f) {
     if (rc == LNB_OK) rc = err->code;
     goto out;
   }
+  int panels = nk >= TRAJ_PANELS_FROM;
   gp_comment(f, "%s: 2-D trajectories (projection_2d: a fixed random 2-D projection of vec(W_e),",
              stem);
   gp_comment(f, "the same for every run; when W_e has two entries it is W_e up to a fixed linear");
@@ -790,36 +797,75 @@ static int write_traj2d(plot_ctx *c, const char *stem, const char *title, const 
              c->source);
   gp_comment(f, "Axes: the range of the runs that did not diverge (+5 %%); diverged runs leave");
   gp_comment(f, "the frame and are clipped there, a cross at their last point inside.");
+  if (panels) gp_comment(f, "%zu models: one panel each, all on the same axes.", nk);
   for (size_t i = 0, k = 0; i < ng; i++)
-    if (use[i]) gp_comment(f, "  index %zu: %s  [tuned %s]", k++, g[i].model,
+    if (use[i]) gp_comment(f, "  index %zu: %s  [tuned %s]", 2 * k++, g[i].model,
                            g[i].tuned[0] ? g[i].tuned : "-");
   const char *dlabel = "diverged: last point inside the axes";
+  /* panels wide enough for their titles (~5 px a character at 9 pt),
+   * as many side by side as fit in 1600 px */
+  size_t cols = 1, rows = 1, pw = 300, maxl = 0;
+  if (panels) {
+    for (size_t i = 0; i < nk; i++)
+      if (strlen(labels[i]) > maxl) maxl = strlen(labels[i]);
+    if (maxl * 5 + 40 > pw) pw = maxl * 5 + 40;
+    cols = 1600 / pw;
+    if (cols < 1) cols = 1;
+    while (cols > 1 && (cols - 1) * (cols - 1) >= nk) cols--;
+    rows = (nk + cols - 1) / cols;
+  }
   if (ndiv) labels[nk] = dlabel;
-  gp_header(c, f, stem, title, "projection_2d_1", "projection_2d_2",
-            key_rows(labels, nk + (ndiv > 0)));
+  if (panels)
+    gp_header(c, f, stem, title, "", "", 0, cols * pw, rows * 300 + 60);
+  else
+    gp_header(c, f, stem, title, "projection_2d_1", "projection_2d_2",
+              key_rows(labels, nk + (ndiv > 0)), 0, 0);
   fprintf(f, "set xrange [%.10g:%.10g]\nset yrange [%.10g:%.10g]\n", lim[0], lim[1], lim[2],
           lim[3]);
-  fputs("plot \\\n", f);
+  if (panels) {
+    /* the panel title is the legend; the overall title says the rest */
+    fputs("set key off\nset title font ',8'\nset tics font ',9'\n", f);
+    fprintf(f, "set multiplot layout %zu,%zu title ", rows, cols);
+    char mt[700];
+    snprintf(mt, sizeof mt, "%s  (projection_2d_1 across, projection_2d_2 up%s)", title,
+             ndiv ? "; x: where a diverged run left the axes" : "");
+    gp_quote(f, mt);
+    fputs(" noenhanced\n", f);
+  } else {
+    fputs("plot \\\n", f);
+  }
   for (size_t i = 0, k = 0; i < ng; i++) {
     if (!use[i]) continue;
     const char *col = lnb_plot_color(g[i].style);
+    if (panels) {
+      fputs("set title ", f);
+      gp_quote(f, klabels[i]);
+      fputs(" noenhanced\nplot \\\n", f);
+    }
     fputs("  ", f);
     gp_file(f, stem, "dat");
-    fprintf(f, " index %zu using 1:2 with lines lw 1.5 lc rgb '%s' dt %d title ", k, col,
+    fprintf(f, " index %zu using 1:2 with lines lw 1.5 lc rgb '%s' dt %d title ", 2 * k, col,
             lnb_plot_dash(g[i].style));
     gp_quote(f, klabels[i]);
     fprintf(f, ", \\\n  '' index %zu every ::0::0 using 1:2 with points pt 7 ps 0.8 lc rgb '%s' "
-               "notitle",
-            k, col);
-    fputs(++k < nk || ndiv ? ", \\\n" : "\n", f);
+               "notitle, \\\n",
+            2 * k, col);
+    fprintf(f, "  '' index %zu using 1:2 with points pt 2 ps 1.6 lw 2 lc rgb '#000000' ",
+            2 * k + 1);
+    /* the one key entry for the crosses: on the first model that has one */
+    int first_div = 0;
+    if (!panels && ndiv && strstr(klabels[i], " diverged]")) {
+      first_div = 1;
+      for (size_t q = 0; q < i; q++) first_div &= !(use[q] && strstr(klabels[q], " diverged]"));
+    }
+    if (first_div) {
+      fputs("title ", f);
+      gp_quote(f, dlabel);
+    } else fputs("notitle", f);
+    k++;
+    fputs(!panels && k < nk ? ", \\\n" : "\n", f);
   }
-  if (ndiv) {
-    fputs("  ", f);
-    gp_file(f, stem, "dat");
-    fprintf(f, " index %zu using 1:2 with points pt 2 ps 1.6 lw 2 lc rgb '#000000' title ", nk);
-    gp_quote(f, dlabel);
-    fputc('\n', f);
-  }
+  if (panels) fputs("unset multiplot\n", f);
   rc = close_out(f, c->dir, stem, "gp", err);
   if (rc == LNB_OK) rc = add_stem(c, stem, err);
 out:
@@ -892,8 +938,8 @@ static int write_profile(plot_ctx *c, const lnb_profile *p, const size_t *style,
   snprintf(title, sizeof title, "Performance profile over %zu problems (time to target)",
            p->nprob);
   gp_header(c, f, stem, title, "τ (time / fastest model's time)",
-            "fraction of problems solved within τ", key_rows((const char *const *)keys,
-                                                               p->nmodels));
+            "fraction of problems solved within τ",
+            key_rows((const char *const *)keys, p->nmodels), 0, 0);
   fputs("set logscale x 10\nset xrange [1:1000]\nset yrange [0:1.05]\nplot \\\n", f);
   for (size_t m = 0; m < p->nmodels; m++) {
     fputs("  ", f);
