@@ -255,6 +255,15 @@ static void test_plot_design(void **state) {
   assert_non_null(strstr(ge, "epoch"));
   free(ge);
 
+  /* every script line is a comment, a set, a plot or a data source line
+   * (what the hostile-results tests and the fuzz harness allow) */
+  snprintf(cmd, sizeof cmd, "%s plot %s", LNB_TEST_BINARY, dir);
+  assert_int_equal(sh(cmd, &out), 0);
+  free(out);
+  snprintf(cmd, sizeof cmd,
+           "cat '%s'/plots/*.gp | grep -v -e '^#' -e '^set ' -e '^plot ' -e \"^  '\"", dir);
+  assert_int_equal(sh(cmd, &out), 1);
+  free(out);
   free(gi), free(gm), free(g2), free(si), free(sm), free(s2);
 }
 
