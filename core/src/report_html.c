@@ -163,7 +163,7 @@ static const char style_css[] =
     "details{margin:4px 0 8px;background:#fff;border:1px solid #ddd;padding:4px 8px}"
     "summary{cursor:pointer}pre{white-space:pre-wrap;font-size:12px;background:#fff;"
     "border:1px solid #ddd;padding:8px;max-height:360px;overflow:auto}"
-    "nav a{margin-right:12px}.note{color:#555;font-size:13px}";
+    "nav a{margin-right:12px}.note{color:#555;font-size:13px}.nw{white-space:nowrap}";
 
 /* Sorting: a click on a header sorts the body rows by that column (numbers
  * by data-v, else text), a second click reverses. On success the page is
@@ -200,7 +200,7 @@ static void kv(FILE *f, const char *k, const char *v) {
   fputs("<dt>", f);
   esc(f, k);
   fputs("</dt><dd>", f);
-  esc(f, v && v[0] ? v : "—");
+  esc(f, v && v[0] && strcmp(v, "null") != 0 ? v : "—");
   fputs("</dd>\n", f);
 }
 
@@ -295,7 +295,7 @@ static void table_section(FILE *f, const lnb_rset *s, const lnb_table *t, const 
       esc(f, e->model);
       fputs("</code>", f);
       if (e->is_baseline) fputs(" (baseline)", f);
-      fputs("</td><td><code>", f);
+      fputs("</td><td class=\"nw\"><code>", f);
       esc(f, e->tuned[0] ? e->tuned : "—");
       fputs("</code></td>", f);
       num_td(f, (double)e->n, "%.0f");
@@ -430,7 +430,7 @@ static void drill_section(FILE *f, const lnb_rset *s, const lnb_table *t, const 
       int fail = w->status == LNB_RUN_ERROR || w->status == LNB_RUN_CRASHED;
       fputs("<tr>", f);
       num_td(f, (double)w->run_id, "%.0f");
-      fputs("<td><code>", f);
+      fputs("<td class=\"nw\"><code>", f);
       esc(f, w->tuned[0] ? w->tuned : "—");
       fputs("</code></td>", f);
       num_td(f, (double)w->seed, "%.0f");
