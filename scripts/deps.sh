@@ -5,7 +5,8 @@ set -euo pipefail
 #                             mpi adds Open MPI for -DLNB_WITH_MPI=ON)
 pkgs=(gcc g++ make cmake git pkg-config libblis-dev liblapacke-dev liblapack-dev libyaml-dev libcmocka-dev
       libbenchmark-dev gnuplot-nox zlib1g-dev
-      dataset-fashion-mnist python3-sklearn) # data sets of the `dataset` problem
+      dataset-fashion-mnist python3-sklearn # data sets of the `dataset` problem
+      chromium) # test_report_browser loads report.html headless (it SKIPs without)
 if [ "${1:-}" = fuzz ]; then pkgs+=(clang libclang-rt-14-dev); fi
 if [ "${1:-}" = mpi ]; then pkgs+=(libopenmpi-dev openmpi-bin); fi
 missing=()

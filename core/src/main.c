@@ -16,6 +16,7 @@
 #include "host.h"
 #include "params.h"
 #include "plot.h"
+#include "report_html.h"
 #include "provenance.h"
 #include "registry.h"
 #include "results.h"
@@ -65,6 +66,8 @@ static const char usage_text[] =
     "                                CSVs; F = md (rewrites DIR/summary.md), csv, latex\n"
     "  plot DIR                      SVG plots (and their gnuplot scripts and data) of a\n"
     "                                results directory in DIR/plots/; needs gnuplot\n"
+    "  report DIR                    DIR/report.html: one self-contained page of a results\n"
+    "                                directory (summary, tables, profile, plots, runs)\n"
     "  compare DIR_A DIR_B [--format md|csv] [--by-setting] [--metric M]\n"
     "                                the same models in two results directories:\n"
     "                                ratio B/A with a bootstrap CI, Mann-Whitney U test\n"
@@ -110,7 +113,7 @@ static const char usage_text[] =
 static const char run_help[] =
     "usage: lnnbench run CONFIG.yaml [--out DIR] [--jobs N] [--isolate on|off] [--grace S]\n"
     "                    [--resume | --retry-failed | --move-aside] [--plugin-path DIRS]\n"
-    "                    [--smoke] [--quiet] [--verbose] [--mpi]\n"
+    "                    [--smoke] [--quiet] [--verbose] [--mpi] [--report]\n"
     "\n"
     "  --out DIR            the output directory (default results/<config name>/)\n"
     "  --jobs N             N runs at a time, each in its own process (default 1)\n"
@@ -125,6 +128,7 @@ static const char run_help[] =
     "  --smoke              first seed only, at most 20 iterations and 10 s per run\n"
     "  --quiet, --verbose   no progress lines; also informational messages\n"
     "  --mpi                one sweep across the ranks of mpirun (see below)\n"
+    "  --report             write DIR/report.html at the end (see lnnbench help report)\n"
     "\n"
     "Runs every cell of the config's grid in order (problem, seed, architecture,\n"
     "optimizer). Each run stops at stop.max_iters, when l - l* <= stop.target_gap\n"
@@ -164,7 +168,8 @@ static const char table_help[] =
     "over seeds, speed-up against the baseline).\n";
 
 static const char plot_help[] =
-    "usage: lnnbench plot DIR\n"
+    "usage: lnnbench plot DIR [--models REGEX] [--format svg|png|pdf]\n"
+    "                         [--x iteration|seconds|epoch]\n"
     "\nDraws SVG plots of a results directory with gnuplot (Debian: gnuplot-nox) into\n"
     "DIR/plots/, each with the gnuplot script (NAME.gp) and data (NAME.dat) it was drawn\n"
     "from, to restyle. Per problem pN: loss gap against iteration and against seconds,\n"
@@ -172,7 +177,25 @@ static const char plot_help[] =
     "was recorded; perf_profile.svg across problems when there are two or more. One\n"
     "line per model at its best tuned setting (as in the table): the median over seeds,\n"
     "with a min-max band. Seeds are aligned on the union of their checkpoints; a seed\n"
-    "that stopped early carries its last value forward.\n";
+    "that stopped early carries its last value forward. Each model keeps one colour\n"
+    "(Okabe-Ito palette) and dash type in every figure; the loss-gap plots draw a\n"
+    "line at stop.target_gap; a log iteration axis plots iteration + 1, so that the\n"
+    "start shows; 2-D trajectory axes span the runs that did not diverge.\n"
+    "  --models REGEX   only the models whose label matches (POSIX extended regex)\n"
+    "  --format F       svg (default), png or pdf\n"
+    "  --x X            the x axis: iteration, seconds or epoch (mini-batch runs:\n"
+    "                   summary.csv's epochs per iteration; full batch: 1 per step);\n"
+    "                   default: the gap against iteration and against seconds\n";
+
+static const char report_help[] =
+    "usage: lnnbench report DIR\n"
+    "\nWrites DIR/report.html, one self-contained page (no network, no external files)\n"
+    "of a results directory: what ran (manifest: config, command, commit, host, date,\n"
+    "status counts, config text), each problem's head-to-head table (sortable; the\n"
+    "baseline's speed-up when report.baseline is set), the performance profile, every\n"
+    "plot (drawn first as `lnnbench plot DIR`; without trajectories.csv or gnuplot,\n"
+    "the SVG files already in DIR/plots/), and per model every run: tuned setting,\n"
+    "seed, status, failure message. `lnnbench run --report` writes it at the end.\n";
 
 static const char compare_help[] =
     "usage: lnnbench compare DIR_A DIR_B [--format md|csv] [--by-setting]\n"
@@ -367,6 +390,7 @@ typedef struct run_opts {
   int move_aside; /* --move-aside: earlier results go to OUT/previous-<time>/ */
   int smoke; /* --smoke: one seed, at most LNB_SMOKE_ITERS iterations */
   int mpi, rank, nranks; /* --mpi: this process is rank `rank` of nranks */
+  int report; /* --report: DIR/report.html at the end */
 } run_opts;
 
 /* --mpi: may every rank start (collective, see lnb_mpi_agree)? Locally:
@@ -543,6 +567,14 @@ static int cmd_run(const lnb_registry *reg, const char *config_path, const char 
     write_failed = 1;
   }
   if (!write_failed) printf("summary: %s/summary.md\n", out);
+  if (!write_failed && ro->report) { /* after the tables: the report reads them back */
+    lnb_error rerr = {0};
+    fflush(stdout);
+    if (lnb_report_html(out, stdout, &rerr) != LNB_OK) {
+      print_error(rerr.msg);
+      write_failed = 1;
+    }
+  }
   lnb_results_close(&w);
   free(runs);
   lnb_config_free(&cfg);
@@ -573,11 +605,13 @@ int main(int argc, char **argv) {
   lnb_table_format format = LNB_TABLE_MD;
   int by_setting = 0; /* compare --by-setting */
   const char *metric = NULL; /* compare --metric */
+  const char *format_arg = NULL;
+  lnb_plot_opts popts = {0}; /* plot --models --format --x */
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     /* options taking a value: --opt VALUE or --opt=VALUE */
     static const char *const valued[] = {"--plugin-path", "--out", "--jobs", "--isolate",
-                                         "--grace", "--format", "--metric"};
+                                         "--grace", "--format", "--metric", "--models", "--x"};
     const char *val = NULL, *opt = NULL;
     for (size_t k = 0; k < sizeof valued / sizeof *valued; k++) {
       size_t n = strlen(valued[k]);
@@ -598,15 +632,9 @@ int main(int argc, char **argv) {
       if (strcmp(opt, "--plugin-path") == 0) plugin_path = val;
       else if (strcmp(opt, "--out") == 0) out = val;
       else if (strcmp(opt, "--metric") == 0) metric = val;
-      else if (strcmp(opt, "--format") == 0) {
-        if (strcmp(val, "md") == 0) format = LNB_TABLE_MD;
-        else if (strcmp(val, "csv") == 0) format = LNB_TABLE_CSV;
-        else if (strcmp(val, "latex") == 0) format = LNB_TABLE_LATEX;
-        else {
-          fprintf(stderr, "lnnbench: --format '%s': expected md, csv or latex\n", val);
-          return EXIT_BAD_INPUT;
-        }
-      }
+      else if (strcmp(opt, "--format") == 0) format_arg = val; /* checked per command below */
+      else if (strcmp(opt, "--models") == 0) popts.models = val;
+      else if (strcmp(opt, "--x") == 0) popts.x = val;
       else if (strcmp(opt, "--jobs") == 0) {
         if (lnb__parse_int(val, &iv, &why) != 0 || iv < 1 || iv > LNB_SWEEP_MAX_JOBS) {
           fprintf(stderr, "lnnbench: --jobs '%s': expected an integer in [1, %d]\n", val,
@@ -637,6 +665,7 @@ int main(int argc, char **argv) {
     else if (strcmp(a, "--move-aside") == 0) ro.move_aside = 1;
     else if (strcmp(a, "--mpi") == 0) ro.mpi = 1;
     else if (strcmp(a, "--smoke") == 0) ro.smoke = 1;
+    else if (strcmp(a, "--report") == 0) ro.report = 1;
     else if (strcmp(a, "--by-setting") == 0) by_setting = 1;
     else if (strcmp(a, "--retry-failed") == 0) ro.resume = ro.retry_failed = 1;
     else if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0) lnb_host_set_verbosity(2);
@@ -647,6 +676,28 @@ int main(int argc, char **argv) {
     else if (npos < 4) positional[npos++] = a;
     else {
       fprintf(stderr, "lnnbench: too many arguments\n");
+      return EXIT_BAD_INPUT;
+    }
+  }
+  int is_plot_cmd = command && strcmp(command, "plot") == 0;
+  if (format_arg && is_plot_cmd) popts.format = format_arg;
+  else if (format_arg) {
+    if (strcmp(format_arg, "md") == 0) format = LNB_TABLE_MD;
+    else if (strcmp(format_arg, "csv") == 0) format = LNB_TABLE_CSV;
+    else if (strcmp(format_arg, "latex") == 0) format = LNB_TABLE_LATEX;
+    else {
+      fprintf(stderr, "lnnbench: --format '%s': expected md, csv or latex\n", format_arg);
+      return EXIT_BAD_INPUT;
+    }
+  }
+  if ((popts.models || popts.x) && !is_plot_cmd) {
+    fprintf(stderr, "lnnbench: %s applies to `plot` only\n", popts.models ? "--models" : "--x");
+    return EXIT_BAD_INPUT;
+  }
+  if (is_plot_cmd) {
+    lnb_error perr = {0};
+    if (lnb_plot_check_opts(&popts, &perr) != LNB_OK) {
+      fprintf(stderr, "lnnbench: %s\n", perr.msg);
       return EXIT_BAD_INPUT;
     }
   }
@@ -682,9 +733,11 @@ int main(int argc, char **argv) {
             "\nNot built into this lnnbench: it needs Google Benchmark (Debian "
             "libbenchmark-dev; cmake -DLNB_WITH_BENCHMARK=ON).\n", stdout);
 #endif
+    } else if (topic && strcmp(topic, "report") == 0) {
+      fputs(report_help, stdout);
     } else if (topic && strcmp(topic, "help") != 0) {
       fprintf(stderr, "lnnbench: help: no command '%s' (commands: run, list, describe, table, "
-                      "plot, compare, bench, help)\n", topic);
+                      "plot, report, compare, bench, help)\n", topic);
       return EXIT_BAD_INPUT;
     } else fputs(usage_text, command || want_help ? stdout : stderr);
     return command || want_help ? EXIT_OK : EXIT_BAD_INPUT;
@@ -696,6 +749,7 @@ int main(int argc, char **argv) {
     else if (strcmp(command, "table") == 0) fputs(table_help, stdout);
     else if (strcmp(command, "plot") == 0) fputs(plot_help, stdout);
     else if (strcmp(command, "compare") == 0) fputs(compare_help, stdout);
+    else if (strcmp(command, "report") == 0) fputs(report_help, stdout);
     else fputs(usage_text, stdout);
     return EXIT_OK;
   }
@@ -726,6 +780,18 @@ int main(int argc, char **argv) {
     }
     return EXIT_OK;
   }
+  if (strcmp(command, "report") == 0) {
+    if (npos != 1) {
+      fputs(report_help, stderr);
+      return EXIT_BAD_INPUT;
+    }
+    lnb_error err = {0};
+    if (lnb_report_html(positional[0], stdout, &err) != LNB_OK) {
+      print_error(err.msg);
+      return EXIT_BAD_INPUT;
+    }
+    return EXIT_OK;
+  }
   if (strcmp(command, "plot") == 0 || strcmp(command, "compare") == 0) {
     int is_plot = strcmp(command, "plot") == 0;
     if (npos != (is_plot ? 1u : 2u)) {
@@ -733,7 +799,7 @@ int main(int argc, char **argv) {
       return EXIT_BAD_INPUT;
     }
     lnb_error err = {0};
-    int rc = is_plot ? lnb_plot_dir(positional[0], stdout, &err)
+    int rc = is_plot ? lnb_plot_dir_opts(positional[0], &popts, stdout, &err)
                      : lnb_compare_dirs(positional[0], positional[1], format, by_setting,
                                         metric, stdout, &err);
     if (rc != LNB_OK) {
@@ -744,8 +810,9 @@ int main(int argc, char **argv) {
   }
   if (strcmp(command, "run") != 0 && strcmp(command, "list") != 0 &&
       strcmp(command, "describe") != 0) {
-    const char *cmds[] = {"run", "list", "describe", "table", "plot", "compare", "help", "bench"};
-    const char *s = lnb__closest(command, cmds, 8);
+    const char *cmds[] = {"run",     "list", "describe", "table", "plot",
+                          "compare", "help", "bench",    "report"};
+    const char *s = lnb__closest(command, cmds, 9);
     fprintf(stderr, "lnnbench: unknown command '%s'%s%s%s (see `lnnbench --help`)\n", command,
             s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
     return EXIT_BAD_INPUT;

@@ -37,7 +37,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <regex.h>
+
 #include "host.h"
+#include "plot_style.h"
 #include "profile.h"
 #include "report.h"
 #include "results.h"
@@ -172,9 +175,30 @@ char **lnb_plot_short_labels(const char *const *labels, size_t n, size_t maxlen)
       ok = 0;
       break;
     }
-    cut_label(buf, maxlen);
     out[i] = buf;
   }
+  /* cut the long ones, but never into a label another one also reads as:
+   * a label whose cut form is shared keeps its full text */
+  char **cut = ok ? calloc(n ? n : 1, sizeof *cut) : NULL;
+  if (ok && !cut) ok = 0;
+  for (size_t i = 0; ok && i < n; i++) {
+    if (!(cut[i] = strdup(out[i]))) ok = 0;
+    else cut_label(cut[i], maxlen);
+  }
+  unsigned char *full = ok ? calloc(n ? n : 1, 1) : NULL;
+  if (ok && !full) ok = 0;
+  for (size_t i = 0; ok && i < n; i++)
+    for (size_t j = 0; j < n && !full[i]; j++)
+      full[i] = j != i && strcmp(cut[i], cut[j]) == 0 && strcmp(out[i], out[j]) != 0;
+  for (size_t i = 0; ok && i < n; i++)
+    if (!full[i]) {
+      free(out[i]);
+      out[i] = cut[i];
+      cut[i] = NULL;
+    }
+  for (size_t i = 0; cut && i < n; i++) free(cut[i]);
+  free(cut);
+  free(full);
   for (size_t i = 0; lp && i < n; i++) label_free(&lp[i]);
   free(lp);
   if (!ok) {
@@ -319,16 +343,15 @@ static void gp_file(FILE *f, const char *stem, const char *ext) {
   gp_quote(f, name);
 }
 
-static const char *const colors[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e",
-                                     "#9467bd", "#8c564b", "#e377c2", "#17becf"};
-#define NCOLORS (sizeof colors / sizeof *colors)
-
 /* ----------------------------------------------------------- aggregation */
 
 typedef struct group {
   const char *model, *tuned;
-  char *label; /* legend text */
+  char *label;   /* legend text */
+  size_t style;  /* plot_style.h index: the model's place in the directory */
   const lnb_rtraj **runs;
+  const lnb_row **rows; /* the summary.csv row of each run */
+  double *epf;          /* epochs per iteration of each run */
   size_t nruns;
 } group;
 
@@ -347,27 +370,35 @@ static int cmp_dbl(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-static const double *xs_of(const lnb_rtraj *r, int xsec) { return xsec ? r->seconds : r->iter; }
+/* the x axis of a plot */
+typedef enum xkind { X_ITER, X_SEC, X_EPOCH } xkind;
+static const char *const xnames[] = {"iteration", "seconds", "epoch"};
+
+static double x_at(const group *g, size_t r, size_t j, xkind k) {
+  const lnb_rtraj *t = g->runs[r];
+  return k == X_SEC ? t->seconds[j] : k == X_EPOCH ? t->iter[j] * g->epf[r] : t->iter[j];
+}
 
 static double y_of(const lnb_rtraj *r, size_t j, long ycol, size_t nmet) {
   return ycol < 0 ? r->gap[j] : r->metrics[j * nmet + (size_t)ycol];
 }
 
-/* index of the last checkpoint with x <= v (0 when none) */
-static size_t last_at_or_before(const double *x, size_t n, double v) {
-  size_t lo = 0, hi = n; /* first index with x > v */
+/* index of run r's last checkpoint with x <= v (0 when none) */
+static size_t last_at_or_before(const group *g, size_t r, xkind k, double v) {
+  size_t lo = 0, hi = g->runs[r]->n; /* first index with x > v */
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (x[mid] <= v) lo = mid + 1;
+    if (x_at(g, r, mid, k) <= v) lo = mid + 1;
     else hi = mid;
   }
   return lo ? lo - 1 : 0;
 }
 
 /* median / min / max over the group's seeds at every x of the union of
- * their checkpoints; logx drops x <= 0, posonly drops values <= 0 */
-static int aggregate(const group *g, int xsec, long ycol, size_t nmet, int logx, int posonly,
-                     agg *a) {
+ * their checkpoints; x values with x + xshift <= 0 are dropped when logx,
+ * values <= 0 when posonly */
+static int aggregate(const group *g, xkind xk, long ycol, size_t nmet, int logx, double xshift,
+                     int posonly, agg *a) {
   memset(a, 0, sizeof *a);
   size_t total = 0;
   for (size_t r = 0; r < g->nruns; r++) total += g->runs[r]->n;
@@ -378,11 +409,11 @@ static int aggregate(const group *g, int xsec, long ycol, size_t nmet, int logx,
     return -1;
   }
   size_t nu = 0;
-  for (size_t r = 0; r < g->nruns; r++) {
-    const double *x = xs_of(g->runs[r], xsec);
-    for (size_t j = 0; j < g->runs[r]->n; j++)
-      if (isfinite(x[j]) && (!logx || x[j] > 0)) ux[nu++] = x[j];
-  }
+  for (size_t r = 0; r < g->nruns; r++)
+    for (size_t j = 0; j < g->runs[r]->n; j++) {
+      double x = x_at(g, r, j, xk);
+      if (isfinite(x) && (!logx || x + xshift > 0)) ux[nu++] = x;
+    }
   qsort(ux, nu, sizeof *ux, cmp_dbl);
   size_t k = 0;
   for (size_t i = 0; i < nu; i++)
@@ -401,7 +432,7 @@ static int aggregate(const group *g, int xsec, long ycol, size_t nmet, int logx,
     for (size_t r = 0; r < g->nruns; r++) {
       const lnb_rtraj *t = g->runs[r];
       if (!t->n) continue;
-      size_t j = last_at_or_before(xs_of(t, xsec), t->n, ux[i]);
+      size_t j = last_at_or_before(g, r, xk, ux[i]);
       double v = y_of(t, j, ycol, nmet);
       if (isfinite(v) && (!posonly || v > 0)) vals[nv++] = v;
     }
@@ -422,6 +453,7 @@ static int aggregate(const group *g, int xsec, long ycol, size_t nmet, int logx,
 typedef struct plot_ctx {
   const char *dir;     /* DIR/plots */
   const char *source;  /* the results directory, for comments */
+  const char *ext;     /* svg | png | pdf */
   char **stems;        /* plots written, to render */
   size_t nstems;
   char notes[4096];
@@ -443,10 +475,10 @@ static FILE *open_out(plot_ctx *c, const char *stem, const char *ext, lnb_error 
   char path[4096];
   snprintf(path, sizeof path, "%s/%s.%s", c->dir, stem, ext);
   /* a file (or a link planted) there is replaced, never written through;
-   * the .svg gnuplot will write likewise */
-  char svg[4096];
-  snprintf(svg, sizeof svg, "%s/%s.svg", c->dir, stem);
-  if ((unlink(path) != 0 && errno != ENOENT) || (unlink(svg) != 0 && errno != ENOENT)) {
+   * the image gnuplot will write likewise */
+  char img[4096];
+  snprintf(img, sizeof img, "%s/%s.%s", c->dir, stem, c->ext);
+  if ((unlink(path) != 0 && errno != ENOENT) || (unlink(img) != 0 && errno != ENOENT)) {
     lnb__error(err, LNB_EIO, "%s: cannot replace: %s", path, strerror(errno));
     return NULL;
   }
@@ -481,13 +513,43 @@ static int add_stem(plot_ctx *c, const char *stem, lnb_error *err) {
   return LNB_OK;
 }
 
-static void gp_header(FILE *f, const char *stem, const char *title, const char *xlabel,
-                      const char *ylabel, size_t nkeys) {
-  fprintf(f, "set terminal svg size 900,%zu dynamic enhanced font 'Sans,13' background rgb "
-             "'white'\n",
-          (size_t)500 + 22 * nkeys);
+/* figure width in pixels (PDF: hundredths of an inch) */
+#define FIG_W 960
+#define FIG_H 540
+
+/* Legend rows below the axes: gnuplot puts as many columns side by side as
+ * its widest entry allows (maxcols auto); this estimate of that count (an
+ * average glyph of 0.55 em at 12 pt, plus the line sample) sizes the figure
+ * so the axes keep their height whatever the number of models. */
+static size_t key_rows(const char *const *labels, size_t n) {
+  size_t w = 1;
+  for (size_t i = 0; i < n; i++) {
+    size_t l = strlen(labels[i]);
+    if (l > w) w = l;
+  }
+  double colpx = (double)w * 6.6 + 70.0;
+  size_t cols = (size_t)((FIG_W - 40) / colpx);
+  if (cols < 1) cols = 1;
+  return (n + cols - 1) / cols;
+}
+
+/* keyrows legend rows below the axes; w, h: the size, 0 for the default */
+static void gp_header(plot_ctx *c, FILE *f, const char *stem, const char *title,
+                      const char *xlabel, const char *ylabel, size_t keyrows, size_t w,
+                      size_t h) {
+  if (!w) w = FIG_W;
+  if (!h) h = FIG_H + 20 * keyrows;
+  if (strcmp(c->ext, "png") == 0)
+    fprintf(f, "set terminal pngcairo size %zu,%zu enhanced font 'Sans,11' background rgb "
+               "'white'\n", w, h);
+  else if (strcmp(c->ext, "pdf") == 0)
+    fprintf(f, "set terminal pdfcairo size %.2fin,%.2fin enhanced font 'Sans,9'\n",
+            (double)w / 100.0, (double)h / 100.0);
+  else
+    fprintf(f, "set terminal svg size %zu,%zu dynamic enhanced font 'Sans,12' background rgb "
+               "'white'\n", w, h);
   fputs("set output ", f);
-  gp_file(f, stem, "svg");
+  gp_file(f, stem, c->ext);
   fputc('\n', f);
   fputs("set datafile missing 'NaN'\n", f);
   fputs("set title ", f);
@@ -498,7 +560,10 @@ static void gp_header(FILE *f, const char *stem, const char *title, const char *
   gp_quote(f, ylabel);
   fputs(" noenhanced\n", f);
   fputs("set grid lc rgb '#dddddd'\n", f);
-  fputs("set key below left Left reverse noenhanced samplen 2 maxcols 1\n", f);
+  fputs("set border lc rgb '#444444'\n", f);
+  /* outside the axes, below, as many columns as fit */
+  fputs("set key outside below center horizontal Left reverse noenhanced samplen 3 "
+        "spacing 1.1 maxcols auto maxrows auto\n", f);
 }
 
 /* powers: tick labels 10^k (else gnuplot's %g: 1, 10, 100, ...) */
@@ -508,24 +573,43 @@ static void gp_axis(FILE *f, char axis, int logscale, int powers) {
   if (powers) fprintf(f, "set format %c '10^{%%L}'\n", axis);
 }
 
+typedef struct bspec {
+  const char *stem, *title, *xlabel, *ylabel, *about;
+  int logx, logy;
+  double xshift; /* plotted x = recorded x + xshift (iteration + 1 on a log axis) */
+  double target; /* a horizontal line at y = target; NaN for none */
+} bspec;
+
 /* line + min-max band per group; a[i].n == 0 leaves group i out */
-static int write_band_plot(plot_ctx *c, const char *stem, const char *title, const char *xlabel,
-                           const char *ylabel, const char *about, const group *g, const agg *a,
-                           size_t ng, int logx, int logy, lnb_error *err) {
+static int write_band_plot(plot_ctx *c, const bspec *b, const group *g, const agg *a, size_t ng,
+                           lnb_error *err) {
   size_t nk = 0;
   double xlo = INFINITY;
+  const char **labels = malloc((ng + 1) * sizeof *labels);
+  if (!labels) return lnb__error(err, LNB_ENOMEM, "out of memory");
   for (size_t i = 0; i < ng; i++) {
     if (!a[i].n) continue;
-    nk++;
+    labels[nk++] = g[i].label;
     for (size_t j = 0; j < a[i].n; j++)
-      if (a[i].x[j] < xlo) xlo = a[i].x[j];
+      if (a[i].x[j] + b->xshift < xlo) xlo = a[i].x[j] + b->xshift;
   }
-  if (!nk) return LNB_OK;
-  FILE *d = open_out(c, stem, "dat", err);
+  if (!nk) {
+    free(labels);
+    return LNB_OK;
+  }
+  char tlabel[96] = "";
+  if (isfinite(b->target)) {
+    snprintf(tlabel, sizeof tlabel, "target  (stop.target_gap = %g)", b->target);
+    labels[nk] = tlabel;
+  }
+  size_t rows = key_rows(labels, nk + (tlabel[0] != '\0'));
+  free(labels);
+  FILE *d = open_out(c, b->stem, "dat", err);
   if (!d) return err->code;
-  gp_comment(d, "%s: %s", stem, about);
+  gp_comment(d, "%s: %s", b->stem, b->about);
   gp_comment(d, "from %s; one block (gnuplot index) per model:", c->source);
-  gp_comment(d, "x  median  min  max   (over seeds)");
+  gp_comment(d, "x  median  min  max   (over seeds; x as recorded, %s)",
+             b->xshift != 0 ? "plotted at x + 1" : "plotted as is");
   for (size_t i = 0; i < ng; i++) {
     if (!a[i].n) continue;
     gp_comment(d, "model %s, tuned %s, %zu seeds", g[i].model, g[i].tuned[0] ? g[i].tuned : "-",
@@ -534,66 +618,150 @@ static int write_band_plot(plot_ctx *c, const char *stem, const char *title, con
       fprintf(d, "%.10g %.10g %.10g %.10g\n", a[i].x[j], a[i].med[j], a[i].lo[j], a[i].hi[j]);
     fputs("\n\n", d);
   }
-  int rc = close_out(d, c->dir, stem, "dat", err);
+  if (tlabel[0]) { /* the target line: a last block across the plotted x range */
+    double x0 = INFINITY, x1 = -INFINITY;
+    for (size_t i = 0; i < ng; i++)
+      for (size_t j = 0; j < a[i].n; j++) {
+        if (a[i].x[j] < x0) x0 = a[i].x[j];
+        if (a[i].x[j] > x1) x1 = a[i].x[j];
+      }
+    gp_comment(d, "target line: stop.target_gap = %.10g", b->target);
+    fprintf(d, "%.10g %.10g\n%.10g %.10g\n", x0, b->target, x1, b->target);
+  }
+  int rc = close_out(d, c->dir, b->stem, "dat", err);
   if (rc != LNB_OK) return rc;
-  FILE *f = open_out(c, stem, "gp", err);
+  FILE *f = open_out(c, b->stem, "gp", err);
   if (!f) return err->code;
-  gp_comment(f, "%s: %s", stem, about);
-  gp_comment(f, "Data: %s.dat (from %s). Run: cd to this directory, gnuplot %s.gp", stem,
-             c->source, stem);
+  gp_comment(f, "%s: %s", b->stem, b->about);
+  gp_comment(f, "Data: %s.dat (from %s). Run: cd to this directory, gnuplot %s.gp", b->stem,
+             c->source, b->stem);
   gp_comment(f, "Lines: median over seeds; bands: min to max. Legend labels drop the parameters");
   gp_comment(f, "every model of the plot shares; the full labels are:");
   for (size_t i = 0, k = 0; i < ng; i++)
-    if (a[i].n) gp_comment(f, "  index %zu: %s  [tuned %s]", k++, g[i].model,
-                           g[i].tuned[0] ? g[i].tuned : "-");
-  gp_header(f, stem, title, xlabel, ylabel, nk);
-  gp_axis(f, 'x', logx, !(xlo >= 1)); /* iterations: 1, 10, 100; seconds: 10^k */
-  gp_axis(f, 'y', logy, 1);
-  fputs("set style fill transparent solid 0.18 noborder\nplot \\\n", f);
+    if (a[i].n) gp_comment(f, "  index %zu: %s  [tuned %s]  (style %zu: %s, dash %d)", k++,
+                           g[i].model, g[i].tuned[0] ? g[i].tuned : "-", g[i].style,
+                           lnb_plot_color(g[i].style), lnb_plot_dash(g[i].style));
+  if (b->xshift != 0)
+    gp_comment(f, "x is plotted at x + %g so that x = 0 (the start) shows on the log axis",
+               b->xshift);
+  if (isfinite(b->target)) gp_comment(f, "target line: stop.target_gap = %.10g", b->target);
+  gp_header(c, f, b->stem, b->title, b->xlabel, b->ylabel, rows, 0, 0);
+  gp_axis(f, 'x', b->logx, !(xlo >= 1)); /* iterations: 1, 10, 100; seconds: 10^k */
+  gp_axis(f, 'y', b->logy, 1);
+  fputs("set style fill transparent solid 0.15 noborder\nplot \\\n", f);
+  char xu[32];
+  if (b->xshift != 0) snprintf(xu, sizeof xu, "($1+%g)", b->xshift);
+  else snprintf(xu, sizeof xu, "1");
   for (size_t i = 0, k = 0; i < ng; i++) {
     if (!a[i].n) continue;
-    const char *col = colors[k % NCOLORS];
+    const char *col = lnb_plot_color(g[i].style);
     fputs("  ", f);
-    gp_file(f, stem, "dat");
-    fprintf(f, " index %zu using 1:3:4 with filledcurves fc rgb '%s' notitle, \\\n", k, col);
-    fprintf(f, "  '' index %zu using 1:2 with lines lw 2 lc rgb '%s' dt %zu title ", k, col,
-            1 + (k / NCOLORS) % 5);
+    gp_file(f, b->stem, "dat");
+    fprintf(f, " index %zu using %s:3:4 with filledcurves fc rgb '%s' notitle, \\\n", k, xu, col);
+    fprintf(f, "  '' index %zu using %s:2 with lines lw 2 lc rgb '%s' dt %d title ", k, xu, col,
+            lnb_plot_dash(g[i].style));
     gp_quote(f, g[i].label);
-    fputs(++k < nk ? ", \\\n" : "\n", f);
+    fputs(++k < nk || tlabel[0] ? ", \\\n" : "\n", f);
   }
-  rc = close_out(f, c->dir, stem, "gp", err);
-  return rc == LNB_OK ? add_stem(c, stem, err) : rc;
+  if (tlabel[0]) {
+    fputs("  ", f);
+    gp_file(f, b->stem, "dat");
+    fprintf(f, " index %zu using %s:2 with lines lw 1.5 lc rgb '#555555' dt 3 title ", nk, xu);
+    gp_quote(f, tlabel);
+    fputc('\n', f);
+  }
+  rc = close_out(f, c->dir, b->stem, "gp", err);
+  return rc == LNB_OK ? add_stem(c, b->stem, err) : rc;
 }
+
+/* Axis limits of a 2-D trajectory plot: the range of the runs that did not
+ * diverge (all runs when every one diverged), 5 % margin. */
+static void traj_limits(const group *g, size_t ng, const unsigned char *use, long c1, long c2,
+                        size_t nmet, double lim[4]) {
+  for (int pass = 0; pass < 2; pass++) {
+    lim[0] = lim[2] = INFINITY;
+    lim[1] = lim[3] = -INFINITY;
+    for (size_t i = 0; i < ng; i++) {
+      if (!use[i]) continue;
+      for (size_t r = 0; r < g[i].nruns; r++) {
+        if (pass == 0 && g[i].rows[r]->status == LNB_RUN_DIVERGED) continue;
+        const lnb_rtraj *t = g[i].runs[r];
+        for (size_t j = 0; j < t->n; j++) {
+          double u = y_of(t, j, c1, nmet), v = y_of(t, j, c2, nmet);
+          if (!isfinite(u) || !isfinite(v)) continue;
+          if (u < lim[0]) lim[0] = u;
+          if (u > lim[1]) lim[1] = u;
+          if (v < lim[2]) lim[2] = v;
+          if (v > lim[3]) lim[3] = v;
+        }
+      }
+    }
+    if (lim[0] <= lim[1]) break;
+  }
+  for (int a = 0; a < 4; a += 2) {
+    double w = lim[a + 1] - lim[a];
+    if (!(w > 0)) w = fabs(lim[a]) > 0 ? fabs(lim[a]) : 1;
+    lim[a] -= 0.05 * w;
+    lim[a + 1] += 0.05 * w;
+  }
+}
+
+static int inside(const double lim[4], double u, double v) {
+  return u >= lim[0] && u <= lim[1] && v >= lim[2] && v <= lim[3];
+}
+
+/* more models than this: one panel per model */
+#define TRAJ_PANELS_FROM 6
 
 static int write_traj2d(plot_ctx *c, const char *stem, const char *title, const group *g,
                         size_t ng, long c1, long c2, size_t nmet, lnb_error *err) {
-  size_t nk = 0;
+  size_t nk = 0, ndiv = 0;
   unsigned char *use = calloc(ng ? ng : 1, 1);
-  if (!use) return lnb__error(err, LNB_ENOMEM, "out of memory");
-  for (size_t i = 0; i < ng; i++)
-    for (size_t r = 0; r < g[i].nruns && !use[i]; r++)
-      for (size_t j = 0; j < g[i].runs[r]->n && !use[i]; j++)
-        use[i] = isfinite(y_of(g[i].runs[r], j, c1, nmet)) &&
-                 isfinite(y_of(g[i].runs[r], j, c2, nmet));
-  for (size_t i = 0; i < ng; i++) nk += use[i];
-  if (!nk) {
-    free(use);
-    return LNB_OK;
+  const char **labels = malloc((ng + 2) * sizeof *labels);
+  char **klabels = calloc(ng ? ng : 1, sizeof *klabels);
+  int rc = LNB_OK;
+  if (!use || !labels || !klabels) {
+    rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+    goto out;
   }
+  for (size_t i = 0; i < ng; i++) {
+    size_t nd = 0;
+    for (size_t r = 0; r < g[i].nruns; r++) {
+      const lnb_rtraj *t = g[i].runs[r];
+      for (size_t j = 0; j < t->n && !use[i]; j++)
+        use[i] = isfinite(y_of(t, j, c1, nmet)) && isfinite(y_of(t, j, c2, nmet));
+      nd += g[i].rows[r]->status == LNB_RUN_DIVERGED;
+    }
+    if (!use[i]) continue;
+    size_t ln = strlen(g[i].label) + 64;
+    if (!(klabels[i] = malloc(ln))) {
+      rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+      goto out;
+    }
+    if (nd) snprintf(klabels[i], ln, "%s  [%zu/%zu diverged]", g[i].label, nd, g[i].nruns);
+    else snprintf(klabels[i], ln, "%s", g[i].label);
+    labels[nk++] = klabels[i];
+    ndiv += nd;
+  }
+  if (!nk) goto out;
+  double lim[4];
+  traj_limits(g, ng, use, c1, c2, nmet, lim);
   FILE *d = open_out(c, stem, "dat", err);
   if (!d) {
-    free(use);
-    return err->code;
+    rc = err->code;
+    goto out;
   }
   gp_comment(d, "%s: projection_2d_1 projection_2d_2 at every checkpoint, from %s", stem,
              c->source);
-  gp_comment(d, "one block (gnuplot index) per model; one line per seed");
+  gp_comment(d, "two blocks (gnuplot indices 2k, 2k+1) per model: its runs (one line per seed),");
+  gp_comment(d, "then the last point inside the axes of each of its diverged runs");
   for (size_t i = 0; i < ng; i++) {
     if (!use[i]) continue;
     gp_comment(d, "model %s, tuned %s", g[i].model, g[i].tuned[0] ? g[i].tuned : "-");
     for (size_t r = 0; r < g[i].nruns; r++) {
       const lnb_rtraj *t = g[i].runs[r];
-      gp_comment(d, "run %zu", t->run_id);
+      gp_comment(d, "run %zu%s", t->run_id,
+                 g[i].rows[r]->status == LNB_RUN_DIVERGED ? " (diverged)" : "");
       for (size_t j = 0; j < t->n; j++) {
         double u = y_of(t, j, c1, nmet), v = y_of(t, j, c2, nmet);
         if (isfinite(u) && isfinite(v)) fprintf(d, "%.10g %.10g\n", u, v);
@@ -601,55 +769,136 @@ static int write_traj2d(plot_ctx *c, const char *stem, const char *title, const 
       fputc('\n', d);
     }
     fputs("\n", d);
+    gp_comment(d, "diverged runs of this model: last point inside the axes");
+    fputs("nan nan\n", d); /* the block exists even when no run diverged */
+    for (size_t r = 0; r < g[i].nruns; r++) {
+      if (g[i].rows[r]->status != LNB_RUN_DIVERGED) continue;
+      const lnb_rtraj *t = g[i].runs[r];
+      double lu = NAN, lv = NAN;
+      for (size_t j = 0; j < t->n; j++) {
+        double u = y_of(t, j, c1, nmet), v = y_of(t, j, c2, nmet);
+        if (isfinite(u) && isfinite(v) && inside(lim, u, v)) lu = u, lv = v;
+      }
+      if (isfinite(lu)) fprintf(d, "%.10g %.10g\n", lu, lv);
+    }
+    fputs("\n\n", d);
   }
-  int rc = close_out(d, c->dir, stem, "dat", err);
+  rc = close_out(d, c->dir, stem, "dat", err);
   FILE *f = rc == LNB_OK ? open_out(c, stem, "gp", err) : NULL;
   if (!f) {
-    free(use);
-    return rc == LNB_OK ? err->code : rc;
+    if (rc == LNB_OK) rc = err->code;
+    goto out;
   }
+  int panels = nk >= TRAJ_PANELS_FROM;
   gp_comment(f, "%s: 2-D trajectories (projection_2d: a fixed random 2-D projection of vec(W_e),",
              stem);
   gp_comment(f, "the same for every run; when W_e has two entries it is W_e up to a fixed linear");
   gp_comment(f, "map). One line per seed, circles at the start. Data: %s.dat (from %s).", stem,
              c->source);
+  gp_comment(f, "Axes: the range of the runs that did not diverge (+5 %%); diverged runs leave");
+  gp_comment(f, "the frame and are clipped there, a cross at their last point inside.");
+  if (panels) gp_comment(f, "%zu models: one panel each, all on the same axes.", nk);
   for (size_t i = 0, k = 0; i < ng; i++)
-    if (use[i]) gp_comment(f, "  index %zu: %s  [tuned %s]", k++, g[i].model,
+    if (use[i]) gp_comment(f, "  index %zu: %s  [tuned %s]", 2 * k++, g[i].model,
                            g[i].tuned[0] ? g[i].tuned : "-");
-  gp_header(f, stem, title, "projection_2d_1", "projection_2d_2", nk);
-  fputs("plot \\\n", f);
+  const char *dlabel = "diverged: last point inside the axes";
+  /* panels wide enough for their titles (~5 px a character at 9 pt),
+   * as many side by side as fit in 1600 px */
+  size_t cols = 1, rows = 1, pw = 300, maxl = 0;
+  if (panels) {
+    for (size_t i = 0; i < nk; i++)
+      if (strlen(labels[i]) > maxl) maxl = strlen(labels[i]);
+    if (maxl * 5 + 40 > pw) pw = maxl * 5 + 40;
+    cols = 1600 / pw;
+    if (cols < 1) cols = 1;
+    while (cols > 1 && (cols - 1) * (cols - 1) >= nk) cols--;
+    rows = (nk + cols - 1) / cols;
+  }
+  if (ndiv) labels[nk] = dlabel;
+  if (panels)
+    gp_header(c, f, stem, title, "", "", 0, cols * pw, rows * 300 + 60);
+  else
+    gp_header(c, f, stem, title, "projection_2d_1", "projection_2d_2",
+              key_rows(labels, nk + (ndiv > 0)), 0, 0);
+  fprintf(f, "set xrange [%.10g:%.10g]\nset yrange [%.10g:%.10g]\n", lim[0], lim[1], lim[2],
+          lim[3]);
+  if (panels) {
+    /* the panel title is the legend; the overall title says the rest */
+    fputs("set key off\nset title font ',8'\nset tics font ',9'\n", f);
+    fprintf(f, "set multiplot layout %zu,%zu title ", rows, cols);
+    char mt[700];
+    snprintf(mt, sizeof mt, "%s  (projection_2d_1 across, projection_2d_2 up%s)", title,
+             ndiv ? "; x: where a diverged run left the axes" : "");
+    gp_quote(f, mt);
+    fputs(" noenhanced\n", f);
+  } else {
+    fputs("plot \\\n", f);
+  }
   for (size_t i = 0, k = 0; i < ng; i++) {
     if (!use[i]) continue;
-    const char *col = colors[k % NCOLORS];
+    const char *col = lnb_plot_color(g[i].style);
+    if (panels) {
+      fputs("set title ", f);
+      gp_quote(f, klabels[i]);
+      fputs(" noenhanced\nplot \\\n", f);
+    }
     fputs("  ", f);
     gp_file(f, stem, "dat");
-    fprintf(f, " index %zu using 1:2 with lines lw 1.5 lc rgb '%s' dt %zu title ", k, col,
-            1 + (k / NCOLORS) % 5);
-    gp_quote(f, g[i].label);
+    fprintf(f, " index %zu using 1:2 with lines lw 1.5 lc rgb '%s' dt %d title ", 2 * k, col,
+            lnb_plot_dash(g[i].style));
+    gp_quote(f, klabels[i]);
     fprintf(f, ", \\\n  '' index %zu every ::0::0 using 1:2 with points pt 7 ps 0.8 lc rgb '%s' "
-               "notitle",
-            k, col);
-    fputs(++k < nk ? ", \\\n" : "\n", f);
+               "notitle, \\\n",
+            2 * k, col);
+    fprintf(f, "  '' index %zu using 1:2 with points pt 2 ps 1.6 lw 2 lc rgb '#000000' ",
+            2 * k + 1);
+    /* the one key entry for the crosses: on the first model that has one */
+    int first_div = 0;
+    if (!panels && ndiv && strstr(klabels[i], " diverged]")) {
+      first_div = 1;
+      for (size_t q = 0; q < i; q++) first_div &= !(use[q] && strstr(klabels[q], " diverged]"));
+    }
+    if (first_div) {
+      fputs("title ", f);
+      gp_quote(f, dlabel);
+    } else fputs("notitle", f);
+    k++;
+    fputs(!panels && k < nk ? ", \\\n" : "\n", f);
   }
-  free(use);
+  /* no "unset multiplot": gnuplot closes the figure at exit, and every line
+   * of a script stays a comment, a set, a plot or a data source line (the
+   * hostile-results tests and the fuzz harness hold the scripts to that) */
   rc = close_out(f, c->dir, stem, "gp", err);
-  return rc == LNB_OK ? add_stem(c, stem, err) : rc;
+  if (rc == LNB_OK) rc = add_stem(c, stem, err);
+out:
+  for (size_t i = 0; klabels && i < ng; i++) free(klabels[i]);
+  free(klabels);
+  free(labels);
+  free(use);
+  return rc;
 }
 
 static int write_profile(plot_ctx *c, const lnb_profile *p, const char *best_by,
-                         lnb_error *err) {
+                         const size_t *style, lnb_error *err) {
   const char *quantity = lnb_quantity_label(best_by);
   const char *stem = "perf_profile";
   char **labels = lnb_plot_short_labels(p->models, p->nmodels, LABEL_MAX);
   double *r = malloc((p->nprob ? p->nprob : 1) * sizeof *r);
-  if (!labels || !r) {
+  char **keys = calloc(p->nmodels ? p->nmodels : 1, sizeof *keys);
+  if (!labels || !r || !keys) {
     free(r);
+    free(keys);
     if (labels)
       for (size_t m = 0; m < p->nmodels; m++) free(labels[m]);
     free(labels);
     return lnb__error(err, LNB_ENOMEM, "out of memory");
   }
   int rc = LNB_OK;
+  for (size_t m = 0; m < p->nmodels; m++) {
+    size_t ln = strlen(labels[m]) + 32;
+    if (!(keys[m] = malloc(ln))) goto oom;
+    snprintf(keys[m], ln, "%s  (τ = ∞: %.2f)", labels[m], lnb_profile_rho(p, m, INFINITY));
+  }
   FILE *d = open_out(c, stem, "dat", err);
   if (!d) {
     rc = err->code;
@@ -685,27 +934,32 @@ static int write_profile(plot_ctx *c, const lnb_profile *p, const char *best_by,
   gp_comment(f, "tau times the fastest model's. The legend gives the fraction at tau = inf "
                 "(solved at all).");
   gp_comment(f, "Data: %s.dat (from %s).", stem, c->source);
-  for (size_t m = 0; m < p->nmodels; m++) gp_comment(f, "  index %zu: %s", m, p->models[m]);
+  for (size_t m = 0; m < p->nmodels; m++)
+    gp_comment(f, "  index %zu: %s  (style %zu: %s, dash %d)", m, p->models[m], style[m],
+               lnb_plot_color(style[m]), lnb_plot_dash(style[m]));
   char title[128];
   snprintf(title, sizeof title, "Performance profile over %zu problems (%s)", p->nprob,
            quantity);
-  gp_header(f, stem, title, "τ (value / best model's value)",
-            "fraction of problems solved within τ", p->nmodels);
+  gp_header(c, f, stem, title, "τ (value / best model's value)",
+            "fraction of problems solved within τ",
+            key_rows((const char *const *)keys, p->nmodels), 0, 0);
   fputs("set logscale x 10\nset xrange [1:1000]\nset yrange [0:1.05]\nplot \\\n", f);
   for (size_t m = 0; m < p->nmodels; m++) {
-    char t[256];
-    snprintf(t, sizeof t, "%s  (τ = ∞: %.2f)", labels[m], lnb_profile_rho(p, m, INFINITY));
     fputs("  ", f);
     gp_file(f, stem, "dat");
-    fprintf(f, " index %zu using 1:2 with steps lw 2 lc rgb '%s' dt %zu title ", m,
-            colors[m % NCOLORS], 1 + (m / NCOLORS) % 5);
-    gp_quote(f, t);
+    fprintf(f, " index %zu using 1:2 with steps lw 2 lc rgb '%s' dt %d title ", m,
+            lnb_plot_color(style[m]), lnb_plot_dash(style[m]));
+    gp_quote(f, keys[m]);
     fputs(m + 1 < p->nmodels ? ", \\\n" : "\n", f);
   }
   if ((rc = close_out(f, c->dir, stem, "gp", err)) == LNB_OK) rc = add_stem(c, stem, err);
+  goto out;
+oom:
+  rc = lnb__error(err, LNB_ENOMEM, "out of memory");
 out:
-  for (size_t m = 0; m < p->nmodels; m++) free(labels[m]);
+  for (size_t m = 0; m < p->nmodels; m++) free(labels[m]), free(keys[m]);
   free(labels);
+  free(keys);
   free(r);
   return rc;
 }
@@ -731,9 +985,29 @@ static int has_d2(const char *problem) {
   return 0;
 }
 
-static int plot_problem(plot_ctx *c, size_t pi, const char *problem, group *g, size_t ng,
-                        const lnb_rtrajs *tr, lnb_error *err) {
-  char plug[64], stem[256], title[512], about[256];
+/* the x axis: is it logarithmic, what is its label, is it shifted */
+static void x_axis(const group *g, size_t ng, xkind xk, int *logx, double *xshift, char *label,
+                   size_t n) {
+  double xmax = 0, xminpos = INFINITY;
+  for (size_t i = 0; i < ng; i++)
+    for (size_t r = 0; r < g[i].nruns; r++)
+      for (size_t j = 0; j < g[i].runs[r]->n; j++) {
+        double x = x_at(&g[i], r, j, xk);
+        if (x > xmax) xmax = x;
+        if (x > 0 && x < xminpos) xminpos = x;
+      }
+  *logx = xk == X_ITER ? xmax >= 100 : xmax / xminpos >= 100;
+  *xshift = xk == X_ITER && *logx ? 1 : 0;
+  const char *base = xk == X_SEC ? "seconds (timed work)" : xk == X_EPOCH ? "epoch" : "iteration";
+  if (*xshift != 0) snprintf(label, n, "iteration + 1  (log scale; 1 = the start, iteration 0)");
+  else if (*logx) snprintf(label, n, "%s  (log scale; 0 not shown)", base);
+  else snprintf(label, n, "%s", base);
+}
+
+static int plot_problem(plot_ctx *c, const lnb_plot_opts *o, size_t pi, const char *problem,
+                        group *g, size_t ng, const lnb_rtrajs *tr, double target,
+                        lnb_error *err) {
+  char plug[64], stem[256], title[512], about[256], xlabel[128];
   safe_stem(problem, plug, sizeof plug);
   char ptitle[160];
   snprintf(ptitle, sizeof ptitle, "%s", problem);
@@ -741,58 +1015,59 @@ static int plot_problem(plot_ctx *c, size_t pi, const char *problem, group *g, s
   agg *a = calloc(ng ? ng : 1, sizeof *a);
   if (!a) return lnb__error(err, LNB_ENOMEM, "out of memory");
   int rc = LNB_OK;
-  /* loss gap against iteration and against seconds */
-  for (int xsec = 0; xsec < 2 && rc == LNB_OK; xsec++) {
-    double xmax = 0, xminpos = INFINITY;
-    for (size_t i = 0; i < ng; i++)
-      for (size_t r = 0; r < g[i].nruns; r++)
-        for (size_t j = 0; j < g[i].runs[r]->n; j++) {
-          double x = xs_of(g[i].runs[r], xsec)[j];
-          if (x > xmax) xmax = x;
-          if (x > 0 && x < xminpos) xminpos = x;
-        }
-    int logx = xsec ? xmax / xminpos >= 100 : xmax >= 100;
+  /* loss gap against each x axis asked for (default: iteration and seconds) */
+  for (int xi = 0; xi < 3 && rc == LNB_OK; xi++) {
+    xkind xk = (xkind)xi;
+    if (o->x ? strcmp(o->x, xnames[xi]) != 0 : xk == X_EPOCH) continue;
+    int logx;
+    double xshift;
+    x_axis(g, ng, xk, &logx, &xshift, xlabel, sizeof xlabel);
     for (size_t i = 0; i < ng && rc == LNB_OK; i++)
-      if (aggregate(&g[i], xsec, -1, tr->nmetrics, logx, 1, &a[i]) != 0)
+      if (aggregate(&g[i], xk, -1, tr->nmetrics, logx, xshift, 1, &a[i]) != 0)
         rc = lnb__error(err, LNB_ENOMEM, "out of memory");
-    snprintf(stem, sizeof stem, "p%zu_%s_gap_vs_%s", pi, plug, xsec ? "seconds" : "iteration");
+    snprintf(stem, sizeof stem, "p%zu_%s_gap_vs_%s", pi, plug, xnames[xi]);
     snprintf(title, sizeof title, "Problem %zu: %s", pi, ptitle);
     snprintf(about, sizeof about, "loss gap l - l* against %s",
-             xsec ? "seconds of timed work" : "iteration");
-    if (rc == LNB_OK)
-      rc = write_band_plot(c, stem, title, xsec ? "seconds (timed work)" : "iteration",
-                           "loss gap  l − l*", about, g, a, ng, logx, 1, err);
+             xk == X_SEC ? "seconds of timed work" : xnames[xi]);
+    bspec b = {stem, title, xlabel, "loss gap  l − l*  (log scale)", about, logx, 1, xshift,
+               target};
+    if (rc == LNB_OK) rc = write_band_plot(c, &b, g, a, ng, err);
     for (size_t i = 0; i < ng; i++) agg_free(&a[i]);
   }
-  /* every metric column against iteration (projection_2d gets its own plot) */
+  /* every metric column against iteration (or the x asked for; projection_2d
+   * gets its own plot) */
+  xkind mx = o->x && strcmp(o->x, "seconds") == 0 ? X_SEC
+             : o->x && strcmp(o->x, "epoch") == 0 ? X_EPOCH : X_ITER;
   long c1 = -1, c2 = -1;
   for (size_t m = 0; m < tr->nmetrics && rc == LNB_OK; m++) {
     const char *name = tr->metric_names[m];
     if (strcmp(name, "projection_2d_1") == 0) c1 = (long)m;
     if (strcmp(name, "projection_2d_2") == 0) c2 = (long)m;
     if (strncmp(name, "projection_2d_", 14) == 0) continue;
-    double xmax = 0, ymin = INFINITY, ymax = -INFINITY;
+    double ymin = INFINITY, ymax = -INFINITY;
     for (size_t i = 0; i < ng; i++)
       for (size_t r = 0; r < g[i].nruns; r++)
         for (size_t j = 0; j < g[i].runs[r]->n; j++) {
           double y = y_of(g[i].runs[r], j, (long)m, tr->nmetrics);
-          if (g[i].runs[r]->iter[j] > xmax) xmax = g[i].runs[r]->iter[j];
           if (!isfinite(y)) continue;
           if (y < ymin) ymin = y;
           if (y > ymax) ymax = y;
         }
     if (!(ymin <= ymax)) continue; /* not recorded for this problem's models */
-    int logx = xmax >= 100, logy = ymin > 0 && ymax / ymin >= 100;
+    int logx, logy = ymin > 0 && ymax / ymin >= 100;
+    double xshift;
+    x_axis(g, ng, mx, &logx, &xshift, xlabel, sizeof xlabel);
     for (size_t i = 0; i < ng && rc == LNB_OK; i++)
-      if (aggregate(&g[i], 0, (long)m, tr->nmetrics, logx, logy, &a[i]) != 0)
+      if (aggregate(&g[i], mx, (long)m, tr->nmetrics, logx, xshift, logy, &a[i]) != 0)
         rc = lnb__error(err, LNB_ENOMEM, "out of memory");
-    char mstem[64];
+    char mstem[64], ylabel[300];
     safe_stem(name, mstem, sizeof mstem);
     snprintf(stem, sizeof stem, "p%zu_%s_metric_%s", pi, plug, mstem);
     snprintf(title, sizeof title, "Problem %zu: %s", pi, ptitle);
-    snprintf(about, sizeof about, "metric %s against iteration", name);
-    if (rc == LNB_OK)
-      rc = write_band_plot(c, stem, title, "iteration", name, about, g, a, ng, logx, logy, err);
+    snprintf(about, sizeof about, "metric %s against %s", name, xnames[mx]);
+    snprintf(ylabel, sizeof ylabel, "%s%s", name, logy ? "  (log scale)" : "");
+    bspec b = {stem, title, xlabel, ylabel, about, logx, logy, xshift, NAN};
+    if (rc == LNB_OK) rc = write_band_plot(c, &b, g, a, ng, err);
     for (size_t i = 0; i < ng; i++) agg_free(&a[i]);
   }
   free(a);
@@ -816,15 +1091,48 @@ static int plot_problem(plot_ctx *c, size_t pi, const char *problem, group *g, s
   return rc;
 }
 
+int lnb_plot_check_opts(const lnb_plot_opts *o, lnb_error *err) {
+  if (o->format && strcmp(o->format, "svg") && strcmp(o->format, "png") &&
+      strcmp(o->format, "pdf"))
+    return lnb__error(err, LNB_EINVAL, "--format '%s': expected svg, png or pdf", o->format);
+  if (o->x && strcmp(o->x, "iteration") && strcmp(o->x, "seconds") && strcmp(o->x, "epoch"))
+    return lnb__error(err, LNB_EINVAL, "--x '%s': expected iteration, seconds or epoch", o->x);
+  if (o->models) {
+    regex_t re;
+    int e = regcomp(&re, o->models, REG_EXTENDED | REG_NOSUB);
+    if (e != 0) {
+      char why[256];
+      regerror(e, &re, why, sizeof why);
+      return lnb__error(err, LNB_EINVAL, "--models '%s': not a regular expression: %s",
+                        o->models, why);
+    }
+    regfree(&re);
+  }
+  return LNB_OK;
+}
+
 int lnb_plot_dir(const char *dir, FILE *out, lnb_error *err) {
+  lnb_plot_opts o = {0};
+  return lnb_plot_dir_opts(dir, &o, out, err);
+}
+
+int lnb_plot_dir_opts(const char *dir, const lnb_plot_opts *o, FILE *out, lnb_error *err) {
+  int rc = lnb_plot_check_opts(o, err);
+  if (rc != LNB_OK) return rc;
   char *gnuplot = lnb_plot_find_gnuplot();
   if (!gnuplot) return lnb__error(err, LNB_ENOENT, "gnuplot not found: apt-get install gnuplot-nox");
-  int rc = lnb_plot_write(dir, gnuplot, out, err);
+  rc = lnb_plot_write_opts(dir, o, gnuplot, out, err);
   free(gnuplot);
   return rc;
 }
 
 int lnb_plot_write(const char *dir, const char *gnuplot, FILE *out, lnb_error *err) {
+  lnb_plot_opts o = {0};
+  return lnb_plot_write_opts(dir, &o, gnuplot, out, err);
+}
+
+int lnb_plot_write_opts(const char *dir, const lnb_plot_opts *o, const char *gnuplot, FILE *out,
+                        lnb_error *err) {
   lnb_rset s;
   lnb_rtrajs tr = {0};
   lnb_table t = {0};
@@ -832,9 +1140,44 @@ int lnb_plot_write(const char *dir, const char *gnuplot, FILE *out, lnb_error *e
   memset(&c, 0, sizeof c);
   group *g = NULL;
   char *pdir = NULL;
-  int rc = lnb_rset_load(&s, dir, err);
+  const char **allm = NULL;
+  lnb_row *frows = NULL;
+  double *epf = NULL;
+  size_t *pstyle = NULL;
+  regex_t re;
+  int have_re = 0;
+  int rc = lnb_plot_check_opts(o, err);
   if (rc != LNB_OK) return rc;
+  if (o->models) {
+    if (regcomp(&re, o->models, REG_EXTENDED | REG_NOSUB) != 0)
+      return lnb__error(err, LNB_EINVAL, "--models '%s': not a regular expression", o->models);
+    have_re = 1;
+  }
+  c.ext = o->format ? o->format : "svg";
+  if ((rc = lnb_rset_load(&s, dir, err)) != LNB_OK) {
+    if (have_re) regfree(&re);
+    return rc;
+  }
   if ((rc = lnb_rtrajs_load(&tr, dir, err)) != LNB_OK) goto out;
+  /* epochs per iteration of every run: summary.csv's epochs / iterations
+   * (mini-batch runs); a full-batch step is one epoch */
+  if (!(epf = malloc((s.nrows ? s.nrows : 1) * sizeof *epf))) goto oom;
+  long ecol = lnb_csv_col(&s.sum, "epochs");
+  for (size_t r = 0; r < s.nrows; r++) {
+    double e = ecol >= 0 ? lnb_report_real(s.sum.rows[r][ecol]) : NAN;
+    epf[r] = ecol >= 0 && isfinite(e) && s.rows[r].iterations > 0
+                 ? e / (double)s.rows[r].iterations
+                 : 1.0;
+  }
+  /* the models asked for */
+  if (!(frows = malloc((s.nrows ? s.nrows : 1) * sizeof *frows))) goto oom;
+  size_t nf = 0;
+  for (size_t r = 0; r < s.nrows; r++)
+    if (!have_re || regexec(&re, s.rows[r].model, 0, NULL, 0) == 0) frows[nf++] = s.rows[r];
+  if (have_re && nf == 0) {
+    rc = lnb__error(err, LNB_EINVAL, "--models '%s': matches no model of %s", o->models, dir);
+    goto out;
+  }
   size_t pn = strlen(dir) + sizeof "/plots";
   if (!(pdir = malloc(pn))) goto oom;
   snprintf(pdir, pn, "%s/plots", dir);
@@ -849,9 +1192,19 @@ int lnb_plot_write(const char *dir, const char *gnuplot, FILE *out, lnb_error *e
   }
   c.dir = pdir;
   c.source = dir;
-  lnb_table_opts o = {.best_by = s.best_by, .baseline = NULL, .has_target = s.has_target};
-  if (lnb_table_compute(s.rows, s.nrows, &o, &t) != 0) goto oom;
+  lnb_table_opts to = {.best_by = s.best_by, .baseline = NULL, .has_target = s.has_target};
+  /* styles follow every model of the directory (table order), so a model
+   * looks the same whichever models --models keeps */
+  if (lnb_table_compute(s.rows, s.nrows, &to, &t) != 0) goto oom;
+  size_t nall = t.n;
+  if (!(allm = malloc((nall ? nall : 1) * sizeof *allm))) goto oom;
+  for (size_t i = 0; i < nall; i++) allm[i] = t.entries[i].model;
+  lnb_table_free(&t);
+  memset(&t, 0, sizeof t);
+  /* allm borrows from the rows, which outlive t */
+  if (lnb_table_compute(frows, nf, &to, &t) != 0) goto oom;
   if (!(g = calloc(t.n ? t.n : 1, sizeof *g))) goto oom;
+  double target = s.has_target ? s.target_gap : NAN;
   size_t nprob = 0;
   for (size_t i = 0; i < t.n && rc == LNB_OK;) {
     const char *problem = t.entries[i].problem;
@@ -870,17 +1223,21 @@ int lnb_plot_write(const char *dir, const char *gnuplot, FILE *out, lnb_error *e
       memset(gk, 0, sizeof *gk);
       gk->model = e->model;
       gk->tuned = e->tuned;
+      gk->style = lnb_plot_style_index(allm, nall, e->model);
       size_t ln = strlen(labels[k]) + strlen(e->tuned) + 8;
       gk->label = malloc(ln);
       gk->runs = malloc((s.nrows ? s.nrows : 1) * sizeof *gk->runs);
+      gk->rows = malloc((s.nrows ? s.nrows : 1) * sizeof *gk->rows);
+      gk->epf = malloc((s.nrows ? s.nrows : 1) * sizeof *gk->epf);
       if (gk->label) {
         if (e->tuned[0]) snprintf(gk->label, ln, "%s @ %s", labels[k], e->tuned);
         else snprintf(gk->label, ln, "%s", labels[k]);
       }
-      if (!gk->label || !gk->runs) {
+      if (!gk->label || !gk->runs || !gk->rows || !gk->epf) {
         for (size_t q = 0; q < ng; q++) free(labels[q]);
         free(labels);
-        for (size_t q = 0; q <= k; q++) free(g[q].label), free(g[q].runs);
+        for (size_t q = 0; q <= k; q++)
+          free(g[q].label), free(g[q].runs), free(g[q].rows), free(g[q].epf);
         goto oom;
       }
       for (size_t r = 0; r < s.nrows; r++) {
@@ -889,26 +1246,36 @@ int lnb_plot_write(const char *dir, const char *gnuplot, FILE *out, lnb_error *e
             strcmp(row->tuned, e->tuned))
           continue;
         const lnb_rtraj *tj = lnb_rtrajs_find(&tr, row->run_id);
-        if (tj && tj->n) gk->runs[gk->nruns++] = tj;
+        if (!tj || !tj->n) continue;
+        gk->rows[gk->nruns] = row;
+        gk->epf[gk->nruns] = epf[r];
+        gk->runs[gk->nruns++] = tj;
       }
     }
     for (size_t q = 0; q < ng; q++) free(labels[q]);
     free(labels);
     nprob++;
-    rc = plot_problem(&c, nprob, problem, g, ng, &tr, err);
+    rc = plot_problem(&c, o, nprob, problem, g, ng, &tr, target, err);
     if (rc == LNB_OK) {
       char pl[16];
       snprintf(pl, sizeof pl, "p%zu", nprob);
       fprintf(out, "%s = %s\n", pl, problem);
     }
-    for (size_t q = 0; q < ng; q++) free(g[q].label), free(g[q].runs);
+    for (size_t q = 0; q < ng; q++)
+      free(g[q].label), free(g[q].runs), free(g[q].rows), free(g[q].epf);
     i = j;
   }
   if (rc != LNB_OK) goto out;
   if (nprob >= 2 && (s.has_target || !lnb_quantity_needs_target(s.best_by))) {
     lnb_profile p;
-    if (lnb_profile_compute(s.rows, s.nrows, s.best_by, &p) != 0) goto oom;
-    rc = write_profile(&c, &p, s.best_by, err);
+    if (lnb_profile_compute(frows, nf, s.best_by, &p) != 0) goto oom;
+    if (!(pstyle = malloc((p.nmodels ? p.nmodels : 1) * sizeof *pstyle))) {
+      lnb_profile_free(&p);
+      goto oom;
+    }
+    for (size_t m = 0; m < p.nmodels; m++)
+      pstyle[m] = lnb_plot_style_index(allm, nall, p.models[m]);
+    rc = write_profile(&c, &p, s.best_by, pstyle, err);
     lnb_profile_free(&p);
     if (rc != LNB_OK) goto out;
   } else if (nprob >= 2) {
@@ -920,18 +1287,22 @@ int lnb_plot_write(const char *dir, const char *gnuplot, FILE *out, lnb_error *e
       rc = lnb__error(err, LNB_EIO, "gnuplot failed on %s/%s.gp: %s", pdir, c.stems[i], msg);
       goto out;
     }
-    char svg[4096];
+    char img[4096];
     struct stat st;
-    snprintf(svg, sizeof svg, "%s/%s.svg", pdir, c.stems[i]);
-    if (stat(svg, &st) != 0 || st.st_size == 0) {
-      rc = lnb__error(err, LNB_EIO, "gnuplot wrote no %s (%s)", svg, msg[0] ? msg : "no message");
+    snprintf(img, sizeof img, "%s/%s.%s", pdir, c.stems[i], c.ext);
+    if (stat(img, &st) != 0 || st.st_size == 0) {
+      rc = lnb__error(err, LNB_EIO, "gnuplot wrote no %s (%s)", img, msg[0] ? msg : "no message");
       goto out;
     }
-    lnb__fput_text(out, svg, NULL); /* DIR as given: shown escaped */
+    lnb__fput_text(out, img, NULL); /* DIR as given: shown escaped */
     fputc('\n', out);
   }
   fputs(c.notes, out);
-  fprintf(out, gnuplot ? "plots: %zu SVG files in " : "plots: %zu scripts in ", c.nstems);
+  char up[8];
+  snprintf(up, sizeof up, "%s", c.ext);
+  for (char *q = up; *q; q++) *q = (char)toupper((unsigned char)*q);
+  if (gnuplot) fprintf(out, "plots: %zu %s files in ", c.nstems, up);
+  else fprintf(out, "plots: %zu scripts in ", c.nstems);
   lnb__fput_text(out, pdir, NULL);
   fputs("/ (each with its .gp script and .dat data)\n", out);
   goto out;
@@ -941,9 +1312,14 @@ out:
   for (size_t i = 0; i < c.nstems; i++) free(c.stems[i]);
   free(c.stems);
   free(g);
+  free(allm);
+  free(frows);
+  free(epf);
+  free(pstyle);
   lnb_table_free(&t);
   lnb_rtrajs_free(&tr);
   lnb_rset_free(&s);
   free(pdir);
+  if (have_re) regfree(&re);
   return rc;
 }
