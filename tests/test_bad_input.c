@@ -329,11 +329,11 @@ static void test_unwritable_and_full(void **state) {
   assert_int_equal(sh(cmd, NULL), 0);
 }
 
-/* run cmd in dir under `timeout 60` (a FIFO or an endless file would hang);
+/* run cmd in dir under `timeout 120` (a FIFO or an endless file would hang);
  * the exit status, the output in *out, the seconds it took in *secs */
 static int timed_run(const char *dir, const char *args, char **out, double *secs) {
   char cmd[2048];
-  snprintf(cmd, sizeof cmd, "cd %s && timeout 60 %s %s", dir, LNB_TEST_BINARY, args);
+  snprintf(cmd, sizeof cmd, "cd %s && timeout 120 %s %s", dir, LNB_TEST_BINARY, args);
   struct timespec a, b;
   clock_gettime(CLOCK_MONOTONIC, &a);
   int rc = sh(cmd, out);
@@ -479,8 +479,10 @@ static void test_largest_sweep_is_fast(void **state) {
   snprintf(cmd, sizeof cmd, "test $(wc -l < %s/out/summary.csv) -eq 100001 && "
                             "grep -q '\"runs_resumed\": 100000' %s/out/manifest.json", dir, dir);
   assert_int_equal(sh(cmd, NULL), 0);
+  /* a guard against quadratic work (that took hours), not a benchmark: about
+   * 20 s on a quiet machine, 76 s seen under ASan at load 12 */
   fprintf(stderr, "10^5 runs: run + resume + table in %.1f s\n", total);
-  assert_true(total < 60.0);
+  assert_true(total < 240.0);
 }
 
 /* Data and results files that are not regular files, or are too large
