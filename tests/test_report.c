@@ -416,12 +416,13 @@ static void test_plot_and_table(void **state) {
   if (rc != 0) fprintf(stderr, "%s\n", out);
   assert_int_equal(rc, 0);
   assert_non_null(strstr(out, "p1 = lsq(m=40,d=2,k=1,condition=5,noise=0.1,seed=3)"));
-  assert_non_null(strstr(out, "plots: 9 SVG files"));
+  assert_non_null(strstr(out, "plots: 11 SVG files"));
   free(out);
   static const char *const stems[] = {
       "p1_lsq_gap_vs_iteration", "p1_lsq_gap_vs_seconds", "p1_lsq_metric_grad_norm",
       "p1_lsq_trajectory_2d",    "p2_lsq_gap_vs_iteration", "p2_lsq_gap_vs_seconds",
-      "p2_lsq_metric_grad_norm", "p2_lsq_trajectory_2d",   "perf_profile"};
+      "p2_lsq_metric_grad_norm", "p2_lsq_trajectory_2d",   "perf_profile",
+      "ecdf_iterations",         "ecdf_seconds"};
   static const char *const ext[] = {"svg", "gp", "dat"};
   for (size_t i = 0; i < sizeof stems / sizeof *stems; i++)
     for (size_t e = 0; e < 3; e++) {
