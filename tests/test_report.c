@@ -441,7 +441,51 @@ static void test_plot_and_table(void **state) {
   assert_non_null(strstr(svg, "</svg>"));
   assert_non_null(strstr(svg, "linear+gd @ lr=0.3"));
   assert_non_null(strstr(svg, "deep_linear(depth=2,width=4,init=gaussian,init_std=0.3)+gd @ lr=0.3"));
+  /* the metric axis: the metric's help text, the column name in parentheses */
+  snprintf(path, sizeof path, "%s/fx/plots/p1_lsq_metric_grad_norm.gp", tmpdir);
+  f = fopen(path, "r");
+  assert_non_null(f);
+  got = fread(svg, 1, (1 << 20) - 1, f);
+  svg[got] = '\0';
+  fclose(f);
+  assert_non_null(strstr(svg, "set ylabel '||grad l(W_e)||_F (grad_norm)"));
   free(svg);
+}
+
+/* Metric axis labels: the help manifest.json records (a plugin metric's
+ * lnb_metric_spec help) cut to its lead phrase, or the core's help for a
+ * manifest written before metric_help; the column name in parentheses. */
+static void test_metric_label(void **state) {
+  (void)state;
+  char out[300];
+  const char *json =
+      "{\n  \"config_name\": \"x\",\n  \"metric_help\": {\"unbalancedness\": \"max_j "
+      "||W_{j+1}^T W_{j+1} - W_j W_j^T||_F over consecutive layers (paper 001, Def. 1; constant "
+      "under gradient flow); 0 for depth 1\", \"grad_norm\": \"the \\\"gradient\\\" norm\", "
+      "\"long_one\": \"0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 "
+      "0123456789 0123456789 tail\"},\n  \"unbalancedness_x\": 1\n}\n";
+  lnb_report_metric_label(json, "unbalancedness", out, sizeof out);
+  assert_string_equal(out, "max_j ||W_{j+1}^T W_{j+1} - W_j W_j^T||_F over consecutive layers "
+                           "(unbalancedness)");
+  /* the manifest's text wins over the core's; escapes undone */
+  lnb_report_metric_label(json, "grad_norm", out, sizeof out);
+  assert_string_equal(out, "the \"gradient\" norm (grad_norm)");
+  /* more than 80 bytes: the first 77 (seven "0123456789 ") and "..." */
+  lnb_report_metric_label(json, "long_one", out, sizeof out);
+  assert_string_equal(out, "0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 "
+                           "0123456789 ... (long_one)");
+  /* an older manifest: core metrics keep their help, plugin metrics their name */
+  const char *old = "{\n  \"config_name\": \"x\"\n}\n";
+  lnb_report_metric_label(old, "effective_rank", out, sizeof out);
+  assert_string_equal(out, "effective rank of W_e (effective_rank)");
+  lnb_report_metric_label(old, "unbalancedness", out, sizeof out);
+  assert_string_equal(out, "unbalancedness");
+  /* a column of a multi-column metric */
+  lnb_report_metric_label(old, "singular_values_2", out, sizeof out);
+  assert_string_equal(out, "the record.top_k largest singular values of W_e, column 2 "
+                           "(singular_values_2)");
+  lnb_report_metric_label(NULL, "nosuch_metric_1", out, sizeof out);
+  assert_string_equal(out, "nosuch_metric_1");
 }
 
 /* overwrite the seconds_to_target column of dir/summary.csv with v[row] */
@@ -752,6 +796,7 @@ int main(void) {
       cmocka_unit_test(test_mwu_ties),
       cmocka_unit_test(test_profile_exact),
       cmocka_unit_test(test_ecdf_exact),
+      cmocka_unit_test(test_metric_label),
       cmocka_unit_test(test_short_labels),
       cmocka_unit_test_setup_teardown(test_plot_and_table, setup, teardown),
       cmocka_unit_test_setup_teardown(test_compare, setup, teardown),

@@ -276,6 +276,17 @@ static int write_manifest(lnb_results *w, int final, int interrupted, lnb_error 
   fprintf(f, "},\n  \"state\": \"%s\"",
           !final ? "running" : interrupted ? "interrupted" : "complete");
   fprintf(f, ",\n  \"wall_seconds\": %.3f", lnb__now() - w->wall_start);
+  /* what each recorded metric measures (one line: the plot axes read it) */
+  fprintf(f, ",\n  \"metric_help\": {");
+  for (size_t i = 0, k = 0; i < cfg->record.nmetrics; i++) {
+    const char *h = lnb_metric_help(cfg, cfg->record.metrics[i]);
+    if (!h) continue;
+    fputs(k++ ? ", " : "", f);
+    json_str(f, cfg->record.metrics[i]);
+    fputs(": ", f);
+    json_str(f, h);
+  }
+  fputc('}', f);
   fprintf(f, ",\n  \"config_text\": ");
   json_str(f, cfg->text);
   fprintf(f, "\n}\n");

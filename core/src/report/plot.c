@@ -454,6 +454,7 @@ static int aggregate(const group *g, xkind xk, long ycol, size_t nmet, int logx,
 typedef struct plot_ctx {
   const char *dir;     /* DIR/plots */
   const char *source;  /* the results directory, for comments */
+  const char *manifest; /* manifest.json (metric help for the axis labels) */
   const char *ext;     /* svg | png | pdf */
   char **stems;        /* plots written, to render */
   size_t nstems;
@@ -1150,7 +1151,9 @@ static int plot_problem(plot_ctx *c, const lnb_plot_opts *o, size_t pi, const ch
     snprintf(stem, sizeof stem, "p%zu_%s_metric_%s", pi, plug, mstem);
     snprintf(title, sizeof title, "Problem %zu: %s", pi, ptitle);
     snprintf(about, sizeof about, "metric %s against %s", name, xnames[mx]);
-    snprintf(ylabel, sizeof ylabel, "%s%s", name, logy ? "  (log scale)" : "");
+    char mlabel[256];
+    lnb_report_metric_label(c->manifest, name, mlabel, sizeof mlabel);
+    snprintf(ylabel, sizeof ylabel, "%s%s", mlabel, logy ? "  (log scale)" : "");
     bspec b = {stem, title, xlabel, ylabel, about, logx, logy, xshift, NAN};
     if (rc == LNB_OK) rc = write_band_plot(c, &b, g, a, ng, err);
     for (size_t i = 0; i < ng; i++) agg_free(&a[i]);
@@ -1277,6 +1280,7 @@ int lnb_plot_write_opts(const char *dir, const lnb_plot_opts *o, const char *gnu
   }
   c.dir = pdir;
   c.source = dir;
+  c.manifest = s.manifest;
   lnb_table_opts to = {.best_by = s.best_by, .baseline = NULL, .has_target = s.has_target};
   /* styles follow every model of the directory (table order), so a model
    * looks the same whichever models --models keeps */
