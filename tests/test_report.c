@@ -300,6 +300,17 @@ static void test_ecdf_exact(void **state) {
   fclose(f);
   assert_non_null(strstr(buf, "_No ECDF: trajectories.csv could not be read"));
   free(buf);
+  /* a word where a number belongs, a run id that is not one: refused, naming the line */
+  f = fopen(path, "w");
+  fputs("run_id,iteration,seconds,loss,gap\n1,0,0,1,0.5\n1,10,soon,1,0.05\n", f);
+  fclose(f);
+  assert_int_equal(lnb_ecdf_hits_read(dir, &h, &nh, &err), LNB_EPARSE);
+  assert_non_null(strstr(err.msg, "trajectories.csv:3: field 3 is not a number"));
+  f = fopen(path, "w");
+  fputs("run_id,iteration,seconds,loss,gap\n1e300,0,0,1,0.5\n", f);
+  fclose(f);
+  assert_int_equal(lnb_ecdf_hits_read(dir, &h, &nh, &err), LNB_EPARSE);
+  assert_non_null(strstr(err.msg, "trajectories.csv:2: not a checkpoint row"));
   /* no trajectories.csv (an old or partial directory): a sentence, no table */
   unlink(path);
   buf = NULL;

@@ -93,17 +93,19 @@ int lnb_ecdf_hits_read(const char *dir, lnb_ecdf_hits **hits, size_t *n, lnb_err
     double v[5];
     char *p = line, *end;
     for (size_t j = 0; j < 5; j++) {
-      v[j] = *p == ',' || *p == '\n' || *p == '\r' || !*p ? NAN : strtod(p, &end);
-      if (*p != ',' && *p != '\n' && *p != '\r' && *p) {
-        if (end == p) break;
-        p = end;
+      int empty = *p == ',' || *p == '\n' || *p == '\r' || !*p;
+      v[j] = empty ? NAN : strtod(p, &end);
+      if (!empty && end == p) {
+        rc = lnb__error(err, LNB_EPARSE, "%s:%zu: field %zu is not a number", path, lineno, j + 1);
+        goto out;
       }
+      if (!empty) p = end;
       if (j < 4 && *p++ != ',') {
         rc = lnb__error(err, LNB_EPARSE, "%s:%zu: fewer than five fields", path, lineno);
         goto out;
       }
     }
-    if (!(v[0] >= 0) || line[len - 1] != '\n') {
+    if (!(v[0] >= 0 && v[0] < 1e15 && v[0] == floor(v[0])) || line[len - 1] != '\n') {
       rc = lnb__error(err, LNB_EPARSE, "%s:%zu: not a checkpoint row (cut short?)", path, lineno);
       goto out;
     }
