@@ -23,6 +23,8 @@
 #include "csv.h"
 #include "plot.h"
 #include "profile.h"
+#include "ecdf.h"
+#include "report.h"
 
 /* ------------------------------------------------------ Mann–Whitney U */
 
@@ -180,6 +182,147 @@ static void test_profile_exact(void **state) {
   free(buf);
 }
 
+/* ------------------------------------------------------ multi-target ECDF */
+
+/* A tiny fixture traced by hand. stop.target_gap = 1e-3, so the targets are
+ * 1e-1, 1e-2, 1e-3 where some run of the problem got that low:
+ *   run 1 P1 M1 seed 1: gaps .5 .05 .005 .0005 at it 0 10 20 30, s 0 1 2 3
+ *       -> first hits (it, s): 1e-1 (10,1), 1e-2 (20,2), 1e-3 (30,3)
+ *   run 2 P1 M1 seed 2: gaps .5 .2 .08 .009 at it 0 10 20 40, s 0 1.5 3 6
+ *       -> 1e-1 (20,3), 1e-2 (40,6), 1e-3 never
+ *   run 3 P1 M2 lr=a (tuned; 1 s to target): gaps .05 .0001 at it 0 5, s 0 .5
+ *       -> 1e-1 (0,0), 1e-2 (5,.5), 1e-3 (5,.5); 1e-4 is below the stop target
+ *   run 4 P1 M2 lr=b (not the tuned setting: 4 s): gap 1e-9 at it 100 — unused
+ *   run 5 P2 M1: gaps .5 .03 at it 0 10, s 0 1: P2's smallest gap is .03, so P2
+ *       has the one target 1e-1 -> (10,1)
+ *   run 6 P2 M2 lr=a: gaps .5 .2 -> never
+ * Pairs: (P1,1e-1) (P1,1e-2) (P1,1e-3) (P2,1e-1) = 4. Medians over seeds:
+ *   M1 iters 15 30 inf 10, seconds 2 4 inf 1;  M2 iters 0 5 5 inf, s 0 .5 .5 inf.
+ * Every fraction is k/4, exact in binary: compared with ==. */
+static void test_ecdf_exact(void **state) {
+  (void)state;
+  char dir[256], path[300];
+  assert_int_equal(sh_make_tmpdir(dir, sizeof dir, "ecdf"), 0);
+  snprintf(path, sizeof path, "%s/trajectories.csv", dir);
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs("run_id,iteration,seconds,loss,gap,test_accuracy\n"
+        "1,0,0,1,0.5,\n1,10,1,1,0.05,0.5\n1,20,2,1,0.005,\n1,30,3,1,0.0005,0.9\n"
+        "2,0,0,1,0.5,\n2,10,1.5,1,0.2,\n2,20,3,1,0.08,\n2,40,6,1,0.009,\n"
+        "3,0,0,1,0.05,\n3,5,0.5,1,0.0001,\n"
+        "4,0,0,1,0.5,\n4,100,9,1,1e-9,\n"
+        "5,0,0,1,0.5,\n5,10,1,1,0.03,\n"
+        "6,0,0,1,0.5,\n6,10,2,1,0.2,\n",
+        f);
+  fclose(f);
+  lnb_row rows[] = {row("P1", "M1", "", 1),          row("P1", "M1", "", 1),
+                    row("P1", "M2", "lr=a", 1),      row("P1", "M2", "lr=b", 4),
+                    row("P2", "M1", "", 1),          row("P2", "M2", "lr=a", INFINITY)};
+  size_t n = sizeof rows / sizeof *rows;
+  for (size_t i = 0; i < n; i++) rows[i].run_id = i + 1, rows[i].seed = i;
+  lnb_ecdf_hits *h;
+  size_t nh;
+  lnb_error err = {0};
+  assert_int_equal(lnb_ecdf_hits_read(dir, &h, &nh, &err), LNB_OK);
+  assert_int_equal(nh, 6);
+  /* the line reader agrees with the trajectories read whole */
+  lnb_rtrajs tr;
+  assert_int_equal(lnb_rtrajs_load(&tr, dir, &err), LNB_OK);
+  lnb_ecdf_hits *h2;
+  size_t nh2;
+  assert_int_equal(lnb_ecdf_hits_from(&tr, &h2, &nh2), 0);
+  assert_int_equal(nh2, nh);
+  assert_memory_equal(h, h2, nh * sizeof *h);
+  free(h2);
+  lnb_rtrajs_free(&tr);
+
+  lnb_ecdf e;
+  assert_int_equal(lnb_ecdf_compute(rows, n, "seconds_to_target", 1, 1e-3, h, nh, &e), 0);
+  assert_int_equal(e.nmodels, 2);
+  assert_int_equal(e.npairs, 4);
+  const double want_it[2][4] = {{15, 30, INFINITY, 10}, {0, 5, 5, INFINITY}};
+  const double want_s[2][4] = {{2, 4, INFINITY, 1}, {0, 0.5, 0.5, INFINITY}};
+  const double want_t[4] = {1e-1, 1e-2, 1e-3, 1e-1};
+  for (size_t j = 0; j < 4; j++) {
+    assert_true(e.target[j] == want_t[j]);
+    assert_int_equal(e.prob[j], j < 3 ? 0 : 1);
+    for (size_t m = 0; m < 2; m++) {
+      assert_true(e.iters[m * 4 + j] == want_it[m][j]);
+      assert_true(e.seconds[m * 4 + j] == want_s[m][j]);
+    }
+  }
+  struct {
+    size_t m;
+    int sec;
+    double b, frac;
+  } want[] = {{0, 0, 9.99, 0},     {0, 0, 10, 0.25},      {0, 0, 15, 0.5},   {0, 0, 30, 0.75},
+              {0, 0, INFINITY, 0.75}, {1, 0, 0, 0.25},    {1, 0, 5, 0.75},   {1, 0, 1e9, 0.75},
+              {0, 1, 1, 0.25},     {0, 1, 2, 0.5},        {0, 1, 3.99, 0.5}, {0, 1, 4, 0.75},
+              {1, 1, 0.49, 0.25},  {1, 1, 0.5, 0.75},     {1, 1, INFINITY, 0.75}};
+  for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+    assert_true(lnb_ecdf_frac(&e, want[i].m, want[i].sec, want[i].b) == want[i].frac);
+  double b[6];
+  /* budgets: decades from the smallest positive to the largest finite hit */
+  assert_int_equal(lnb_ecdf_budgets(&e, 0, b, 6), 3);
+  assert_true(b[0] == 1 && b[1] == 10 && b[2] == 100);
+  assert_int_equal(lnb_ecdf_budgets(&e, 1, b, 6), 3);
+  assert_true(fabs(b[0] - 0.1) < 1e-15 && b[1] == 1 && b[2] == 10);
+  assert_int_equal(lnb_ecdf_budgets(&e, 0, b, 2), 2); /* thinned, the largest kept */
+  assert_true(b[1] == 100);
+  lnb_ecdf_free(&e);
+  free(h);
+
+  /* the summary.md section */
+  char *buf = NULL;
+  size_t len = 0;
+  f = open_memstream(&buf, &len);
+  lnb_ecdf_summary_md(f, dir, rows, n, "seconds_to_target", 1, 1e-3);
+  fclose(f);
+  assert_non_null(strstr(buf, "## ECDF over targets"));
+  assert_non_null(strstr(buf, "4 (problem, target) pairs over 2 problems"));
+  assert_non_null(strstr(buf, "| model | ≤ 1 iters | ≤ 10 iters | ≤ 100 iters | ever |"));
+  assert_non_null(strstr(buf, "| `M1` | 0.00 | 0.25 | 0.75 | 0.75 |"));
+  assert_non_null(strstr(buf, "| `M2` | 0.25 | 0.75 | 0.75 | 0.75 |"));
+  assert_non_null(strstr(buf, "| model | ≤ 0.1 s | ≤ 1 s | ≤ 10 s | ever |"));
+  assert_non_null(strstr(buf, "| `M1` | 0.00 | 0.25 | 0.75 | 0.75 |"));
+  assert_non_null(strstr(buf, "| `M2` | 0.25 | 0.75 | 0.75 | 0.75 |"));
+  free(buf);
+
+  /* a file cut short mid-row: an error naming path:line, and summary.md says so */
+  f = fopen(path, "a");
+  fputs("6,20,3,1,0.1", f);
+  fclose(f);
+  assert_int_equal(lnb_ecdf_hits_read(dir, &h, &nh, &err), LNB_EPARSE);
+  assert_non_null(strstr(err.msg, "trajectories.csv:18"));
+  buf = NULL;
+  f = open_memstream(&buf, &len);
+  lnb_ecdf_summary_md(f, dir, rows, n, "seconds_to_target", 1, 1e-3);
+  fclose(f);
+  assert_non_null(strstr(buf, "_No ECDF: trajectories.csv could not be read"));
+  free(buf);
+  /* a word where a number belongs, a run id that is not one: refused, naming the line */
+  f = fopen(path, "w");
+  fputs("run_id,iteration,seconds,loss,gap\n1,0,0,1,0.5\n1,10,soon,1,0.05\n", f);
+  fclose(f);
+  assert_int_equal(lnb_ecdf_hits_read(dir, &h, &nh, &err), LNB_EPARSE);
+  assert_non_null(strstr(err.msg, "trajectories.csv:3: field 3 is not a number"));
+  f = fopen(path, "w");
+  fputs("run_id,iteration,seconds,loss,gap\n1e300,0,0,1,0.5\n", f);
+  fclose(f);
+  assert_int_equal(lnb_ecdf_hits_read(dir, &h, &nh, &err), LNB_EPARSE);
+  assert_non_null(strstr(err.msg, "trajectories.csv:2: not a checkpoint row"));
+  /* no trajectories.csv (an old or partial directory): a sentence, no table */
+  unlink(path);
+  buf = NULL;
+  f = open_memstream(&buf, &len);
+  lnb_ecdf_summary_md(f, dir, rows, n, "seconds_to_target", 1, 1e-3);
+  fclose(f);
+  assert_non_null(strstr(buf, "_No ECDF: the directory has no trajectories.csv"));
+  assert_null(strstr(buf, "| model |"));
+  free(buf);
+  assert_int_equal(sh_remove_dir(dir), 0);
+}
+
 /* Legend labels drop the key=value pairs every label of the same plugin
  * shares; a plugin used by one label keeps its parameters. */
 static void test_short_labels(void **state) {
@@ -284,12 +427,13 @@ static void test_plot_and_table(void **state) {
   if (rc != 0) fprintf(stderr, "%s\n", out);
   assert_int_equal(rc, 0);
   assert_non_null(strstr(out, "p1 = lsq(m=40,d=2,k=1,condition=5,noise=0.1,seed=3)"));
-  assert_non_null(strstr(out, "plots: 9 SVG files"));
+  assert_non_null(strstr(out, "plots: 11 SVG files"));
   free(out);
   static const char *const stems[] = {
       "p1_lsq_gap_vs_iteration", "p1_lsq_gap_vs_seconds", "p1_lsq_metric_grad_norm",
       "p1_lsq_trajectory_2d",    "p2_lsq_gap_vs_iteration", "p2_lsq_gap_vs_seconds",
-      "p2_lsq_metric_grad_norm", "p2_lsq_trajectory_2d",   "perf_profile"};
+      "p2_lsq_metric_grad_norm", "p2_lsq_trajectory_2d",   "perf_profile",
+      "ecdf_iterations",         "ecdf_seconds"};
   static const char *const ext[] = {"svg", "gp", "dat"};
   for (size_t i = 0; i < sizeof stems / sizeof *stems; i++)
     for (size_t e = 0; e < 3; e++) {
@@ -308,7 +452,51 @@ static void test_plot_and_table(void **state) {
   assert_non_null(strstr(svg, "</svg>"));
   assert_non_null(strstr(svg, "linear+gd @ lr=0.3"));
   assert_non_null(strstr(svg, "deep_linear(depth=2,width=4,init=gaussian,init_std=0.3)+gd @ lr=0.3"));
+  /* the metric axis: the metric's help text, the column name in parentheses */
+  snprintf(path, sizeof path, "%s/fx/plots/p1_lsq_metric_grad_norm.gp", tmpdir);
+  f = fopen(path, "r");
+  assert_non_null(f);
+  got = fread(svg, 1, (1 << 20) - 1, f);
+  svg[got] = '\0';
+  fclose(f);
+  assert_non_null(strstr(svg, "set ylabel '||grad l(W_e)||_F (grad_norm)"));
   free(svg);
+}
+
+/* Metric axis labels: the help manifest.json records (a plugin metric's
+ * lnb_metric_spec help) cut to its lead phrase, or the core's help for a
+ * manifest written before metric_help; the column name in parentheses. */
+static void test_metric_label(void **state) {
+  (void)state;
+  char out[300];
+  const char *json =
+      "{\n  \"config_name\": \"x\",\n  \"metric_help\": {\"unbalancedness\": \"max_j "
+      "||W_{j+1}^T W_{j+1} - W_j W_j^T||_F over consecutive layers (paper 001, Def. 1; constant "
+      "under gradient flow); 0 for depth 1\", \"grad_norm\": \"the \\\"gradient\\\" norm\", "
+      "\"long_one\": \"0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 "
+      "0123456789 0123456789 tail\"},\n  \"unbalancedness_x\": 1\n}\n";
+  lnb_report_metric_label(json, "unbalancedness", out, sizeof out);
+  assert_string_equal(out, "max_j ||W_{j+1}^T W_{j+1} - W_j W_j^T||_F over consecutive layers "
+                           "(unbalancedness)");
+  /* the manifest's text wins over the core's; escapes undone */
+  lnb_report_metric_label(json, "grad_norm", out, sizeof out);
+  assert_string_equal(out, "the \"gradient\" norm (grad_norm)");
+  /* more than 80 bytes: the first 77 (seven "0123456789 ") and "..." */
+  lnb_report_metric_label(json, "long_one", out, sizeof out);
+  assert_string_equal(out, "0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 "
+                           "0123456789 ... (long_one)");
+  /* an older manifest: core metrics keep their help, plugin metrics their name */
+  const char *old = "{\n  \"config_name\": \"x\"\n}\n";
+  lnb_report_metric_label(old, "effective_rank", out, sizeof out);
+  assert_string_equal(out, "effective rank of W_e (effective_rank)");
+  lnb_report_metric_label(old, "unbalancedness", out, sizeof out);
+  assert_string_equal(out, "unbalancedness");
+  /* a column of a multi-column metric */
+  lnb_report_metric_label(old, "singular_values_2", out, sizeof out);
+  assert_string_equal(out, "the record.top_k largest singular values of W_e, column 2 "
+                           "(singular_values_2)");
+  lnb_report_metric_label(NULL, "nosuch_metric_1", out, sizeof out);
+  assert_string_equal(out, "nosuch_metric_1");
 }
 
 /* overwrite the seconds_to_target column of dir/summary.csv with v[row] */
@@ -618,6 +806,8 @@ int main(void) {
       cmocka_unit_test(test_mwu_exact_six),
       cmocka_unit_test(test_mwu_ties),
       cmocka_unit_test(test_profile_exact),
+      cmocka_unit_test(test_ecdf_exact),
+      cmocka_unit_test(test_metric_label),
       cmocka_unit_test(test_short_labels),
       cmocka_unit_test_setup_teardown(test_plot_and_table, setup, teardown),
       cmocka_unit_test_setup_teardown(test_compare, setup, teardown),

@@ -212,11 +212,11 @@ static void test_report_in_chromium(void **state) {
   assert_non_null(attr(out, "data-report", v, sizeof v));
   assert_string_equal(v, "ready");
   assert_non_null(attr(out, "data-tables", v, sizeof v));
-  assert_string_equal(v, "9"); /* 2 problems + the profile + 3 x 2 models */
+  assert_string_equal(v, "10"); /* 2 problems + the profile + the ECDF + 3 x 2 models */
   char *gp = lnb_plot_find_gnuplot();
   if (gp) {
     assert_non_null(attr(out, "data-figures", v, sizeof v));
-    assert_string_equal(v, "9"); /* 2 x (2 gap + grad_norm + 2-D) + profile */
+    assert_string_equal(v, "11"); /* 2 x (2 gap + grad_norm + 2-D) + profile + 2 ECDF */
   }
   free(gp);
   /* the sort: the first table by median iterations to target, ascending */

@@ -74,14 +74,20 @@ static void test_report_sections(void **state) {
   assert_non_null(strstr(h, "<section id=\"summary\">"));
   assert_non_null(strstr(h, "converged: <b>"));
   assert_non_null(strstr(h, "<dt>git commit</dt>"));
-  /* one table per problem, the profile, one per model (2 x 2) */
-  assert_int_equal(count(h, "<table class=\"sortable\">"), 2 + 1 + 4);
+  /* one table per problem, the profile, the ECDF, one per model (2 x 2) */
+  assert_int_equal(count(h, "<table class=\"sortable\">"), 2 + 1 + 1 + 4);
+  assert_non_null(strstr(h, "<section id=\"ecdf\">"));
+  assert_non_null(strstr(h, "<th>ever</th>"));
+  /* two values of lr searched: every best setting is on an edge of its grid,
+   * flagged in the head-to-head table of both problems (2 x 2 models) */
+  assert_int_equal(count(h, "<span class=\"edge\" title=\"the best lr is"), 4);
+  assert_int_equal(count(h, "⚠ edge</span>"), 4);
   assert_non_null(strstr(h, "<code>linear+gd</code> (baseline)"));
   assert_non_null(strstr(h, "<th>speed-up</th>"));
   assert_non_null(strstr(h, "<section id=\"profile\">"));
-  /* a figure per plot: 2 problems x (2 gap + grad_norm + 2-D) + profile */
+  /* a figure per plot: 2 problems x (2 gap + grad_norm + 2-D) + profile + 2 ECDF */
   char *gp = lnb_plot_find_gnuplot();
-  if (gp) assert_int_equal(count(h, "<img alt=\"") , 9);
+  if (gp) assert_int_equal(count(h, "<img alt=\"") , 11);
   else print_message("gnuplot absent: figures not checked\n");
   free(gp);
   assert_int_equal(count(h, "src=\"data:image/svg+xml;base64,"), count(h, "<img "));

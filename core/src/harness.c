@@ -109,6 +109,19 @@ const char *lnb_metric_closest(const lnb_config *cfg, const char *name) {
   return lnb__closest(name, cands, n);
 }
 
+const char *lnb_metric_help(const lnb_config *cfg, const char *name) {
+  int core = core_metric_find(name);
+  if (core >= 0) return metric_helps[core];
+  const lnb_cellset *sets[2] = {cfg ? &cfg->problems : NULL, cfg ? &cfg->architectures : NULL};
+  for (int s = 0; s < 2 && cfg; s++)
+    for (size_t i = 0; i < sets[s]->n; i++) {
+      const lnb_metric_spec *m = plugin_metrics(sets[s]->cells[i].plugin->plugin);
+      long k = spec_index(m, name);
+      if (k >= 0) return m[k].help;
+    }
+  return NULL;
+}
+
 size_t lnb_metric_ncols(const lnb_config *cfg) {
   size_t n = 0;
   for (size_t i = 0; i < cfg->record.nmetrics; i++) n += lnb_metric_width(cfg, cfg->record.metrics[i]);

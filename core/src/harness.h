@@ -67,6 +67,9 @@ const char *lnb_core_metric_help(size_t i);
 size_t lnb_metric_width(const lnb_config *cfg, const char *name);
 /* the known metric name closest to name (for did-you-mean), or NULL */
 const char *lnb_metric_closest(const lnb_config *cfg, const char *name);
+/* the help text of metric name: the core's, or the first plugin of cfg
+ * declaring it (cfg NULL: the core's only); NULL when unknown or no help */
+const char *lnb_metric_help(const lnb_config *cfg, const char *name);
 /* total metric columns of cfg, and the header of column col */
 size_t lnb_metric_ncols(const lnb_config *cfg);
 void lnb_metric_colname(const lnb_config *cfg, size_t col, char *buf, size_t n);

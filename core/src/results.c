@@ -17,6 +17,7 @@
 #include "csv.h"
 #include "host.h"
 #include "profile.h"
+#include "ecdf.h"
 #include "wire.h"
 
 /* ------------------------------------------------------------ utilities */
@@ -275,6 +276,17 @@ static int write_manifest(lnb_results *w, int final, int interrupted, lnb_error 
   fprintf(f, "},\n  \"state\": \"%s\"",
           !final ? "running" : interrupted ? "interrupted" : "complete");
   fprintf(f, ",\n  \"wall_seconds\": %.3f", lnb__now() - w->wall_start);
+  /* what each recorded metric measures (one line: the plot axes read it) */
+  fprintf(f, ",\n  \"metric_help\": {");
+  for (size_t i = 0, k = 0; i < cfg->record.nmetrics; i++) {
+    const char *h = lnb_metric_help(cfg, cfg->record.metrics[i]);
+    if (!h) continue;
+    fputs(k++ ? ", " : "", f);
+    json_str(f, cfg->record.metrics[i]);
+    fputs(": ", f);
+    json_str(f, h);
+  }
+  fputc('}', f);
   fprintf(f, ",\n  \"config_text\": ");
   json_str(f, cfg->text);
   fprintf(f, "\n}\n");
@@ -1419,6 +1431,7 @@ typedef struct summary_meta {
   double target_gap, max_seconds, max_epochs;
   long long max_iters;
   const char *footer; /* provenance line */
+  const char *dir;    /* the results directory (its trajectories.csv feeds the ECDF) */
 } summary_meta;
 
 static void write_summary_md(FILE *f, const summary_meta *m, const lnb_row *rows, size_t n) {
@@ -1447,6 +1460,7 @@ static void write_summary_md(FILE *f, const summary_meta *m, const lnb_row *rows
   } else fputs("(out of memory rendering the table)\n\n", f);
   lnb_table_free(&t);
   lnb_profile_summary_md(f, rows, n, m->best_by, m->has_target); /* >= 2 problems only */
+  lnb_ecdf_summary_md(f, m->dir, rows, n, m->best_by, m->has_target, m->target_gap);
   fprintf(f, "---\n%s\n", m->footer);
 }
 
@@ -1475,7 +1489,8 @@ int lnb_results_finish(lnb_results *w, int interrupted, lnb_error *err) {
                     .max_seconds = cfg->stop.max_seconds,
                     .max_iters = (long long)cfg->stop.max_iters,
                     .max_epochs = cfg->stop.max_epochs,
-                    .footer = footer};
+                    .footer = footer,
+                    .dir = w->dir};
   write_summary_md(f, &m, w->rows, w->nrows);
   int rc = flush_to_file(w->dir, "summary.md", f, &buf, &len, err);
   if (rc != LNB_OK) return rc;
@@ -1788,7 +1803,8 @@ int lnb_results_rerender(const char *dir, lnb_table_format fmt, FILE *out, lnb_e
                       .max_seconds = strcmp(max_seconds, "null") ? strtod(max_seconds, NULL) : 0,
                       .max_iters = strtoll(max_iters, NULL, 10),
                       .max_epochs = *max_epochs && strcmp(max_epochs, "null") ? strtod(max_epochs, NULL) : 0,
-                      .footer = footer};
+                      .footer = footer,
+                      .dir = dir};
     lnb_table_opts o = {.best_by = m.best_by, .baseline = m.baseline, .has_target = has_target};
     if (fmt == LNB_TABLE_MD) {
       char *buf = NULL;

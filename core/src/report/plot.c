@@ -41,6 +41,7 @@
 
 #include "host.h"
 #include "plot_style.h"
+#include "ecdf.h"
 #include "profile.h"
 #include "report.h"
 #include "results.h"
@@ -453,6 +454,7 @@ static int aggregate(const group *g, xkind xk, long ycol, size_t nmet, int logx,
 typedef struct plot_ctx {
   const char *dir;     /* DIR/plots */
   const char *source;  /* the results directory, for comments */
+  const char *manifest; /* manifest.json (metric help for the axis labels) */
   const char *ext;     /* svg | png | pdf */
   char **stems;        /* plots written, to render */
   size_t nstems;
@@ -878,6 +880,97 @@ out:
   return rc;
 }
 
+/* the plot command of a set of step curves: one index of stem.dat per model */
+static void gp_step_lines(FILE *f, const char *stem, size_t n, const size_t *style,
+                          char *const *keys) {
+  fputs("set yrange [0:1.05]\nplot \\\n", f);
+  for (size_t m = 0; m < n; m++) {
+    fputs("  ", f);
+    gp_file(f, stem, "dat");
+    fprintf(f, " index %zu using 1:2 with steps lw 2 lc rgb '%s' dt %d title ", m,
+            lnb_plot_color(style[m]), lnb_plot_dash(style[m]));
+    gp_quote(f, keys[m]);
+    fputs(m + 1 < n ? ", \\\n" : "\n", f);
+  }
+}
+
+/* ecdf_iterations / ecdf_seconds: the multi-target ECDF (ecdf.h); a hit at 0
+ * (the target met at the start) is drawn at the left edge of the log axis */
+static int write_ecdf(plot_ctx *c, const lnb_ecdf *e, int in_seconds, const size_t *style,
+                      lnb_error *err) {
+  const char *stem = in_seconds ? "ecdf_seconds" : "ecdf_iterations";
+  const char *unit = in_seconds ? "seconds" : "iterations";
+  double b[64];
+  size_t nb = lnb_ecdf_budgets(e, in_seconds, b, 64);
+  if (nb == 0) {
+    note(c, "no %s: no model reached any %s", stem, "(problem, target) pair");
+    return LNB_OK;
+  }
+  double lo = b[0], hi = nb > 1 ? b[nb - 1] : 10 * b[0];
+  char **labels = lnb_plot_short_labels(e->models, e->nmodels, LABEL_MAX);
+  char **keys = calloc(e->nmodels ? e->nmodels : 1, sizeof *keys);
+  double *x = malloc((e->npairs ? e->npairs : 1) * sizeof *x);
+  int rc = LNB_OK;
+  FILE *d = NULL, *f = NULL;
+  if (!labels || !keys || !x) goto oom;
+  for (size_t m = 0; m < e->nmodels; m++) {
+    size_t ln = strlen(labels[m]) + 32;
+    if (!(keys[m] = malloc(ln))) goto oom;
+    snprintf(keys[m], ln, "%s  (ever: %.2f)", labels[m], lnb_ecdf_frac(e, m, in_seconds, INFINITY));
+  }
+  if (!(d = open_out(c, stem, "dat", err))) goto fail;
+  gp_comment(d, "%s: fraction of the %zu (problem, target) pairs each model reaches within a "
+                "budget of %s", stem, e->npairs, unit);
+  gp_comment(d, "(median over seeds of the first checkpoint with gap <= target), from %s; one "
+                "block per model: budget  fraction", c->source);
+  for (size_t m = 0; m < e->nmodels; m++) {
+    gp_comment(d, "model %s", e->models[m]);
+    const double *h = (in_seconds ? e->seconds : e->iters) + m * e->npairs;
+    size_t k = 0;
+    for (size_t j = 0; j < e->npairs; j++)
+      if (h[j] > lo && h[j] < hi) x[k++] = h[j];
+    qsort(x, k, sizeof *x, cmp_dbl);
+    fprintf(d, "%.10g %.10g\n", lo, lnb_ecdf_frac(e, m, in_seconds, lo));
+    for (size_t i = 0; i < k; i++)
+      if (i == 0 || x[i] != x[i - 1])
+        fprintf(d, "%.10g %.10g\n", x[i], lnb_ecdf_frac(e, m, in_seconds, x[i]));
+    fprintf(d, "%.10g %.10g\n\n\n", hi, lnb_ecdf_frac(e, m, in_seconds, hi));
+  }
+  rc = close_out(d, c->dir, stem, "dat", err);
+  if (rc != LNB_OK) goto out;
+  if (!(f = open_out(c, stem, "gp", err))) goto fail;
+  gp_comment(f, "%s: multi-target ECDF (COCO's runtime ECDF) over %zu (problem, target) "
+                "pairs, %zu problems: targets", stem, e->npairs, e->nprob);
+  gp_comment(f, "are the gap decades 1e-1..1e-8 at or above stop.target_gap and the smallest "
+                "gap recorded on the problem;");
+  gp_comment(f, "a model (best tuned setting) reaches a pair at the median over seeds of its "
+                "first checkpoint with gap <= target.");
+  gp_comment(f, "Data: %s.dat (from %s).", stem, c->source);
+  for (size_t m = 0; m < e->nmodels; m++)
+    gp_comment(f, "  index %zu: %s  (style %zu: %s, dash %d)", m, e->models[m], style[m],
+               lnb_plot_color(style[m]), lnb_plot_dash(style[m]));
+  char title[128], xlabel[64];
+  snprintf(title, sizeof title, "ECDF over %zu (problem, target) pairs, %zu problem%s",
+           e->npairs, e->nprob, e->nprob == 1 ? "" : "s");
+  snprintf(xlabel, sizeof xlabel, "budget (%s, log scale)", unit);
+  gp_header(c, f, stem, title, xlabel, "fraction of (problem, target) pairs reached",
+            key_rows((const char *const *)keys, e->nmodels), 0, 0);
+  fprintf(f, "set logscale x 10\nset xrange [%.10g:%.10g]\n", lo, hi);
+  gp_step_lines(f, stem, e->nmodels, style, keys);
+  if ((rc = close_out(f, c->dir, stem, "gp", err)) == LNB_OK) rc = add_stem(c, stem, err);
+  goto out;
+oom:
+  rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+  goto out;
+fail:
+  rc = err->code;
+out:
+  for (size_t m = 0; labels && m < e->nmodels; m++) free(labels[m]);
+  for (size_t m = 0; keys && m < e->nmodels; m++) free(keys[m]);
+  free(labels), free(keys), free(x);
+  return rc;
+}
+
 static int write_profile(plot_ctx *c, const lnb_profile *p, const char *best_by,
                          const size_t *style, lnb_error *err) {
   const char *quantity = lnb_quantity_label(best_by);
@@ -943,15 +1036,8 @@ static int write_profile(plot_ctx *c, const lnb_profile *p, const char *best_by,
   gp_header(c, f, stem, title, "τ (value / best model's value)",
             "fraction of problems solved within τ",
             key_rows((const char *const *)keys, p->nmodels), 0, 0);
-  fputs("set logscale x 10\nset xrange [1:1000]\nset yrange [0:1.05]\nplot \\\n", f);
-  for (size_t m = 0; m < p->nmodels; m++) {
-    fputs("  ", f);
-    gp_file(f, stem, "dat");
-    fprintf(f, " index %zu using 1:2 with steps lw 2 lc rgb '%s' dt %d title ", m,
-            lnb_plot_color(style[m]), lnb_plot_dash(style[m]));
-    gp_quote(f, keys[m]);
-    fputs(m + 1 < p->nmodels ? ", \\\n" : "\n", f);
-  }
+  fputs("set logscale x 10\nset xrange [1:1000]\n", f);
+  gp_step_lines(f, stem, p->nmodels, style, keys);
   if ((rc = close_out(f, c->dir, stem, "gp", err)) == LNB_OK) rc = add_stem(c, stem, err);
   goto out;
 oom:
@@ -1065,7 +1151,9 @@ static int plot_problem(plot_ctx *c, const lnb_plot_opts *o, size_t pi, const ch
     snprintf(stem, sizeof stem, "p%zu_%s_metric_%s", pi, plug, mstem);
     snprintf(title, sizeof title, "Problem %zu: %s", pi, ptitle);
     snprintf(about, sizeof about, "metric %s against %s", name, xnames[mx]);
-    snprintf(ylabel, sizeof ylabel, "%s%s", name, logy ? "  (log scale)" : "");
+    char mlabel[256];
+    lnb_report_metric_label(c->manifest, name, mlabel, sizeof mlabel);
+    snprintf(ylabel, sizeof ylabel, "%s%s", mlabel, logy ? "  (log scale)" : "");
     bspec b = {stem, title, xlabel, ylabel, about, logx, logy, xshift, NAN};
     if (rc == LNB_OK) rc = write_band_plot(c, &b, g, a, ng, err);
     for (size_t i = 0; i < ng; i++) agg_free(&a[i]);
@@ -1192,6 +1280,7 @@ int lnb_plot_write_opts(const char *dir, const lnb_plot_opts *o, const char *gnu
   }
   c.dir = pdir;
   c.source = dir;
+  c.manifest = s.manifest;
   lnb_table_opts to = {.best_by = s.best_by, .baseline = NULL, .has_target = s.has_target};
   /* styles follow every model of the directory (table order), so a model
    * looks the same whichever models --models keeps */
@@ -1280,6 +1369,30 @@ int lnb_plot_write_opts(const char *dir, const lnb_plot_opts *o, const char *gnu
     if (rc != LNB_OK) goto out;
   } else if (nprob >= 2) {
     note(&c, "%s%sno performance profile: the config has no target (stop.target_gap)", "", "");
+  }
+  {
+    lnb_ecdf_hits *hits = NULL;
+    size_t nh = 0;
+    lnb_ecdf e;
+    if (lnb_ecdf_hits_from(&tr, &hits, &nh) != 0 ||
+        lnb_ecdf_compute(frows, nf, s.best_by, s.has_target, s.target_gap, hits, nh, &e) != 0) {
+      free(hits);
+      goto oom;
+    }
+    free(hits);
+    size_t *es = malloc((e.nmodels ? e.nmodels : 1) * sizeof *es);
+    if (!es) {
+      lnb_ecdf_free(&e);
+      goto oom;
+    }
+    for (size_t m = 0; m < e.nmodels; m++) es[m] = lnb_plot_style_index(allm, nall, e.models[m]);
+    if (e.npairs == 0)
+      note(&c, "no ECDF: no run recorded a gap at or below 1e-1%s%s", "", "");
+    else if ((rc = write_ecdf(&c, &e, 0, es, err)) == LNB_OK)
+      rc = write_ecdf(&c, &e, 1, es, err);
+    free(es);
+    lnb_ecdf_free(&e);
+    if (rc != LNB_OK) goto out;
   }
   for (size_t i = 0; gnuplot && i < c.nstems; i++) {
     char msg[2048];

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness.h"
 #include "host.h"
 #include "results.h"
 
@@ -18,6 +19,70 @@ double lnb_report_real(const char *s) {
   char *end;
   double x = strtod(s, &end);
   return end == s ? NAN : x;
+}
+
+/* the metric_help entry of name in manifest.json (one line), unescaped */
+static int help_from_manifest(const char *json, const char *name, char *out, size_t n) {
+  static const char key[] = "\"metric_help\": {";
+  const char *p = json ? strstr(json, key) : NULL;
+  if (!p) return 0;
+  p += sizeof key - 1;
+  const char *eol = strchr(p, '\n');
+  char pat[160];
+  snprintf(pat, sizeof pat, "\"%s\": \"", name);
+  const char *q = strstr(p, pat);
+  if (!q || (eol && q > eol)) return 0;
+  size_t k = 0;
+  for (q += strlen(pat); *q && *q != '"' && k + 1 < n; q++) {
+    if (*q == '\\' && q[1]) q++;
+    out[k++] = *q;
+  }
+  out[k] = '\0';
+  return k > 0;
+}
+
+static int help_of(const char *json, const char *name, char *out, size_t n) {
+  if (help_from_manifest(json, name, out, n)) return 1;
+  const char *h = lnb_metric_help(NULL, name);
+  if (h) snprintf(out, n, "%s", h);
+  return h != NULL;
+}
+
+void lnb_report_metric_label(const char *json, const char *col, char *out, size_t n) {
+  char help[1024], base[128];
+  long k = -1;
+  int found = help_of(json, col, help, sizeof help);
+  size_t l = strlen(col), d = l;
+  while (d > 0 && col[d - 1] >= '0' && col[d - 1] <= '9') d--;
+  if (!found && d < l && d > 1 && col[d - 1] == '_' && d - 1 < sizeof base) {
+    memcpy(base, col, d - 1);
+    base[d - 1] = '\0';
+    if ((found = help_of(json, base, help, sizeof help))) k = strtol(col + d, NULL, 10);
+  }
+  char *raw = NULL;
+  if (found) {
+    /* the lead phrase */
+    static const char *const stops[] = {": ", "; ", " ("};
+    for (size_t i = 0; i < 3; i++) {
+      char *s = strstr(help, stops[i]);
+      if (s && s - help >= 8) *s = '\0';
+    }
+    size_t hl = strlen(help);
+    if (hl > 80) {
+      size_t c = 77;
+      while (c > 0 && ((unsigned char)help[c] & 0xC0) == 0x80) c--;
+      memcpy(help + c, "...", 4);
+    }
+    size_t rn = strlen(help) + 2 * l + 48;
+    if ((raw = malloc(rn))) {
+      if (k >= 0) snprintf(raw, rn, "%s, column %ld (%s)", help, k, col);
+      else snprintf(raw, rn, "%s (%s)", help, col);
+    }
+  }
+  char *safe = lnb__text_dup(raw ? raw : col, NULL);
+  snprintf(out, n, "%s", safe ? safe : col);
+  free(safe);
+  free(raw);
 }
 
 static char *path_join(const char *dir, const char *name) {

@@ -55,6 +55,13 @@ int lnb_rtrajs_load(lnb_rtrajs *t, const char *dir, lnb_error *err);
 const lnb_rtraj *lnb_rtrajs_find(const lnb_rtrajs *t, size_t run_id);
 void lnb_rtrajs_free(lnb_rtrajs *t);
 
+/* The axis label of metric column col: "what it measures (col)", the help
+ * text from manifest.json's metric_help (older manifests: the core metrics'
+ * own help) cut to its lead phrase (before the first ": ", "; " or " (") and
+ * to 80 bytes; a column k of a multi-column metric name_k reads "…, column k
+ * (name_k)"; just col when no help is known. Escaped as by lnb__text_dup. */
+void lnb_report_metric_label(const char *json, const char *col, char *out, size_t n);
+
 /* "inf", "-inf", "" (NaN) or a number */
 double lnb_report_real(const char *s);
 

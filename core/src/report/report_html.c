@@ -13,6 +13,7 @@
 #include "outdir.h"
 #include "plot.h"
 #include "plot_style.h"
+#include "ecdf.h"
 #include "profile.h"
 #include "report.h"
 #include "results.h"
@@ -163,7 +164,8 @@ static const char style_css[] =
     "details{margin:4px 0 8px;background:#fff;border:1px solid #ddd;padding:4px 8px}"
     "summary{cursor:pointer}pre{white-space:pre-wrap;font-size:12px;background:#fff;"
     "border:1px solid #ddd;padding:8px;max-height:360px;overflow:auto}"
-    "nav a{margin-right:12px}.note{color:#555;font-size:13px}.nw{white-space:nowrap}";
+    "nav a{margin-right:12px}.note{color:#555;font-size:13px}.nw{white-space:nowrap}"
+    ".edge{color:#a15c00;font-weight:600;white-space:nowrap}";
 
 /* Sorting: a click on a header sorts the body rows by that column (numbers
  * by data-v, else text), a second click reverses. On success the page is
@@ -297,7 +299,14 @@ static void table_section(FILE *f, const lnb_rset *s, const lnb_table *t, const 
       if (e->is_baseline) fputs(" (baseline)", f);
       fputs("</td><td class=\"nw\"><code>", f);
       esc(f, e->tuned[0] ? e->tuned : "—");
-      fputs("</code></td>", f);
+      fputs("</code>", f);
+      if (e->edge[0]) {
+        fputs(" <span class=\"edge\" title=\"the best ", f);
+        esc(f, e->edge);
+        fputs(" is the smallest or largest value searched: the best may lie beyond the "
+              "grid\">⚠ edge</span>", f);
+      }
+      fputs("</td>", f);
       num_td(f, (double)e->n, "%.0f");
       num_td(f, (double)e->reached, "%.0f");
       num_td(f, (double)e->diverged, "%.0f");
@@ -341,6 +350,67 @@ static int profile_section(FILE *f, const lnb_rset *s, const char *const *allm, 
     fputs("</tbody></table></section>\n", f);
   }
   lnb_profile_free(&p);
+  return 0;
+}
+
+/* the multi-target ECDF (ecdf.h) at a few budgets; its curves are the
+ * ecdf_* plots */
+static int ecdf_section(FILE *f, const lnb_rset *s, const char *dir, const char *const *allm,
+                        size_t nall) {
+  fputs("<section id=\"ecdf\"><h2>ECDF over targets</h2>\n", f);
+  lnb_ecdf_hits *hits;
+  size_t nh;
+  lnb_error err = {0};
+  int rc = lnb_ecdf_hits_read(dir, &hits, &nh, &err);
+  if (rc == LNB_ENOMEM) return -1;
+  if (rc != LNB_OK) {
+    fputs("<p class=\"note\">No ECDF: ", f);
+    fputs(rc == LNB_ENOENT ? "the directory has no trajectories.csv, where the first checkpoint "
+                             "reaching each target is read from."
+                           : "trajectories.csv could not be read.", f);
+    fputs("</p></section>\n", f);
+    return 0;
+  }
+  lnb_ecdf e;
+  if (lnb_ecdf_compute(s->rows, s->nrows, s->best_by, s->has_target, s->target_gap, hits, nh,
+                       &e) != 0) {
+    free(hits);
+    return -1;
+  }
+  free(hits);
+  if (e.npairs == 0) {
+    fputs("<p class=\"note\">No ECDF: no run recorded a gap at or below 1e-1 (the gap needs a "
+          "known optimum).</p></section>\n", f);
+    lnb_ecdf_free(&e);
+    return 0;
+  }
+  fprintf(f, "<p class=\"note\">The fraction of %zu (problem, target) pairs over %zu "
+             "problem%s each model, at its best tuned setting, reaches within a budget of "
+             "iterations or seconds (median over seeds of the first checkpoint with gap ≤ "
+             "target; targets: the gaps 1e-1 … 1e-8 at or above the stop target and the "
+             "smallest gap recorded on the problem). Curves: the ecdf_ plots.</p>\n"
+             "<table class=\"sortable\"><thead><tr><th>model</th>",
+          e.npairs, e.nprob, e.nprob == 1 ? "" : "s");
+  double b[2][5];
+  size_t nb[2];
+  for (int u = 0; u < 2; u++) {
+    nb[u] = lnb_ecdf_budgets(&e, u, b[u], 5);
+    for (size_t k = 0; k < nb[u]; k++) fprintf(f, "<th>≤ %g %s</th>", b[u][k], u ? "s" : "iters");
+  }
+  fputs("<th>ever</th></tr></thead><tbody>\n", f);
+  for (size_t m = 0; m < e.nmodels; m++) {
+    fputs("<tr><td>", f);
+    swatch(f, lnb_plot_style_index(allm, nall, e.models[m]));
+    fputs("<code>", f);
+    esc(f, e.models[m]);
+    fputs("</code></td>", f);
+    for (int u = 0; u < 2; u++)
+      for (size_t k = 0; k < nb[u]; k++) num_td(f, lnb_ecdf_frac(&e, m, u, b[u][k]), "%.2f");
+    num_td(f, lnb_ecdf_frac(&e, m, 0, INFINITY), "%.2f");
+    fputs("</tr>\n", f);
+  }
+  fputs("</tbody></table></section>\n", f);
+  lnb_ecdf_free(&e);
   return 0;
 }
 
@@ -531,11 +601,15 @@ int lnb_report_html(const char *dir, FILE *out, lnb_error *err) {
   fputs("</h1><div><code>", f);
   esc(f, s.dir);
   fputs("</code></div></header>\n<main>\n<nav><a href=\"#summary\">What ran</a><a "
-        "href=\"#tables\">Head-to-head</a><a href=\"#profile\">Profile</a><a href=\"#plots\">"
+        "href=\"#tables\">Head-to-head</a><a href=\"#profile\">Profile</a><a href=\"#ecdf\">ECDF</a><a href=\"#plots\">"
         "Plots</a><a href=\"#models\">Models</a></nav>\n", f);
   summary_section(f, &s, json);
   table_section(f, &s, &t, allm, t.n);
   if (profile_section(f, &s, allm, t.n) != 0) {
+    fclose(f);
+    goto oom;
+  }
+  if (ecdf_section(f, &s, dir, allm, t.n) != 0) {
     fclose(f);
     goto oom;
   }

@@ -30,6 +30,8 @@ static double median(double *v, size_t n) {
   return nn % 2 ? v[nn / 2] : 0.5 * (v[nn / 2 - 1] + v[nn / 2]);
 }
 
+double lnb_table_median(double *v, size_t n) { return median(v, n); }
+
 static double entry_key(const lnb_table_entry *e, const char *best_by) {
   if (!best_by) return e->med_seconds;
   if (strcmp(best_by, "iters_to_target") == 0) return e->med_iters;

@@ -69,5 +69,8 @@ int lnb_table_compute(const lnb_row *rows, size_t n, const lnb_table_opts *o, ln
 void lnb_table_render(FILE *f, const lnb_table *t, const lnb_table_opts *o,
                       lnb_table_format fmt);
 void lnb_table_free(lnb_table *t);
+/* the median of the non-NaN values of v (v is reordered; ∞ counts as a
+ * value), NaN when there is none: the medians of the tables */
+double lnb_table_median(double *v, size_t n);
 
 #endif
