@@ -116,8 +116,14 @@ static size_t same_styles(const char *a, const char *b) {
   size_t shared = 0;
   for (const char *p = a; *p;) {
     const char *tab = strchr(p, '\t'), *eol = strchr(p, '\n');
+    assert_non_null(tab);
+    assert_non_null(eol);
+    if (!tab || !eol || tab > eol) break; /* every style line is "label\t...\n" */
     char key[512];
-    snprintf(key, sizeof key, "%.*s\t", (int)(tab - p + 0), p);
+    size_t klen = (size_t)(tab - p) < sizeof key - 2 ? (size_t)(tab - p) : sizeof key - 2;
+    memcpy(key, p, klen);
+    key[klen] = '\t';
+    key[klen + 1] = '\0';
     const char *q = strstr(b, key);
     if (q && (q == b || q[-1] == '\n')) {
       const char *qe = strchr(q, '\n');
