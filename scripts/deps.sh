@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Install lnnbench's Debian 12 build and test dependencies (idempotent).
 set -euo pipefail
-# usage: deps.sh [fuzz|mpi]   (fuzz adds clang and its sanitizer/libFuzzer runtime;
-#                             mpi adds Open MPI for -DLNB_WITH_MPI=ON)
+# usage: deps.sh [test|fuzz|mpi]   (test adds Chromium, which test_report_browser
+#                                  drives headless; fuzz adds clang and its
+#                                  sanitizer/libFuzzer runtime; mpi adds Open MPI
+#                                  for -DLNB_WITH_MPI=ON)
 pkgs=(gcc g++ make cmake git pkg-config libblis-dev liblapacke-dev liblapack-dev libyaml-dev libcmocka-dev
       libbenchmark-dev gnuplot-nox zlib1g-dev
-      dataset-fashion-mnist python3-sklearn # data sets of the `dataset` problem
-      chromium) # test_report_browser loads report.html headless (it SKIPs without)
+      dataset-fashion-mnist python3-sklearn) # data sets of the `dataset` problem
+if [ "${1:-}" = test ]; then pkgs+=(chromium); fi # test_report_browser (it SKIPs without)
 if [ "${1:-}" = fuzz ]; then pkgs+=(clang libclang-rt-14-dev); fi
 if [ "${1:-}" = mpi ]; then pkgs+=(libopenmpi-dev openmpi-bin); fi
 missing=()
