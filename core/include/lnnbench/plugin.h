@@ -389,6 +389,12 @@ typedef struct lnb_arch_ops {
    * op when it has one) */
   int (*check_shape)(const lnb_host *host, const lnb_params *params, size_t k, size_t d,
                      lnb_error *err);
+  /* (appended, 1.5) Optional one line, for an architecture whose backward by
+   * design writes something other than the partial derivatives of
+   * <gradWe, end_to_end(tensors)> (e.g. the image of a larger network's
+   * gradient in reduced coordinates): what it writes. `lnnbench check` then
+   * skips its finite-difference check of backward and quotes this. */
+  const char *gradient_note;
 } lnb_arch_ops;
 
 /* ---------------------------------------------------------------- model */
