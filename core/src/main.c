@@ -394,6 +394,13 @@ static int cmd_describe(const lnb_registry *reg, const char *name) {
       }
     }
     if (p->kind == LNB_OPTIMIZER) describe_transforms(p);
+    const char *gnote = p->kind == LNB_ARCHITECTURE
+                            ? LNB_OPT_OP(lnb_arch_ops, (const lnb_arch_ops *)p->ops, gradient_note)
+                            : NULL;
+    if (gnote) {
+      printf("\ngradient note (backward is not the partial derivatives):\n");
+      print_wrapped(gnote, "  ");
+    }
   }
   if (!found) {
     const char **names = NULL;

@@ -293,7 +293,11 @@ enum { LNB_SPLIT_TRAIN = 0, LNB_SPLIT_TEST = 1 };
 
 typedef enum lnb_manifold { LNB_EUCLIDEAN = 0, LNB_STIEFEL = 1 } lnb_manifold;
 
-/* One parameter tensor: a rows x cols matrix with its gradient buffer. */
+/* One parameter tensor: a rows x cols matrix with its gradient buffer.
+ * name: shown in messages (optimizers quote it); never NULL or empty. The
+ * host and optimizers keep the pointer, not a copy: it must point to a string
+ * literal or to memory of the instance that stays valid and unchanged from
+ * create until destroy (not a stack buffer of create). */
 typedef struct lnb_tensor {
   const char *name;
   double *data;
