@@ -283,6 +283,41 @@ static void check_problem(chk *c, const lnb_params *params) {
     free(r);
   }
 
+  /* the per-sample form (ABI 1.5): loss_outputs' dZ against central
+   * differences on 4 training rows, inputs and loss_outputs without
+   * allocation */
+  if (lnb_problem_has_outputs(o) && nsamples && prep && nsamples(A) >= 4) {
+    enum { NR = 4 };
+    static const size_t rows4[NR] = {0, 1, 2, 3};
+    double *Z = calloc(2 * NR * k + 1, sizeof *Z), *dZ = Z ? Z + NR * k : NULL;
+    if (Z && prep(A, NR, &err) == LNB_OK) {
+      randn(c, Z, NR * k, 1.0);
+      count_begin();
+      o->inputs(A, LNB_SPLIT_TRAIN, rows4, 0, NR);
+      o->loss_outputs(A, LNB_SPLIT_TRAIN, rows4, 0, NR, Z, dZ, NULL);
+      na = count_end();
+      double gmax = 0, worst_z = 0;
+      for (size_t i = 0; i < NR * k; i++) gmax = fmax(gmax, fabs(dZ[i]));
+      size_t m = pick_coords(c, NR * k, idx);
+      for (size_t q = 0; q < m; q++) {
+        size_t i = idx[q];
+        double x = Z[i], h = step_h(x);
+        Z[i] = x + h;
+        double fp = o->loss_outputs(A, LNB_SPLIT_TRAIN, rows4, 0, NR, Z, NULL, NULL);
+        Z[i] = x - h;
+        double fm = o->loss_outputs(A, LNB_SPLIT_TRAIN, rows4, 0, NR, Z, NULL, NULL);
+        Z[i] = x;
+        double e = rel_err((fp - fm) / (2 * h), dZ[i], gmax);
+        if (!(e <= worst_z)) worst_z = e;
+      }
+      line(c, worst_z <= CHK_GRAD_TOL, "gradient of loss_outputs",
+           "max rel err %.2e over %zu entries of Z (4 rows; tol %.0e)", worst_z, m, CHK_GRAD_TOL);
+      line(c, na == 0, "no allocation in inputs/loss_outputs", "%lu host allocs+frees (tol 0)",
+           na);
+    }
+    free(Z);
+  }
+
   /* determinism: a second instance of the same seed, and a second eval */
   rc = o->create(&g_host, params, CHK_SEED, &B, &err);
   if (rc != LNB_OK) line(c, 0, "determinism", "second create refused: %s", err.msg);
