@@ -173,7 +173,7 @@ static const char check_help[] =
     "default parameters and at each other choice of its enum parameters. One line per\n"
     "check, ok, skip (a setting its validate or create refuses) or FAIL, with numbers:\n"
     "  - describe: summary and help texts present; parameter specs and defaults parse;\n"
-    "    validate accepts the defaults\n"
+    "    some setting passes validate and create\n"
     "  - problems: eval's gradient against central differences (h = 1e-5 max(1,|x|),\n"
     "    2 random points, up to 16 coordinates each; relative error\n"
     "    |fd - g| / max(|fd|, |g|, 1e-3 max|g|) <= 1e-5); loss_outputs' dZ likewise;\n"

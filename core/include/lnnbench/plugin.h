@@ -39,7 +39,8 @@ extern "C" {
                                note_data_file; predictor architectures
                                (forward/backward_outputs on batches of inputs)
                                and the problem ops that feed them (inputs,
-                               loss_outputs, split_samples, shape) */
+                               loss_outputs, split_samples, shape);
+                               arch ops gradient_note */
 
 #if defined(_WIN32)
 #define LNB_EXPORT __declspec(dllexport)
