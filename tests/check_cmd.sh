@@ -60,6 +60,12 @@ expect "$fx/check_nondet/check_nondet.so" 1 \
   '^ok   architecture fxc_linear \[defaults\] determinism'
 [ "$(grep -c '^FAIL' "$tmp/out")" = 2 ] || { cat "$tmp/out"; fail "nondet: more FAIL lines than the two defects"; }
 
+# a plugin that crashes is a FAIL line; the other plugins of the file are still checked
+expect "$fx/check_crash/check_crash.so" 1 \
+  '^FAIL problem fxc_quartic \[defaults\] crash: the checks \(died of signal 11\|exited with status\)' \
+  '^ok   architecture fxc_linear \[defaults\] gradient of backward' \
+  '^ok   optimizer fxc_gd \[defaults\] determinism' '3 plugins: .* 1 FAILED'
+
 # bad input: exit 2, naming what is wrong
 expect no_such_plugin 2 "no plugin named 'no_such_plugin'"
 expect "$fx/no_entry.so" 2 'no_entry.so'

@@ -11,12 +11,16 @@
 #define _POSIX_C_SOURCE 200809L
 #include "check.h"
 
+#include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "host.h"
 #include "params.h"
@@ -698,6 +702,70 @@ static void check_describe(chk *c) {
   line(c, sc == 0, "parameter specs", "%s", sc == 0 ? "names, types, ranges, choices and defaults parse" : err.msg);
 }
 
+static void check_setting(chk *c, const lnb_params *params) {
+  lnb_error err = {0};
+  int rc = run_validate(c->p, params, &err);
+  if (rc != LNB_OK) line(c, 2, "validate", "refused: %s", err.msg);
+  else if (c->p->kind == LNB_PROBLEM) check_problem(c, params);
+  else if (c->p->kind == LNB_ARCHITECTURE) check_arch(c, params);
+  else check_optimizer(c, params);
+}
+
+/* One setting in a child process, so that a plugin that crashes or hangs
+ * (CHK_SETTING_SECONDS) is a FAIL line and the other settings and plugins
+ * are still checked. The child's counts come back through a pipe. */
+#define CHK_SETTING_SECONDS 120
+static void check_setting_isolated(chk *c, const lnb_params *params) {
+  int fd[2];
+  fflush(c->out);
+  if (pipe(fd) != 0) {
+    check_setting(c, params);
+    return;
+  }
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(fd[0]);
+    close(fd[1]);
+    check_setting(c, params);
+    return;
+  }
+  if (pid == 0) {
+    close(fd[0]);
+    alarm(CHK_SETTING_SECONDS);
+    chk d = *c;
+    d.nok = d.nfail = d.nskip = d.nchecked = d.nrefused_model = 0;
+    check_setting(&d, params);
+    fflush(d.out);
+    size_t counts[5] = {d.nok, d.nfail, d.nskip, d.nchecked, d.nrefused_model};
+    ssize_t w = write(fd[1], counts, sizeof counts);
+    _exit(w == (ssize_t)sizeof counts ? 0 : 3);
+  }
+  close(fd[1]);
+  size_t counts[5];
+  ssize_t got = read(fd[0], counts, sizeof counts);
+  close(fd[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (got == (ssize_t)sizeof counts && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+    c->nok += counts[0];
+    c->nfail += counts[1];
+    c->nskip += counts[2];
+    c->nchecked += counts[3];
+    c->nrefused_model += counts[4];
+  } else if (WIFSIGNALED(status)) {
+    c->nchecked++;
+    int sig = WTERMSIG(status);
+    if (sig == SIGALRM)
+      line(c, 0, "crash", "the checks still ran after %d s (killed)", CHK_SETTING_SECONDS);
+    else line(c, 0, "crash", "the checks died of signal %d (%s)", sig, strsignal(sig));
+  } else {
+    c->nchecked++;
+    line(c, 0, "crash", "the checks exited with status %d",
+         WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  }
+}
+
 static void check_plugin(chk *c, const lnb_loaded *l) {
   c->p = l->plugin;
   c->setting = NULL;
@@ -707,13 +775,8 @@ static void check_plugin(chk *c, const lnb_loaded *l) {
   setting s[CHK_MAX_SETTINGS];
   size_t ns = make_settings(c, s);
   for (size_t i = 0; i < ns; i++) {
-    lnb_error err = {0};
     c->setting = s[i].label;
-    int rc = run_validate(c->p, s[i].params, &err);
-    if (rc != LNB_OK) line(c, 2, "validate", "refused: %s", err.msg);
-    else if (c->p->kind == LNB_PROBLEM) check_problem(c, s[i].params);
-    else if (c->p->kind == LNB_ARCHITECTURE) check_arch(c, s[i].params);
-    else check_optimizer(c, s[i].params);
+    check_setting_isolated(c, s[i].params);
     lnb__params_free(s[i].params);
   }
   c->setting = NULL;
