@@ -12,6 +12,7 @@
 #include "check.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <stddef.h>
@@ -741,12 +742,15 @@ static void check_setting_isolated(chk *c, const lnb_params *params) {
     _exit(w == (ssize_t)sizeof counts ? 0 : 3);
   }
   close(fd[1]);
-  size_t counts[5];
-  ssize_t got = read(fd[0], counts, sizeof counts);
-  close(fd[0]);
+  /* wait first, then read without blocking: a process the plugin forked may
+   * hold the pipe open after the child is gone */
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
+  size_t counts[5];
+  fcntl(fd[0], F_SETFL, O_NONBLOCK);
+  ssize_t got = read(fd[0], counts, sizeof counts);
+  close(fd[0]);
   if (got == (ssize_t)sizeof counts && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
     c->nok += counts[0];
     c->nfail += counts[1];
