@@ -727,6 +727,25 @@ static void test_plugin_path(void **state) {
   assert_non_null(p);
   assert_string_equal(p, real);
   free(p);
+
+  /* a leading '+' adds to the default directory (issue 15): option and
+   * environment alike, with the same rules for relative entries */
+  p = lnb_registry_plugin_path("+rel:/abs", "/ignored", why, sizeof why);
+  assert_non_null(p);
+  snprintf(want, sizeof want, "%s:%s/rel:/abs", real, cwd);
+  assert_string_equal(p, want);
+  free(p);
+  p = lnb_registry_plugin_path(NULL, "+/x", why, sizeof why);
+  assert_non_null(p);
+  snprintf(want, sizeof want, "%s:/x", real);
+  assert_string_equal(p, want);
+  free(p);
+  p = lnb_registry_plugin_path("+", NULL, why, sizeof why);
+  assert_non_null(p);
+  assert_string_equal(p, real);
+  free(p);
+  assert_null(lnb_registry_plugin_path(NULL, "+rel", why, sizeof why));
+  assert_non_null(strstr(why, "LNNBENCH_PLUGIN_PATH: 'rel' is a relative directory"));
 }
 
 /* Each loaded file's content hash: of its bytes; another build (one byte

@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "compare.h"
 #include "config.h"
 #include "harness.h"
@@ -62,6 +63,8 @@ static const char usage_text[] =
     "  list                          every plugin with its kind and summary, and any\n"
     "                                plugin file that failed to load, with the reason\n"
     "  describe NAME                 a plugin's parameters: type, default, range, help\n"
+    "  check NAME|FILE.so            a plugin author's self-test: gradients by finite\n"
+    "                                differences, no allocation, determinism, specs\n"
     "  table DIR [--format F]        rebuild the table of a results directory from its\n"
     "                                CSVs; F = md (rewrites DIR/summary.md), csv, latex\n"
     "  plot DIR                      SVG plots (and their gnuplot scripts and data) of a\n"
@@ -78,7 +81,8 @@ static const char usage_text[] =
     "  help [COMMAND]                this text, or a command's\n"
     "\n"
     "options:\n"
-    "  --plugin-path DIRS   ':'-separated plugin directories (replaces the default)\n"
+    "  --plugin-path DIRS   ':'-separated plugin directories (replaces the default);\n"
+    "                       +DIRS: the default directory, then DIRS\n"
     "  --out DIR            output directory of `run`\n"
     "  --jobs N             run N cells at once, each in its own process (default 1)\n"
     "  --isolate on|off     run each cell in a child process (default on): a crash or\n"
@@ -104,6 +108,8 @@ static const char usage_text[] =
     "plugins are searched in --plugin-path (relative directories are taken against\n"
     "the current directory), else $LNNBENCH_PLUGIN_PATH (absolute directories only),\n"
     "else <directory of the lnnbench executable>/" LNB_PLUGIN_RELDIR ".\n"
+    "A list that starts with '+' (--plugin-path +DIR, LNNBENCH_PLUGIN_PATH=+DIR) adds\n"
+    "its directories after that default one instead of replacing it.\n"
     "A plugin file is refused unless it and its directory (and a link's target and\n"
     "its directory) are owned by root or you and writable by their owner only.\n"
     "\n"
@@ -124,7 +130,7 @@ static const char run_help[] =
     "                       the rest and say how many and why\n"
     "  --retry-failed       like --resume, but run failed runs (error, crashed) again\n"
     "  --move-aside         move earlier results to DIR/previous-<UTC time>/ first\n"
-    "  --plugin-path DIRS   ':'-separated plugin directories\n"
+    "  --plugin-path DIRS   ':'-separated plugin directories (+DIRS: after the default)\n"
     "  --smoke              first seed only, at most 20 iterations and 10 s per run\n"
     "  --quiet, --verbose   no progress lines; also informational messages\n"
     "  --mpi                one sweep across the ranks of mpirun (see below)\n"
@@ -159,6 +165,30 @@ static const char list_help[] =
 static const char describe_help[] =
     "usage: lnnbench describe NAME [--plugin-path DIRS]\n"
     "\nShows a plugin's summary, description and declared parameters.\n";
+
+static const char check_help[] =
+    "usage: lnnbench check NAME|FILE.so [--plugin-path DIRS]\n"
+    "\nThe plugin author's self-test: every plugin named NAME on the plugin path, or\n"
+    "every plugin of the file FILE.so (an argument with a '/' or ending in .so), at its\n"
+    "default parameters and at each other choice of its enum parameters. One line per\n"
+    "check, ok, skip (a setting its validate or create refuses) or FAIL, with numbers:\n"
+    "  - describe: summary and help texts present; parameter specs and defaults parse;\n"
+    "    some setting passes validate and create\n"
+    "  - problems: eval's gradient against central differences (h = 1e-5 max(1,|x|),\n"
+    "    2 random points, up to 16 coordinates each; relative error\n"
+    "    |fd - g| / max(|fd|, |g|, 1e-3 max|g|) <= 1e-5); loss_outputs' dZ likewise;\n"
+    "    eval_rows over all rows = eval\n"
+    "  - architectures: backward (backward_outputs) as the gradient of <G, end_to_end>\n"
+    "    (<G, forward(X)>), same tolerance; set_end_to_end round trip (1e-9 relative);\n"
+    "    created for a run that uses no hook, the same model\n"
+    "  - optimizers, on a check model (one 2 x 3 tensor, a smooth loss): steps stay\n"
+    "    finite; a declared `uses` is honoured; declared transforms have lr, set_lr_scale\n"
+    "  - no allocation through the host table (host->alloc/free, the allocator plugins\n"
+    "    must use) in eval, eval_rows, inputs, loss_outputs, metric, end_to_end, backward,\n"
+    "    forward, backward_outputs, set_end_to_end, step\n"
+    "  - determinism: two instances of one seed give bitwise equal results\n"
+    "\nexit status: 0 every check passed (skips allowed), 1 a check failed, 2 bad input\n"
+    "(no plugin of that name, a file that does not load).\n";
 
 static const char table_help[] =
     "usage: lnnbench table DIR [--format md|csv|latex]\n"
@@ -365,6 +395,13 @@ static int cmd_describe(const lnb_registry *reg, const char *name) {
       }
     }
     if (p->kind == LNB_OPTIMIZER) describe_transforms(p);
+    const char *gnote = p->kind == LNB_ARCHITECTURE
+                            ? LNB_OPT_OP(lnb_arch_ops, (const lnb_arch_ops *)p->ops, gradient_note)
+                            : NULL;
+    if (gnote) {
+      printf("\ngradient note (backward is not the partial derivatives):\n");
+      print_wrapped(gnote, "  ");
+    }
   }
   if (!found) {
     const char **names = NULL;
@@ -381,6 +418,34 @@ static int cmd_describe(const lnb_registry *reg, const char *name) {
     return EXIT_BAD_INPUT;
   }
   return EXIT_OK;
+}
+
+/* `lnnbench check NAME|FILE.so` (check.c) */
+static int cmd_check(const lnb_registry *reg, const char *arg) {
+  size_t len = strlen(arg), nfail = 0;
+  if (strchr(arg, '/') || (len > 3 && strcmp(arg + len - 3, ".so") == 0)) {
+    char real[PATH_MAX];
+    if (!realpath(arg, real)) {
+      fprintf(stderr, "lnnbench: check: %s: %s\n", arg, strerror(errno));
+      return EXIT_BAD_INPUT;
+    }
+    lnb_registry one;
+    memset(&one, 0, sizeof one);
+    if (lnb_registry_load_file(&one, real) != 0 || one.n == 0) {
+      if (one.nfail) print_failures(&one, stderr);
+      else fprintf(stderr, "lnnbench: check: %s: no plugins in the file\n", arg);
+      lnb_registry_free(&one);
+      return EXIT_BAD_INPUT;
+    }
+    lnb_check(&one, NULL, stdout, &nfail);
+    lnb_registry_free(&one);
+    return nfail ? EXIT_RUNS_FAILED : EXIT_OK;
+  }
+  int found = 0;
+  for (size_t i = 0; i < reg->n && !found; i++) found = strcmp(reg->items[i].plugin->name, arg) == 0;
+  if (!found) return cmd_describe(reg, arg); /* its message, with a suggestion; exit 2 */
+  lnb_check(reg, arg, stdout, &nfail);
+  return nfail ? EXIT_RUNS_FAILED : EXIT_OK;
 }
 
 typedef struct run_opts {
@@ -721,6 +786,7 @@ int main(int argc, char **argv) {
     if (topic && strcmp(topic, "run") == 0) fputs(run_help, stdout);
     else if (topic && strcmp(topic, "list") == 0) fputs(list_help, stdout);
     else if (topic && strcmp(topic, "describe") == 0) fputs(describe_help, stdout);
+    else if (topic && strcmp(topic, "check") == 0) fputs(check_help, stdout);
     else if (topic && strcmp(topic, "table") == 0) fputs(table_help, stdout);
     else if (topic && strcmp(topic, "plot") == 0) fputs(plot_help, stdout);
     else if (topic && strcmp(topic, "compare") == 0) fputs(compare_help, stdout);
@@ -736,8 +802,8 @@ int main(int argc, char **argv) {
     } else if (topic && strcmp(topic, "report") == 0) {
       fputs(report_help, stdout);
     } else if (topic && strcmp(topic, "help") != 0) {
-      fprintf(stderr, "lnnbench: help: no command '%s' (commands: run, list, describe, table, "
-                      "plot, report, compare, bench, help)\n", topic);
+      fprintf(stderr, "lnnbench: help: no command '%s' (commands: run, list, describe, check, "
+                      "table, plot, report, compare, bench, help)\n", topic);
       return EXIT_BAD_INPUT;
     } else fputs(usage_text, command || want_help ? stdout : stderr);
     return command || want_help ? EXIT_OK : EXIT_BAD_INPUT;
@@ -746,6 +812,7 @@ int main(int argc, char **argv) {
     if (strcmp(command, "run") == 0) fputs(run_help, stdout);
     else if (strcmp(command, "list") == 0) fputs(list_help, stdout);
     else if (strcmp(command, "describe") == 0) fputs(describe_help, stdout);
+    else if (strcmp(command, "check") == 0) fputs(check_help, stdout);
     else if (strcmp(command, "table") == 0) fputs(table_help, stdout);
     else if (strcmp(command, "plot") == 0) fputs(plot_help, stdout);
     else if (strcmp(command, "compare") == 0) fputs(compare_help, stdout);
@@ -809,10 +876,10 @@ int main(int argc, char **argv) {
     return EXIT_OK;
   }
   if (strcmp(command, "run") != 0 && strcmp(command, "list") != 0 &&
-      strcmp(command, "describe") != 0) {
-    const char *cmds[] = {"run",     "list", "describe", "table", "plot",
-                          "compare", "help", "bench",    "report"};
-    const char *s = lnb__closest(command, cmds, 9);
+      strcmp(command, "describe") != 0 && strcmp(command, "check") != 0) {
+    const char *cmds[] = {"run",  "list",  "describe", "table",  "plot",
+                          "compare", "help", "bench", "report", "check"};
+    const char *s = lnb__closest(command, cmds, 10);
     fprintf(stderr, "lnnbench: unknown command '%s'%s%s%s (see `lnnbench --help`)\n", command,
             s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
     return EXIT_BAD_INPUT;
@@ -838,6 +905,8 @@ int main(int argc, char **argv) {
       fputs(describe_help, stderr);
       rc = EXIT_BAD_INPUT;
     } else rc = cmd_describe(&reg, positional[0]);
+  } else if (strcmp(command, "check") == 0) {
+    rc = npos != 1 ? (fputs(check_help, stderr), EXIT_BAD_INPUT) : cmd_check(&reg, positional[0]);
   } else {
     if (npos != 1) {
       fputs(run_help, stderr);

@@ -732,6 +732,24 @@ char *lnb_registry_plugin_path(const char *option, const char *env, char *why,
   const char *list = from_option ? option : env && *env ? env : NULL;
   if (!list)
     return default_plugin_dir(why, whylen);
+  if (*list == '+') { /* "+DIRS": the default directory, then DIRS */
+    char *def = default_plugin_dir(why, whylen);
+    char *rest = def && list[1] ? lnb_registry_plugin_path(from_option ? list + 1 : NULL,
+                                                           from_option ? NULL : list + 1,
+                                                           why, whylen)
+                                : NULL;
+    if (!def || !list[1] || !rest) {
+      free(rest);
+      if (def && list[1]) free(def), def = NULL;
+      return def;
+    }
+    char *both = malloc(strlen(def) + strlen(rest) + 2);
+    if (both) sprintf(both, "%s%s%s", def, *rest ? ":" : "", rest);
+    else snprintf(why, whylen, "out of memory");
+    free(def);
+    free(rest);
+    return both;
+  }
   char cwd[PATH_MAX] = "";
   size_t cap = strlen(list) + 1, used = 0;
   const char *s = list, *start;

@@ -50,8 +50,10 @@ int lnb_registry_load_file(lnb_registry *r, const char *path);
  * directories: option (--plugin-path; a relative entry is taken against the
  * current directory) if given, else env ($LNNBENCH_PLUGIN_PATH; a relative
  * entry is an error) if non-empty, else the plugin directory of the build or
- * installation beside the executable. NULL with why set (a full message) on
- * error or when memory ran out. */
+ * installation beside the executable. A list (option or env) that starts
+ * with '+' adds its directories after that default one instead of replacing
+ * it ("+" alone: the default). NULL with why set (a full message) on error or
+ * when memory ran out. */
 char *lnb_registry_plugin_path(const char *option, const char *env, char *why,
                                size_t whylen);
 const lnb_loaded *lnb_registry_find(const lnb_registry *r, lnb_kind kind,

@@ -24,6 +24,8 @@ static const lnb_arch_ops c2_ops = {
     .validate = lnbp_compact_validate,
     .metrics = lnbp_compact_metrics,
     .metric = lnbp_compact_metric,
+    .gradient_note = "backward writes the image of the full network's gradient in the "
+                     "compact coordinates, not their partial derivatives (see the description)",
 };
 
 static const lnb_plugin c2_desc = {

@@ -39,7 +39,8 @@ extern "C" {
                                note_data_file; predictor architectures
                                (forward/backward_outputs on batches of inputs)
                                and the problem ops that feed them (inputs,
-                               loss_outputs, split_samples, shape) */
+                               loss_outputs, split_samples, shape);
+                               arch ops gradient_note */
 
 #if defined(_WIN32)
 #define LNB_EXPORT __declspec(dllexport)
@@ -293,7 +294,11 @@ enum { LNB_SPLIT_TRAIN = 0, LNB_SPLIT_TEST = 1 };
 
 typedef enum lnb_manifold { LNB_EUCLIDEAN = 0, LNB_STIEFEL = 1 } lnb_manifold;
 
-/* One parameter tensor: a rows x cols matrix with its gradient buffer. */
+/* One parameter tensor: a rows x cols matrix with its gradient buffer.
+ * name: shown in messages (optimizers quote it); never NULL or empty. The
+ * host and optimizers keep the pointer, not a copy: it must point to a string
+ * literal or to memory of the instance that stays valid and unchanged from
+ * create until destroy (not a stack buffer of create). */
 typedef struct lnb_tensor {
   const char *name;
   double *data;
@@ -389,6 +394,12 @@ typedef struct lnb_arch_ops {
    * op when it has one) */
   int (*check_shape)(const lnb_host *host, const lnb_params *params, size_t k, size_t d,
                      lnb_error *err);
+  /* (appended, 1.5) Optional one line, for an architecture whose backward by
+   * design writes something other than the partial derivatives of
+   * <gradWe, end_to_end(tensors)> (e.g. the image of a larger network's
+   * gradient in reduced coordinates): what it writes. `lnnbench check` then
+   * skips its finite-difference check of backward and quotes this. */
+  const char *gradient_note;
 } lnb_arch_ops;
 
 /* ---------------------------------------------------------------- model */
