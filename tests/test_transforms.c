@@ -243,6 +243,47 @@ static void test_adam_traced(void **state) {
   tp_trace_close(&tr);
 }
 
+/* Every optimizer that accepts a schedule scales its step by the host's
+ * factor and by nothing else: three steps at lr 0.01 under a linear warmup
+ * of 4 (factors 1/4, 1/2, 3/4) equal, bit for bit, three steps at lr 0.02
+ * under a warmup of 8 (factors 1/8, 2/8, 3/8) — the same lr x factor each
+ * step, exactly (powers of two). A plugin that ignored set_lr_scale, applied
+ * it twice, or let the factor reach its state other than through lr, would
+ * differ (checked: dropping the scale in gd's step fails here). */
+static void three_steps(const char *opt, double lr, int warmup, double *out, size_t *n) {
+  tp_trace tr;
+  char text[1024];
+  snprintf(text, sizeof text,
+           TR_HEAD "optimizers: [{plugin: %s, lr: %.17g, schedule: {kind: linear, warmup: %d}}]\n"
+                   "stop: {max_iters: 10}\n",
+           opt, lr, warmup);
+  tp_trace_open(&tr, text);
+  for (uint64_t t = 1; t <= 3; t++) tp_trace_step(&tr, t);
+  lnb_tensor *T = &tr.m->tensors[0];
+  *n = T->rows * T->cols;
+  assert_true(*n <= 16);
+  memcpy(out, T->data, *n * sizeof *out);
+  tp_trace_close(&tr);
+}
+
+static void test_schedule_scales_every_optimizer(void **state) {
+  (void)state;
+  static const char *const names[] = {"gd",    "momentum", "adagrad", "adadelta", "adam",
+                                      "adamw", "nadam",    "rmsprop", "lion"};
+  for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+    double a[16], b[16], z[16];
+    size_t na, nb, nz;
+    three_steps(names[k], 0.01, 4, a, &na);
+    three_steps(names[k], 0.02, 8, b, &nb);
+    three_steps(names[k], 0.01, 8, z, &nz); /* half the step: must differ */
+    assert_int_equal(na, nb);
+    if (memcmp(a, b, na * sizeof *a) != 0)
+      fail_msg("%s: lr 0.01 x t/4 and lr 0.02 x t/8 give different iterates", names[k]);
+    if (memcmp(a, z, na * sizeof *a) == 0)
+      fail_msg("%s: the schedule's factor does not reach the step", names[k]);
+  }
+}
+
 /* the lr metric: lr times the factor of the last step (of step 1 at 0) */
 static void test_lr_metric(void **state) {
   (void)state;
@@ -379,7 +420,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_schedule_factors), cmocka_unit_test(test_clip_and_l2),
       cmocka_unit_test(test_refusals),         cmocka_unit_test(test_gd_traced),
-      cmocka_unit_test(test_adam_traced),      cmocka_unit_test(test_lr_metric),
+      cmocka_unit_test(test_adam_traced), cmocka_unit_test(test_schedule_scales_every_optimizer),      cmocka_unit_test(test_lr_metric),
       cmocka_unit_test(test_defaults_identical), cmocka_unit_test(test_grid_axes),
       cmocka_unit_test(test_minibatch_budget),
   };
