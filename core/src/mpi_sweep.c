@@ -149,7 +149,7 @@ int lnb_mpi_agree(const char *fail, const lnb_config *cfg, const lnb_run_spec *r
   }
   memcpy(root, mine, sizeof root);
   MPI_Bcast(root, 4, MPI_UINT64_T, 0, MPI_COMM_WORLD);
-  int ok = root[0] != 0;
+  int ok = root[0] != 0, runs_differ = 0;
   char host[MPI_MAX_PROCESSOR_NAME] = "?";
   int hl = 0;
   MPI_Get_processor_name(host, &hl);
@@ -166,15 +166,20 @@ int lnb_mpi_agree(const char *fail, const lnb_config *cfg, const lnb_run_spec *r
               (unsigned long long)root[1], (unsigned long long)root[2]);
       ok = 0;
     } else if (mine[3] != root[3]) {
-      fprintf(stderr,
-              "lnnbench: rank %d (%s): its %llu runs differ from rank 0's (plugins, "
-              "parameters, seeds or stop/record settings): every rank needs the same config, "
-              "data files and plugins\n",
-              rank, host, (unsigned long long)mine[1]);
-      ok = 0;
+      runs_differ = 1; /* said below, unless a plugin file explains it */
     }
   }
+  /* a run's identity includes its plugin files' hashes: name the plugin
+   * that differs first, the runs only when no plugin explains it */
   ok = agree_plugins(fail ? NULL : cfg, rank, ok, host);
+  if (ok && runs_differ) {
+    fprintf(stderr,
+            "lnnbench: rank %d (%s): its %llu runs differ from rank 0's (parameters, seeds, "
+            "data files or stop/record settings): every rank needs the same config, data "
+            "files and plugins\n",
+            rank, host, (unsigned long long)mine[1]);
+    ok = 0;
+  }
   int all = 0;
   MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
   if (rank == 0 && root[0] && !all)
