@@ -211,3 +211,16 @@ void lnb_csv_free(lnb_csv *c) {
   free(c->header);
   memset(c, 0, sizeof *c);
 }
+
+void lnb_csv_put_field(FILE *f, const char *s) {
+  if (!strpbrk(s, ",\"\n")) {
+    fputs(s, f);
+    return;
+  }
+  fputc('"', f);
+  for (; *s; s++) {
+    if (*s == '"') fputc('"', f);
+    fputc(*s, f);
+  }
+  fputc('"', f);
+}

@@ -33,4 +33,8 @@ int lnb_csv_read(const char *path, lnb_csv *out, lnb_error *err);
 long lnb_csv_col(const lnb_csv *c, const char *name);
 void lnb_csv_free(lnb_csv *c);
 
+/* Write s as one CSV field: as is, or in double quotes (quotes doubled) when
+ * it holds a comma, a quote or a newline. */
+void lnb_csv_put_field(FILE *f, const char *s);
+
 #endif

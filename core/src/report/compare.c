@@ -8,6 +8,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "compare.h"
 
+#include "csv.h"
+
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -364,19 +366,6 @@ static void fmt_ratio(char *buf, size_t n, double x) {
   else snprintf(buf, n, "%.2f", x);
 }
 
-static void csv_text(FILE *f, const char *s) {
-  if (!strpbrk(s, ",\"\n")) {
-    fputs(s, f);
-    return;
-  }
-  fputc('"', f);
-  for (; *s; s++) {
-    if (*s == '"') fputc('"', f);
-    fputc(*s, f);
-  }
-  fputc('"', f);
-}
-
 static void csv_number(FILE *f, double x, const char *fmt) {
   if (isnan(x)) return;
   if (isinf(x)) fputs(x > 0 ? "inf" : "-inf", f);
@@ -568,17 +557,17 @@ static void render_csv(FILE *f, const cmp_line *L, size_t n, const cmp_spec *spe
         f);
   for (size_t i = 0; i < n; i++) {
     const cmp_key *k = L[i].a ? L[i].a : L[i].b;
-    csv_text(f, k->problem);
+    lnb_csv_put_field(f, k->problem);
     fputc(',', f);
-    csv_text(f, k->model);
+    lnb_csv_put_field(f, k->model);
     fputc(',', f);
-    if (L[i].a) csv_text(f, L[i].a->tuned);
+    if (L[i].a) lnb_csv_put_field(f, L[i].a->tuned);
     fputc(',', f);
-    if (L[i].b) csv_text(f, L[i].b->tuned);
+    if (L[i].b) lnb_csv_put_field(f, L[i].b->tuned);
     fprintf(f, ",%s,", L[i].a && L[i].b ? "both" : L[i].a ? "A" : "B");
     if (!L[i].a || !L[i].b) {
       fputs(",,,,,,,,,,,,", f);
-      csv_text(f, spec->metric == M_RECORDED ? spec->column : spec->name);
+      lnb_csv_put_field(f, spec->metric == M_RECORDED ? spec->column : spec->name);
       fputc('\n', f);
       continue;
     }
@@ -597,7 +586,7 @@ static void render_csv(FILE *f, const cmp_line *L, size_t n, const cmp_spec *spe
     fputc(',', f);
     csv_number(f, L[i].ci_hi, "%.6g");
     fputc(',', f);
-    csv_text(f, spec->metric == M_RECORDED ? spec->column : spec->name);
+    lnb_csv_put_field(f, spec->metric == M_RECORDED ? spec->column : spec->name);
     fputc('\n', f);
   }
 }

@@ -4,6 +4,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "table.h"
 
+#include "csv.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -372,19 +374,6 @@ static void render_md(FILE *f, const lnb_table *t, const lnb_table_opts *o) {
   }
 }
 
-static void csv_field(FILE *f, const char *s) {
-  if (!strpbrk(s, ",\"\n")) {
-    fputs(s, f);
-    return;
-  }
-  fputc('"', f);
-  for (; *s; s++) {
-    if (*s == '"') fputc('"', f);
-    fputc(*s, f);
-  }
-  fputc('"', f);
-}
-
 static void csv_num(FILE *f, double x) {
   if (isnan(x)) return;
   if (isinf(x)) fputs(x > 0 ? "inf" : "-inf", f);
@@ -398,11 +387,11 @@ static void render_csv(FILE *f, const lnb_table *t, const lnb_table_opts *o) {
         f);
   for (size_t i = 0; i < t->n; i++) {
     const lnb_table_entry *e = &t->entries[i];
-    csv_field(f, e->problem);
+    lnb_csv_put_field(f, e->problem);
     fputc(',', f);
-    csv_field(f, e->model);
+    lnb_csv_put_field(f, e->model);
     fputc(',', f);
-    csv_field(f, e->tuned);
+    lnb_csv_put_field(f, e->tuned);
     fprintf(f, ",%d,%zu,%zu,%zu,%zu,", e->is_baseline, e->n, e->reached, e->diverged, e->failed);
     csv_num(f, e->med_iters);
     fputc(',', f);
@@ -418,7 +407,7 @@ static void render_csv(FILE *f, const lnb_table *t, const lnb_table_opts *o) {
     fputc(',', f);
     csv_num(f, e->med_test_acc);
     fprintf(f, ",%s,", o->best_by ? o->best_by : "seconds_to_target");
-    csv_field(f, e->edge);
+    lnb_csv_put_field(f, e->edge);
     fputc('\n', f);
   }
 }
