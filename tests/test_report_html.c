@@ -50,6 +50,7 @@ static const char fixture_yaml[] =
     "  - { plugin: gd, lr: [0.1, 0.3] }\n"
     "stop: { max_iters: 2000, target_gap: 1.0e-6, max_seconds: 10 }\n"
     "record: { per_decade: 10, metrics: [grad_norm, projection_2d] }\n"
+    "select: { best_by: iters_to_target }\n"
     "report: { baseline: linear+gd }\n";
 
 static void test_report_sections(void **state) {
@@ -84,6 +85,8 @@ static void test_report_sections(void **state) {
   assert_int_equal(count(h, "⚠ edge</span>"), 4);
   assert_non_null(strstr(h, "<code>linear+gd</code> (baseline)"));
   assert_non_null(strstr(h, "<th>speed-up</th>"));
+  /* the speed-up is of select.best_by's quantity (it said seconds always) */
+  assert_non_null(strstr(h, "baseline's median iterations to target over the model's"));
   assert_non_null(strstr(h, "<section id=\"profile\">"));
   /* a figure per plot: 2 problems x (2 gap + grad_norm + 2-D) + profile + 2 ECDF */
   char *gp = lnb_plot_find_gnuplot();

@@ -269,8 +269,9 @@ static void table_section(FILE *f, const lnb_rset *s, const lnb_table *t, const 
   fputs("</code> picks; medians over seeds (an unreached target counts as ∞). Click a column "
         "to sort.", f);
   if (s->baseline[0]) {
-    fputs(" Speed-up: the baseline's median seconds to target over the model's; the baseline "
-          "row is shaded.", f);
+    fputs(" Speed-up: the baseline's median ", f);
+    fputs(lnb_quantity_label(s->best_by), f);
+    fputs(" over the model's; the baseline row is shaded.", f);
   }
   fputs("</p>\n", f);
   size_t pi = 0;
