@@ -12,7 +12,9 @@ shaped like the configs' problems), writes it as CSV, and runs lnnbench on a
 derived config whose problem reads that CSV (W4's inline data point is used
 as is).
 
-W6 and W7 (issue 11, configs/perf_w6.yaml and perf_w7.yaml) run on real data,
+W6 and W7 (issue 11, configs/perf_w6.yaml and perf_w7.yaml) and W8 (issue 12,
+configs/perf_w8.yaml: W6's loop on the DeepOBS fmnist_mlp network, a ReLU MLP
+784-1000-500-100-10 with biases) run on real data,
 Debian dataset-fashion-mnist's gz IDX files (all 60000 training images, pixels
 / 255): lnnbench reads them through its `dataset` problem, the PyTorch worker
 with Python's gzip + numpy, outside the timed loop. W6 is softmax regression
@@ -89,6 +91,9 @@ WORKLOADS = [
     ("W7", "perf_w7.yaml", 0, {}, 0, 100.0,
      "Fashion-MNIST m = 60000, d = 784, k = 10; deep linear depth 3, width 64, full-batch "
      "squared loss; GD"),
+    ("W8", "perf_w8.yaml", 0, {}, 0, 1.2,
+     "Fashion-MNIST m = 60000, d = 784, k = 10; ReLU MLP 784-1000-500-100-10 with biases "
+     "(DeepOBS fmnist_mlp), SGD batches of 128, 1 epoch"),
     ("F0", "perf_footprint.yaml", 0, {}, 0, None,
      "footprint probe: m = d = k = 16, deep linear depth 2; GD (libraries initialized)"),
 ]
@@ -220,6 +225,24 @@ def worker(spec_path):
                 return (x @ beta).unsqueeze(1)
 
         model = Diagonal()
+    elif arch["plugin"] == "mlp":  # W8: dense layers with biases and an activation between
+        if arch.get("activation", "relu") != "relu" or int(arch.get("overparameterize", 1)) != 1:
+            raise SystemExit("worker: only the plain ReLU mlp is compared")
+        dims = [d] + [int(w) for w in arch.get("widths", [])] + [k]
+        bias = bool(arch.get("bias", True))
+        layers = []
+        for i in range(len(dims) - 1):
+            lin = torch.nn.Linear(dims[i], dims[i + 1], bias=bias)
+            with torch.no_grad():  # lnnbench's glorot: N(0, 2/(in + out)); biases start at 0
+                if arch.get("init", "he") != "glorot":
+                    raise SystemExit("worker: mlp init %s" % arch.get("init"))
+                torch.nn.init.xavier_normal_(lin.weight)
+                if bias:
+                    lin.bias.zero_()
+            layers.append(lin)
+            if i < len(dims) - 2:
+                layers.append(torch.nn.ReLU())
+        model = torch.nn.Sequential(*layers)
     elif arch["plugin"] == "linear":
         model = torch.nn.Linear(d, k, bias=False)
         with torch.no_grad():  # lnnbench's linear starts at zero (init: zero)
@@ -420,6 +443,10 @@ def main():
                 params = sum(dims[i] * dims[i + 1] for i in range(depth))
             elif arch["plugin"] == "linear":
                 params = k * d
+            elif arch["plugin"] == "mlp":
+                dims = [d] + [int(w) for w in arch.get("widths", [])] + [k]
+                params = sum(dims[i] * dims[i + 1] + (dims[i + 1] if arch.get("bias", True)
+                                                      else 0) for i in range(len(dims) - 1))
             else:
                 params = int(arch.get("depth", 2)) * d
             state = 0  # GD and e2e_precond keep no per-parameter state
@@ -528,8 +555,8 @@ def write_summary(args, jobs, raw, torch_version):
     w("Written by `benchmarks/compare_pytorch.py` (issue 6). Median over %d alternating runs of "
       "each program, every run its own process; same data (drawn by the script, read by both "
       "from CSV%s), float64, %s thread(s) for both, the same iteration counts." %
-      (args.repeats, "; W6/W7: Fashion-MNIST's IDX files, see below"
-       if {"W6", "W7"} & set(ids) else "", ",".join(sorted({str(j["threads"]) for j in jobs}))))
+      (args.repeats, "; W6-W8: Fashion-MNIST's IDX files, see below"
+       if {"W6", "W7", "W8"} & set(ids) else "", ",".join(sorted({str(j["threads"]) for j in jobs}))))
     w("")
     w("| id | workload | iters | lnnbench s/iter | PyTorch s/iter | PyTorch / lnnbench | target "
       "| verdict | lnnbench GFLOP/s | % of dgemm peak | peak RSS lnnbench | peak RSS PyTorch "
@@ -573,15 +600,18 @@ def write_summary(args, jobs, raw, torch_version):
       "step / the median seconds per iteration; the dgemm peak is measured in the `lnnbench "
       "bench` process (BLIS, same threads). Peak RSS: getrusage of each run's process "
       "(lnnbench `run --isolate off`; a Python worker importing torch).")
-    if "W6" in ids or "W7" in ids:
+    if {"W6", "W7", "W8"} & set(ids):
         w("")
-        w("W6/W7 read Fashion-MNIST's gz IDX files (lnnbench: the `dataset` problem; PyTorch: "
+        w("W6-W8 read Fashion-MNIST's gz IDX files (lnnbench: the `dataset` problem; PyTorch: "
           "gzip + numpy before the timer). W6's PyTorch loop is `perm = randperm(m)` then, per "
           "slice of 128, `zero_grad(); loss = CrossEntropyLoss()(model(X[idx]), labels[idx]); "
           "backward(); step()`; lnnbench's batches come from its own shuffle, so batch sizes "
           "(128, the last 96), not the exact rows, are matched. W7's loop is the squared one "
-          "above with c = 1/(2m) on one-hot targets. lnnbench's create (image reading, l*) is "
-          "outside its timer, as the data loading is outside PyTorch's.")
+          "above with c = 1/(2m) on one-hot targets. W8's loop is W6's with an nn.Sequential of "
+          "nn.Linear (biases) and nn.ReLU, Glorot-normal weights (torch.nn.init.xavier_normal_, "
+          "lnnbench's `init: glorot`) and zero biases, each program drawing its own. lnnbench's "
+          "create (image reading, l*) is outside its timer, as the data loading is outside "
+          "PyTorch's.")
     text = "\n".join(lines) + "\n"
     if partial:
         begin = "<!-- compare_pytorch %s begin -->" % ",".join(ids)
