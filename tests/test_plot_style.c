@@ -193,6 +193,8 @@ static void test_plot_design(void **state) {
   char *di = plotfile(dir, "p1_lsq_gap_vs_iteration.dat");
   assert_non_null(strstr(di, "seeds\n0 "));
   free(di);
+  /* 6 models: each line has its min-max band */
+  assert_non_null(strstr(gi, "with filledcurves"));
   /* legend outside the axes, columns as they fit */
   assert_non_null(strstr(gi, "set key outside below"));
   assert_non_null(strstr(gi, "maxcols auto"));
@@ -273,6 +275,65 @@ static void test_plot_design(void **state) {
   free(gi), free(gm), free(g2), free(si), free(sm), free(s2);
 }
 
+/* 20 models in one figure (issue 16: "readable with up to 20 models"):
+ * twenty distinct styles, none of them yellow; labels that keep only what
+ * differs (depth and width); no min-max bands, which would bury the lines;
+ * a figure tall enough for the legend rows, so the axes keep their height */
+static void test_plot_twenty_models(void **state) {
+  (void)state;
+  char *gp = lnb_plot_find_gnuplot();
+  if (!gp) {
+    fprintf(stdout, "SKIP: gnuplot is not installed (apt-get install gnuplot-nox)\n");
+    skip();
+  }
+  free(gp);
+  char dir[512], cfg[600], cmd[2048], *out;
+  snprintf(dir, sizeof dir, "%s/twenty", tmp);
+  snprintf(cfg, sizeof cfg, "%s/twenty.yaml", tmp);
+  write_file(cfg, "name: twenty\n"
+                  "seeds: [0]\n"
+                  "problem: { plugin: lsq, m: 20, d: 6, k: 1, seed: 3 }\n"
+                  "architectures:\n"
+                  "  - { plugin: deep_linear, depth: [2, 3, 4, 5, 6], width: [2, 3, 4, 5],\n"
+                  "      init: gaussian, init_std: 0.3 }\n"
+                  "optimizers:\n"
+                  "  - { plugin: gd, lr: 0.05 }\n"
+                  "stop: { max_iters: 100, target_gap: 1.0e-6 }\n"
+                  "record: { per_decade: 5 }\n");
+  snprintf(cmd, sizeof cmd, "%s run %s --out %s --quiet && %s plot %s", LNB_TEST_BINARY, cfg, dir,
+           LNB_TEST_BINARY, dir);
+  int rc = sh(cmd, &out);
+  if (rc) print_message("%s\n", out);
+  free(out);
+  assert_true(rc == 0 || rc == 1);
+  char *gi = plotfile(dir, "p1_lsq_gap_vs_iteration.gp");
+  char *si = styles_of(gi);
+  assert_int_equal(count_lines(si), 21); /* 20 models + the target line */
+  assert_unique_labels(si);
+  /* twenty distinct (colour, dash) pairs */
+  char pairs[21][16];
+  size_t np = 0;
+  for (const char *p = si; *p && np < 21; p = strchr(p, '\n') + 1) {
+    const char *tab = strchr(p, '\t');
+    snprintf(pairs[np], sizeof pairs[np], "%.9s", tab + 1);
+    for (size_t j = 0; j < np; j++) assert_string_not_equal(pairs[j], pairs[np]);
+    np++;
+  }
+  assert_null(strstr(gi, "#F0E442"));
+  /* labels: what differs only (init and init_std are shared) */
+  assert_non_null(strstr(si, "deep_linear(depth=4,width=3)+gd @ lr=0.05\t"));
+  assert_null(strstr(si, "init_std"));
+  /* lines only, and the .gp says why */
+  assert_null(strstr(gi, "filledcurves"));
+  assert_non_null(strstr(gi, "no min-max bands: 20 models"));
+  size_t w = 0, h = 0;
+  const char *t = strstr(gi, "set terminal svg size ");
+  assert_non_null(t);
+  assert_int_equal(sscanf(t, "set terminal svg size %zu,%zu", &w, &h), 2);
+  assert_true(h >= 540 + 20 * 7); /* at least 7 legend rows below 540 px of axes */
+  free(gi), free(si);
+}
+
 /* bad flags: exit 2 with a message naming the flag, nothing drawn */
 static void test_plot_bad_flags(void **state) {
   (void)state;
@@ -309,6 +370,7 @@ int main(void) {
       cmocka_unit_test(test_labels_never_identical),
       cmocka_unit_test(test_style_table),
       cmocka_unit_test_setup_teardown(test_plot_design, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_plot_twenty_models, setup, teardown),
       cmocka_unit_test_setup_teardown(test_plot_bad_flags, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -518,6 +518,8 @@ static int add_stem(plot_ctx *c, const char *stem, lnb_error *err) {
 /* figure width in pixels (PDF: hundredths of an inch) */
 #define FIG_W 960
 #define FIG_H 540
+/* the most models a line plot draws min-max bands for */
+#define BAND_MAX 6
 
 /* Legend rows below the axes: gnuplot puts as many columns side by side as
  * its widest entry allows (maxcols auto); this estimate of that count (an
@@ -637,7 +639,14 @@ static int write_band_plot(plot_ctx *c, const bspec *b, const group *g, const ag
   gp_comment(f, "%s: %s", b->stem, b->about);
   gp_comment(f, "Data: %s.dat (from %s). Run: cd to this directory, gnuplot %s.gp", b->stem,
              c->source, b->stem);
-  gp_comment(f, "Lines: median over seeds; bands: min to max. Legend labels drop the parameters");
+  /* past BAND_MAX models the overlapping bands hide the lines: lines only */
+  int bands = nk <= BAND_MAX;
+  if (bands)
+    gp_comment(f, "Lines: median over seeds; bands: min to max. Legend labels drop the "
+                  "parameters");
+  else
+    gp_comment(f, "Lines: median over seeds (no min-max bands: %zu models, more than %d; the "
+                  "bands are in the .dat file). Legend labels drop the parameters", nk, BAND_MAX);
   gp_comment(f, "every model of the plot shares; the full labels are:");
   for (size_t i = 0, k = 0; i < ng; i++)
     if (a[i].n) gp_comment(f, "  index %zu: %s  [tuned %s]  (style %zu: %s, dash %d)", k++,
@@ -659,8 +668,10 @@ static int write_band_plot(plot_ctx *c, const bspec *b, const group *g, const ag
     const char *col = lnb_plot_color(g[i].style);
     fputs("  ", f);
     gp_file(f, b->stem, "dat");
-    fprintf(f, " index %zu using %s:3:4 with filledcurves fc rgb '%s' notitle, \\\n", k, xu, col);
-    fprintf(f, "  '' index %zu using %s:2 with lines lw 2 lc rgb '%s' dt %d title ", k, xu, col,
+    if (bands)
+      fprintf(f, " index %zu using %s:3:4 with filledcurves fc rgb '%s' notitle, \\\n  ''", k,
+              xu, col);
+    fprintf(f, " index %zu using %s:2 with lines lw 2 lc rgb '%s' dt %d title ", k, xu, col,
             lnb_plot_dash(g[i].style));
     gp_quote(f, g[i].label);
     fputs(++k < nk || tlabel[0] ? ", \\\n" : "\n", f);

@@ -3,10 +3,11 @@
 
 #include <string.h>
 
-/* Okabe–Ito, black last but one and yellow (weak on white) last */
+/* Okabe–Ito without its yellow (#F0E442, too faint as a line on white),
+ * black last */
 static const char *const palette[LNB_PLOT_NCOLORS] = {"#0072B2", "#D55E00", "#009E73",
                                                       "#CC79A7", "#E69F00", "#56B4E9",
-                                                      "#000000", "#F0E442"};
+                                                      "#000000"};
 static const int dashes[] = {1, 2, 4, 3};
 static const char *const dasharrays[] = {"", "8,5", "8,4,2,4", "2,4"};
 #define NDASH (sizeof dashes / sizeof *dashes)

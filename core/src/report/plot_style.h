@@ -1,7 +1,8 @@
 /* plot_style.h (internal) — how a model looks in every figure of a results
  * directory (the plots and the HTML report): a colour from the Okabe–Ito
  * palette (Okabe and Ito 2008, "Color Universal Design": distinguishable
- * under the common colour-vision deficiencies) and a gnuplot dash type.
+ * under the common colour-vision deficiencies; its yellow is left out: a thin
+ * yellow line on white is hard to see) and a gnuplot dash type.
  * The style is chosen by the model's position in the directory's list of
  * model labels (head-to-head table order), so one model keeps its look in
  * every figure, whichever subset of models a figure shows. */
@@ -11,7 +12,7 @@
 #include <stddef.h>
 
 /* distinct colours; styles k and k + LNB_PLOT_NCOLORS differ in dash type */
-#define LNB_PLOT_NCOLORS 8
+#define LNB_PLOT_NCOLORS 7
 /* distinct (colour, dash) pairs before the styles repeat */
 #define LNB_PLOT_NSTYLES (LNB_PLOT_NCOLORS * 4)
 
