@@ -292,7 +292,10 @@ static void test_plot_twenty_models(void **state) {
   snprintf(cfg, sizeof cfg, "%s/twenty.yaml", tmp);
   write_file(cfg, "name: twenty\n"
                   "seeds: [0]\n"
-                  "problem: { plugin: lsq, m: 20, d: 6, k: 1, seed: 3 }\n"
+                  /* a long problem label: the title must wrap, not leave the figure */
+                  "problem: { plugin: target, kind: symmetric, seed: 1, eigenvalues:\n"
+                  "  [0.1001, 0.2002, 0.3003, 0.4004, 0.5005, 0.6006, 0.7007, 0.8008,\n"
+                  "   0.9009, 1.0101, 1.1111, 1.2121, 1.3131, 1.4141, 1.5151, 1.6161] }\n"
                   "architectures:\n"
                   "  - { plugin: deep_linear, depth: [2, 3, 4, 5, 6], width: [2, 3, 4, 5],\n"
                   "      init: gaussian, init_std: 0.3 }\n"
@@ -306,9 +309,23 @@ static void test_plot_twenty_models(void **state) {
   if (rc) print_message("%s\n", out);
   free(out);
   assert_true(rc == 0 || rc == 1);
-  char *gi = plotfile(dir, "p1_lsq_gap_vs_iteration.gp");
+  char *gi = plotfile(dir, "p1_target_gap_vs_iteration.gp");
   char *si = styles_of(gi);
-  assert_int_equal(count_lines(si), 21); /* 20 models + the target line */
+  assert_int_equal(count_lines(si), 21);
+  /* the title: two or more quoted pieces joined by newlines, none wider than
+   * the figure (960 px at about 8 px per character) */
+  const char *tt = strstr(gi, "\nset title '");
+  assert_non_null(tt);
+  const char *te = strchr(tt + 1, '\n');
+  assert_non_null(strstr(tt, "' . \"\\n\" . '"));
+  assert_true(strstr(tt, "' . \"\\n\" . '") < te);
+  for (const char *q = tt + 12; q < te;) {
+    const char *qe = strchr(q, '\'');
+    assert_true(qe - q <= 115);
+    const char *nx = strstr(qe, ". '");
+    if (!nx || nx > te) break;
+    q = nx + 3;
+  } /* 20 models + the target line */
   assert_unique_labels(si);
   /* twenty distinct (colour, dash) pairs */
   char pairs[21][16];

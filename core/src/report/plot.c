@@ -319,6 +319,36 @@ static void gp_quote(FILE *f, const char *s) {
   fputc('\'', f);
 }
 
+/* s as a gnuplot string expression of lines of at most maxc bytes, broken
+ * after a comma or a space where one is in the second half of a line (else
+ * at maxc, between whole UTF-8 characters): 'a,' . "\n" . 'b' — each piece
+ * quoted as gp_quote does, so the text stays data */
+static void gp_quote_wrapped(FILE *f, const char *s, size_t maxc) {
+  size_t n = strlen(s);
+  int first = 1;
+  while (first || n > 0) {
+    size_t take = n;
+    if (n > maxc) {
+      take = 0;
+      for (size_t i = maxc; i > maxc / 2 && !take; i--)
+        if (s[i - 1] == ',' || s[i - 1] == ' ') take = i;
+      if (!take) {
+        take = maxc;
+        while (take > 1 && ((unsigned char)s[take] & 0xC0) == 0x80) take--;
+      }
+    }
+    char piece[512];
+    size_t k = take < sizeof piece - 1 ? take : sizeof piece - 1;
+    memcpy(piece, s, k);
+    piece[k] = '\0';
+    if (!first) fputs(" . \"\\n\" . ", f);
+    gp_quote(f, piece);
+    first = 0;
+    s += take;
+    n -= take;
+  }
+}
+
 /* one comment line "# <text>\n" of a .gp or .dat file, text formatted */
 __attribute__((format(printf, 2, 3))) static void gp_comment(FILE *f, const char *fmt, ...) {
   va_list ap;
@@ -556,12 +586,14 @@ static void gp_header(plot_ctx *c, FILE *f, const char *stem, const char *title,
   gp_file(f, stem, c->ext);
   fputc('\n', f);
   fputs("set datafile missing 'NaN'\n", f);
+  /* long titles (a problem's full label) and metric help texts wrap: about
+   * 8 px per character at 12 pt across the figure, along the axes' height */
   fputs("set title ", f);
-  gp_quote(f, title);
+  gp_quote_wrapped(f, title, (w - 40) / 8);
   fputs(" noenhanced\nset xlabel ", f);
   gp_quote(f, xlabel);
   fputs(" noenhanced\nset ylabel ", f);
-  gp_quote(f, ylabel);
+  gp_quote_wrapped(f, ylabel, (FIG_H - 120) / 8);
   fputs(" noenhanced\n", f);
   fputs("set grid lc rgb '#dddddd'\n", f);
   fputs("set border lc rgb '#444444'\n", f);
@@ -842,7 +874,7 @@ static int write_traj2d(plot_ctx *c, const char *stem, const char *title, const 
     char mt[700];
     snprintf(mt, sizeof mt, "%s  (projection_2d_1 across, projection_2d_2 up%s)", title,
              ndiv ? "; x: where a diverged run left the axes" : "");
-    gp_quote(f, mt);
+    gp_quote_wrapped(f, mt, (cols * pw - 40) / 8);
     fputs(" noenhanced\n", f);
   } else {
     fputs("plot \\\n", f);
@@ -852,7 +884,7 @@ static int write_traj2d(plot_ctx *c, const char *stem, const char *title, const 
     const char *col = lnb_plot_color(g[i].style);
     if (panels) {
       fputs("set title ", f);
-      gp_quote(f, klabels[i]);
+      gp_quote_wrapped(f, klabels[i], (pw - 20) / 5); /* 8 pt */
       fputs(" noenhanced\nplot \\\n", f);
     }
     fputs("  ", f);
