@@ -871,9 +871,11 @@ static int write_traj2d(plot_ctx *c, const char *stem, const char *title, const 
     /* the panel title is the legend; the overall title says the rest */
     fputs("set key off\nset title font ',8'\nset tics font ',9'\n", f);
     fprintf(f, "set multiplot layout %zu,%zu title ", rows, cols);
-    char mt[700];
-    snprintf(mt, sizeof mt, "%s  (projection_2d_1 across, projection_2d_2 up%s)", title,
+    char mt[160];
+    snprintf(mt, sizeof mt, "(projection_2d_1 across, projection_2d_2 up%s)",
              ndiv ? "; x: where a diverged run left the axes" : "");
+    gp_quote_wrapped(f, title, (cols * pw - 40) / 8);
+    fputs(" . \"\\n\" . ", f);
     gp_quote_wrapped(f, mt, (cols * pw - 40) / 8);
     fputs(" noenhanced\n", f);
   } else {
