@@ -149,14 +149,18 @@ static void assert_unique_labels(const char *styles) {
   }
 }
 
-static void test_plot_design(void **state) {
-  (void)state;
+static void skip_without_gnuplot(void) {
   char *gp = lnb_plot_find_gnuplot();
   if (!gp) {
     fprintf(stdout, "SKIP: gnuplot is not installed (apt-get install gnuplot-nox)\n");
     skip();
   }
   free(gp);
+}
+
+static void test_plot_design(void **state) {
+  (void)state;
+  skip_without_gnuplot();
   char dir[512], cfg[600], cmd[2048], *out;
   snprintf(dir, sizeof dir, "%s/fx", tmp);
   snprintf(cfg, sizeof cfg, "%s/fx.yaml", tmp);
@@ -281,12 +285,7 @@ static void test_plot_design(void **state) {
  * a figure tall enough for the legend rows, so the axes keep their height */
 static void test_plot_twenty_models(void **state) {
   (void)state;
-  char *gp = lnb_plot_find_gnuplot();
-  if (!gp) {
-    fprintf(stdout, "SKIP: gnuplot is not installed (apt-get install gnuplot-nox)\n");
-    skip();
-  }
-  free(gp);
+  skip_without_gnuplot();
   char dir[512], cfg[600], cmd[2048], *out;
   snprintf(dir, sizeof dir, "%s/twenty", tmp);
   snprintf(cfg, sizeof cfg, "%s/twenty.yaml", tmp);
