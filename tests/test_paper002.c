@@ -1455,6 +1455,89 @@ static void test_corollary6_conv(void **state) {
   lnb__params_free(pp);
 }
 
+/* ------------------------------------------------------ Corollary 7 */
+
+/* one symmetric sensor: l(W) = 1/2 (<A, W> - y)^2 (paper 002, eq. (13) with
+ * n = 1; the factor 1/2 only rescales time), W = W_e 3 x 3 */
+typedef struct sense1 {
+  double A[9], y;
+} sense1;
+
+static double sense1_eval(void *self, const double *W, double *G) {
+  const sense1 *S = self;
+  double r = -S->y;
+  for (size_t i = 0; i < 9; i++) r += S->A[i] * W[i];
+  if (G)
+    for (size_t i = 0; i < 9; i++) G[i] = r * S->A[i];
+  return 0.5 * r * r;
+}
+
+/* Paper 002, Corollary 7 (deep matrix sensing, symmetric commuting sensors):
+ * from W_l(0) = alpha I (l < L), W_L(0) = 0 (`deep_linear` init
+ * zero_asymmetric, scale alpha) the product converges to M = U diag(beta) U^T
+ * where A_i = U diag(x_i) U^T and beta is Corollary 5's limit for the
+ * diagonal network with wbar = 1 on the data x_i = eig(A_i) (App. F.5), i.e.
+ * the minimizer of Q_{L,alpha}(eig(M)) s.t. <A_i, M> = y_i. One sensor
+ * (n = 1 <= d = 3; one sensor commutes with itself), U the Householder
+ * reflection I - 2 v v^T / v^T v, v = (1, 2, -1), eig = (1.5, -1, 0.5), y = 1;
+ * L = 2, 3, alpha = 0.5, 1; `gd` for 40000 steps at lr 0.01 and 0.005 on
+ * the problem above (in the test: lnnbench has no inline-sensor problem).
+ * Asserted: loss < 1e-20, ||M_GD - M_pred||_F <= 0.02 ||M_pred||_F at lr
+ * 0.005 and <= 0.65 x the lr 0.01 error (O(lr)), and the minimum-Frobenius
+ * solution y A / ||A||_F^2 is > 10 x that error away. */
+static void test_corollary7_sensing(void **state) {
+  (void)state;
+  const double v[3] = {1, 2, -1}, ev[3] = {1.5, -1, 0.5}, ones[3] = {1, 1, 1};
+  double U[9], vv = 0;
+  for (size_t i = 0; i < 3; i++) vv += v[i] * v[i];
+  for (size_t i = 0; i < 3; i++)
+    for (size_t j = 0; j < 3; j++) U[i * 3 + j] = (i == j) - 2 * v[i] * v[j] / vv;
+  sense1 S = {.y = 1};
+  double a2 = 0;
+  for (size_t i = 0; i < 3; i++)
+    for (size_t j = 0; j < 3; j++) {
+      for (size_t k = 0; k < 3; k++) S.A[i * 3 + j] += U[i * 3 + k] * ev[k] * U[j * 3 + k];
+      a2 += S.A[i * 3 + j] * S.A[i * 3 + j];
+    }
+  static lnb_problem_ops ops;
+  ops.eval = sense1_eval;
+  tp_problem P = {&ops, &S, 3, 3};
+  double minfro[9];
+  for (size_t i = 0; i < 9; i++) minfro[i] = S.y * S.A[i] / a2;
+  const double alphas[2] = {0.5, 1.0};
+  for (int L = 2; L <= 3; L++)
+    for (int ai = 0; ai < 2; ai++) {
+      double beta[3], pred[9] = {0}, err[2];
+      thm5_predict(L, alphas[ai], ones, ev, S.y, 3, beta);
+      for (size_t i = 0; i < 3; i++)
+        for (size_t j = 0; j < 3; j++)
+          for (size_t k = 0; k < 3; k++) pred[i * 3 + j] += U[i * 3 + k] * beta[k] * U[j * 3 + k];
+      for (int li = 0; li < 2; li++) {
+        lnb_params *ap = tp_params(tp_plugin(LNB_ARCHITECTURE, "deep_linear"));
+        tp_setf(ap, "depth", "%d", L);
+        tp_set(ap, "init", "zero_asymmetric");
+        tp_setf(ap, "scale", "%.17g", alphas[ai]);
+        tp_arch A = tp_arch_create(ap, 3, 3, 0);
+        tp_model M;
+        tp_model_init(&M, &P, &A);
+        double loss = run_gd(&M, li ? 0.005 : 0.01, 40000);
+        assert_true(loss < 1e-20);
+        err[li] = tp_diff_norm(M.We, pred, 9) / tp_norm(pred, 9);
+        tp_model_free(&M);
+        tp_arch_destroy(&A);
+        lnb__params_free(ap);
+      }
+      double dfro = tp_diff_norm(pred, minfro, 9) / tp_norm(pred, 9);
+      print_message("  L = %d, alpha = %g: eig(M_pred) = (%.5f, %.5f, %.5f); ||M_gd - M_pred|| "
+                    "/ ||M_pred|| = %.2e at lr 0.01, %.2e at lr 0.005; min-Frobenius is %.3f "
+                    "away\n",
+                    L, alphas[ai], beta[0], beta[1], beta[2], err[0], err[1], dfro);
+      assert_true(err[1] <= 0.02);
+      assert_true(err[1] <= 0.65 * err[0]);
+      assert_true(dfro > 10 * err[1]);
+    }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_diagonal_backward_fd), cmocka_unit_test(test_conv_backward_fd),
@@ -1462,7 +1545,7 @@ int main(void) {
       cmocka_unit_test(test_theorem6),             cmocka_unit_test(test_theorem7),
       cmocka_unit_test(test_init),                 cmocka_unit_test(test_validation),
       cmocka_unit_test(test_theorem5_diagonal),    cmocka_unit_test(test_corollaries123),
-      cmocka_unit_test(test_corollary6_conv),
+      cmocka_unit_test(test_corollary6_conv),      cmocka_unit_test(test_corollary7_sensing),
   };
   return cmocka_run_group_tests(tests, tp_setup, tp_teardown);
 }
