@@ -5,7 +5,9 @@
  * form of App. D.3), backward vs finite differences, and the regression
  * limit points of gradient descent: Theorem 6 (2-layer networks, one data
  * point) and Theorem 7 (deep fully-connected, alpha -> 0 gives the minimum
- * l2-norm solution). */
+ * l2-norm solution); Theorem 5 through Corollaries 5-7 (diagonal, even conv,
+ * deep matrix sensing); the classification Corollaries 1-3 at depth 3 and 4
+ * (limit directions against hand-computed KKT points). */
 #include <complex.h>
 
 #include "test_plugin_util.h"
