@@ -2,34 +2,36 @@
 # Data: p2_target_metric_min_singular_value.dat (from results/bartlett_power_projection). Run: cd to this directory, gnuplot p2_target_metric_min_singular_value.gp
 # Lines: median over seeds; bands: min to max. Legend labels drop the parameters
 # every model of the plot shares; the full labels are:
-#   index 0: deep_linear(depth=2,init=identity)+gd  [tuned lr=0.01]
-#   index 1: deep_linear(depth=2,init=identity)+power_projection(gamma=0.05)  [tuned lr=0.01]
-#   index 2: deep_linear(depth=4,init=identity)+gd  [tuned lr=0.1]
-#   index 3: deep_linear(depth=4,init=identity)+power_projection(gamma=0.05)  [tuned lr=0.01]
-#   index 4: deep_linear(depth=8,init=identity)+gd  [tuned lr=0.1]
-#   index 5: deep_linear(depth=8,init=identity)+power_projection(gamma=0.05)  [tuned lr=0.01]
-set terminal svg size 900,632 dynamic enhanced font 'Sans,13' background rgb 'white'
+#   index 0: deep_linear(depth=2,init=identity)+gd  [tuned lr=0.01]  (style 0: #0072B2, dash 1)
+#   index 1: deep_linear(depth=2,init=identity)+power_projection(gamma=0.05)  [tuned lr=0.01]  (style 1: #D55E00, dash 1)
+#   index 2: deep_linear(depth=4,init=identity)+gd  [tuned lr=0.1]  (style 2: #009E73, dash 1)
+#   index 3: deep_linear(depth=4,init=identity)+power_projection(gamma=0.05)  [tuned lr=0.01]  (style 3: #CC79A7, dash 1)
+#   index 4: deep_linear(depth=8,init=identity)+gd  [tuned lr=0.1]  (style 4: #E69F00, dash 1)
+#   index 5: deep_linear(depth=8,init=identity)+power_projection(gamma=0.05)  [tuned lr=0.01]  (style 5: #56B4E9, dash 1)
+# x is plotted at x + 1 so that x = 0 (the start) shows on the log axis
+set terminal svg size 960,600 dynamic enhanced font 'Sans,12' background rgb 'white'
 set output 'p2_target_metric_min_singular_value.svg'
 set datafile missing 'NaN'
 set title 'Problem 2: target(kind=negative_eigenvalue,d=10,lambda=1,basis=standard)' noenhanced
-set xlabel 'iteration' noenhanced
-set ylabel 'min_singular_value' noenhanced
+set xlabel 'iteration + 1  (log scale; 1 = the start, iteration 0)' noenhanced
+set ylabel 'smallest singular value of W_e (min_singular_value)  (log scale)' noenhanced
 set grid lc rgb '#dddddd'
-set key below left Left reverse noenhanced samplen 2 maxcols 1
+set border lc rgb '#444444'
+set key outside below center horizontal Left reverse noenhanced samplen 3 spacing 1.1 maxcols auto maxrows auto
 set logscale x 10
 set logscale y 10
 set format y '10^{%L}'
-set style fill transparent solid 0.18 noborder
+set style fill transparent solid 0.15 noborder
 plot \
-  'p2_target_metric_min_singular_value.dat' index 0 using 1:3:4 with filledcurves fc rgb '#1f77b4' notitle, \
-  '' index 0 using 1:2 with lines lw 2 lc rgb '#1f77b4' dt 1 title 'deep_linear(depth=2)+gd @ lr=0.01', \
-  'p2_target_metric_min_singular_value.dat' index 1 using 1:3:4 with filledcurves fc rgb '#d62728' notitle, \
-  '' index 1 using 1:2 with lines lw 2 lc rgb '#d62728' dt 1 title 'deep_linear(depth=2)+power_projection @ lr=0.01', \
-  'p2_target_metric_min_singular_value.dat' index 2 using 1:3:4 with filledcurves fc rgb '#2ca02c' notitle, \
-  '' index 2 using 1:2 with lines lw 2 lc rgb '#2ca02c' dt 1 title 'deep_linear(depth=4)+gd @ lr=0.1', \
-  'p2_target_metric_min_singular_value.dat' index 3 using 1:3:4 with filledcurves fc rgb '#ff7f0e' notitle, \
-  '' index 3 using 1:2 with lines lw 2 lc rgb '#ff7f0e' dt 1 title 'deep_linear(depth=4)+power_projection @ lr=0.01', \
-  'p2_target_metric_min_singular_value.dat' index 4 using 1:3:4 with filledcurves fc rgb '#9467bd' notitle, \
-  '' index 4 using 1:2 with lines lw 2 lc rgb '#9467bd' dt 1 title 'deep_linear(depth=8)+gd @ lr=0.1', \
-  'p2_target_metric_min_singular_value.dat' index 5 using 1:3:4 with filledcurves fc rgb '#8c564b' notitle, \
-  '' index 5 using 1:2 with lines lw 2 lc rgb '#8c564b' dt 1 title 'deep_linear(depth=8)+power_projection @ lr=0.01'
+  'p2_target_metric_min_singular_value.dat' index 0 using ($1+1):3:4 with filledcurves fc rgb '#0072B2' notitle, \
+  '' index 0 using ($1+1):2 with lines lw 2 lc rgb '#0072B2' dt 1 title 'deep_linear(depth=2)+gd @ lr=0.01', \
+  'p2_target_metric_min_singular_value.dat' index 1 using ($1+1):3:4 with filledcurves fc rgb '#D55E00' notitle, \
+  '' index 1 using ($1+1):2 with lines lw 2 lc rgb '#D55E00' dt 1 title 'deep_linear(depth=2)+power_projection @ lr=0.01', \
+  'p2_target_metric_min_singular_value.dat' index 2 using ($1+1):3:4 with filledcurves fc rgb '#009E73' notitle, \
+  '' index 2 using ($1+1):2 with lines lw 2 lc rgb '#009E73' dt 1 title 'deep_linear(depth=4)+gd @ lr=0.1', \
+  'p2_target_metric_min_singular_value.dat' index 3 using ($1+1):3:4 with filledcurves fc rgb '#CC79A7' notitle, \
+  '' index 3 using ($1+1):2 with lines lw 2 lc rgb '#CC79A7' dt 1 title 'deep_linear(depth=4)+power_projection @ lr=0.01', \
+  'p2_target_metric_min_singular_value.dat' index 4 using ($1+1):3:4 with filledcurves fc rgb '#E69F00' notitle, \
+  '' index 4 using ($1+1):2 with lines lw 2 lc rgb '#E69F00' dt 1 title 'deep_linear(depth=8)+gd @ lr=0.1', \
+  'p2_target_metric_min_singular_value.dat' index 5 using ($1+1):3:4 with filledcurves fc rgb '#56B4E9' notitle, \
+  '' index 5 using ($1+1):2 with lines lw 2 lc rgb '#56B4E9' dt 1 title 'deep_linear(depth=8)+power_projection @ lr=0.01'

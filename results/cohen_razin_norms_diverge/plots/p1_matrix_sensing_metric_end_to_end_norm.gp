@@ -2,40 +2,42 @@
 # Data: p1_matrix_sensing_metric_end_to_end_norm.dat (from results/cohen_razin_norms_diverge). Run: cd to this directory, gnuplot p1_matrix_sensing_metric_end_to_end_norm.gp
 # Lines: median over seeds; bands: min to max. Legend labels drop the parameters
 # every model of the plot shares; the full labels are:
-#   index 0: deep_linear(depth=1,width=2,init=balanced,init_matrix=[[0.1,0],[0,0.1]])+gd  [tuned lr=0.03]
-#   index 1: deep_linear(depth=2,width=2,init=balanced,init_matrix=[[0.1,0],[0,0.1]])+gd  [tuned lr=0.03]
-#   index 2: deep_linear(depth=3,width=2,init=balanced,init_matrix=[[0.1,0],[0,0.1]])+gd  [tuned lr=0.03]
-#   index 3: deep_linear(depth=4,width=2,init=balanced,init_matrix=[[0.1,0],[0,0.1]])+gd  [tuned lr=0.03]
-#   index 4: deep_linear(depth=1,width=2,init=balanced,init_matrix=[[0.1,0],[0,-0.1]])+gd  [tuned lr=0.03]
-#   index 5: deep_linear(depth=2,width=2,init=balanced,init_matrix=[[0.1,0],[0,-0.1]])+gd  [tuned lr=0.03]
-#   index 6: deep_linear(depth=3,width=2,init=balanced,init_matrix=[[0.1,0],[0,-0.1]])+gd  [tuned lr=0.03]
-#   index 7: deep_linear(depth=4,width=2,init=balanced,init_matrix=[[0.1,0],[0,-0.1]])+gd  [tuned lr=0.03]
-set terminal svg size 900,676 dynamic enhanced font 'Sans,13' background rgb 'white'
+#   index 0: deep_linear(depth=1,width=2,init=balanced,init_matrix=[[0.1,0],[0,0.1]])+gd  [tuned lr=0.03]  (style 0: #0072B2, dash 1)
+#   index 1: deep_linear(depth=2,width=2,init=balanced,init_matrix=[[0.1,0],[0,0.1]])+gd  [tuned lr=0.03]  (style 1: #D55E00, dash 1)
+#   index 2: deep_linear(depth=3,width=2,init=balanced,init_matrix=[[0.1,0],[0,0.1]])+gd  [tuned lr=0.03]  (style 2: #009E73, dash 1)
+#   index 3: deep_linear(depth=4,width=2,init=balanced,init_matrix=[[0.1,0],[0,0.1]])+gd  [tuned lr=0.03]  (style 3: #CC79A7, dash 1)
+#   index 4: deep_linear(depth=1,width=2,init=balanced,init_matrix=[[0.1,0],[0,-0.1]])+gd  [tuned lr=0.03]  (style 4: #E69F00, dash 1)
+#   index 5: deep_linear(depth=2,width=2,init=balanced,init_matrix=[[0.1,0],[0,-0.1]])+gd  [tuned lr=0.03]  (style 5: #56B4E9, dash 1)
+#   index 6: deep_linear(depth=3,width=2,init=balanced,init_matrix=[[0.1,0],[0,-0.1]])+gd  [tuned lr=0.03]  (style 6: #000000, dash 1)
+#   index 7: deep_linear(depth=4,width=2,init=balanced,init_matrix=[[0.1,0],[0,-0.1]])+gd  [tuned lr=0.03]  (style 7: #F0E442, dash 1)
+# x is plotted at x + 1 so that x = 0 (the start) shows on the log axis
+set terminal svg size 960,700 dynamic enhanced font 'Sans,12' background rgb 'white'
 set output 'p1_matrix_sensing_metric_end_to_end_norm.svg'
 set datafile missing 'NaN'
 set title 'Problem 1: matrix_sensing(mode=prop5)' noenhanced
-set xlabel 'iteration' noenhanced
-set ylabel 'end_to_end_norm' noenhanced
+set xlabel 'iteration + 1  (log scale; 1 = the start, iteration 0)' noenhanced
+set ylabel 'Frobenius norm ||W_e||_F (end_to_end_norm)  (log scale)' noenhanced
 set grid lc rgb '#dddddd'
-set key below left Left reverse noenhanced samplen 2 maxcols 1
+set border lc rgb '#444444'
+set key outside below center horizontal Left reverse noenhanced samplen 3 spacing 1.1 maxcols auto maxrows auto
 set logscale x 10
 set logscale y 10
 set format y '10^{%L}'
-set style fill transparent solid 0.18 noborder
+set style fill transparent solid 0.15 noborder
 plot \
-  'p1_matrix_sensing_metric_end_to_end_norm.dat' index 0 using 1:3:4 with filledcurves fc rgb '#1f77b4' notitle, \
-  '' index 0 using 1:2 with lines lw 2 lc rgb '#1f77b4' dt 1 title 'deep_linear(depth=1,init_matrix=[[0.1,0],[0,0.1]])+gd @ lr=0.03', \
-  'p1_matrix_sensing_metric_end_to_end_norm.dat' index 1 using 1:3:4 with filledcurves fc rgb '#d62728' notitle, \
-  '' index 1 using 1:2 with lines lw 2 lc rgb '#d62728' dt 1 title 'deep_linear(depth=2,init_matrix=[[0.1,0],[0,0.1]])+gd @ lr=0.03', \
-  'p1_matrix_sensing_metric_end_to_end_norm.dat' index 2 using 1:3:4 with filledcurves fc rgb '#2ca02c' notitle, \
-  '' index 2 using 1:2 with lines lw 2 lc rgb '#2ca02c' dt 1 title 'deep_linear(depth=3,init_matrix=[[0.1,0],[0,0.1]])+gd @ lr=0.03', \
-  'p1_matrix_sensing_metric_end_to_end_norm.dat' index 3 using 1:3:4 with filledcurves fc rgb '#ff7f0e' notitle, \
-  '' index 3 using 1:2 with lines lw 2 lc rgb '#ff7f0e' dt 1 title 'deep_linear(depth=4,init_matrix=[[0.1,0],[0,0.1]])+gd @ lr=0.03', \
-  'p1_matrix_sensing_metric_end_to_end_norm.dat' index 4 using 1:3:4 with filledcurves fc rgb '#9467bd' notitle, \
-  '' index 4 using 1:2 with lines lw 2 lc rgb '#9467bd' dt 1 title 'deep_linear(depth=1,init_matrix=[[0.1,0],[0,-0.1]])+gd @ lr=0.03', \
-  'p1_matrix_sensing_metric_end_to_end_norm.dat' index 5 using 1:3:4 with filledcurves fc rgb '#8c564b' notitle, \
-  '' index 5 using 1:2 with lines lw 2 lc rgb '#8c564b' dt 1 title 'deep_linear(depth=2,init_matrix=[[0.1,0],[0,-0.1]])+gd @ lr=0.03', \
-  'p1_matrix_sensing_metric_end_to_end_norm.dat' index 6 using 1:3:4 with filledcurves fc rgb '#e377c2' notitle, \
-  '' index 6 using 1:2 with lines lw 2 lc rgb '#e377c2' dt 1 title 'deep_linear(depth=3,init_matrix=[[0.1,0],[0,-0.1]])+gd @ lr=0.03', \
-  'p1_matrix_sensing_metric_end_to_end_norm.dat' index 7 using 1:3:4 with filledcurves fc rgb '#17becf' notitle, \
-  '' index 7 using 1:2 with lines lw 2 lc rgb '#17becf' dt 1 title 'deep_linear(depth=4,init_matrix=[[0.1,0],[0,-0.1]])+gd @ lr=0.03'
+  'p1_matrix_sensing_metric_end_to_end_norm.dat' index 0 using ($1+1):3:4 with filledcurves fc rgb '#0072B2' notitle, \
+  '' index 0 using ($1+1):2 with lines lw 2 lc rgb '#0072B2' dt 1 title 'deep_linear(depth=1,init_matrix=[[0.1,0],[0,0.1]])+gd @ lr=0.03', \
+  'p1_matrix_sensing_metric_end_to_end_norm.dat' index 1 using ($1+1):3:4 with filledcurves fc rgb '#D55E00' notitle, \
+  '' index 1 using ($1+1):2 with lines lw 2 lc rgb '#D55E00' dt 1 title 'deep_linear(depth=2,init_matrix=[[0.1,0],[0,0.1]])+gd @ lr=0.03', \
+  'p1_matrix_sensing_metric_end_to_end_norm.dat' index 2 using ($1+1):3:4 with filledcurves fc rgb '#009E73' notitle, \
+  '' index 2 using ($1+1):2 with lines lw 2 lc rgb '#009E73' dt 1 title 'deep_linear(depth=3,init_matrix=[[0.1,0],[0,0.1]])+gd @ lr=0.03', \
+  'p1_matrix_sensing_metric_end_to_end_norm.dat' index 3 using ($1+1):3:4 with filledcurves fc rgb '#CC79A7' notitle, \
+  '' index 3 using ($1+1):2 with lines lw 2 lc rgb '#CC79A7' dt 1 title 'deep_linear(depth=4,init_matrix=[[0.1,0],[0,0.1]])+gd @ lr=0.03', \
+  'p1_matrix_sensing_metric_end_to_end_norm.dat' index 4 using ($1+1):3:4 with filledcurves fc rgb '#E69F00' notitle, \
+  '' index 4 using ($1+1):2 with lines lw 2 lc rgb '#E69F00' dt 1 title 'deep_linear(depth=1,init_matrix=[[0.1,0],[0,-0.1]])+gd @ lr=0.03', \
+  'p1_matrix_sensing_metric_end_to_end_norm.dat' index 5 using ($1+1):3:4 with filledcurves fc rgb '#56B4E9' notitle, \
+  '' index 5 using ($1+1):2 with lines lw 2 lc rgb '#56B4E9' dt 1 title 'deep_linear(depth=2,init_matrix=[[0.1,0],[0,-0.1]])+gd @ lr=0.03', \
+  'p1_matrix_sensing_metric_end_to_end_norm.dat' index 6 using ($1+1):3:4 with filledcurves fc rgb '#000000' notitle, \
+  '' index 6 using ($1+1):2 with lines lw 2 lc rgb '#000000' dt 1 title 'deep_linear(depth=3,init_matrix=[[0.1,0],[0,-0.1]])+gd @ lr=0.03', \
+  'p1_matrix_sensing_metric_end_to_end_norm.dat' index 7 using ($1+1):3:4 with filledcurves fc rgb '#F0E442' notitle, \
+  '' index 7 using ($1+1):2 with lines lw 2 lc rgb '#F0E442' dt 1 title 'deep_linear(depth=4,init_matrix=[[0.1,0],[0,-0.1]])+gd @ lr=0.03'

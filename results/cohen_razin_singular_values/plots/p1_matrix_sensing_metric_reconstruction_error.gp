@@ -2,25 +2,27 @@
 # Data: p1_matrix_sensing_metric_reconstruction_error.dat (from results/cohen_razin_singular_values). Run: cd to this directory, gnuplot p1_matrix_sensing_metric_reconstruction_error.gp
 # Lines: median over seeds; bands: min to max. Legend labels drop the parameters
 # every model of the plot shares; the full labels are:
-#   index 0: deep_linear(depth=1,width=50,init=gaussian,init_std=0.01)+gd  [tuned lr=10]
-#   index 1: deep_linear(depth=2,width=50,init=gaussian,init_std=0.01)+gd  [tuned lr=10]
-#   index 2: deep_linear(depth=3,width=50,init=gaussian,init_std=0.01)+gd  [tuned lr=3]
-set terminal svg size 900,566 dynamic enhanced font 'Sans,13' background rgb 'white'
+#   index 0: deep_linear(depth=1,width=50,init=gaussian,init_std=0.01)+gd  [tuned lr=10]  (style 0: #0072B2, dash 1)
+#   index 1: deep_linear(depth=2,width=50,init=gaussian,init_std=0.01)+gd  [tuned lr=10]  (style 1: #D55E00, dash 1)
+#   index 2: deep_linear(depth=3,width=50,init=gaussian,init_std=0.01)+gd  [tuned lr=3]  (style 2: #009E73, dash 1)
+# x is plotted at x + 1 so that x = 0 (the start) shows on the log axis
+set terminal svg size 960,560 dynamic enhanced font 'Sans,12' background rgb 'white'
 set output 'p1_matrix_sensing_metric_reconstruction_error.svg'
 set datafile missing 'NaN'
 set title 'Problem 1: matrix_sensing(mode=sensing,k=50,d=50,rank=5,m=1000,seed=1)' noenhanced
-set xlabel 'iteration' noenhanced
-set ylabel 'reconstruction_error' noenhanced
+set xlabel 'iteration + 1  (log scale; 1 = the start, iteration 0)' noenhanced
+set ylabel '||W_e - W*||_F^2 / (reconstruction_error)  (log scale)' noenhanced
 set grid lc rgb '#dddddd'
-set key below left Left reverse noenhanced samplen 2 maxcols 1
+set border lc rgb '#444444'
+set key outside below center horizontal Left reverse noenhanced samplen 3 spacing 1.1 maxcols auto maxrows auto
 set logscale x 10
 set logscale y 10
 set format y '10^{%L}'
-set style fill transparent solid 0.18 noborder
+set style fill transparent solid 0.15 noborder
 plot \
-  'p1_matrix_sensing_metric_reconstruction_error.dat' index 0 using 1:3:4 with filledcurves fc rgb '#1f77b4' notitle, \
-  '' index 0 using 1:2 with lines lw 2 lc rgb '#1f77b4' dt 1 title 'deep_linear(depth=1)+gd @ lr=10', \
-  'p1_matrix_sensing_metric_reconstruction_error.dat' index 1 using 1:3:4 with filledcurves fc rgb '#d62728' notitle, \
-  '' index 1 using 1:2 with lines lw 2 lc rgb '#d62728' dt 1 title 'deep_linear(depth=2)+gd @ lr=10', \
-  'p1_matrix_sensing_metric_reconstruction_error.dat' index 2 using 1:3:4 with filledcurves fc rgb '#2ca02c' notitle, \
-  '' index 2 using 1:2 with lines lw 2 lc rgb '#2ca02c' dt 1 title 'deep_linear(depth=3)+gd @ lr=3'
+  'p1_matrix_sensing_metric_reconstruction_error.dat' index 0 using ($1+1):3:4 with filledcurves fc rgb '#0072B2' notitle, \
+  '' index 0 using ($1+1):2 with lines lw 2 lc rgb '#0072B2' dt 1 title 'deep_linear(depth=1)+gd @ lr=10', \
+  'p1_matrix_sensing_metric_reconstruction_error.dat' index 1 using ($1+1):3:4 with filledcurves fc rgb '#D55E00' notitle, \
+  '' index 1 using ($1+1):2 with lines lw 2 lc rgb '#D55E00' dt 1 title 'deep_linear(depth=2)+gd @ lr=10', \
+  'p1_matrix_sensing_metric_reconstruction_error.dat' index 2 using ($1+1):3:4 with filledcurves fc rgb '#009E73' notitle, \
+  '' index 2 using ($1+1):2 with lines lw 2 lc rgb '#009E73' dt 1 title 'deep_linear(depth=3)+gd @ lr=3'

@@ -2,25 +2,27 @@
 # Data: p1_lsq_metric_grad_norm.dat (from results/quickstart). Run: cd to this directory, gnuplot p1_lsq_metric_grad_norm.gp
 # Lines: median over seeds; bands: min to max. Legend labels drop the parameters
 # every model of the plot shares; the full labels are:
-#   index 0: linear+gd  [tuned lr=1]
-#   index 1: deep_linear(depth=2,width=16,init=gaussian,init_std=0.3)+gd  [tuned lr=1]
-#   index 2: deep_linear(depth=3,width=16,init=gaussian,init_std=0.3)+gd  [tuned lr=0.3]
-set terminal svg size 900,566 dynamic enhanced font 'Sans,13' background rgb 'white'
+#   index 0: linear+gd  [tuned lr=1]  (style 0: #0072B2, dash 1)
+#   index 1: deep_linear(depth=2,width=16,init=gaussian,init_std=0.3)+gd  [tuned lr=1]  (style 1: #D55E00, dash 1)
+#   index 2: deep_linear(depth=3,width=16,init=gaussian,init_std=0.3)+gd  [tuned lr=0.3]  (style 2: #009E73, dash 1)
+# x is plotted at x + 1 so that x = 0 (the start) shows on the log axis
+set terminal svg size 960,560 dynamic enhanced font 'Sans,12' background rgb 'white'
 set output 'p1_lsq_metric_grad_norm.svg'
 set datafile missing 'NaN'
 set title 'Problem 1: lsq(m=256,d=32,k=1,condition=10,noise=0.1,seed=7)' noenhanced
-set xlabel 'iteration' noenhanced
-set ylabel 'grad_norm' noenhanced
+set xlabel 'iteration + 1  (log scale; 1 = the start, iteration 0)' noenhanced
+set ylabel '||grad l(W_e)||_F (grad_norm)  (log scale)' noenhanced
 set grid lc rgb '#dddddd'
-set key below left Left reverse noenhanced samplen 2 maxcols 1
+set border lc rgb '#444444'
+set key outside below center horizontal Left reverse noenhanced samplen 3 spacing 1.1 maxcols auto maxrows auto
 set logscale x 10
 set logscale y 10
 set format y '10^{%L}'
-set style fill transparent solid 0.18 noborder
+set style fill transparent solid 0.15 noborder
 plot \
-  'p1_lsq_metric_grad_norm.dat' index 0 using 1:3:4 with filledcurves fc rgb '#1f77b4' notitle, \
-  '' index 0 using 1:2 with lines lw 2 lc rgb '#1f77b4' dt 1 title 'linear+gd @ lr=1', \
-  'p1_lsq_metric_grad_norm.dat' index 1 using 1:3:4 with filledcurves fc rgb '#d62728' notitle, \
-  '' index 1 using 1:2 with lines lw 2 lc rgb '#d62728' dt 1 title 'deep_linear(depth=2)+gd @ lr=1', \
-  'p1_lsq_metric_grad_norm.dat' index 2 using 1:3:4 with filledcurves fc rgb '#2ca02c' notitle, \
-  '' index 2 using 1:2 with lines lw 2 lc rgb '#2ca02c' dt 1 title 'deep_linear(depth=3)+gd @ lr=0.3'
+  'p1_lsq_metric_grad_norm.dat' index 0 using ($1+1):3:4 with filledcurves fc rgb '#0072B2' notitle, \
+  '' index 0 using ($1+1):2 with lines lw 2 lc rgb '#0072B2' dt 1 title 'linear+gd @ lr=1', \
+  'p1_lsq_metric_grad_norm.dat' index 1 using ($1+1):3:4 with filledcurves fc rgb '#D55E00' notitle, \
+  '' index 1 using ($1+1):2 with lines lw 2 lc rgb '#D55E00' dt 1 title 'deep_linear(depth=2)+gd @ lr=1', \
+  'p1_lsq_metric_grad_norm.dat' index 2 using ($1+1):3:4 with filledcurves fc rgb '#009E73' notitle, \
+  '' index 2 using ($1+1):2 with lines lw 2 lc rgb '#009E73' dt 1 title 'deep_linear(depth=3)+gd @ lr=0.3'

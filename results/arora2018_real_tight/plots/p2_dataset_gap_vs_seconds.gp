@@ -1,0 +1,30 @@
+# p2_dataset_gap_vs_seconds: loss gap l - l* against seconds of timed work
+# Data: p2_dataset_gap_vs_seconds.dat (from results/arora2018_real_tight). Run: cd to this directory, gnuplot p2_dataset_gap_vs_seconds.gp
+# Lines: median over seeds; bands: min to max. Legend labels drop the parameters
+# every model of the plot shares; the full labels are:
+#   index 0: deep_linear(depth=1,width=1,init=gaussian,init_std=0.01)+gd(batch_size=full)  [tuned lr=0.2]  (style 0: #0072B2, dash 1)
+#   index 1: deep_linear(depth=2,width=1,init=gaussian,init_std=0.01)+gd(batch_size=full)  [tuned lr=0.5]  (style 1: #D55E00, dash 1)
+#   index 2: deep_linear(depth=3,width=1,init=gaussian,init_std=0.01)+gd(batch_size=full)  [tuned lr=0.5]  (style 2: #009E73, dash 1)
+# target line: stop.target_gap = 1e-07
+set terminal svg size 960,580 dynamic enhanced font 'Sans,12' background rgb 'white'
+set output 'p2_dataset_gap_vs_seconds.svg'
+set datafile missing 'NaN'
+set title 'Problem 2: dataset(name=diabetes,loss=lp,p=4,standardize=true,standardize_targets=true,bias=true)' noenhanced
+set xlabel 'seconds (timed work)  (log scale; 0 not shown)' noenhanced
+set ylabel 'loss gap  l − l*  (log scale)' noenhanced
+set grid lc rgb '#dddddd'
+set border lc rgb '#444444'
+set key outside below center horizontal Left reverse noenhanced samplen 3 spacing 1.1 maxcols auto maxrows auto
+set logscale x 10
+set format x '10^{%L}'
+set logscale y 10
+set format y '10^{%L}'
+set style fill transparent solid 0.15 noborder
+plot \
+  'p2_dataset_gap_vs_seconds.dat' index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' notitle, \
+  '' index 0 using 1:2 with lines lw 2 lc rgb '#0072B2' dt 1 title 'deep_linear(depth=1)+gd @ lr=0.2', \
+  'p2_dataset_gap_vs_seconds.dat' index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' notitle, \
+  '' index 1 using 1:2 with lines lw 2 lc rgb '#D55E00' dt 1 title 'deep_linear(depth=2)+gd @ lr=0.5', \
+  'p2_dataset_gap_vs_seconds.dat' index 2 using 1:3:4 with filledcurves fc rgb '#009E73' notitle, \
+  '' index 2 using 1:2 with lines lw 2 lc rgb '#009E73' dt 1 title 'deep_linear(depth=3)+gd @ lr=0.5', \
+  'p2_dataset_gap_vs_seconds.dat' index 3 using 1:2 with lines lw 1.5 lc rgb '#555555' dt 3 title 'target  (stop.target_gap = 1e-07)'
