@@ -206,7 +206,7 @@ static const char plot_help[] =
     "every recorded metric against iteration, and 2-D trajectories when projection_2d\n"
     "was recorded; perf_profile.svg across problems when there are two or more. One\n"
     "line per model at its best tuned setting (as in the table): the median over seeds,\n"
-    "with a min-max band. Seeds are aligned on the union of their checkpoints; a seed\n"
+    "with a min-max band (up to 6 models). Seeds are aligned on the union of their checkpoints; a seed\n"
     "that stopped early carries its last value forward. Each model keeps one colour\n"
     "(Okabe-Ito palette) and dash type in every figure; the loss-gap plots draw a\n"
     "line at stop.target_gap; a log iteration axis plots iteration + 1, so that the\n"
