@@ -423,8 +423,8 @@ static void plots_section(FILE *f, const char *dir, const char *listing, const c
     esc(f, why);
     fputs(".</p>\n", f);
   }
-  fputs("<p class=\"note\">Median over seeds, band from min to max (up to 6 models per figure); one colour and dash type per "
-        "model in every figure and table. The gnuplot scripts and data are in "
+  fputs("<p class=\"note\">Median over seeds, band from min to max (up to 6 models per "
+        "figure); one colour and dash type per model in every figure and table. The gnuplot scripts and data are in "
         "<code>plots/</code>.</p>\n", f);
   size_t shown = 0;
   for (const char *p = listing; p && *p;) {
