@@ -1,0 +1,26 @@
+# p1_dataset_metric_test_accuracy: metric test_accuracy against iteration
+# Data: p1_dataset_metric_test_accuracy.dat (from results/deepobs_fmnist_mlp). Run: cd to this directory, gnuplot p1_dataset_metric_test_accuracy.gp
+# Lines: median over seeds; bands: min to max. Legend labels drop the parameters
+# every model of the plot shares; the full labels are:
+#   index 0: mlp(widths=[1000,500,100],activation=relu,init=glorot)+gd(batch_size=128)  [tuned lr=0.3]  (style 0: #0072B2, dash 1)
+#   index 1: mlp(widths=[1000,500,100],activation=relu,init=glorot)+momentum(momentum=0.9,batch_size=128)  [tuned lr=0.01]  (style 1: #D55E00, dash 1)
+#   index 2: mlp(widths=[1000,500,100],activation=relu,init=glorot)+adam(batch_size=128)  [tuned lr=0.0003]  (style 2: #009E73, dash 1)
+# x is plotted at x + 1 so that x = 0 (the start) shows on the log axis
+set terminal svg size 960,580 dynamic enhanced font 'Sans,12' background rgb 'white'
+set output 'p1_dataset_metric_test_accuracy.svg'
+set datafile missing 'NaN'
+set title 'Problem 1: dataset(name=fashion_mnist,loss=softmax)' noenhanced
+set xlabel 'iteration + 1  (log scale; 1 = the start, iteration 0)' noenhanced
+set ylabel 'fraction of test samples classified correctly ' . "\n" . '(test_accuracy)' noenhanced
+set grid lc rgb '#dddddd'
+set border lc rgb '#444444'
+set key outside below center horizontal Left reverse noenhanced samplen 3 spacing 1.1 maxcols auto maxrows auto
+set logscale x 10
+set style fill transparent solid 0.15 noborder
+plot \
+  'p1_dataset_metric_test_accuracy.dat' index 0 using ($1+1):3:4 with filledcurves fc rgb '#0072B2' notitle, \
+  '' index 0 using ($1+1):2 with lines lw 2 lc rgb '#0072B2' dt 1 title 'mlp+gd(batch_size=128) @ lr=0.3', \
+  'p1_dataset_metric_test_accuracy.dat' index 1 using ($1+1):3:4 with filledcurves fc rgb '#D55E00' notitle, \
+  '' index 1 using ($1+1):2 with lines lw 2 lc rgb '#D55E00' dt 1 title 'mlp+momentum(momentum=0.9,batch_size=128) @ lr=0.01', \
+  'p1_dataset_metric_test_accuracy.dat' index 2 using ($1+1):3:4 with filledcurves fc rgb '#009E73' notitle, \
+  '' index 2 using ($1+1):2 with lines lw 2 lc rgb '#009E73' dt 1 title 'mlp+adam(batch_size=128) @ lr=0.0003'
