@@ -367,6 +367,15 @@ __attribute__((format(printf, 2, 3))) static void gp_comment(FILE *f, const char
   free(safe);
 }
 
+/* one comment line per model of an across-problem figure (ECDF, profile):
+ * its data block, full label and style */
+static void gp_comment_styles(FILE *f, const char *const *models, const size_t *style,
+                              size_t n) {
+  for (size_t m = 0; m < n; m++)
+    gp_comment(f, "  index %zu: %s  (style %zu: %s, dash %d)", m, models[m], style[m],
+               lnb_plot_color(style[m]), lnb_plot_dash(style[m]));
+}
+
 /* "stem.ext" as a gnuplot string (stems are [A-Za-z0-9_], see safe_stem) */
 static void gp_file(FILE *f, const char *stem, const char *ext) {
   char name[300];
@@ -991,9 +1000,7 @@ static int write_ecdf(plot_ctx *c, const lnb_ecdf *e, int in_seconds, const size
   gp_comment(f, "a model (best tuned setting) reaches a pair at the median over seeds of its "
                 "first checkpoint with gap <= target.");
   gp_comment(f, "Data: %s.dat (from %s).", stem, c->source);
-  for (size_t m = 0; m < e->nmodels; m++)
-    gp_comment(f, "  index %zu: %s  (style %zu: %s, dash %d)", m, e->models[m], style[m],
-               lnb_plot_color(style[m]), lnb_plot_dash(style[m]));
+  gp_comment_styles(f, e->models, style, e->nmodels);
   char title[128], xlabel[64];
   snprintf(title, sizeof title, "ECDF over %zu (problem, target) pairs, %zu problem%s",
            e->npairs, e->nprob, e->nprob == 1 ? "" : "s");
@@ -1072,9 +1079,7 @@ static int write_profile(plot_ctx *c, const lnb_profile *p, const char *best_by,
   gp_comment(f, "tau times the fastest model's. The legend gives the fraction at tau = inf "
                 "(solved at all).");
   gp_comment(f, "Data: %s.dat (from %s).", stem, c->source);
-  for (size_t m = 0; m < p->nmodels; m++)
-    gp_comment(f, "  index %zu: %s  (style %zu: %s, dash %d)", m, p->models[m], style[m],
-               lnb_plot_color(style[m]), lnb_plot_dash(style[m]));
+  gp_comment_styles(f, p->models, style, p->nmodels);
   char title[128];
   snprintf(title, sizeof title, "Performance profile over %zu problems (%s)", p->nprob,
            quantity);

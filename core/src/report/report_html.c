@@ -58,6 +58,15 @@ static void swatch(FILE *f, size_t style) {
           lnb_plot_color(style), da[0] ? " stroke-dasharray=\"" : "", da, da[0] ? "\"" : "");
 }
 
+/* a model as every table and drill-down shows it: its style swatch (its place
+ * among allm, the directory's labels) and its label as code */
+static void model_label(FILE *f, const char *const *allm, size_t nall, const char *model) {
+  swatch(f, lnb_plot_style_index(allm, nall, model));
+  fputs("<code>", f);
+  esc(f, model);
+  fputs("</code>", f);
+}
+
 static void b64(FILE *f, const unsigned char *p, size_t n) {
   static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   for (size_t i = 0; i < n; i += 3) {
@@ -293,10 +302,7 @@ static void table_section(FILE *f, const lnb_rset *s, const lnb_table *t, const 
     for (size_t k = i; k < j; k++) {
       const lnb_table_entry *e = &t->entries[k];
       fprintf(f, "<tr%s><td>", e->is_baseline ? " class=\"base\"" : "");
-      swatch(f, lnb_plot_style_index(allm, nall, e->model));
-      fputs("<code>", f);
-      esc(f, e->model);
-      fputs("</code>", f);
+      model_label(f, allm, nall, e->model);
       if (e->is_baseline) fputs(" (baseline)", f);
       fputs("</td><td class=\"nw\"><code>", f);
       esc(f, e->tuned[0] ? e->tuned : "—");
@@ -339,10 +345,8 @@ static int profile_section(FILE *f, const lnb_rset *s, const char *const *allm, 
     fputs("<th>τ=∞</th></tr></thead><tbody>\n", f);
     for (size_t m = 0; m < p.nmodels; m++) {
       fputs("<tr><td>", f);
-      swatch(f, lnb_plot_style_index(allm, nall, p.models[m]));
-      fputs("<code>", f);
-      esc(f, p.models[m]);
-      fputs("</code></td>", f);
+      model_label(f, allm, nall, p.models[m]);
+      fputs("</td>", f);
       for (size_t k = 0; k < lnb_profile_ntaus; k++)
         num_td(f, lnb_profile_rho(&p, m, lnb_profile_taus[k]), "%.2f");
       num_td(f, lnb_profile_rho(&p, m, INFINITY), "%.2f");
@@ -401,10 +405,8 @@ static int ecdf_section(FILE *f, const lnb_rset *s, const char *dir, const char 
   fputs("<th>ever</th></tr></thead><tbody>\n", f);
   for (size_t m = 0; m < e.nmodels; m++) {
     fputs("<tr><td>", f);
-    swatch(f, lnb_plot_style_index(allm, nall, e.models[m]));
-    fputs("<code>", f);
-    esc(f, e.models[m]);
-    fputs("</code></td>", f);
+    model_label(f, allm, nall, e.models[m]);
+    fputs("</td>", f);
     for (int u = 0; u < 2; u++)
       for (size_t k = 0; k < nb[u]; k++) num_td(f, lnb_ecdf_frac(&e, m, u, b[u][k]), "%.2f");
     num_td(f, lnb_ecdf_frac(&e, m, 0, INFINITY), "%.2f");
@@ -486,10 +488,8 @@ static void drill_section(FILE *f, const lnb_rset *s, const lnb_table *t, const 
       bad += w->status == LNB_RUN_ERROR || w->status == LNB_RUN_CRASHED;
     }
     fprintf(f, "<details><summary>p%zu ", pi);
-    swatch(f, lnb_plot_style_index(allm, nall, e->model));
-    fputs("<code>", f);
-    esc(f, e->model);
-    fprintf(f, "</code> — %zu runs%s", nrun, bad ? "" : "");
+    model_label(f, allm, nall, e->model);
+    fprintf(f, " — %zu runs", nrun);
     if (bad) fprintf(f, ", <span class=\"bad\">%zu failed</span>", bad);
     fputs("</summary>\n<table class=\"sortable\"><thead><tr><th>run</th><th>tuned</th>"
           "<th>seed</th><th>status</th><th>iterations</th><th>iters to target</th>"
