@@ -43,8 +43,7 @@ def compare(old_path, new_path):
     diffs = []
     for key in sorted(set(old) | set(new)):
         if key not in new:
-            if old[key].get("status") != "":
-                diffs.append("only in the committed summary: %s" % (key,))
+            diffs.append("only in the committed summary: %s" % (key,))
             continue
         if key not in old:
             diffs.append("only in the rerun: %s" % (key,))
