@@ -174,6 +174,86 @@ static void test_plot_injection(void **state) {
   }
 }
 
+/* Six models whose labels are ~2900 characters and differ in every token
+ * (so the legend keeps them whole): each 2-D trajectory panel's title
+ * keeps every token of its label — it wraps inside a panel of at most
+ * 1600 px instead of widening the panel and losing what does not fit a
+ * line's buffer (the defect: pieces cut at 511 bytes). */
+static void test_plot_long_labels(void **state) {
+  (void)state;
+  if (!has_gnuplot()) skip();
+  enum { NM = 6, NT = 40 };
+  char dir[512], path[1024], args[1200], *out = NULL;
+  snprintf(dir, sizeof dir, "%s/long", tmp);
+  assert_int_equal(mkdir(dir, 0755), 0);
+  static char label[NM][NT * 80 + 64];
+  for (int k = 0; k < NM; k++) {
+    strcpy(label[k], "deep_linear(");
+    for (int t = 0; t < NT; t++)
+      snprintf(label[k] + strlen(label[k]), sizeof label[k] - strlen(label[k]),
+               "%sp%04d=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx_m%d",
+               t ? "," : "", t, k);
+    strcat(label[k], ")+gd");
+  }
+  static char b[NM * (NT * 80 + 256) + 1024];
+  snprintf(b, sizeof b, "run_id,problem,architecture,optimizer,seed,model,tuned,status,"
+                        "iterations,final_loss,final_gap,iters_to_target,seconds_to_target,"
+                        "seconds_per_iter,message\n");
+  for (int k = 0; k < NM; k++) {
+    snprintf(b + strlen(b), sizeof b - strlen(b), "%d,", k + 1);
+    strcat(b, "lsq(m=9),deep_linear,gd,0,");
+    csvq(b, sizeof b, label[k]);
+    strcat(b, ",\"-\",converged,100,0.01,1e-07,100,0.5,0.005,\n");
+  }
+  snprintf(path, sizeof path, "%s/summary.csv", dir);
+  write_bytes(path, b, strlen(b));
+  snprintf(b, sizeof b, "run_id,iteration,seconds,loss,gap,projection_2d_1,projection_2d_2\n");
+  for (int r = 1; r <= NM; r++)
+    snprintf(b + strlen(b), sizeof b - strlen(b),
+             "%d,0,0,1,1,0.1,0.2\n%d,10,0.1,0.1,0.01,0.3,0.4\n%d,100,0.5,0.01,1e-07,0.5,0.6\n",
+             r, r, r);
+  snprintf(path, sizeof path, "%s/trajectories.csv", dir);
+  write_bytes(path, b, strlen(b));
+  char manifest[sizeof manifest_ok];
+  strcpy(manifest, manifest_ok);
+  memcpy(strstr(manifest, "\"runs_total\": 2"), "\"runs_total\": 6", 15);
+  snprintf(path, sizeof path, "%s/manifest.json", dir);
+  write_bytes(path, manifest, strlen(manifest));
+  snprintf(args, sizeof args, "plot '%s'", dir);
+  int rc = lnb(args, &out);
+  if (rc != 0) print_message("%s\n", out);
+  assert_int_equal(rc, 0);
+  free(out);
+  /* the 2-D figure's panel titles (the plot lines' titles, unused with
+   * the key off, quote the labels whole) */
+  snprintf(args, sizeof args, "cat '%s'/plots/*trajectory_2d.gp | grep \"^set title 'deep\"",
+           dir);
+  assert_int_equal(sh(args, &out), 0);
+  for (int k = 0; k < NM; k++)
+    for (int t = 0; t < NT; t++) {
+      char tok[32];
+      snprintf(tok, sizeof tok, "p%04d=", t);
+      /* token t of model k: its name, then its value up to "_m<k>" */
+      char *at = out;
+      int found = 0;
+      while (!found && (at = strstr(at, tok)) != NULL) {
+        at += strlen(tok);
+        char want[16];
+        snprintf(want, sizeof want, "_m%d", k);
+        found = strncmp(at + 56, want, strlen(want)) == 0;
+      }
+      if (!found) print_message("model %d: token p%04d lost\n", k, t);
+      assert_true(found);
+    }
+  /* panels no wider than 1600 px */
+  free(out);
+  snprintf(args, sizeof args, "grep -h '^set terminal svg size ' '%s'/plots/*trajectory_2d.gp",
+           dir);
+  assert_int_equal(sh(args, &out), 0);
+  assert_true(strtol(out + strlen("set terminal svg size "), NULL, 10) <= 1600);
+  free(out);
+}
+
 /* Labels and metric names with "../" and "/" are file names in DIR/plots:
  * no file is written anywhere else. */
 static void test_plot_file_names(void **state) {
@@ -401,6 +481,7 @@ static void test_bad_manifest(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_plot_injection, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_plot_long_labels, setup, teardown),
       cmocka_unit_test_setup_teardown(test_plot_file_names, setup, teardown),
       cmocka_unit_test_setup_teardown(test_terminal_escapes, setup, teardown),
       cmocka_unit_test_setup_teardown(test_config_key_escape, setup, teardown),

@@ -324,6 +324,11 @@ static void gp_quote(FILE *f, const char *s) {
  * at maxc, between whole UTF-8 characters): 'a,' . "\n" . 'b' — each piece
  * quoted as gp_quote does, so the text stays data */
 static void gp_quote_wrapped(FILE *f, const char *s, size_t maxc) {
+  char piece[512];
+  /* a piece always fits the buffer; a width of a few characters still
+   * moves on (maxc 0 would loop for ever) */
+  if (maxc > sizeof piece - 1) maxc = sizeof piece - 1;
+  if (maxc < 8) maxc = 8;
   size_t n = strlen(s);
   int first = 1;
   while (first || n > 0) {
@@ -337,10 +342,8 @@ static void gp_quote_wrapped(FILE *f, const char *s, size_t maxc) {
         while (take > 1 && ((unsigned char)s[take] & 0xC0) == 0x80) take--;
       }
     }
-    char piece[512];
-    size_t k = take < sizeof piece - 1 ? take : sizeof piece - 1;
-    memcpy(piece, s, k);
-    piece[k] = '\0';
+    memcpy(piece, s, take);
+    piece[take] = '\0';
     if (!first) fputs(" . \"\\n\" . ", f);
     gp_quote(f, piece);
     first = 0;
@@ -857,12 +860,13 @@ static int write_traj2d(plot_ctx *c, const char *stem, const char *title, const 
                            g[i].tuned[0] ? g[i].tuned : "-");
   const char *dlabel = "diverged: last point inside the axes";
   /* panels wide enough for their titles (~5 px a character at 9 pt),
-   * as many side by side as fit in 1600 px */
+   * as many side by side as fit in 1600 px; a longer title wraps */
   size_t cols = 1, rows = 1, pw = 300, maxl = 0;
   if (panels) {
     for (size_t i = 0; i < nk; i++)
       if (strlen(labels[i]) > maxl) maxl = strlen(labels[i]);
     if (maxl * 5 + 40 > pw) pw = maxl * 5 + 40;
+    if (pw > 1600) pw = 1600; /* a longer panel title wraps */
     cols = 1600 / pw;
     if (cols < 1) cols = 1;
     while (cols > 1 && (cols - 1) * (cols - 1) >= nk) cols--;
