@@ -228,6 +228,50 @@ static void test_corrupt_run_ids(void **state) {
     assert_non_null(strstr(out, "0 of 3 runs"));
     free(out), free(edited), free(man);
   }
+  /* a hostile history (resume reads it back): 3000 entries, each a command
+   * that spoofs a state, a run-id range up to 10^15, an infinite duration
+   * and an unknown state. The resumed manifest keeps the newest 999 and
+   * adds the invocation that wrote it, each re-emitted field by field: the
+   * spoof stays inside the command, the range is cut to the rows present,
+   * and that costs nothing */
+  fresh_sweep("b");
+  {
+    char *man = file_in("b", "manifest.json");
+    char *at = strstr(man, "\"history\": []");
+    assert_non_null(at);
+    static const char entry[] =
+        "    {\"command\": \"x\\\", \\\"state\\\": \\\"complete\", \"run_ids\": "
+        "\"1-1000000000000000\", \"state\": \"bogus\", \"wall_seconds\": 1e999}";
+    size_t mn = strlen(man) + 3000 * (sizeof entry + 2) + 64;
+    char *edited = malloc(mn);
+    size_t k = (size_t)snprintf(edited, mn, "%.*s\"history\": [\n", (int)(at - man), man);
+    for (int i = 0; i < 3000; i++)
+      k += (size_t)snprintf(edited + k, mn - k, "%s%s", i ? ",\n" : "", entry);
+    snprintf(edited + k, mn - k, "\n  ]%s", at + strlen("\"history\": []"));
+    put_file_in("b", "manifest.json", edited);
+    char *out;
+    assert_int_equal(run_into("b", "--resume", &out), 0);
+    free(out);
+    char *after = file_in("b", "manifest.json");
+    size_t nent = 0, nspoof = 0;
+    for (char *e = after; (e = strstr(e, "\n    {\"command\": ")) != NULL; e++) {
+      nent++;
+      char *nl = strchr(e + 1, '\n');
+      assert_non_null(nl);
+      *nl = '\0';
+      if (nent < 1000) {
+        assert_non_null(strstr(e, "\"state\": \"unknown\", \"run_ids\": \"1-3\"}"));
+        assert_non_null(strstr(e, "\"wall_seconds\": null"));
+        nspoof++;
+      } else {
+        assert_non_null(strstr(e, "\"state\": \"complete\", \"run_ids\": \"1-3\"}"));
+      }
+      *nl = '\n';
+    }
+    assert_int_equal(nent, 1000);
+    assert_int_equal(nspoof, 999);
+    free(after), free(edited), free(man);
+  }
   /* a run id in trajectories.csv that is no number */
   fresh_sweep("b");
   char *traj = file_in("b", "trajectories.csv");

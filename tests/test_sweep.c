@@ -199,6 +199,39 @@ static void test_sigint_writes_tables(void **state) {
   free(md);
 }
 
+/* the run ids of a summary.csv's rows as manifest ranges ("1-3,5") */
+static void csv_id_ranges(const char *csv, char *out, size_t n) {
+  int has[64] = {0};
+  const char *p = strchr(csv, '\n');
+  while (p && p[1]) {
+    int id = atoi(p + 1);
+    if (id > 0 && id < 64) has[id] = 1;
+    p = strchr(p + 1, '\n');
+  }
+  out[0] = '\0';
+  for (int i = 1; i < 64; i++) {
+    if (!has[i]) continue;
+    int j = i;
+    while (j + 1 < 64 && has[j + 1]) j++;
+    size_t k = strlen(out);
+    if (j > i) snprintf(out + k, n - k, "%s%d-%d", k ? "," : "", i, j);
+    else snprintf(out + k, n - k, "%s%d", k ? "," : "", i);
+    i = j;
+  }
+}
+
+/* the k-th invocation of manifest.json's history, or NULL (caller frees) */
+static char *history_entry(const char *man, int k) {
+  const char *h = strstr(man, "\n  \"history\": [");
+  if (!h) return NULL;
+  const char *end = strstr(h, "\n  ]");
+  const char *e = h;
+  for (int i = 0; i <= k; i++)
+    if (!(e = strstr(e + 1, "\n    {")) || (end && e > end)) return NULL;
+  const char *nl = strchr(e + 1, '\n');
+  return strndup(e + 5, (size_t)(nl - e - 5));
+}
+
 /* --resume keeps recorded runs (matched by spec hash) and runs the rest;
  * --retry-failed runs failed ones again; run ids stay unique. */
 static void test_resume(void **state) {
@@ -274,7 +307,31 @@ static void test_resume(void **state) {
   snprintf(path, sizeof path, "%s/manifest.json", outdir);
   char *man = read_file(path);
   assert_non_null(strstr(man, "\"excluded_run_ids\": \"3\""));
+  /* provenance across invocations: this one ran id 4; the earlier three
+   * (first sweep, empty resume, grown grid) are its history, each with the
+   * runs it finished */
+  assert_non_null(strstr(man, "\"invocation_run_ids\": \"4\""));
+  static const char *const ran[] = {"\"run_ids\": \"1-3\"}", "\"run_ids\": \"\"}",
+                                    "\"run_ids\": \"5\"}"};
+  for (int k = 0; k < 4; k++) {
+    char *e = history_entry(man, k);
+    if (k == 3) {
+      assert_null(e);
+      break;
+    }
+    assert_non_null(e);
+    assert_non_null(strstr(e, ran[k]));
+    assert_non_null(strstr(e, "\"state\": \"complete\""));
+    assert_non_null(strstr(e, k ? "--resume" : "--quiet"));
+    assert_non_null(strstr(e, "\"git_commit\": "));
+    free(e);
+  }
   free(man);
+  /* and the report lists them */
+  snprintf(cmd, sizeof cmd, "%s report %s --quiet && grep -c '<tr><td>.*</td><td>complete</td>"
+           "<td>[0-9.]*</td><td>\\(1-3\\|—\\|5\\)</td>' %s/report.html | grep -qx 3",
+           LNB_TEST_BINARY, outdir, outdir);
+  assert_int_equal(sh(cmd, NULL), 0);
   snprintf(path, sizeof path, "%s/summary.md", outdir);
   char *md = read_file(path);
   assert_non_null(strstr(md, "4 of 4 runs"));
@@ -445,6 +502,8 @@ static void test_resume_after_kill9(void **state) {
   assert_non_null(before);
   size_t nbefore = count_lines(before) - 1;
   assert_true(nbefore >= 3 && nbefore < 20); /* killed mid-sweep */
+  char finished[256];
+  csv_id_ranges(before, finished, sizeof finished);
 
   char *out;
   snprintf(cmd, sizeof cmd, "%s run %s --out %s --resume --jobs 2", LNB_TEST_BINARY, cfg,
@@ -471,6 +530,20 @@ static void test_resume_after_kill9(void **state) {
   }
   free(before);
   free(after);
+  /* the killed invocation is the history's one entry: state killed, with the
+   * runs it finished; this one ran the rest */
+  snprintf(path, sizeof path, "%s/manifest.json", outdir);
+  char *man = read_file(path), *e = history_entry(man, 0), want[300];
+  assert_non_null(e);
+  assert_null(history_entry(man, 1));
+  assert_non_null(strstr(e, "\"state\": \"killed\""));
+  assert_non_null(strstr(e, "\"wall_seconds\": "));
+  snprintf(want, sizeof want, "\"run_ids\": \"%s\"}", finished);
+  if (!strstr(e, want)) print_message("want %s in\n%s\n", want, e);
+  assert_non_null(strstr(e, want));
+  assert_non_null(strstr(man, "\"state\": \"complete\""));
+  free(e);
+  free(man);
   /* trajectories: each run's checkpoints exactly once */
   snprintf(cmd, sizeof cmd,
            "test $(cut -d, -f1,2 %s/trajectories.csv | sort | uniq -d | wc -l) -eq 0 && "

@@ -129,6 +129,135 @@ static int flush_to_file(const char *dir, const char *name, FILE *f, char **buf,
 
 /* ------------------------------------------------------------ manifest */
 
+static const char *manifest_value(const char *json, const char *key);
+static size_t *id_ranges(const char *json, const char *key, size_t *n);
+static int in_ranges(const size_t *ex, size_t n, size_t id);
+static int cmp_size(const void *a, const void *b);
+
+/* ids[n] (ascending) as ranges "1-4,9" */
+static void put_ranges(FILE *f, const size_t *ids, size_t n) {
+  for (size_t i = 0; i < n;) {
+    size_t j = i;
+    while (j + 1 < n && ids[j + 1] == ids[j] + 1) j++;
+    fprintf(f, "%s%zu", i ? "," : "", ids[i]);
+    if (j > i) fprintf(f, "-%zu", ids[j]);
+    i = j + 1;
+  }
+}
+
+/* The k-th entry (from 0) of manifest.json's "history" into out[n]: its
+ * one line of text, to be read with lnb_results_manifest_field. 0, or -1
+ * when there is none (or it does not fit). Entries are lines "    {...}"
+ * of the array, which starts a line of its own: no text inside a string
+ * value can look like either (a newline in a value is escaped). */
+int lnb_results_manifest_invocation(const char *json, size_t k, char *out, size_t n) {
+  const char *h = json ? strstr(json, "\n  \"history\": [") : NULL;
+  if (!h) return -1;
+  const char *end = strstr(h + 1, "\n  ]");
+  for (const char *e = h + 1; (e = strstr(e, "\n    {")) != NULL && (!end || e < end);) {
+    const char *nl = strchr(e + 1, '\n');
+    size_t len = nl ? (size_t)(nl - e - 5) : strlen(e + 5);
+    if (k-- == 0) {
+      if (len + 1 > n) return -1;
+      memcpy(out, e + 5, len);
+      out[len] = '\0';
+      return 0;
+    }
+    e += 5;
+  }
+  return -1;
+}
+
+/* One invocation of a history, re-emitted field by field from text (an
+ * entry, or the top of an earlier manifest): the file is untrusted, so no
+ * JSON text is copied through. Its run ids (under idkey) are kept only
+ * where summary.csv still has them (ids[nids], ascending): an entry lists
+ * the runs it finished. A state of "running" is an invocation that died
+ * (the lock is ours now): "killed". */
+static void put_invocation(FILE *f, const char *text, const char *idkey, const size_t *ids,
+                           size_t nids) {
+  char v[8192];
+  static const char *const strs[] = {"command", "git_commit", "date_utc"};
+  for (size_t i = 0; i < 3; i++) {
+    lnb_results_manifest_field(text, strs[i], v, sizeof v);
+    fprintf(f, "%s\"%s\": ", i ? ", " : "{", strs[i]);
+    json_str(f, v);
+  }
+  lnb_results_manifest_field(text, "git_dirty", v, sizeof v);
+  fprintf(f, ", \"git_dirty\": %s",
+          strcmp(v, "true") == 0 ? "true" : strcmp(v, "false") == 0 ? "false" : "null");
+  lnb_results_manifest_field(text, "wall_seconds", v, sizeof v);
+  char *e = NULL;
+  double d = v[0] ? strtod(v, &e) : NAN;
+  if (e && *e == '\0' && isfinite(d) && d >= 0) fprintf(f, ", \"wall_seconds\": %.3f", d);
+  else fputs(", \"wall_seconds\": null", f);
+  lnb_results_manifest_field(text, "state", v, sizeof v);
+  const char *st = strcmp(v, "running") == 0 || strcmp(v, "killed") == 0 ? "killed"
+                   : strcmp(v, "complete") == 0                       ? "complete"
+                   : strcmp(v, "interrupted") == 0                    ? "interrupted"
+                                                                      : "unknown";
+  fprintf(f, ", \"state\": \"%s\", \"run_ids\": ", st);
+  if (!manifest_value(text, idkey)) {
+    fputs("null}", f); /* not recorded (an older lnnbench) */
+    return;
+  }
+  size_t nr = 0, k = 0;
+  size_t *r = id_ranges(text, idkey, &nr);
+  size_t *in = malloc((nids ? nids : 1) * sizeof *in);
+  for (size_t i = 0; in && i < nids; i++)
+    if (in_ranges(r, nr, ids[i])) in[k++] = ids[i];
+  fputc('"', f);
+  put_ranges(f, in, k);
+  fputs("\"}", f);
+  free(in);
+  free(r);
+}
+
+/* the most earlier invocations a manifest keeps (the oldest go first) */
+#define LNB_HISTORY_MAX 1000
+
+/* manifest.json's "history" for a sweep resumed in dir: the invocations its
+ * manifest lists, then the one that wrote it, as JSON lines joined by
+ * ",\n"; ids[nids] (ascending) are the run ids summary.csv holds. NULL
+ * when there is no readable manifest (or out of memory). */
+static char *history_build(const char *dir, const size_t *ids, size_t nids) {
+  lnb_error e;
+  memset(&e, 0, sizeof e);
+  char *json = lnb_results_read_manifest(dir, &e);
+  if (!json) {
+    lnb__log(0, "%s; the earlier invocations' provenance (manifest \"history\") starts anew",
+             e.msg);
+    return NULL;
+  }
+  char *ct = strstr(json, "\n  \"config_text\": "); /* the config's own text: not searched */
+  if (ct) *ct = '\0';
+  char *buf = NULL, *entry = NULL;
+  size_t len = 0, nent = 0, first = 0;
+  size_t esize = strlen(json) + 1;
+  FILE *f = open_memstream(&buf, &len);
+  if (f && (entry = malloc(esize)) != NULL) {
+    while (lnb_results_manifest_invocation(json, nent, entry, esize) == 0) nent++;
+    if (nent >= LNB_HISTORY_MAX) first = nent - (LNB_HISTORY_MAX - 1);
+    for (size_t k = first; k < nent; k++) {
+      if (lnb_results_manifest_invocation(json, k, entry, esize) != 0) break;
+      fputs(k > first ? ",\n    " : "    ", f);
+      put_invocation(f, entry, "run_ids", ids, nids);
+    }
+    /* the top-level fields come before the history */
+    char *h = strstr(json, "\n  \"history\": [");
+    if (h) *h = '\0';
+    fputs(nent > first ? ",\n    " : "    ", f);
+    put_invocation(f, json, "invocation_run_ids", ids, nids);
+  }
+  free(entry);
+  free(json);
+  if (!f || fclose(f) != 0) {
+    free(buf);
+    return NULL;
+  }
+  return buf;
+}
+
 static int cmp_datafile(const void *a, const void *b) {
   const lnb_datafile *x = *(const lnb_datafile *const *)a, *y = *(const lnb_datafile *const *)b;
   int c = strcmp(x->path, y->path);
@@ -259,13 +388,12 @@ static int write_manifest(lnb_results *w, int final, int interrupted, lnb_error 
   fprintf(f, ",\n  \"runs_resumed\": %zu", w->resumed);
   /* rows of summary.csv outside this sweep's tables, as ranges "1-4,9" */
   fprintf(f, ",\n  \"excluded_run_ids\": \"");
-  for (size_t i = 0; i < w->nexcluded;) {
-    size_t j = i;
-    while (j + 1 < w->nexcluded && w->excluded[j + 1] == w->excluded[j] + 1) j++;
-    fprintf(f, "%s%zu", i ? "," : "", w->excluded[i]);
-    if (j > i) fprintf(f, "-%zu", w->excluded[j]);
-    i = j + 1;
-  }
+  put_ranges(f, w->excluded, w->nexcluded);
+  fputc('"', f);
+  /* the runs this invocation runs (those it finished are in summary.csv;
+   * a later --resume records them in "history") */
+  fprintf(f, ",\n  \"invocation_run_ids\": \"");
+  put_ranges(f, w->todo_ids, w->ntodo_ids);
   fputc('"', f);
   fprintf(f, ",\n  \"jobs\": %d, \"isolate\": %s", w->jobs, w->isolate ? "true" : "false");
   if (w->mpi_ranks > 0) fprintf(f, ", \"mpi_ranks\": %d", w->mpi_ranks);
@@ -287,6 +415,10 @@ static int write_manifest(lnb_results *w, int final, int interrupted, lnb_error 
     json_str(f, h);
   }
   fputc('}', f);
+  /* the earlier invocations of a resumed directory, oldest first */
+  fprintf(f, ",\n  \"history\": [");
+  if (w->history && w->history[0]) fprintf(f, "\n%s\n  ", w->history);
+  fputc(']', f);
   fprintf(f, ",\n  \"config_text\": ");
   json_str(f, cfg->text);
   fprintf(f, "\n}\n");
@@ -421,6 +553,18 @@ static int results_init(lnb_results *w, const char *dir, const lnb_config *cfg,
   return LNB_OK;
 }
 
+/* the run ids of the runs this invocation runs (todo[i], or all when
+ * todo is NULL), ascending */
+static int set_todo_ids(lnb_results *w, const unsigned char *todo) {
+  w->todo_ids = malloc((w->nruns ? w->nruns : 1) * sizeof *w->todo_ids);
+  if (!w->todo_ids) return -1;
+  w->ntodo_ids = 0;
+  for (size_t i = 0; i < w->nruns; i++)
+    if (!todo || todo[i]) w->todo_ids[w->ntodo_ids++] = w->run_ids[i];
+  qsort(w->todo_ids, w->ntodo_ids, sizeof *w->todo_ids, cmp_size);
+  return 0;
+}
+
 /* a fresh sweep in a directory that holds none: new CSVs with their headers */
 static int results_fresh(lnb_results *w, lnb_error *err) {
   for (size_t i = 0; i < w->nruns; i++) w->run_ids[i] = i + 1;
@@ -435,6 +579,7 @@ static int results_fresh(lnb_results *w, lnb_error *err) {
   else if (append_all(w->summary, sh, strlen(sh)) != 0 || append_all(w->traj, th, strlen(th)) != 0)
     rc = lnb__error(err, LNB_EIO, "%s: write failed: %s", w->dir, strerror(errno));
   free(sh), free(th);
+  if (rc == LNB_OK && set_todo_ids(w, NULL) != 0) rc = lnb__error(err, LNB_ENOMEM, "out of memory");
   return rc != LNB_OK ? rc : write_manifest(w, 0, 0, err);
 }
 
@@ -1412,6 +1557,20 @@ static int results_resume(lnb_results *w, const lnb_run_spec *runs, size_t nruns
   for (size_t r = 0; r < n; r++)
     if (!kept[r]) w->excluded[w->nexcluded++] = sum_ids[r];
   qsort(w->excluded, w->nexcluded, sizeof *w->excluded, cmp_size);
+  if (set_todo_ids(w, todo) != 0) {
+    rc = lnb__error(err, LNB_ENOMEM, "out of memory");
+    goto out;
+  }
+  /* the invocations before this one, with the runs each finished */
+  {
+    size_t *ids = malloc((n ? n : 1) * sizeof *ids);
+    if (ids) {
+      memcpy(ids, sum_ids, n * sizeof *ids);
+      qsort(ids, n, sizeof *ids, cmp_size);
+      w->history = history_build(w->dir, ids, n);
+      free(ids);
+    }
+  }
   rc = write_manifest(w, 0, 0, err);
 out:
   lnb_csv_free(&sum);
@@ -1573,13 +1732,21 @@ char *lnb_results_read_manifest(const char *dir, lnb_error *err) {
 
 /* value text of "key": in our own manifest.json ("" if absent); strings are
  * unescaped, numbers and literals copied */
-void lnb_results_manifest_field(const char *json, const char *key, char *out, size_t n) {
-  out[0] = '\0';
+/* where the value of "key" starts in lnnbench's manifest.json layout, or
+ * NULL: the first "key": that is a key, not text inside a string value
+ * (there every quote is escaped, so a match follows a backslash) */
+static const char *manifest_value(const char *json, const char *key) {
   char pat[128];
   snprintf(pat, sizeof pat, "\"%s\": ", key);
-  const char *p = strstr(json, pat);
+  for (const char *p = json; (p = strstr(p, pat)) != NULL; p++)
+    if (p == json || p[-1] != '\\') return p + strlen(pat);
+  return NULL;
+}
+
+void lnb_results_manifest_field(const char *json, const char *key, char *out, size_t n) {
+  out[0] = '\0';
+  const char *p = manifest_value(json, key);
   if (!p) return;
-  p += strlen(pat);
   size_t k = 0;
   if (*p == '"') {
     for (p++; *p && *p != '"' && k + 1 < n; p++) {
@@ -1600,16 +1767,14 @@ void lnb_results_manifest_field(const char *json, const char *key, char *out, si
   free(safe);
 }
 
-/* manifest.json's "excluded_run_ids" ("1-4,9") as ranges: ex[2k] to
- * ex[2k+1], *n ranges, in the order written (ascending, not overlapping:
- * how lnnbench writes them; anything else only misses rows). Parsing stops
- * at the first malformed range. */
-static size_t *excluded_ranges(const char *json, size_t *n) {
+/* a run-id list of manifest.json ("1-4,9", the value of key) as ranges:
+ * ex[2k] to ex[2k+1], *n ranges, in the order written (ascending, not
+ * overlapping: how lnnbench writes them; anything else only misses ids).
+ * Parsing stops at the first malformed range. */
+static size_t *id_ranges(const char *json, const char *key, size_t *n) {
   *n = 0;
-  static const char key[] = "\"excluded_run_ids\": \"";
-  const char *p = json ? strstr(json, key) : NULL;
-  if (!p) return NULL;
-  p += sizeof key - 1;
+  const char *p = json ? manifest_value(json, key) : NULL;
+  if (!p || *p++ != '"') return NULL;
   size_t cap = 0, *ex = NULL;
   while (*p && *p != '"') {
     size_t a, b, la = strspn(p, "0123456789");
@@ -1677,7 +1842,7 @@ int lnb_results_read_summary(const char *path, const char *json, double (*real)(
   long c_acc = lnb_csv_col(sum, "final_test_accuracy"); /* optional */
   /* every run id checked, each once */
   size_t *ids = malloc((sum->nrows ? sum->nrows : 1) * sizeof *ids), nex = 0;
-  size_t *ex = excluded_ranges(json, &nex);
+  size_t *ex = id_ranges(json, "excluded_run_ids", &nex);
   if (!ids) {
     free(ex);
     return lnb__error(err, LNB_ENOMEM, "out of memory");
@@ -1842,6 +2007,8 @@ void lnb_results_close(lnb_results *w) {
   if (w->lock_fd >= 0) close(w->lock_fd);
   free(w->run_ids);
   free(w->excluded);
+  free(w->todo_ids);
+  free(w->history);
   for (size_t i = 0; i < w->nrows; i++) {
     free(w->rows[i].problem);
     free(w->rows[i].model);

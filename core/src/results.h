@@ -26,6 +26,9 @@ typedef struct lnb_results {
   size_t nruns;
   size_t *excluded; /* run ids in the files but not in the tables (sorted) */
   size_t nexcluded;
+  size_t *todo_ids; /* run ids this invocation runs (sorted) */
+  size_t ntodo_ids;
+  char *history; /* --resume: the earlier invocations, JSON lines (NULL: none) */
   char moved_to[4096]; /* --move-aside: where the earlier sweep went ("" if not) */
   const lnb_config *cfg;
   int summary, traj; /* append-only file descriptors, -1 when closed */
@@ -98,6 +101,12 @@ char *lnb_results_read_manifest(const char *dir, lnb_error *err);
  * absent): strings unescaped, numbers and literals copied, a flat array
  * copied with its brackets; then control characters escaped (lnb__text_dup). */
 void lnb_results_manifest_field(const char *json, const char *key, char *out, size_t n);
+/* The k-th (from 0, oldest first) earlier invocation in manifest.json's
+ * "history" (a resumed directory) as one line of text into out[n], for
+ * lnb_results_manifest_field: command, git_commit, git_dirty, date_utc,
+ * wall_seconds, state (complete, interrupted, killed) and run_ids (the runs
+ * it finished, "1-4,9"; null: not recorded). 0, or -1 when there is none. */
+int lnb_results_manifest_invocation(const char *json, size_t k, char *out, size_t n);
 /* summary.csv at path as lnb_row records, one per line in file order. The
  * rows' strings point into *sum (plugin names cut at '('), whose every
  * field is escaped (lnb__text_dup) for display; real turns the

@@ -215,6 +215,42 @@ static void kv(FILE *f, const char *k, const char *v) {
   fputs("</dd>\n", f);
 }
 
+/* the invocations before the last one (a directory grown by --resume),
+ * oldest first, each with the runs it finished */
+static void history_table(FILE *f, const char *json) {
+  size_t n = strlen(json) + 1;
+  char *e = malloc(n), v[1024];
+  if (!e || lnb_results_manifest_invocation(json, 0, e, n) != 0) {
+    free(e);
+    return;
+  }
+  static const char *const cols[][2] = {
+      {"date_utc", "date (UTC)"}, {"git_commit", "git commit"}, {"git_dirty", "uncommitted"},
+      {"state", "state"},         {"wall_seconds", "wall s"},   {"run_ids", "runs finished"},
+      {"command", "command"}};
+  fputs("<details><summary>earlier invocations (the directory was grown with --resume): "
+        "which commit and command produced which runs</summary>\n<table><thead><tr>",
+        f);
+  for (size_t c = 0; c < sizeof cols / sizeof *cols; c++) {
+    fputs("<th>", f);
+    esc(f, cols[c][1]);
+    fputs("</th>", f);
+  }
+  fputs("</tr></thead><tbody>\n", f);
+  for (size_t k = 0; lnb_results_manifest_invocation(json, k, e, n) == 0; k++) {
+    fputs("<tr>", f);
+    for (size_t c = 0; c < sizeof cols / sizeof *cols; c++) {
+      lnb_results_manifest_field(e, cols[c][0], v, sizeof v);
+      fputs(c == 1 || c == 6 ? "<td><code>" : "<td>", f);
+      esc(f, v[0] && strcmp(v, "null") != 0 ? v : "—");
+      fputs(c == 1 || c == 6 ? "</code></td>" : "</td>", f);
+    }
+    fputs("</tr>\n", f);
+  }
+  fputs("</tbody></table></details>\n", f);
+  free(e);
+}
+
 static void summary_section(FILE *f, const lnb_rset *s, const char *json) {
   static const char *const keys[][2] = {
       {"config_name", "config"},          {"config_path", "config file"},
@@ -248,6 +284,7 @@ static void summary_section(FILE *f, const lnb_rset *s, const char *json) {
     if (v[0]) kv(f, keys[i][1], v);
   }
   fputs("</dl>\n", f);
+  history_table(f, json);
   size_t tn = strlen(json) + 1;
   char *text = malloc(tn);
   if (text) {
