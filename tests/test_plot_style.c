@@ -194,6 +194,8 @@ static void test_plot_design(void **state) {
   assert_non_null(strstr(gi, "set logscale x 10"));
   assert_non_null(strstr(gi, "using ($1+1):2 with lines"));
   assert_non_null(strstr(gi, "iteration + 1"));
+  /* and ends at the data, not at the next decade */
+  assert_non_null(strstr(gi, "set logscale x 10\nset autoscale xfix\n"));
   char *di = plotfile(dir, "p1_lsq_gap_vs_iteration.dat");
   assert_non_null(strstr(di, "seeds\n0 "));
   free(di);

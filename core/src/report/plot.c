@@ -618,6 +618,9 @@ static void gp_header(plot_ctx *c, FILE *f, const char *stem, const char *title,
 static void gp_axis(FILE *f, char axis, int logscale, int powers) {
   if (!logscale) return;
   fprintf(f, "set logscale %c 10\n", axis);
+  /* a log x axis ends at the data, not at the next decade (a run of 100
+   * iterations would get an axis to 1000, a tenth of it used) */
+  if (axis == 'x') fputs("set autoscale xfix\n", f);
   if (powers) fprintf(f, "set format %c '10^{%%L}'\n", axis);
 }
 
