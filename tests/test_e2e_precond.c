@@ -654,6 +654,49 @@ static void test_lp_lstar_newton(void **state) {
   lnb__params_free(pp);
 }
 
+/* feature_scale: the same regression in other units. Column j of X is
+ * column j of the unscaled problem's X times feature_scale^(j/(d-1) - 1/2)
+ * (to 1 ulp), Y is unchanged, so l* is the same (to 1e-12 relative, two
+ * Newton solves) and the ratio of the last column's norm to the first's
+ * grows by feature_scale; for p = 4 on standardized AR(1) data. */
+static void test_lp_feature_scale(void **state) {
+  (void)state;
+  for (int pe = 2; pe <= 4; pe += 2) {
+    lnb_params *a = lp_params(pe, 200, 10, 1, 3), *b = lp_params(pe, 200, 10, 1, 3);
+    tp_set(a, "standardize", "true");
+    tp_set(b, "standardize", "true");
+    tp_set(b, "feature_scale", "100");
+    tp_problem A = tp_problem_create(a, 0), B = tp_problem_create(b, 0);
+    if (pe == 2) { /* the data, through the linear-system view of p = 2 */
+      lnb_linsys la, lb;
+      assert_int_equal(A.ops->linear_system(A.self, &la), 1);
+      assert_int_equal(B.ops->linear_system(B.self, &lb), 1);
+      assert_int_equal(la.m, 200);
+      double n0[2] = {0}, n9[2] = {0};
+      for (size_t i = 0; i < 200; i++) {
+        assert_true(la.Y[i] == lb.Y[i]);
+        for (size_t j = 0; j < 10; j++) {
+          double sj = pow(100.0, (double)j / 9.0 - 0.5), want = la.X[i * 10 + j] * sj;
+          assert_true(fabs(lb.X[i * 10 + j] - want) <= 2.3e-16 * fabs(want));
+        }
+        n0[0] += la.X[i * 10] * la.X[i * 10], n9[0] += la.X[i * 10 + 9] * la.X[i * 10 + 9];
+        n0[1] += lb.X[i * 10] * lb.X[i * 10], n9[1] += lb.X[i * 10 + 9] * lb.X[i * 10 + 9];
+      }
+      double ratio = sqrt(n9[1] / n0[1]) / sqrt(n9[0] / n0[0]);
+      assert_true(fabs(ratio - 100) <= 1e-12 * 100);
+    }
+    double lsa = 0, lsb = 0;
+    assert_int_equal(A.ops->optimum(A.self, &lsa), 1);
+    assert_int_equal(B.ops->optimum(B.self, &lsb), 1);
+    print_message("  p = %d: l* = %.17g unscaled, %.17g with feature_scale 100\n", pe, lsa, lsb);
+    assert_true(fabs(lsa - lsb) <= 1e-12 * lsa);
+    tp_problem_destroy(&A);
+    tp_problem_destroy(&B);
+    lnb__params_free(a);
+    lnb__params_free(b);
+  }
+}
+
 /* write a CSV with columns a, b, a+b (rank 2 of 3) and two targets; return
  * its path in buf */
 static void write_rank_deficient_csv(char *buf, size_t n) {
@@ -959,7 +1002,7 @@ int main(void) {
       cmocka_unit_test(test_emulation_l2),
       cmocka_unit_test(test_emulation_l4),
       cmocka_unit_test(test_lp_loss_and_gradient),
-      cmocka_unit_test(test_lp_lstar_newton),
+      cmocka_unit_test(test_lp_lstar_newton), cmocka_unit_test(test_lp_feature_scale),
       cmocka_unit_test(test_lp_csv_vs_lsq),
       cmocka_unit_test(test_lp_libsvm),
       cmocka_unit_test(test_lp_refusals),

@@ -9,7 +9,8 @@
  * plus noise), the `ethanol` preset shaped like the UCI gas-sensor Ethanol
  * task of paper 003 Sec. 8 (m = 2565, d = 128, k = 1), a CSV file (last k
  * columns are targets) or a LIBSVM file, all through the host readers;
- * optional standardization of every column.
+ * optional standardization of every column, then optional unequal column
+ * scales (feature_scale: the same regression in other units).
  *
  * l* and theta* at create, in the coordinates z of range(X): with the thin
  * SVD X = U S V^T of rank rho, X w = U_rho z for z = S_rho V_rho^T w, so each
@@ -89,6 +90,12 @@ static const lnb_param_spec lpr_params[] = {
      "loading or generation (default: true for preset ethanol, false otherwise); constant "
      "columns become zero",
      NULL, NULL, 0},
+    {"feature_scale", LNB_T_REAL, NULL,
+     "multiply column j of X (j = 0 .. d-1) by feature_scale^(j/(d-1) - 1/2) after "
+     "standardization: the same regression in unequal units (scales from "
+     "1/sqrt(feature_scale) to sqrt(feature_scale); Y, l* and the fitted values unchanged, "
+     "the solution rescaled), as raw, unstandardized features have them (default 1: none)",
+     "[1, inf)", NULL, 0},
     {"eval", LNB_T_ENUM, "auto",
      "how the loss and gradient are computed: residual (R = X W^T - Y, gradient "
      "(1/m)(R^(p-1))^T X: 4mkd flops per step), gram (p = 2 only: normal equations with X^T X "
@@ -420,6 +427,13 @@ static int lpr_create(const lnb_host *h, const lnb_params *p, uint64_t seed, voi
   if (stdz) {
     lpr_standardize_cols(h, P->X, P->m, P->d, "X");
     lpr_standardize_cols(h, P->Y, P->m, P->k, "Y");
+  }
+  if (h->param_is_set(p, "feature_scale") && P->d > 1) {
+    double fs = h->param_real(p, "feature_scale");
+    for (size_t j = 0; j < P->d; j++) {
+      double sj = pow(fs, (double)j / (double)(P->d - 1) - 0.5);
+      for (size_t i = 0; i < P->m; i++) P->X[i * P->d + j] *= sj;
+    }
   }
   P->R = h->alloc(P->m * P->k * sizeof(double));
   P->Rp = h->alloc(P->m * P->k * sizeof(double));
