@@ -9,17 +9,17 @@
 #   index 4: deep_linear(depth=1,init=controlled,init_std=3,scale=1,target_solution=[10,-10])+gd(lr=0.99)  (style 4: #E69F00, dash 1)
 #   index 5: deep_linear(depth=1,init=controlled,init_std=3,scale=1,target_solution=[10,-10])+gd(lr=1.01)  (style 5: #56B4E9, dash 1)
 #   index 6: deep_linear(depth=1,init=controlled,init_std=3,scale=0.5,target_solution=[10,-10])+gd(lr=0.1)  (style 6: #000000, dash 1)
-#   index 7: deep_linear(depth=1,init=controlled,init_std=3,scale=0.5,target_solution=[10,-10])+gd(lr=0.99)  (style 7: #F0E442, dash 1)
-#   index 8: deep_linear(depth=1,init=controlled,init_std=3,scale=0.5,target_solution=[10,-10])+gd(lr=1.01)  (style 8: #0072B2, dash 2)
-#   index 9: deep_linear(depth=1,init=gaussian,init_std=3)+gd(lr=0.1)  (style 9: #D55E00, dash 2)
-#   index 10: deep_linear(depth=1,init=gaussian,init_std=3)+gd(lr=0.99)  (style 10: #009E73, dash 2)
-#   index 11: deep_linear(depth=1,init=gaussian,init_std=3)+gd(lr=1.01)  (style 11: #CC79A7, dash 2)
-#   index 12: linear(init=given,init_matrix=[3,1])+gd(lr=0.1)  (style 12: #E69F00, dash 2)
-#   index 13: linear(init=given,init_matrix=[3,1])+gd(lr=0.99)  (style 13: #56B4E9, dash 2)
-#   index 14: linear(init=given,init_matrix=[3,1])+gd(lr=1.01)  (style 14: #000000, dash 2)
-#   index 15: linear(init=given,init_matrix=[-2,4])+gd(lr=0.1)  (style 15: #F0E442, dash 2)
-#   index 16: linear(init=given,init_matrix=[-2,4])+gd(lr=0.99)  (style 16: #0072B2, dash 4)
-#   index 17: linear(init=given,init_matrix=[-2,4])+gd(lr=1.01)  (style 17: #D55E00, dash 4)
+#   index 7: deep_linear(depth=1,init=controlled,init_std=3,scale=0.5,target_solution=[10,-10])+gd(lr=0.99)  (style 7: #0072B2, dash 2)
+#   index 8: deep_linear(depth=1,init=controlled,init_std=3,scale=0.5,target_solution=[10,-10])+gd(lr=1.01)  (style 8: #D55E00, dash 2)
+#   index 9: deep_linear(depth=1,init=gaussian,init_std=3)+gd(lr=0.1)  (style 9: #009E73, dash 2)
+#   index 10: deep_linear(depth=1,init=gaussian,init_std=3)+gd(lr=0.99)  (style 10: #CC79A7, dash 2)
+#   index 11: deep_linear(depth=1,init=gaussian,init_std=3)+gd(lr=1.01)  (style 11: #E69F00, dash 2)
+#   index 12: linear(init=given,init_matrix=[3,1])+gd(lr=0.1)  (style 12: #56B4E9, dash 2)
+#   index 13: linear(init=given,init_matrix=[3,1])+gd(lr=0.99)  (style 13: #000000, dash 2)
+#   index 14: linear(init=given,init_matrix=[3,1])+gd(lr=1.01)  (style 14: #0072B2, dash 4)
+#   index 15: linear(init=given,init_matrix=[-2,4])+gd(lr=0.1)  (style 15: #D55E00, dash 4)
+#   index 16: linear(init=given,init_matrix=[-2,4])+gd(lr=0.99)  (style 16: #009E73, dash 4)
+#   index 17: linear(init=given,init_matrix=[-2,4])+gd(lr=1.01)  (style 17: #CC79A7, dash 4)
 set terminal svg size 960,900 dynamic enhanced font 'Sans,12' background rgb 'white'
 set output 'ecdf_iterations.svg'
 set datafile missing 'NaN'
@@ -40,14 +40,14 @@ plot \
   'ecdf_iterations.dat' index 4 using 1:2 with steps lw 2 lc rgb '#E69F00' dt 1 title 'deep_linear(init=controlled,scale=1,target_solution=[10,-10])+gd(lr=0.99)  (ever: 1.00)', \
   'ecdf_iterations.dat' index 5 using 1:2 with steps lw 2 lc rgb '#56B4E9' dt 1 title 'deep_linear(init=controlled,scale=1,target_solution=[10,-10])+gd(lr=1.01)  (ever: 0.00)', \
   'ecdf_iterations.dat' index 6 using 1:2 with steps lw 2 lc rgb '#000000' dt 1 title 'deep_linear(init=controlled,scale=0.5,target_solution=[10,-10])+gd(lr=0.1)  (ever: 1.00)', \
-  'ecdf_iterations.dat' index 7 using 1:2 with steps lw 2 lc rgb '#F0E442' dt 1 title 'deep_linear(init=controlled,scale=0.5,target_solution=[10,-10])+gd(lr=0.99)  (ever: 1.00)', \
-  'ecdf_iterations.dat' index 8 using 1:2 with steps lw 2 lc rgb '#0072B2' dt 2 title 'deep_linear(init=controlled,scale=0.5,target_solution=[10,-10])+gd(lr=1.01)  (ever: 0.00)', \
-  'ecdf_iterations.dat' index 9 using 1:2 with steps lw 2 lc rgb '#D55E00' dt 2 title 'deep_linear(init=gaussian)+gd(lr=0.1)  (ever: 1.00)', \
-  'ecdf_iterations.dat' index 10 using 1:2 with steps lw 2 lc rgb '#009E73' dt 2 title 'deep_linear(init=gaussian)+gd(lr=0.99)  (ever: 1.00)', \
-  'ecdf_iterations.dat' index 11 using 1:2 with steps lw 2 lc rgb '#CC79A7' dt 2 title 'deep_linear(init=gaussian)+gd(lr=1.01)  (ever: 0.00)', \
-  'ecdf_iterations.dat' index 12 using 1:2 with steps lw 2 lc rgb '#E69F00' dt 2 title 'linear(init_matrix=[3,1])+gd(lr=0.1)  (ever: 1.00)', \
-  'ecdf_iterations.dat' index 13 using 1:2 with steps lw 2 lc rgb '#56B4E9' dt 2 title 'linear(init_matrix=[3,1])+gd(lr=0.99)  (ever: 1.00)', \
-  'ecdf_iterations.dat' index 14 using 1:2 with steps lw 2 lc rgb '#000000' dt 2 title 'linear(init_matrix=[3,1])+gd(lr=1.01)  (ever: 0.00)', \
-  'ecdf_iterations.dat' index 15 using 1:2 with steps lw 2 lc rgb '#F0E442' dt 2 title 'linear(init_matrix=[-2,4])+gd(lr=0.1)  (ever: 1.00)', \
-  'ecdf_iterations.dat' index 16 using 1:2 with steps lw 2 lc rgb '#0072B2' dt 4 title 'linear(init_matrix=[-2,4])+gd(lr=0.99)  (ever: 1.00)', \
-  'ecdf_iterations.dat' index 17 using 1:2 with steps lw 2 lc rgb '#D55E00' dt 4 title 'linear(init_matrix=[-2,4])+gd(lr=1.01)  (ever: 0.00)'
+  'ecdf_iterations.dat' index 7 using 1:2 with steps lw 2 lc rgb '#0072B2' dt 2 title 'deep_linear(init=controlled,scale=0.5,target_solution=[10,-10])+gd(lr=0.99)  (ever: 1.00)', \
+  'ecdf_iterations.dat' index 8 using 1:2 with steps lw 2 lc rgb '#D55E00' dt 2 title 'deep_linear(init=controlled,scale=0.5,target_solution=[10,-10])+gd(lr=1.01)  (ever: 0.00)', \
+  'ecdf_iterations.dat' index 9 using 1:2 with steps lw 2 lc rgb '#009E73' dt 2 title 'deep_linear(init=gaussian)+gd(lr=0.1)  (ever: 1.00)', \
+  'ecdf_iterations.dat' index 10 using 1:2 with steps lw 2 lc rgb '#CC79A7' dt 2 title 'deep_linear(init=gaussian)+gd(lr=0.99)  (ever: 1.00)', \
+  'ecdf_iterations.dat' index 11 using 1:2 with steps lw 2 lc rgb '#E69F00' dt 2 title 'deep_linear(init=gaussian)+gd(lr=1.01)  (ever: 0.00)', \
+  'ecdf_iterations.dat' index 12 using 1:2 with steps lw 2 lc rgb '#56B4E9' dt 2 title 'linear(init_matrix=[3,1])+gd(lr=0.1)  (ever: 1.00)', \
+  'ecdf_iterations.dat' index 13 using 1:2 with steps lw 2 lc rgb '#000000' dt 2 title 'linear(init_matrix=[3,1])+gd(lr=0.99)  (ever: 1.00)', \
+  'ecdf_iterations.dat' index 14 using 1:2 with steps lw 2 lc rgb '#0072B2' dt 4 title 'linear(init_matrix=[3,1])+gd(lr=1.01)  (ever: 0.00)', \
+  'ecdf_iterations.dat' index 15 using 1:2 with steps lw 2 lc rgb '#D55E00' dt 4 title 'linear(init_matrix=[-2,4])+gd(lr=0.1)  (ever: 1.00)', \
+  'ecdf_iterations.dat' index 16 using 1:2 with steps lw 2 lc rgb '#009E73' dt 4 title 'linear(init_matrix=[-2,4])+gd(lr=0.99)  (ever: 1.00)', \
+  'ecdf_iterations.dat' index 17 using 1:2 with steps lw 2 lc rgb '#CC79A7' dt 4 title 'linear(init_matrix=[-2,4])+gd(lr=1.01)  (ever: 0.00)'
