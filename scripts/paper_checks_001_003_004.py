@@ -25,7 +25,9 @@ directory's summary.csv and trajectories.csv (standard library only).
       1/sqrt(6 l) - 2; needs gnuplot
   python3 scripts/paper_checks_001_003_004.py itersplot results/bartlett_targets
       DIR/plots/iters_vs_depth.svg: per problem, the best iterations to target (over the tuned
-      learning rates) against arch.depth; unreached cells are left out; needs gnuplot
+      learning rates) against arch.depth; unreached cells are left out, and so are the
+      negative-eigenvalue targets (their question is the loss floor, not a count: see the gap
+      plots); needs gnuplot
 """
 import csv
 import math
@@ -225,7 +227,7 @@ def itersplot(d):
     name = "iters_vs_depth"
     probs = []
     for s in runs:
-        if s["problem"] not in probs:
+        if s["problem"] not in probs and "negative_eigenvalue" not in s["problem"]:
             probs.append(s["problem"])
     with open(os.path.join(plots, name + ".dat"), "w") as f:
         f.write(f"# from {d}: depth, fewest iterations to target over the tuned settings, lr\n")
@@ -251,7 +253,10 @@ def itersplot(d):
             return f"SPD, kappa = {max(ev) / min(ev):.0f}, spectrum [{min(ev):g}, {max(ev):g}]"
         return pr.split("(", 1)[1].rstrip(")").replace("kind=", "")
 
-    parts = [f"'{name}.dat' index {j} using 1:2 with linespoints pt 7 lw 2 title '{label(pr)}'"
+    # lnnbench plot's palette (Okabe-Ito without its yellow, which is hard to see on white)
+    colors = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+    parts = [f"'{name}.dat' index {j} using 1:2 with linespoints pt 7 lw 2 "
+             f"lc rgb '{colors[j % len(colors)]}' title '{label(pr)}'"
              for j, pr in enumerate(probs)]
     lines.append("plot " + ", \\\n  ".join(parts))
     gnuplot(plots, name, "\n".join(lines) + "\n")

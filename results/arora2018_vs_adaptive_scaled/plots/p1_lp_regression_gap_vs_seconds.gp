@@ -1,0 +1,36 @@
+# p1_lp_regression_gap_vs_seconds: loss gap l - l* against seconds of timed work
+# Data: p1_lp_regression_gap_vs_seconds.dat (from results/arora2018_vs_adaptive_scaled). Run: cd to this directory, gnuplot p1_lp_regression_gap_vs_seconds.gp
+# Lines: median over seeds (no min-max bands: 7 models, more than 6; the bands are in the .dat file). Legend labels drop the parameters
+# every model of the plot shares; the full labels are:
+#   index 0: deep_linear(depth=1,width=1,init=gaussian,init_std=0.01)+gd  [tuned lr=0.0005]  (style 0: #0072B2, dash 1)
+#   index 1: deep_linear(depth=1,width=1,init=gaussian,init_std=0.01)+adagrad  [tuned lr=0.01]  (style 1: #D55E00, dash 1)
+#   index 2: deep_linear(depth=1,width=1,init=gaussian,init_std=0.01)+adadelta  [tuned lr=0.05]  (style 2: #009E73, dash 1)
+#   index 3: deep_linear(depth=1,width=1,init=gaussian,init_std=0.01)+adam  [tuned lr=0.001]  (style 3: #CC79A7, dash 1)
+#   index 4: deep_linear(depth=2,width=1,init=gaussian,init_std=0.01)+adam  [tuned lr=0.001]  (style 4: #E69F00, dash 1)
+#   index 5: deep_linear(depth=3,width=1,init=gaussian,init_std=0.01)+gd  [tuned lr=0.001]  (style 5: #56B4E9, dash 1)
+#   index 6: deep_linear(depth=3,width=1,init=gaussian,init_std=0.01)+adam  [tuned lr=0.001]  (style 6: #000000, dash 1)
+# target line: stop.target_gap = 1e-05
+set terminal svg size 960,620 dynamic enhanced font 'Sans,12' background rgb 'white'
+set output 'p1_lp_regression_gap_vs_seconds.svg'
+set datafile missing 'NaN'
+set title 'Problem 1: lp_regression(p=4,preset=ethanol,seed=1,feature_scale=100)' noenhanced
+set xlabel 'seconds (timed work)  (log scale; 0 not shown)' noenhanced
+set ylabel 'loss gap  l − l*  (log scale)' noenhanced
+set grid lc rgb '#dddddd'
+set border lc rgb '#444444'
+set key outside below center horizontal Left reverse noenhanced samplen 3 spacing 1.1 maxcols auto maxrows auto
+set logscale x 10
+set autoscale xfix
+set format x '10^{%L}'
+set logscale y 10
+set format y '10^{%L}'
+set style fill transparent solid 0.15 noborder
+plot \
+  'p1_lp_regression_gap_vs_seconds.dat' index 0 using 1:2 with lines lw 2 lc rgb '#0072B2' dt 1 title 'deep_linear(depth=1)+gd @ lr=0.0005', \
+  'p1_lp_regression_gap_vs_seconds.dat' index 1 using 1:2 with lines lw 2 lc rgb '#D55E00' dt 1 title 'deep_linear(depth=1)+adagrad @ lr=0.01', \
+  'p1_lp_regression_gap_vs_seconds.dat' index 2 using 1:2 with lines lw 2 lc rgb '#009E73' dt 1 title 'deep_linear(depth=1)+adadelta @ lr=0.05', \
+  'p1_lp_regression_gap_vs_seconds.dat' index 3 using 1:2 with lines lw 2 lc rgb '#CC79A7' dt 1 title 'deep_linear(depth=1)+adam @ lr=0.001', \
+  'p1_lp_regression_gap_vs_seconds.dat' index 4 using 1:2 with lines lw 2 lc rgb '#E69F00' dt 1 title 'deep_linear(depth=2)+adam @ lr=0.001', \
+  'p1_lp_regression_gap_vs_seconds.dat' index 5 using 1:2 with lines lw 2 lc rgb '#56B4E9' dt 1 title 'deep_linear(depth=3)+gd @ lr=0.001', \
+  'p1_lp_regression_gap_vs_seconds.dat' index 6 using 1:2 with lines lw 2 lc rgb '#000000' dt 1 title 'deep_linear(depth=3)+adam @ lr=0.001', \
+  'p1_lp_regression_gap_vs_seconds.dat' index 7 using 1:2 with lines lw 1.5 lc rgb '#555555' dt 3 title 'target  (stop.target_gap = 1e-05)'

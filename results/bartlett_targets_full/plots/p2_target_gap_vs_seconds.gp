@@ -1,0 +1,36 @@
+# p2_target_gap_vs_seconds: loss gap l - l* against seconds of timed work
+# Data: p2_target_gap_vs_seconds.dat (from results/bartlett_targets_full). Run: cd to this directory, gnuplot p2_target_gap_vs_seconds.gp
+# Lines: median over seeds (no min-max bands: 7 models, more than 6; the bands are in the .dat file). Legend labels drop the parameters
+# every model of the plot shares; the full labels are:
+#   index 0: deep_linear(depth=1,init=identity)+gd  [tuned lr=1]  (style 0: #0072B2, dash 1)
+#   index 1: deep_linear(depth=2,init=identity)+gd  [tuned lr=0.1]  (style 1: #D55E00, dash 1)
+#   index 2: deep_linear(depth=3,init=identity)+gd  [tuned lr=0.1]  (style 2: #009E73, dash 1)
+#   index 3: deep_linear(depth=4,init=identity)+gd  [tuned lr=0.03]  (style 3: #CC79A7, dash 1)
+#   index 4: deep_linear(depth=8,init=identity)+gd  [tuned lr=0.01]  (style 4: #E69F00, dash 1)
+#   index 5: deep_linear(depth=16,init=identity)+gd  [tuned lr=0.003]  (style 5: #56B4E9, dash 1)
+#   index 6: deep_linear(depth=32,init=identity)+gd  [tuned lr=0.003]  (style 6: #000000, dash 1)
+# target line: stop.target_gap = 1e-08
+set terminal svg size 960,600 dynamic enhanced font 'Sans,12' background rgb 'white'
+set output 'p2_target_gap_vs_seconds.svg'
+set datafile missing 'NaN'
+set title 'Problem 2: target(kind=symmetric,eigenvalues=[0.25,0.3402,0.4629,0.63,0.8572,1.167,1.587,2.16,2.939,4],seed=1)' noenhanced
+set xlabel 'seconds (timed work)  (log scale; 0 not shown)' noenhanced
+set ylabel 'loss gap  l − l*  (log scale)' noenhanced
+set grid lc rgb '#dddddd'
+set border lc rgb '#444444'
+set key outside below center horizontal Left reverse noenhanced samplen 3 spacing 1.1 maxcols auto maxrows auto
+set logscale x 10
+set autoscale xfix
+set format x '10^{%L}'
+set logscale y 10
+set format y '10^{%L}'
+set style fill transparent solid 0.15 noborder
+plot \
+  'p2_target_gap_vs_seconds.dat' index 0 using 1:2 with lines lw 2 lc rgb '#0072B2' dt 1 title 'deep_linear(depth=1)+gd @ lr=1', \
+  'p2_target_gap_vs_seconds.dat' index 1 using 1:2 with lines lw 2 lc rgb '#D55E00' dt 1 title 'deep_linear(depth=2)+gd @ lr=0.1', \
+  'p2_target_gap_vs_seconds.dat' index 2 using 1:2 with lines lw 2 lc rgb '#009E73' dt 1 title 'deep_linear(depth=3)+gd @ lr=0.1', \
+  'p2_target_gap_vs_seconds.dat' index 3 using 1:2 with lines lw 2 lc rgb '#CC79A7' dt 1 title 'deep_linear(depth=4)+gd @ lr=0.03', \
+  'p2_target_gap_vs_seconds.dat' index 4 using 1:2 with lines lw 2 lc rgb '#E69F00' dt 1 title 'deep_linear(depth=8)+gd @ lr=0.01', \
+  'p2_target_gap_vs_seconds.dat' index 5 using 1:2 with lines lw 2 lc rgb '#56B4E9' dt 1 title 'deep_linear(depth=16)+gd @ lr=0.003', \
+  'p2_target_gap_vs_seconds.dat' index 6 using 1:2 with lines lw 2 lc rgb '#000000' dt 1 title 'deep_linear(depth=32)+gd @ lr=0.003', \
+  'p2_target_gap_vs_seconds.dat' index 7 using 1:2 with lines lw 1.5 lc rgb '#555555' dt 3 title 'target  (stop.target_gap = 1e-08)'
