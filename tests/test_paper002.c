@@ -314,6 +314,25 @@ static double run_gd(tp_model *M, double lr, long iters) {
   return l;
 }
 
+/* The limit check of Theorem 5 and its corollaries: gd at lr for steps on P
+ * from the init of the architecture ap (k x d, ap freed here); the loss must
+ * fall below 1e-20. Returns ||W_e - pred|| / ||pred|| over the k d entries,
+ * W_e copied into we when not NULL. */
+static double gd_limit_error(tp_problem *P, lnb_params *ap, size_t k, size_t d, double lr,
+                             long steps, const double *pred, double *we) {
+  tp_arch A = tp_arch_create(ap, k, d, 0);
+  tp_model M;
+  tp_model_init(&M, P, &A);
+  double loss = run_gd(&M, lr, steps);
+  assert_true(loss < 1e-20);
+  double e = tp_diff_norm(M.We, pred, k * d) / tp_norm(pred, k * d);
+  if (we) memcpy(we, M.We, k * d * sizeof *we);
+  tp_model_free(&M);
+  tp_arch_destroy(&A);
+  lnb__params_free(ap);
+  return e;
+}
+
 /* The compact SVD M(x) = U1 diag(s) U2^T of a 2-layer network's data
  * matrix (k1 x k2, f = v1^T M(x) v2), with M(x) itself for a check. */
 typedef struct svd6 {
@@ -999,21 +1018,14 @@ static void test_theorem5_diagonal(void **state) {
         tp_set_reals(ap, "init_directions", dirs, (size_t)L, 3);
         tp_set(ap, "last_zero", "true");
         tp_setf(ap, "alpha", "%.17g", alphas[ai]);
-        tp_arch A = tp_arch_create(ap, 1, 3, 0);
-        tp_model M;
-        tp_model_init(&M, &P, &A);
-        double loss = run_gd(&M, li ? 0.005 : 0.01, 100000);
-        assert_true(loss < 1e-20);
-        err[li] = tp_diff_norm(M.We, pred, 3) / tp_norm(pred, 3);
+        double we[3];
+        err[li] = gd_limit_error(&P, ap, 1, 3, li ? 0.005 : 0.01, 100000, pred, we);
         if (li)
           print_message("  L = %d, alpha = %g: predicted (%.6f, %.6f, %.6f), gd (%.6f, %.6f, "
                         "%.6f); rel. error %.2e at lr 0.01, %.2e at lr 0.005; min-l2 is %.3f "
                         "away\n",
-                        L, alphas[ai], pred[0], pred[1], pred[2], M.We[0], M.We[1], M.We[2],
-                        err[0], err[1], tp_diff_norm(pred, l2, 3) / tp_norm(pred, 3));
-        tp_model_free(&M);
-        tp_arch_destroy(&A);
-        lnb__params_free(ap);
+                        L, alphas[ai], pred[0], pred[1], pred[2], we[0], we[1], we[2], err[0],
+                        err[1], tp_diff_norm(pred, l2, 3) / tp_norm(pred, 3));
       }
       assert_true(err[1] <= 0.02);
       assert_true(err[1] <= 0.65 * err[0]);
@@ -1429,16 +1441,7 @@ static void test_corollary6_conv(void **state) {
         tp_set_reals(ap, "init_filters", dirs, (size_t)L, d);
         tp_set(ap, "last_zero", "true");
         tp_setf(ap, "alpha", "%.17g", alphas[ai]);
-        tp_arch A = tp_arch_create(ap, 1, d, 0);
-        tp_model M;
-        tp_model_init(&M, &P, &A);
-        double loss = run_gd(&M, li ? 0.005 : 0.01, 40000);
-        assert_true(loss < 1e-20);
-        err[li] = tp_diff_norm(M.We, pred, d) / tp_norm(pred, d);
-        memcpy(beta, M.We, sizeof beta);
-        tp_model_free(&M);
-        tp_arch_destroy(&A);
-        lnb__params_free(ap);
+        err[li] = gd_limit_error(&P, ap, 1, d, li ? 0.005 : 0.01, 40000, pred, beta);
       }
       double dl2 = tp_diff_norm(pred, l2, d) / tp_norm(pred, d);
       double dpr = tp_diff_norm(printed, beta, d) / tp_norm(beta, d);
@@ -1637,15 +1640,7 @@ static void test_corollary7_sensing(void **state) {
           tp_setf(ap, "depth", "%d", L);
           tp_set(ap, "init", "zero_asymmetric");
           tp_setf(ap, "scale", "%.17g", alphas[ai]);
-          tp_arch A = tp_arch_create(ap, 3, 3, 0);
-          tp_model M;
-          tp_model_init(&M, &P, &A);
-          double loss = run_gd(&M, li ? 0.005 : 0.01, 40000);
-          assert_true(loss < 1e-20);
-          err[li] = tp_diff_norm(M.We, pred, 9) / tp_norm(pred, 9);
-          tp_model_free(&M);
-          tp_arch_destroy(&A);
-          lnb__params_free(ap);
+          err[li] = gd_limit_error(&P, ap, 3, 3, li ? 0.005 : 0.01, 40000, pred, NULL);
         }
         double dfro = tp_diff_norm(pred, minfro, 9) / tp_norm(pred, 9);
         print_message("  %zu sensor%s, L = %d, alpha = %g: eig(M_pred) = (%.5f, %.5f, %.5f); "
