@@ -233,6 +233,7 @@ static void test_corrupt_run_ids(void **state) {
    * and an unknown state. The resumed manifest keeps the newest 999 and
    * adds the invocation that wrote it, each re-emitted field by field: the
    * spoof stays inside the command, the range is cut to the rows present,
+   * each run is credited to one invocation only (the first that claims it),
    * and that costs nothing */
   fresh_sweep("b");
   {
@@ -253,23 +254,89 @@ static void test_corrupt_run_ids(void **state) {
     assert_int_equal(run_into("b", "--resume", &out), 0);
     free(out);
     char *after = file_in("b", "manifest.json");
-    size_t nent = 0, nspoof = 0;
+    size_t nent = 0;
     for (char *e = after; (e = strstr(e, "\n    {\"command\": ")) != NULL; e++) {
       nent++;
       char *nl = strchr(e + 1, '\n');
       assert_non_null(nl);
       *nl = '\0';
       if (nent < 1000) {
-        assert_non_null(strstr(e, "\"state\": \"unknown\", \"run_ids\": \"1-3\"}"));
+        assert_non_null(strstr(e, "{\"command\": \"x\\\", \\\"state\\\": \\\"complete\", "));
+        assert_non_null(strstr(e, nent == 1 ? "\"state\": \"unknown\", \"run_ids\": \"1-3\"}"
+                                             : "\"state\": \"unknown\", \"run_ids\": \"\"}"));
         assert_non_null(strstr(e, "\"wall_seconds\": null"));
-        nspoof++;
       } else {
-        assert_non_null(strstr(e, "\"state\": \"complete\", \"run_ids\": \"1-3\"}"));
+        assert_non_null(strstr(e, "\"state\": \"complete\", \"run_ids\": \"\"}"));
       }
       *nl = '\n';
     }
     assert_int_equal(nent, 1000);
-    assert_int_equal(nspoof, 999);
+    free(after), free(edited), free(man);
+  }
+  /* a history of 300000 empty entries (2.4 MB) is read in one walk (the
+   * defect: each entry found by a walk from the top, quadratic: hours) */
+  fresh_sweep("b");
+  {
+    char *man = file_in("b", "manifest.json");
+    char *at = strstr(man, "\"history\": []");
+    assert_non_null(at);
+    size_t mn = strlen(man) + 300000 * 8 + 64;
+    char *edited = malloc(mn);
+    size_t k = (size_t)snprintf(edited, mn, "%.*s\"history\": [", (int)(at - man), man);
+    for (int i = 0; i < 300000; i++) {
+      const char *piece = i ? ",\n    {}" : "\n    {}";
+      memcpy(edited + k, piece, strlen(piece));
+      k += strlen(piece);
+    }
+    snprintf(edited + k, mn - k, "\n  ]%s", at + strlen("\"history\": []"));
+    put_file_in("b", "manifest.json", edited);
+    char cmd[2048], *out;
+    snprintf(cmd, sizeof cmd, "timeout 20 %s run %s --out %s/b --plugin-path %s --quiet --resume",
+             LNB_TEST_BINARY, cfg, tmpdir, PLUGINS);
+    assert_int_equal(sh(cmd, &out), 0);
+    free(out);
+    snprintf(cmd, sizeof cmd, "timeout 20 %s report %s/b", LNB_TEST_BINARY, tmpdir);
+    assert_int_equal(sh(cmd, &out), 0);
+    free(out);
+    char *after = file_in("b", "manifest.json"), *html = file_in("b", "report.html");
+    size_t nent = 0;
+    for (char *e = after; (e = strstr(e, "\n    {\"command\": ")) != NULL; e++) nent++;
+    assert_int_equal(nent, 1000);
+    assert_null(strstr(html, "(more than 1000 listed")); /* the writer's own cap */
+    free(after), free(html), free(edited), free(man);
+  }
+  /* an entry whose run ids were not recorded (null) stays null through two
+   * resumes (the defect: the second made it "", "finished nothing"), and a
+   * field cut at its length limit stays valid UTF-8 */
+  fresh_sweep("b");
+  {
+    char *man = file_in("b", "manifest.json");
+    char *at = strstr(man, "\"history\": []");
+    assert_non_null(at);
+    size_t mn = strlen(man) + 16384;
+    char *edited = malloc(mn);
+    size_t k = (size_t)snprintf(edited, mn,
+                                "%.*s\"history\": [\n    {\"command\": \"\\t", (int)(at - man),
+                                man);
+    for (int i = 0; i < 5000; i++) k += (size_t)snprintf(edited + k, mn - k, "\xC3\xA9");
+    snprintf(edited + k, mn - k, "\", \"run_ids\": null, \"state\": \"complete\"}\n  ]%s",
+             at + strlen("\"history\": []"));
+    put_file_in("b", "manifest.json", edited);
+    char *out;
+    assert_int_equal(run_into("b", "--resume", &out), 0);
+    free(out);
+    assert_int_equal(run_into("b", "--resume", &out), 0);
+    free(out);
+    char *after = file_in("b", "manifest.json");
+    char *first = strstr(after, "\n    {\"command\": ");
+    assert_non_null(first);
+    char *nl = strchr(first + 1, '\n');
+    *nl = '\0';
+    assert_non_null(strstr(first, "\"state\": \"complete\", \"run_ids\": null}"));
+    *nl = '\n';
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "iconv -f UTF-8 -t UTF-8 %s/b/manifest.json > /dev/null", tmpdir);
+    assert_int_equal(sh(cmd, NULL), 0);
     free(after), free(edited), free(man);
   }
   /* a run id in trajectories.csv that is no number */

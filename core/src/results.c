@@ -145,37 +145,47 @@ static void put_ranges(FILE *f, const size_t *ids, size_t n) {
   }
 }
 
-/* The k-th entry (from 0) of manifest.json's "history" into out[n]: its
- * one line of text, to be read with lnb_results_manifest_field. 0, or -1
- * when there is none (or it does not fit). Entries are lines "    {...}"
- * of the array, which starts a line of its own: no text inside a string
- * value can look like either (a newline in a value is escaped). */
-int lnb_results_manifest_invocation(const char *json, size_t k, char *out, size_t n) {
+/* manifest.json's "history" entries, one walk: the array starts a line of
+ * its own and each entry is a line "    {...}" of it; no text inside a
+ * string value can look like either (a newline in a value is escaped). */
+void lnb_results_history_begin(const char *json, lnb_history_iter *it) {
   const char *h = json ? strstr(json, "\n  \"history\": [") : NULL;
-  if (!h) return -1;
-  const char *end = strstr(h + 1, "\n  ]");
-  for (const char *e = h + 1; (e = strstr(e, "\n    {")) != NULL && (!end || e < end);) {
-    const char *nl = strchr(e + 1, '\n');
-    size_t len = nl ? (size_t)(nl - e - 5) : strlen(e + 5);
-    if (k-- == 0) {
-      if (len + 1 > n) return -1;
-      memcpy(out, e + 5, len);
-      out[len] = '\0';
-      return 0;
-    }
-    e += 5;
+  it->at = h ? h + 1 : NULL;
+  it->end = h ? strstr(h + 1, "\n  ]") : NULL;
+}
+
+int lnb_results_history_next(lnb_history_iter *it, char *out, size_t n) {
+  /* plain loops, each byte looked at once over the whole walk (a strstr
+   * from each entry may measure the rest of the file every time) */
+  const char *e = it->at;
+  while (e && *e && (!it->end || e < it->end) && strncmp(e, "\n    {", 6) != 0) e++;
+  if (!e || !*e || (it->end && e >= it->end)) {
+    it->at = NULL;
+    return -1;
   }
-  return -1;
+  const char *nl = e + 1;
+  while (*nl && *nl != '\n') nl++;
+  size_t len = (size_t)(nl - e - 5);
+  it->at = e + 5;
+  if (len + 1 > n) {
+    it->at = NULL;
+    return -1;
+  }
+  memcpy(out, e + 5, len);
+  out[len] = '\0';
+  return 0;
 }
 
 /* One invocation of a history, re-emitted field by field from text (an
  * entry, or the top of an earlier manifest): the file is untrusted, so no
- * JSON text is copied through. Its run ids (under idkey) are kept only
- * where summary.csv still has them (ids[nids], ascending): an entry lists
- * the runs it finished. A state of "running" is an invocation that died
- * (the lock is ours now): "killed". */
+ * JSON text is copied through. Its run ids (under idkey, a string of
+ * ranges; null or absent: not recorded) are kept only where summary.csv
+ * still has them (ids[nids], ascending) and no earlier entry took them
+ * (claimed[]): an entry lists the runs it finished, each run in one entry.
+ * A state of "running" is an invocation that died (the lock is ours now):
+ * "killed", its duration unknown (the manifest was written at its start). */
 static void put_invocation(FILE *f, const char *text, const char *idkey, const size_t *ids,
-                           size_t nids) {
+                           size_t nids, unsigned char *claimed) {
   char v[8192];
   static const char *const strs[] = {"command", "git_commit", "date_utc"};
   for (size_t i = 0; i < 3; i++) {
@@ -186,26 +196,39 @@ static void put_invocation(FILE *f, const char *text, const char *idkey, const s
   lnb_results_manifest_field(text, "git_dirty", v, sizeof v);
   fprintf(f, ", \"git_dirty\": %s",
           strcmp(v, "true") == 0 ? "true" : strcmp(v, "false") == 0 ? "false" : "null");
-  lnb_results_manifest_field(text, "wall_seconds", v, sizeof v);
-  char *e = NULL;
-  double d = v[0] ? strtod(v, &e) : NAN;
-  if (e && *e == '\0' && isfinite(d) && d >= 0) fprintf(f, ", \"wall_seconds\": %.3f", d);
-  else fputs(", \"wall_seconds\": null", f);
   lnb_results_manifest_field(text, "state", v, sizeof v);
   const char *st = strcmp(v, "running") == 0 || strcmp(v, "killed") == 0 ? "killed"
                    : strcmp(v, "complete") == 0                       ? "complete"
                    : strcmp(v, "interrupted") == 0                    ? "interrupted"
                                                                       : "unknown";
+  lnb_results_manifest_field(text, "wall_seconds", v, sizeof v);
+  char *e = NULL;
+  double d = v[0] ? strtod(v, &e) : NAN;
+  if (strcmp(st, "killed") != 0 && e && *e == '\0' && isfinite(d) && d >= 0)
+    fprintf(f, ", \"wall_seconds\": %.3f", d);
+  else
+    fputs(", \"wall_seconds\": null", f);
   fprintf(f, ", \"state\": \"%s\", \"run_ids\": ", st);
-  if (!manifest_value(text, idkey)) {
+  const char *val = manifest_value(text, idkey);
+  if (!val || *val != '"') {
     fputs("null}", f); /* not recorded (an older lnnbench) */
     return;
   }
   size_t nr = 0, k = 0;
   size_t *r = id_ranges(text, idkey, &nr);
   size_t *in = malloc((nids ? nids : 1) * sizeof *in);
-  for (size_t i = 0; in && i < nids; i++)
-    if (in_ranges(r, nr, ids[i])) in[k++] = ids[i];
+  /* each range's ids present in summary.csv: from the first id >= its
+   * start; the ranges ascend, so the walk never goes back */
+  for (size_t q = 0, i = 0; in && q < nr; q++) {
+    size_t lo = i, hi = nids;
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (ids[mid] < r[2 * q]) lo = mid + 1;
+      else hi = mid;
+    }
+    for (i = lo; i < nids && ids[i] <= r[2 * q + 1]; i++)
+      if (!claimed[i]) claimed[i] = 1, in[k++] = ids[i];
+  }
   fputc('"', f);
   put_ranges(f, in, k);
   fputs("\"}", f);
@@ -218,41 +241,50 @@ static void put_invocation(FILE *f, const char *text, const char *idkey, const s
 
 /* manifest.json's "history" for a sweep resumed in dir: the invocations its
  * manifest lists, then the one that wrote it, as JSON lines joined by
- * ",\n"; ids[nids] (ascending) are the run ids summary.csv holds. NULL
- * when there is no readable manifest (or out of memory). */
+ * ",\n"; ids[nids] (ascending) are the run ids summary.csv holds. Linear
+ * in the manifest's size. NULL when there is no readable manifest (or out
+ * of memory). */
 static char *history_build(const char *dir, const size_t *ids, size_t nids) {
   lnb_error e;
   memset(&e, 0, sizeof e);
   char *json = lnb_results_read_manifest(dir, &e);
   if (!json) {
-    lnb__log(0, "%s; the earlier invocations' provenance (manifest \"history\") starts anew",
+    lnb__log(1, "%s; the earlier invocations' provenance (manifest \"history\") starts anew",
              e.msg);
     return NULL;
   }
   char *ct = strstr(json, "\n  \"config_text\": "); /* the config's own text: not searched */
   if (ct) *ct = '\0';
   char *buf = NULL, *entry = NULL;
-  size_t len = 0, nent = 0, first = 0;
+  size_t len = 0, nent = 0, first = 0, k = 0;
   size_t esize = strlen(json) + 1;
-  FILE *f = open_memstream(&buf, &len);
-  if (f && (entry = malloc(esize)) != NULL) {
-    while (lnb_results_manifest_invocation(json, nent, entry, esize) == 0) nent++;
+  unsigned char *claimed = calloc(nids ? nids : 1, 1);
+  FILE *f = claimed ? open_memstream(&buf, &len) : NULL;
+  int ok = f && (entry = malloc(esize)) != NULL;
+  if (ok) {
+    lnb_history_iter it;
+    lnb_results_history_begin(json, &it);
+    while (lnb_results_history_next(&it, entry, esize) == 0) nent++;
     if (nent >= LNB_HISTORY_MAX) first = nent - (LNB_HISTORY_MAX - 1);
-    for (size_t k = first; k < nent; k++) {
-      if (lnb_results_manifest_invocation(json, k, entry, esize) != 0) break;
-      fputs(k > first ? ",\n    " : "    ", f);
-      put_invocation(f, entry, "run_ids", ids, nids);
+    lnb_results_history_begin(json, &it);
+    while (lnb_results_history_next(&it, entry, esize) == 0) {
+      if (k++ < first) continue;
+      fputs(k > first + 1 ? ",\n    " : "    ", f);
+      put_invocation(f, entry, "run_ids", ids, nids, claimed);
     }
     /* the top-level fields come before the history */
     char *h = strstr(json, "\n  \"history\": [");
     if (h) *h = '\0';
     fputs(nent > first ? ",\n    " : "    ", f);
-    put_invocation(f, json, "invocation_run_ids", ids, nids);
+    put_invocation(f, json, "invocation_run_ids", ids, nids, claimed);
   }
   free(entry);
   free(json);
-  if (!f || fclose(f) != 0) {
+  free(claimed);
+  if (!f || fclose(f) != 0 || !ok) {
     free(buf);
+    lnb__log(1, "%s/manifest.json: out of memory; the earlier invocations' provenance "
+                "(manifest \"history\") starts anew", dir);
     return NULL;
   }
   return buf;
@@ -1763,7 +1795,13 @@ void lnb_results_manifest_field(const char *json, const char *key, char *out, si
   }
   out[k] = '\0';
   char *safe = lnb__text_dup(out, NULL); /* printed, and written into summary.md */
-  snprintf(out, n, "%s", safe ? safe : "");
+  size_t sl = safe ? strlen(safe) : 0;
+  if (sl > n - 1) { /* cut between whole UTF-8 characters */
+    sl = n - 1;
+    while (sl > 0 && ((unsigned char)safe[sl] & 0xC0) == 0x80) sl--;
+  }
+  if (safe) memcpy(out, safe, sl);
+  out[sl] = '\0';
   free(safe);
 }
 

@@ -101,12 +101,17 @@ char *lnb_results_read_manifest(const char *dir, lnb_error *err);
  * absent): strings unescaped, numbers and literals copied, a flat array
  * copied with its brackets; then control characters escaped (lnb__text_dup). */
 void lnb_results_manifest_field(const char *json, const char *key, char *out, size_t n);
-/* The k-th (from 0, oldest first) earlier invocation in manifest.json's
- * "history" (a resumed directory) as one line of text into out[n], for
- * lnb_results_manifest_field: command, git_commit, git_dirty, date_utc,
- * wall_seconds, state (complete, interrupted, killed) and run_ids (the runs
- * it finished, "1-4,9"; null: not recorded). 0, or -1 when there is none. */
-int lnb_results_manifest_invocation(const char *json, size_t k, char *out, size_t n);
+/* The earlier invocations in manifest.json's "history" (a resumed
+ * directory), oldest first, in one walk: begin, then next until it returns
+ * -1; each gives one entry's line of text into out[n] (-1 also when it does
+ * not fit), for lnb_results_manifest_field: command, git_commit, git_dirty,
+ * date_utc, wall_seconds, state (complete, interrupted, killed, unknown)
+ * and run_ids (the runs it finished, "1-4,9"; null: not recorded). */
+typedef struct lnb_history_iter {
+  const char *at, *end;
+} lnb_history_iter;
+void lnb_results_history_begin(const char *json, lnb_history_iter *it);
+int lnb_results_history_next(lnb_history_iter *it, char *out, size_t n);
 /* summary.csv at path as lnb_row records, one per line in file order. The
  * rows' strings point into *sum (plugin names cut at '('), whose every
  * field is escaped (lnb__text_dup) for display; real turns the

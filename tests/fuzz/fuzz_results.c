@@ -6,7 +6,7 @@
  * gnuplot scripts and data files plot writes (without running gnuplot), must
  * be free of control characters, and every script line must be a comment, a
  * command lnnbench writes or plot data — never text from the input on a line
- * of its own. */
+ * of its own; the manifest's history entries read back the same way. */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
 #include <stddef.h>
@@ -148,6 +148,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   PRINTED(lnb_compare_dirs(dir, dir, LNB_TABLE_CSV, 1, "seconds", out, &err));
   PRINTED(lnb_plot_write(dir, NULL, out, &err));
   check_plots(dir);
+  /* manifest.json's history, walked as --resume and report.html read it:
+   * every field printable, and a cut field (a small buffer) still whole
+   * UTF-8 characters when the input's were */
+  {
+    lnb_error e = {0};
+    char *json = lnb_results_read_manifest(dir, &e);
+    size_t n = json ? strlen(json) + 1 : 0;
+    char *entry = json ? malloc(n) : NULL, v[24];
+    lnb_history_iter it;
+    lnb_results_history_begin(json, &it);
+    while (entry && lnb_results_history_next(&it, entry, n) == 0) {
+      static const char *const keys[] = {"command", "git_commit", "git_dirty", "date_utc",
+                                         "wall_seconds", "state", "run_ids"};
+      for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        lnb_results_manifest_field(entry, keys[i], v, sizeof v);
+        check_printable(v, strlen(v));
+      }
+    }
+    free(entry);
+    free(json);
+  }
   clear(dir, "plots");
   for (int k = 0; k < 3; k++) put(dir, names[k], NULL, 0);
   char md[128];

@@ -220,7 +220,9 @@ static void kv(FILE *f, const char *k, const char *v) {
 static void history_table(FILE *f, const char *json) {
   size_t n = strlen(json) + 1;
   char *e = malloc(n), v[1024];
-  if (!e || lnb_results_manifest_invocation(json, 0, e, n) != 0) {
+  lnb_history_iter it;
+  lnb_results_history_begin(json, &it);
+  if (!e || lnb_results_history_next(&it, e, n) != 0) {
     free(e);
     return;
   }
@@ -237,7 +239,9 @@ static void history_table(FILE *f, const char *json) {
     fputs("</th>", f);
   }
   fputs("</tr></thead><tbody>\n", f);
-  for (size_t k = 0; lnb_results_manifest_invocation(json, k, e, n) == 0; k++) {
+  /* lnnbench keeps at most 1000; a longer list is not its own */
+  int more = 1;
+  for (size_t k = 0; more && k < 1000; k++) {
     fputs("<tr>", f);
     for (size_t c = 0; c < sizeof cols / sizeof *cols; c++) {
       lnb_results_manifest_field(e, cols[c][0], v, sizeof v);
@@ -246,8 +250,12 @@ static void history_table(FILE *f, const char *json) {
       fputs(c == 1 || c == 6 ? "</code></td>" : "</td>", f);
     }
     fputs("</tr>\n", f);
+    more = lnb_results_history_next(&it, e, n) == 0;
   }
-  fputs("</tbody></table></details>\n", f);
+  fputs("</tbody></table>", f);
+  if (more)
+    fputs("<p class=\"note\">(more than 1000 listed: the rest left out)</p>", f);
+  fputs("</details>\n", f);
   free(e);
 }
 
