@@ -11,11 +11,12 @@ set output 'p2_dataset_metric_test_loss.svg'
 set datafile missing 'NaN'
 set title 'Problem 2: dataset(name=diabetes,loss=lp,p=4,standardize=true,standardize_targets=true,bias=true)' noenhanced
 set xlabel 'iteration + 1  (log scale; 1 = the start, iteration 0)' noenhanced
-set ylabel 'loss on the problem\x27s held-out test samples (test_loss)' noenhanced
+set ylabel 'loss on the problem\x27s held-out test samples ' . "\n" . '(test_loss)' noenhanced
 set grid lc rgb '#dddddd'
 set border lc rgb '#444444'
 set key outside below center horizontal Left reverse noenhanced samplen 3 spacing 1.1 maxcols auto maxrows auto
 set logscale x 10
+set autoscale xfix
 set style fill transparent solid 0.15 noborder
 plot \
   'p2_dataset_metric_test_loss.dat' index 0 using ($1+1):3:4 with filledcurves fc rgb '#0072B2' notitle, \

@@ -13,7 +13,7 @@ set output 'p4_target_metric_identity_distance.svg'
 set datafile missing 'NaN'
 set title 'Problem 4: target(kind=near_identity,d=10,radius=0.5,seed=1)' noenhanced
 set xlabel 'iteration' noenhanced
-set ylabel '||W_e - I||_2, spectral distance to the identity (identity_distance)' noenhanced
+set ylabel '||W_e - I||_2, spectral distance to the identity ' . "\n" . '(identity_distance)' noenhanced
 set grid lc rgb '#dddddd'
 set border lc rgb '#444444'
 set key outside below center horizontal Left reverse noenhanced samplen 3 spacing 1.1 maxcols auto maxrows auto

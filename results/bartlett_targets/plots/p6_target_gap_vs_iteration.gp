@@ -20,6 +20,7 @@ set grid lc rgb '#dddddd'
 set border lc rgb '#444444'
 set key outside below center horizontal Left reverse noenhanced samplen 3 spacing 1.1 maxcols auto maxrows auto
 set logscale x 10
+set autoscale xfix
 set logscale y 10
 set format y '10^{%L}'
 set style fill transparent solid 0.15 noborder

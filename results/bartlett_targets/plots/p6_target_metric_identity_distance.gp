@@ -14,11 +14,12 @@ set output 'p6_target_metric_identity_distance.svg'
 set datafile missing 'NaN'
 set title 'Problem 6: target(kind=negative_eigenvalue,d=10,lambda=1,basis=standard)' noenhanced
 set xlabel 'iteration + 1  (log scale; 1 = the start, iteration 0)' noenhanced
-set ylabel '||W_e - I||_2, spectral distance to the identity (identity_distance)' noenhanced
+set ylabel '||W_e - I||_2, spectral distance to the identity ' . "\n" . '(identity_distance)' noenhanced
 set grid lc rgb '#dddddd'
 set border lc rgb '#444444'
 set key outside below center horizontal Left reverse noenhanced samplen 3 spacing 1.1 maxcols auto maxrows auto
 set logscale x 10
+set autoscale xfix
 set style fill transparent solid 0.15 noborder
 plot \
   'p6_target_metric_identity_distance.dat' index 0 using ($1+1):3:4 with filledcurves fc rgb '#0072B2' notitle, \

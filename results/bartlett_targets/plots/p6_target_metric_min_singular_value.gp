@@ -14,11 +14,12 @@ set output 'p6_target_metric_min_singular_value.svg'
 set datafile missing 'NaN'
 set title 'Problem 6: target(kind=negative_eigenvalue,d=10,lambda=1,basis=standard)' noenhanced
 set xlabel 'iteration + 1  (log scale; 1 = the start, iteration 0)' noenhanced
-set ylabel 'smallest singular value of W_e (min_singular_value)  (log scale)' noenhanced
+set ylabel 'smallest singular value of W_e (min_singular_value) ' . "\n" . ' (log scale)' noenhanced
 set grid lc rgb '#dddddd'
 set border lc rgb '#444444'
 set key outside below center horizontal Left reverse noenhanced samplen 3 spacing 1.1 maxcols auto maxrows auto
 set logscale x 10
+set autoscale xfix
 set logscale y 10
 set format y '10^{%L}'
 set style fill transparent solid 0.15 noborder

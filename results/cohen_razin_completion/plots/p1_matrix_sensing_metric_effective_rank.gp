@@ -9,13 +9,14 @@
 set terminal svg size 960,580 dynamic enhanced font 'Sans,12' background rgb 'white'
 set output 'p1_matrix_sensing_metric_effective_rank.svg'
 set datafile missing 'NaN'
-set title 'Problem 1: matrix_sensing(mode=completion,k=100,d=100,rank=5,m=2000,seed=1,nuclear_reference=true,nuclear_tol=1e-09)' noenhanced
+set title 'Problem 1: matrix_sensing(mode=completion,k=100,d=100,rank=5,m=2000,seed=1,nuclear_reference=true,' . "\n" . 'nuclear_tol=1e-09)' noenhanced
 set xlabel 'iteration + 1  (log scale; 1 = the start, iteration 0)' noenhanced
 set ylabel 'effective rank of W_e (effective_rank)' noenhanced
 set grid lc rgb '#dddddd'
 set border lc rgb '#444444'
 set key outside below center horizontal Left reverse noenhanced samplen 3 spacing 1.1 maxcols auto maxrows auto
 set logscale x 10
+set autoscale xfix
 set style fill transparent solid 0.15 noborder
 plot \
   'p1_matrix_sensing_metric_effective_rank.dat' index 0 using ($1+1):3:4 with filledcurves fc rgb '#0072B2' notitle, \

@@ -9,7 +9,7 @@
 #   index 4: deep_linear(depth=1,width=2,init=balanced,init_matrix=[[0.1,0],[0,-0.1]])+gd  (style 4: #E69F00, dash 1)
 #   index 5: deep_linear(depth=2,width=2,init=balanced,init_matrix=[[0.1,0],[0,-0.1]])+gd  (style 5: #56B4E9, dash 1)
 #   index 6: deep_linear(depth=3,width=2,init=balanced,init_matrix=[[0.1,0],[0,-0.1]])+gd  (style 6: #000000, dash 1)
-#   index 7: deep_linear(depth=4,width=2,init=balanced,init_matrix=[[0.1,0],[0,-0.1]])+gd  (style 7: #F0E442, dash 1)
+#   index 7: deep_linear(depth=4,width=2,init=balanced,init_matrix=[[0.1,0],[0,-0.1]])+gd  (style 7: #0072B2, dash 2)
 set terminal svg size 960,700 dynamic enhanced font 'Sans,12' background rgb 'white'
 set output 'ecdf_iterations.svg'
 set datafile missing 'NaN'
@@ -30,4 +30,4 @@ plot \
   'ecdf_iterations.dat' index 4 using 1:2 with steps lw 2 lc rgb '#E69F00' dt 1 title 'deep_linear(depth=1,init_matrix=[[0.1,0],[0,-0.1]])+gd  (ever: 1.00)', \
   'ecdf_iterations.dat' index 5 using 1:2 with steps lw 2 lc rgb '#56B4E9' dt 1 title 'deep_linear(depth=2,init_matrix=[[0.1,0],[0,-0.1]])+gd  (ever: 1.00)', \
   'ecdf_iterations.dat' index 6 using 1:2 with steps lw 2 lc rgb '#000000' dt 1 title 'deep_linear(depth=3,init_matrix=[[0.1,0],[0,-0.1]])+gd  (ever: 1.00)', \
-  'ecdf_iterations.dat' index 7 using 1:2 with steps lw 2 lc rgb '#F0E442' dt 1 title 'deep_linear(depth=4,init_matrix=[[0.1,0],[0,-0.1]])+gd  (ever: 1.00)'
+  'ecdf_iterations.dat' index 7 using 1:2 with steps lw 2 lc rgb '#0072B2' dt 2 title 'deep_linear(depth=4,init_matrix=[[0.1,0],[0,-0.1]])+gd  (ever: 1.00)'

@@ -11,11 +11,12 @@ set output 'p1_matrix_sensing_metric_singular_values_5.svg'
 set datafile missing 'NaN'
 set title 'Problem 1: matrix_sensing(mode=sensing,k=50,d=50,rank=5,m=1000,seed=1)' noenhanced
 set xlabel 'iteration + 1  (log scale; 1 = the start, iteration 0)' noenhanced
-set ylabel 'the record.top_k largest singular values of W_e, column 5 (singular_values_5)  (log scale)' noenhanced
+set ylabel 'the record.top_k largest singular values of W_e, ' . "\n" . 'column 5 (singular_values_5)  (log scale)' noenhanced
 set grid lc rgb '#dddddd'
 set border lc rgb '#444444'
 set key outside below center horizontal Left reverse noenhanced samplen 3 spacing 1.1 maxcols auto maxrows auto
 set logscale x 10
+set autoscale xfix
 set logscale y 10
 set format y '10^{%L}'
 set style fill transparent solid 0.15 noborder

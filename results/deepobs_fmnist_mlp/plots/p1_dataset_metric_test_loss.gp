@@ -16,6 +16,7 @@ set grid lc rgb '#dddddd'
 set border lc rgb '#444444'
 set key outside below center horizontal Left reverse noenhanced samplen 3 spacing 1.1 maxcols auto maxrows auto
 set logscale x 10
+set autoscale xfix
 set style fill transparent solid 0.15 noborder
 plot \
   'p1_dataset_metric_test_loss.dat' index 0 using ($1+1):3:4 with filledcurves fc rgb '#0072B2' notitle, \

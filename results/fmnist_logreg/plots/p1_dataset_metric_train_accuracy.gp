@@ -14,11 +14,12 @@ set output 'p1_dataset_metric_train_accuracy.svg'
 set datafile missing 'NaN'
 set title 'Problem 1: dataset(name=fashion_mnist,loss=softmax,subset=10000)' noenhanced
 set xlabel 'iteration + 1  (log scale; 1 = the start, iteration 0)' noenhanced
-set ylabel 'fraction of training samples classified correctly (train_accuracy)' noenhanced
+set ylabel 'fraction of training samples classified correctly ' . "\n" . '(train_accuracy)' noenhanced
 set grid lc rgb '#dddddd'
 set border lc rgb '#444444'
 set key outside below center horizontal Left reverse noenhanced samplen 3 spacing 1.1 maxcols auto maxrows auto
 set logscale x 10
+set autoscale xfix
 set style fill transparent solid 0.15 noborder
 plot \
   'p1_dataset_metric_train_accuracy.dat' index 0 using ($1+1):3:4 with filledcurves fc rgb '#0072B2' notitle, \

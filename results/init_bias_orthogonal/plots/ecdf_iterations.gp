@@ -9,9 +9,9 @@
 #   index 4: stiefel_linear(depth=3,x_init=gaussian,x_std=1)+riemannian_qr(line_search=none)  (style 4: #E69F00, dash 1)
 #   index 5: stiefel_linear(depth=3,x_init=zero,x_std=1)+riemannian_qr(line_search=none)  (style 5: #56B4E9, dash 1)
 #   index 6: stiefel_linear(depth=4,x_init=gaussian,x_std=1)+riemannian_qr(line_search=none)  (style 6: #000000, dash 1)
-#   index 7: stiefel_linear(depth=4,x_init=zero,x_std=1)+riemannian_qr(line_search=none)  (style 7: #F0E442, dash 1)
-#   index 8: stiefel_linear(depth=5,x_init=gaussian,x_std=1)+riemannian_qr(line_search=none)  (style 8: #0072B2, dash 2)
-#   index 9: stiefel_linear(depth=5,x_init=zero,x_std=1)+riemannian_qr(line_search=none)  (style 9: #D55E00, dash 2)
+#   index 7: stiefel_linear(depth=4,x_init=zero,x_std=1)+riemannian_qr(line_search=none)  (style 7: #0072B2, dash 2)
+#   index 8: stiefel_linear(depth=5,x_init=gaussian,x_std=1)+riemannian_qr(line_search=none)  (style 8: #D55E00, dash 2)
+#   index 9: stiefel_linear(depth=5,x_init=zero,x_std=1)+riemannian_qr(line_search=none)  (style 9: #009E73, dash 2)
 set terminal svg size 960,740 dynamic enhanced font 'Sans,12' background rgb 'white'
 set output 'ecdf_iterations.svg'
 set datafile missing 'NaN'
@@ -32,6 +32,6 @@ plot \
   'ecdf_iterations.dat' index 4 using 1:2 with steps lw 2 lc rgb '#E69F00' dt 1 title 'stiefel_linear(depth=3,x_init=gaussian)+riemannian_qr  (ever: 1.00)', \
   'ecdf_iterations.dat' index 5 using 1:2 with steps lw 2 lc rgb '#56B4E9' dt 1 title 'stiefel_linear(depth=3,x_init=zero)+riemannian_qr  (ever: 1.00)', \
   'ecdf_iterations.dat' index 6 using 1:2 with steps lw 2 lc rgb '#000000' dt 1 title 'stiefel_linear(depth=4,x_init=gaussian)+riemannian_qr  (ever: 1.00)', \
-  'ecdf_iterations.dat' index 7 using 1:2 with steps lw 2 lc rgb '#F0E442' dt 1 title 'stiefel_linear(depth=4,x_init=zero)+riemannian_qr  (ever: 1.00)', \
-  'ecdf_iterations.dat' index 8 using 1:2 with steps lw 2 lc rgb '#0072B2' dt 2 title 'stiefel_linear(depth=5,x_init=gaussian)+riemannian_qr  (ever: 1.00)', \
-  'ecdf_iterations.dat' index 9 using 1:2 with steps lw 2 lc rgb '#D55E00' dt 2 title 'stiefel_linear(depth=5,x_init=zero)+riemannian_qr  (ever: 1.00)'
+  'ecdf_iterations.dat' index 7 using 1:2 with steps lw 2 lc rgb '#0072B2' dt 2 title 'stiefel_linear(depth=4,x_init=zero)+riemannian_qr  (ever: 1.00)', \
+  'ecdf_iterations.dat' index 8 using 1:2 with steps lw 2 lc rgb '#D55E00' dt 2 title 'stiefel_linear(depth=5,x_init=gaussian)+riemannian_qr  (ever: 1.00)', \
+  'ecdf_iterations.dat' index 9 using 1:2 with steps lw 2 lc rgb '#009E73' dt 2 title 'stiefel_linear(depth=5,x_init=zero)+riemannian_qr  (ever: 1.00)'

@@ -1,6 +1,6 @@
 # p2_lsq_gap_vs_seconds: loss gap l - l* against seconds of timed work
 # Data: p2_lsq_gap_vs_seconds.dat (from results/init_bias_orthogonal). Run: cd to this directory, gnuplot p2_lsq_gap_vs_seconds.gp
-# Lines: median over seeds; bands: min to max. Legend labels drop the parameters
+# Lines: median over seeds (no min-max bands: 10 models, more than 6; the bands are in the .dat file). Legend labels drop the parameters
 # every model of the plot shares; the full labels are:
 #   index 0: stiefel_linear(depth=1,x_init=gaussian,x_std=1)+riemannian_qr(line_search=none)  [tuned lr=0.01]  (style 0: #0072B2, dash 1)
 #   index 1: stiefel_linear(depth=1,x_init=zero,x_std=1)+riemannian_qr(line_search=none)  [tuned lr=0.01]  (style 1: #D55E00, dash 1)
@@ -9,9 +9,9 @@
 #   index 4: stiefel_linear(depth=3,x_init=gaussian,x_std=1)+riemannian_qr(line_search=none)  [tuned lr=0.01]  (style 4: #E69F00, dash 1)
 #   index 5: stiefel_linear(depth=3,x_init=zero,x_std=1)+riemannian_qr(line_search=none)  [tuned lr=0.01]  (style 5: #56B4E9, dash 1)
 #   index 6: stiefel_linear(depth=4,x_init=gaussian,x_std=1)+riemannian_qr(line_search=none)  [tuned lr=0.01]  (style 6: #000000, dash 1)
-#   index 7: stiefel_linear(depth=4,x_init=zero,x_std=1)+riemannian_qr(line_search=none)  [tuned lr=0.01]  (style 7: #F0E442, dash 1)
-#   index 8: stiefel_linear(depth=5,x_init=gaussian,x_std=1)+riemannian_qr(line_search=none)  [tuned lr=0.01]  (style 8: #0072B2, dash 2)
-#   index 9: stiefel_linear(depth=5,x_init=zero,x_std=1)+riemannian_qr(line_search=none)  [tuned lr=0.01]  (style 9: #D55E00, dash 2)
+#   index 7: stiefel_linear(depth=4,x_init=zero,x_std=1)+riemannian_qr(line_search=none)  [tuned lr=0.01]  (style 7: #0072B2, dash 2)
+#   index 8: stiefel_linear(depth=5,x_init=gaussian,x_std=1)+riemannian_qr(line_search=none)  [tuned lr=0.01]  (style 8: #D55E00, dash 2)
+#   index 9: stiefel_linear(depth=5,x_init=zero,x_std=1)+riemannian_qr(line_search=none)  [tuned lr=0.01]  (style 9: #009E73, dash 2)
 # target line: stop.target_gap = 1e-14
 set terminal svg size 960,760 dynamic enhanced font 'Sans,12' background rgb 'white'
 set output 'p2_lsq_gap_vs_seconds.svg'
@@ -23,29 +23,20 @@ set grid lc rgb '#dddddd'
 set border lc rgb '#444444'
 set key outside below center horizontal Left reverse noenhanced samplen 3 spacing 1.1 maxcols auto maxrows auto
 set logscale x 10
+set autoscale xfix
 set format x '10^{%L}'
 set logscale y 10
 set format y '10^{%L}'
 set style fill transparent solid 0.15 noborder
 plot \
-  'p2_lsq_gap_vs_seconds.dat' index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' notitle, \
-  '' index 0 using 1:2 with lines lw 2 lc rgb '#0072B2' dt 1 title 'stiefel_linear(depth=1,x_init=gaussian)+riemannian_qr @ lr=0.01', \
-  'p2_lsq_gap_vs_seconds.dat' index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' notitle, \
-  '' index 1 using 1:2 with lines lw 2 lc rgb '#D55E00' dt 1 title 'stiefel_linear(depth=1,x_init=zero)+riemannian_qr @ lr=0.01', \
-  'p2_lsq_gap_vs_seconds.dat' index 2 using 1:3:4 with filledcurves fc rgb '#009E73' notitle, \
-  '' index 2 using 1:2 with lines lw 2 lc rgb '#009E73' dt 1 title 'stiefel_linear(depth=2,x_init=gaussian)+riemannian_qr @ lr=0.01', \
-  'p2_lsq_gap_vs_seconds.dat' index 3 using 1:3:4 with filledcurves fc rgb '#CC79A7' notitle, \
-  '' index 3 using 1:2 with lines lw 2 lc rgb '#CC79A7' dt 1 title 'stiefel_linear(depth=2,x_init=zero)+riemannian_qr @ lr=0.01', \
-  'p2_lsq_gap_vs_seconds.dat' index 4 using 1:3:4 with filledcurves fc rgb '#E69F00' notitle, \
-  '' index 4 using 1:2 with lines lw 2 lc rgb '#E69F00' dt 1 title 'stiefel_linear(depth=3,x_init=gaussian)+riemannian_qr @ lr=0.01', \
-  'p2_lsq_gap_vs_seconds.dat' index 5 using 1:3:4 with filledcurves fc rgb '#56B4E9' notitle, \
-  '' index 5 using 1:2 with lines lw 2 lc rgb '#56B4E9' dt 1 title 'stiefel_linear(depth=3,x_init=zero)+riemannian_qr @ lr=0.01', \
-  'p2_lsq_gap_vs_seconds.dat' index 6 using 1:3:4 with filledcurves fc rgb '#000000' notitle, \
-  '' index 6 using 1:2 with lines lw 2 lc rgb '#000000' dt 1 title 'stiefel_linear(depth=4,x_init=gaussian)+riemannian_qr @ lr=0.01', \
-  'p2_lsq_gap_vs_seconds.dat' index 7 using 1:3:4 with filledcurves fc rgb '#F0E442' notitle, \
-  '' index 7 using 1:2 with lines lw 2 lc rgb '#F0E442' dt 1 title 'stiefel_linear(depth=4,x_init=zero)+riemannian_qr @ lr=0.01', \
-  'p2_lsq_gap_vs_seconds.dat' index 8 using 1:3:4 with filledcurves fc rgb '#0072B2' notitle, \
-  '' index 8 using 1:2 with lines lw 2 lc rgb '#0072B2' dt 2 title 'stiefel_linear(depth=5,x_init=gaussian)+riemannian_qr @ lr=0.01', \
-  'p2_lsq_gap_vs_seconds.dat' index 9 using 1:3:4 with filledcurves fc rgb '#D55E00' notitle, \
-  '' index 9 using 1:2 with lines lw 2 lc rgb '#D55E00' dt 2 title 'stiefel_linear(depth=5,x_init=zero)+riemannian_qr @ lr=0.01', \
+  'p2_lsq_gap_vs_seconds.dat' index 0 using 1:2 with lines lw 2 lc rgb '#0072B2' dt 1 title 'stiefel_linear(depth=1,x_init=gaussian)+riemannian_qr @ lr=0.01', \
+  'p2_lsq_gap_vs_seconds.dat' index 1 using 1:2 with lines lw 2 lc rgb '#D55E00' dt 1 title 'stiefel_linear(depth=1,x_init=zero)+riemannian_qr @ lr=0.01', \
+  'p2_lsq_gap_vs_seconds.dat' index 2 using 1:2 with lines lw 2 lc rgb '#009E73' dt 1 title 'stiefel_linear(depth=2,x_init=gaussian)+riemannian_qr @ lr=0.01', \
+  'p2_lsq_gap_vs_seconds.dat' index 3 using 1:2 with lines lw 2 lc rgb '#CC79A7' dt 1 title 'stiefel_linear(depth=2,x_init=zero)+riemannian_qr @ lr=0.01', \
+  'p2_lsq_gap_vs_seconds.dat' index 4 using 1:2 with lines lw 2 lc rgb '#E69F00' dt 1 title 'stiefel_linear(depth=3,x_init=gaussian)+riemannian_qr @ lr=0.01', \
+  'p2_lsq_gap_vs_seconds.dat' index 5 using 1:2 with lines lw 2 lc rgb '#56B4E9' dt 1 title 'stiefel_linear(depth=3,x_init=zero)+riemannian_qr @ lr=0.01', \
+  'p2_lsq_gap_vs_seconds.dat' index 6 using 1:2 with lines lw 2 lc rgb '#000000' dt 1 title 'stiefel_linear(depth=4,x_init=gaussian)+riemannian_qr @ lr=0.01', \
+  'p2_lsq_gap_vs_seconds.dat' index 7 using 1:2 with lines lw 2 lc rgb '#0072B2' dt 2 title 'stiefel_linear(depth=4,x_init=zero)+riemannian_qr @ lr=0.01', \
+  'p2_lsq_gap_vs_seconds.dat' index 8 using 1:2 with lines lw 2 lc rgb '#D55E00' dt 2 title 'stiefel_linear(depth=5,x_init=gaussian)+riemannian_qr @ lr=0.01', \
+  'p2_lsq_gap_vs_seconds.dat' index 9 using 1:2 with lines lw 2 lc rgb '#009E73' dt 2 title 'stiefel_linear(depth=5,x_init=zero)+riemannian_qr @ lr=0.01', \
   'p2_lsq_gap_vs_seconds.dat' index 10 using 1:2 with lines lw 1.5 lc rgb '#555555' dt 3 title 'target  (stop.target_gap = 1e-14)'

@@ -11,11 +11,12 @@ set output 'p1_lsq_metric_dist_to_reference.svg'
 set datafile missing 'NaN'
 set title 'Problem 1: lsq(m=100,d=1000,condition=1,noise=0,seed=7)' noenhanced
 set xlabel 'iteration + 1  (log scale; 1 = the start, iteration 0)' noenhanced
-set ylabel '||W_e - theta*||_F, theta* the problem\x27s reference solution (dist_to_reference)  (log scale)' noenhanced
+set ylabel '||W_e - theta*||_F, theta* the problem\x27s reference ' . "\n" . 'solution (dist_to_reference)  (log scale)' noenhanced
 set grid lc rgb '#dddddd'
 set border lc rgb '#444444'
 set key outside below center horizontal Left reverse noenhanced samplen 3 spacing 1.1 maxcols auto maxrows auto
 set logscale x 10
+set autoscale xfix
 set logscale y 10
 set format y '10^{%L}'
 set style fill transparent solid 0.15 noborder

@@ -11,11 +11,12 @@ set output 'p3_lsq_metric_dist_to_reference.svg'
 set datafile missing 'NaN'
 set title 'Problem 3: lsq(m=100,d=1000,condition=100,noise=0,seed=7)' noenhanced
 set xlabel 'iteration + 1  (log scale; 1 = the start, iteration 0)' noenhanced
-set ylabel '||W_e - theta*||_F, theta* the problem\x27s reference solution (dist_to_reference)' noenhanced
+set ylabel '||W_e - theta*||_F, theta* the problem\x27s reference ' . "\n" . 'solution (dist_to_reference)' noenhanced
 set grid lc rgb '#dddddd'
 set border lc rgb '#444444'
 set key outside below center horizontal Left reverse noenhanced samplen 3 spacing 1.1 maxcols auto maxrows auto
 set logscale x 10
+set autoscale xfix
 set style fill transparent solid 0.15 noborder
 plot \
   'p3_lsq_metric_dist_to_reference.dat' index 0 using ($1+1):3:4 with filledcurves fc rgb '#0072B2' notitle, \

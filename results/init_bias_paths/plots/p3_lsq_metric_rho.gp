@@ -10,11 +10,12 @@ set output 'p3_lsq_metric_rho.svg'
 set datafile missing 'NaN'
 set title 'Problem 3: lsq(m=100,d=1000,condition=100,noise=0,seed=7)' noenhanced
 set xlabel 'iteration + 1  (log scale; 1 = the start, iteration 0)' noenhanced
-set ylabel 'the scalar rho_k with x_k = rho_k x_0, ||x_0|| = 1 (rho)' noenhanced
+set ylabel 'the scalar rho_k with x_k = rho_k x_0, ||x_0|| = 1 ' . "\n" . '(rho)' noenhanced
 set grid lc rgb '#dddddd'
 set border lc rgb '#444444'
 set key outside below center horizontal Left reverse noenhanced samplen 3 spacing 1.1 maxcols auto maxrows auto
 set logscale x 10
+set autoscale xfix
 set style fill transparent solid 0.15 noborder
 plot \
   'p3_lsq_metric_rho.dat' index 0 using ($1+1):3:4 with filledcurves fc rgb '#D55E00' notitle, \

@@ -44,11 +44,12 @@ set output 'p1_classification_metric_end_to_end_norm.svg'
 set datafile missing 'NaN'
 set title 'Problem 1: classification(loss=exp,X=[[1,2],[0,-3]],y=[1,-1])' noenhanced
 set xlabel 'iteration + 1  (log scale; 1 = the start, iteration 0)' noenhanced
-set ylabel 'Frobenius norm ||W_e||_F (end_to_end_norm)  (log scale)' noenhanced
+set ylabel 'Frobenius norm ||W_e||_F (end_to_end_norm)  (log ' . "\n" . 'scale)' noenhanced
 set grid lc rgb '#dddddd'
 set border lc rgb '#444444'
 set key outside below center horizontal Left reverse noenhanced samplen 3 spacing 1.1 maxcols auto maxrows auto
 set logscale x 10
+set autoscale xfix
 set logscale y 10
 set format y '10^{%L}'
 set style fill transparent solid 0.15 noborder

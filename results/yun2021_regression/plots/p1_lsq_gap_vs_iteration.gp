@@ -1,6 +1,6 @@
 # p1_lsq_gap_vs_iteration: loss gap l - l* against iteration
 # Data: p1_lsq_gap_vs_iteration.dat (from results/yun2021_regression). Run: cd to this directory, gnuplot p1_lsq_gap_vs_iteration.gp
-# Lines: median over seeds; bands: min to max. Legend labels drop the parameters
+# Lines: median over seeds (no min-max bands: 36 models, more than 6; the bands are in the .dat file). Legend labels drop the parameters
 # every model of the plot shares; the full labels are:
 #   index 0: deep_linear(depth=2,init=balanced,init_matrix=[0.9,0.4],scale=0.01)+gd  [tuned lr=0.001]  (style 0: #0072B2, dash 1)
 #   index 1: deep_linear(depth=2,init=balanced,init_matrix=[0.9,0.4],scale=0.5)+gd  [tuned lr=0.001]  (style 1: #D55E00, dash 1)
@@ -9,35 +9,35 @@
 #   index 4: deep_linear(depth=2,init=balanced,init_matrix=[-0.8,0.6],scale=0.5)+gd  [tuned lr=0.001]  (style 4: #E69F00, dash 1)
 #   index 5: deep_linear(depth=2,init=balanced,init_matrix=[-0.8,0.6],scale=1)+gd  [tuned lr=0.001]  (style 5: #56B4E9, dash 1)
 #   index 6: deep_linear(depth=2,init=balanced,init_matrix=[-0.6,-0.8],scale=0.01)+gd  [tuned lr=0.001]  (style 6: #000000, dash 1)
-#   index 7: deep_linear(depth=2,init=balanced,init_matrix=[-0.6,-0.8],scale=0.5)+gd  [tuned lr=0.001]  (style 7: #F0E442, dash 1)
-#   index 8: deep_linear(depth=2,init=balanced,init_matrix=[-0.6,-0.8],scale=1)+gd  [tuned lr=0.001]  (style 8: #0072B2, dash 2)
-#   index 9: deep_linear(depth=2,init=balanced,init_matrix=[0.5,-0.9],scale=0.01)+gd  [tuned lr=0.001]  (style 9: #D55E00, dash 2)
-#   index 10: deep_linear(depth=2,init=balanced,init_matrix=[0.5,-0.9],scale=0.5)+gd  [tuned lr=0.001]  (style 10: #009E73, dash 2)
-#   index 11: deep_linear(depth=2,init=balanced,init_matrix=[0.5,-0.9],scale=1)+gd  [tuned lr=0.001]  (style 11: #CC79A7, dash 2)
-#   index 12: diagonal(depth=2,init=given,alpha=0.01,init_directions=[[2,2],[0.45,0.2]])+gd  [tuned lr=0.001]  (style 12: #E69F00, dash 2)
-#   index 13: diagonal(depth=2,init=given,alpha=0.5,init_directions=[[2,2],[0.45,0.2]])+gd  [tuned lr=0.001]  (style 13: #56B4E9, dash 2)
-#   index 14: diagonal(depth=2,init=given,alpha=1,init_directions=[[2,2],[0.45,0.2]])+gd  [tuned lr=0.001]  (style 14: #000000, dash 2)
-#   index 15: diagonal(depth=2,init=given,alpha=0.01,init_directions=[[2,2],[-0.4,0.3]])+gd  [tuned lr=0.001]  (style 15: #F0E442, dash 2)
-#   index 16: diagonal(depth=2,init=given,alpha=0.5,init_directions=[[2,2],[-0.4,0.3]])+gd  [tuned lr=0.001]  (style 16: #0072B2, dash 4)
-#   index 17: diagonal(depth=2,init=given,alpha=1,init_directions=[[2,2],[-0.4,0.3]])+gd  [tuned lr=0.001]  (style 17: #D55E00, dash 4)
-#   index 18: diagonal(depth=2,init=given,alpha=0.01,init_directions=[[2,2],[-0.3,-0.4]])+gd  [tuned lr=0.001]  (style 18: #009E73, dash 4)
-#   index 19: diagonal(depth=2,init=given,alpha=0.5,init_directions=[[2,2],[-0.3,-0.4]])+gd  [tuned lr=0.001]  (style 19: #CC79A7, dash 4)
-#   index 20: diagonal(depth=2,init=given,alpha=1,init_directions=[[2,2],[-0.3,-0.4]])+gd  [tuned lr=0.001]  (style 20: #E69F00, dash 4)
-#   index 21: diagonal(depth=2,init=given,alpha=0.01,init_directions=[[2,2],[0.25,-0.45]])+gd  [tuned lr=0.001]  (style 21: #56B4E9, dash 4)
-#   index 22: diagonal(depth=2,init=given,alpha=0.5,init_directions=[[2,2],[0.25,-0.45]])+gd  [tuned lr=0.001]  (style 22: #000000, dash 4)
-#   index 23: diagonal(depth=2,init=given,alpha=1,init_directions=[[2,2],[0.25,-0.45]])+gd  [tuned lr=0.001]  (style 23: #F0E442, dash 4)
-#   index 24: conv(filters=[2,2],init=given,alpha=0.01,init_filters=[[2,0],[0.45,0.2]])+gd  [tuned lr=0.001]  (style 24: #0072B2, dash 3)
-#   index 25: conv(filters=[2,2],init=given,alpha=0.5,init_filters=[[2,0],[0.45,0.2]])+gd  [tuned lr=0.001]  (style 25: #D55E00, dash 3)
-#   index 26: conv(filters=[2,2],init=given,alpha=1,init_filters=[[2,0],[0.45,0.2]])+gd  [tuned lr=0.001]  (style 26: #009E73, dash 3)
-#   index 27: conv(filters=[2,2],init=given,alpha=0.01,init_filters=[[2,0],[-0.4,0.3]])+gd  [tuned lr=0.001]  (style 27: #CC79A7, dash 3)
-#   index 28: conv(filters=[2,2],init=given,alpha=0.5,init_filters=[[2,0],[-0.4,0.3]])+gd  [tuned lr=0.001]  (style 28: #E69F00, dash 3)
-#   index 29: conv(filters=[2,2],init=given,alpha=1,init_filters=[[2,0],[-0.4,0.3]])+gd  [tuned lr=0.001]  (style 29: #56B4E9, dash 3)
-#   index 30: conv(filters=[2,2],init=given,alpha=0.01,init_filters=[[2,0],[-0.3,-0.4]])+gd  [tuned lr=0.001]  (style 30: #000000, dash 3)
-#   index 31: conv(filters=[2,2],init=given,alpha=0.5,init_filters=[[2,0],[-0.3,-0.4]])+gd  [tuned lr=0.001]  (style 31: #F0E442, dash 3)
-#   index 32: conv(filters=[2,2],init=given,alpha=1,init_filters=[[2,0],[-0.3,-0.4]])+gd  [tuned lr=0.001]  (style 32: #0072B2, dash 1)
-#   index 33: conv(filters=[2,2],init=given,alpha=0.01,init_filters=[[2,0],[0.25,-0.45]])+gd  [tuned lr=0.001]  (style 33: #D55E00, dash 1)
-#   index 34: conv(filters=[2,2],init=given,alpha=0.5,init_filters=[[2,0],[0.25,-0.45]])+gd  [tuned lr=0.001]  (style 34: #009E73, dash 1)
-#   index 35: conv(filters=[2,2],init=given,alpha=1,init_filters=[[2,0],[0.25,-0.45]])+gd  [tuned lr=0.001]  (style 35: #CC79A7, dash 1)
+#   index 7: deep_linear(depth=2,init=balanced,init_matrix=[-0.6,-0.8],scale=0.5)+gd  [tuned lr=0.001]  (style 7: #0072B2, dash 2)
+#   index 8: deep_linear(depth=2,init=balanced,init_matrix=[-0.6,-0.8],scale=1)+gd  [tuned lr=0.001]  (style 8: #D55E00, dash 2)
+#   index 9: deep_linear(depth=2,init=balanced,init_matrix=[0.5,-0.9],scale=0.01)+gd  [tuned lr=0.001]  (style 9: #009E73, dash 2)
+#   index 10: deep_linear(depth=2,init=balanced,init_matrix=[0.5,-0.9],scale=0.5)+gd  [tuned lr=0.001]  (style 10: #CC79A7, dash 2)
+#   index 11: deep_linear(depth=2,init=balanced,init_matrix=[0.5,-0.9],scale=1)+gd  [tuned lr=0.001]  (style 11: #E69F00, dash 2)
+#   index 12: diagonal(depth=2,init=given,alpha=0.01,init_directions=[[2,2],[0.45,0.2]])+gd  [tuned lr=0.001]  (style 12: #56B4E9, dash 2)
+#   index 13: diagonal(depth=2,init=given,alpha=0.5,init_directions=[[2,2],[0.45,0.2]])+gd  [tuned lr=0.001]  (style 13: #000000, dash 2)
+#   index 14: diagonal(depth=2,init=given,alpha=1,init_directions=[[2,2],[0.45,0.2]])+gd  [tuned lr=0.001]  (style 14: #0072B2, dash 4)
+#   index 15: diagonal(depth=2,init=given,alpha=0.01,init_directions=[[2,2],[-0.4,0.3]])+gd  [tuned lr=0.001]  (style 15: #D55E00, dash 4)
+#   index 16: diagonal(depth=2,init=given,alpha=0.5,init_directions=[[2,2],[-0.4,0.3]])+gd  [tuned lr=0.001]  (style 16: #009E73, dash 4)
+#   index 17: diagonal(depth=2,init=given,alpha=1,init_directions=[[2,2],[-0.4,0.3]])+gd  [tuned lr=0.001]  (style 17: #CC79A7, dash 4)
+#   index 18: diagonal(depth=2,init=given,alpha=0.01,init_directions=[[2,2],[-0.3,-0.4]])+gd  [tuned lr=0.001]  (style 18: #E69F00, dash 4)
+#   index 19: diagonal(depth=2,init=given,alpha=0.5,init_directions=[[2,2],[-0.3,-0.4]])+gd  [tuned lr=0.001]  (style 19: #56B4E9, dash 4)
+#   index 20: diagonal(depth=2,init=given,alpha=1,init_directions=[[2,2],[-0.3,-0.4]])+gd  [tuned lr=0.001]  (style 20: #000000, dash 4)
+#   index 21: diagonal(depth=2,init=given,alpha=0.01,init_directions=[[2,2],[0.25,-0.45]])+gd  [tuned lr=0.001]  (style 21: #0072B2, dash 3)
+#   index 22: diagonal(depth=2,init=given,alpha=0.5,init_directions=[[2,2],[0.25,-0.45]])+gd  [tuned lr=0.001]  (style 22: #D55E00, dash 3)
+#   index 23: diagonal(depth=2,init=given,alpha=1,init_directions=[[2,2],[0.25,-0.45]])+gd  [tuned lr=0.001]  (style 23: #009E73, dash 3)
+#   index 24: conv(filters=[2,2],init=given,alpha=0.01,init_filters=[[2,0],[0.45,0.2]])+gd  [tuned lr=0.001]  (style 24: #CC79A7, dash 3)
+#   index 25: conv(filters=[2,2],init=given,alpha=0.5,init_filters=[[2,0],[0.45,0.2]])+gd  [tuned lr=0.001]  (style 25: #E69F00, dash 3)
+#   index 26: conv(filters=[2,2],init=given,alpha=1,init_filters=[[2,0],[0.45,0.2]])+gd  [tuned lr=0.001]  (style 26: #56B4E9, dash 3)
+#   index 27: conv(filters=[2,2],init=given,alpha=0.01,init_filters=[[2,0],[-0.4,0.3]])+gd  [tuned lr=0.001]  (style 27: #000000, dash 3)
+#   index 28: conv(filters=[2,2],init=given,alpha=0.5,init_filters=[[2,0],[-0.4,0.3]])+gd  [tuned lr=0.001]  (style 28: #0072B2, dash 1)
+#   index 29: conv(filters=[2,2],init=given,alpha=1,init_filters=[[2,0],[-0.4,0.3]])+gd  [tuned lr=0.001]  (style 29: #D55E00, dash 1)
+#   index 30: conv(filters=[2,2],init=given,alpha=0.01,init_filters=[[2,0],[-0.3,-0.4]])+gd  [tuned lr=0.001]  (style 30: #009E73, dash 1)
+#   index 31: conv(filters=[2,2],init=given,alpha=0.5,init_filters=[[2,0],[-0.3,-0.4]])+gd  [tuned lr=0.001]  (style 31: #CC79A7, dash 1)
+#   index 32: conv(filters=[2,2],init=given,alpha=1,init_filters=[[2,0],[-0.3,-0.4]])+gd  [tuned lr=0.001]  (style 32: #E69F00, dash 1)
+#   index 33: conv(filters=[2,2],init=given,alpha=0.01,init_filters=[[2,0],[0.25,-0.45]])+gd  [tuned lr=0.001]  (style 33: #56B4E9, dash 1)
+#   index 34: conv(filters=[2,2],init=given,alpha=0.5,init_filters=[[2,0],[0.25,-0.45]])+gd  [tuned lr=0.001]  (style 34: #000000, dash 1)
+#   index 35: conv(filters=[2,2],init=given,alpha=1,init_filters=[[2,0],[0.25,-0.45]])+gd  [tuned lr=0.001]  (style 35: #0072B2, dash 2)
 # x is plotted at x + 1 so that x = 0 (the start) shows on the log axis
 # target line: stop.target_gap = 1e-20
 set terminal svg size 960,1280 dynamic enhanced font 'Sans,12' background rgb 'white'
@@ -50,80 +50,45 @@ set grid lc rgb '#dddddd'
 set border lc rgb '#444444'
 set key outside below center horizontal Left reverse noenhanced samplen 3 spacing 1.1 maxcols auto maxrows auto
 set logscale x 10
+set autoscale xfix
 set logscale y 10
 set format y '10^{%L}'
 set style fill transparent solid 0.15 noborder
 plot \
-  'p1_lsq_gap_vs_iteration.dat' index 0 using ($1+1):3:4 with filledcurves fc rgb '#0072B2' notitle, \
-  '' index 0 using ($1+1):2 with lines lw 2 lc rgb '#0072B2' dt 1 title 'deep_linear(init_matrix=[0.9,0.4],scale=0.01)+gd @ lr=0.001', \
-  'p1_lsq_gap_vs_iteration.dat' index 1 using ($1+1):3:4 with filledcurves fc rgb '#D55E00' notitle, \
-  '' index 1 using ($1+1):2 with lines lw 2 lc rgb '#D55E00' dt 1 title 'deep_linear(init_matrix=[0.9,0.4],scale=0.5)+gd @ lr=0.001', \
-  'p1_lsq_gap_vs_iteration.dat' index 2 using ($1+1):3:4 with filledcurves fc rgb '#009E73' notitle, \
-  '' index 2 using ($1+1):2 with lines lw 2 lc rgb '#009E73' dt 1 title 'deep_linear(init_matrix=[0.9,0.4],scale=1)+gd @ lr=0.001', \
-  'p1_lsq_gap_vs_iteration.dat' index 3 using ($1+1):3:4 with filledcurves fc rgb '#CC79A7' notitle, \
-  '' index 3 using ($1+1):2 with lines lw 2 lc rgb '#CC79A7' dt 1 title 'deep_linear(init_matrix=[-0.8,0.6],scale=0.01)+gd @ lr=0.001', \
-  'p1_lsq_gap_vs_iteration.dat' index 4 using ($1+1):3:4 with filledcurves fc rgb '#E69F00' notitle, \
-  '' index 4 using ($1+1):2 with lines lw 2 lc rgb '#E69F00' dt 1 title 'deep_linear(init_matrix=[-0.8,0.6],scale=0.5)+gd @ lr=0.001', \
-  'p1_lsq_gap_vs_iteration.dat' index 5 using ($1+1):3:4 with filledcurves fc rgb '#56B4E9' notitle, \
-  '' index 5 using ($1+1):2 with lines lw 2 lc rgb '#56B4E9' dt 1 title 'deep_linear(init_matrix=[-0.8,0.6],scale=1)+gd @ lr=0.001', \
-  'p1_lsq_gap_vs_iteration.dat' index 6 using ($1+1):3:4 with filledcurves fc rgb '#000000' notitle, \
-  '' index 6 using ($1+1):2 with lines lw 2 lc rgb '#000000' dt 1 title 'deep_linear(init_matrix=[-0.6,-0.8],scale=0.01)+gd @ lr=0.001', \
-  'p1_lsq_gap_vs_iteration.dat' index 7 using ($1+1):3:4 with filledcurves fc rgb '#F0E442' notitle, \
-  '' index 7 using ($1+1):2 with lines lw 2 lc rgb '#F0E442' dt 1 title 'deep_linear(init_matrix=[-0.6,-0.8],scale=0.5)+gd @ lr=0.001', \
-  'p1_lsq_gap_vs_iteration.dat' index 8 using ($1+1):3:4 with filledcurves fc rgb '#0072B2' notitle, \
-  '' index 8 using ($1+1):2 with lines lw 2 lc rgb '#0072B2' dt 2 title 'deep_linear(init_matrix=[-0.6,-0.8],scale=1)+gd @ lr=0.001', \
-  'p1_lsq_gap_vs_iteration.dat' index 9 using ($1+1):3:4 with filledcurves fc rgb '#D55E00' notitle, \
-  '' index 9 using ($1+1):2 with lines lw 2 lc rgb '#D55E00' dt 2 title 'deep_linear(init_matrix=[0.5,-0.9],scale=0.01)+gd @ lr=0.001', \
-  'p1_lsq_gap_vs_iteration.dat' index 10 using ($1+1):3:4 with filledcurves fc rgb '#009E73' notitle, \
-  '' index 10 using ($1+1):2 with lines lw 2 lc rgb '#009E73' dt 2 title 'deep_linear(init_matrix=[0.5,-0.9],scale=0.5)+gd @ lr=0.001', \
-  'p1_lsq_gap_vs_iteration.dat' index 11 using ($1+1):3:4 with filledcurves fc rgb '#CC79A7' notitle, \
-  '' index 11 using ($1+1):2 with lines lw 2 lc rgb '#CC79A7' dt 2 title 'deep_linear(init_matrix=[0.5,-0.9],scale=1)+gd @ lr=0.001', \
-  'p1_lsq_gap_vs_iteration.dat' index 12 using ($1+1):3:4 with filledcurves fc rgb '#E69F00' notitle, \
-  '' index 12 using ($1+1):2 with lines lw 2 lc rgb '#E69F00' dt 2 title 'diagonal(alpha=0.01,init_directions=[[2,2],[0.45,0.2]])+gd @ lr=0.001', \
-  'p1_lsq_gap_vs_iteration.dat' index 13 using ($1+1):3:4 with filledcurves fc rgb '#56B4E9' notitle, \
-  '' index 13 using ($1+1):2 with lines lw 2 lc rgb '#56B4E9' dt 2 title 'diagonal(alpha=0.5,init_directions=[[2,2],[0.45,0.2]])+gd @ lr=0.001', \
-  'p1_lsq_gap_vs_iteration.dat' index 14 using ($1+1):3:4 with filledcurves fc rgb '#000000' notitle, \
-  '' index 14 using ($1+1):2 with lines lw 2 lc rgb '#000000' dt 2 title 'diagonal(alpha=1,init_directions=[[2,2],[0.45,0.2]])+gd @ lr=0.001', \
-  'p1_lsq_gap_vs_iteration.dat' index 15 using ($1+1):3:4 with filledcurves fc rgb '#F0E442' notitle, \
-  '' index 15 using ($1+1):2 with lines lw 2 lc rgb '#F0E442' dt 2 title 'diagonal(alpha=0.01,init_directions=[[2,2],[-0.4,0.3]])+gd @ lr=0.001', \
-  'p1_lsq_gap_vs_iteration.dat' index 16 using ($1+1):3:4 with filledcurves fc rgb '#0072B2' notitle, \
-  '' index 16 using ($1+1):2 with lines lw 2 lc rgb '#0072B2' dt 4 title 'diagonal(alpha=0.5,init_directions=[[2,2],[-0.4,0.3]])+gd @ lr=0.001', \
-  'p1_lsq_gap_vs_iteration.dat' index 17 using ($1+1):3:4 with filledcurves fc rgb '#D55E00' notitle, \
-  '' index 17 using ($1+1):2 with lines lw 2 lc rgb '#D55E00' dt 4 title 'diagonal(alpha=1,init_directions=[[2,2],[-0.4,0.3]])+gd @ lr=0.001', \
-  'p1_lsq_gap_vs_iteration.dat' index 18 using ($1+1):3:4 with filledcurves fc rgb '#009E73' notitle, \
-  '' index 18 using ($1+1):2 with lines lw 2 lc rgb '#009E73' dt 4 title 'diagonal(alpha=0.01,init_directions=[[2,2],[-0.3,-0.4]])+gd @ lr=0.001', \
-  'p1_lsq_gap_vs_iteration.dat' index 19 using ($1+1):3:4 with filledcurves fc rgb '#CC79A7' notitle, \
-  '' index 19 using ($1+1):2 with lines lw 2 lc rgb '#CC79A7' dt 4 title 'diagonal(alpha=0.5,init_directions=[[2,2],[-0.3,-0.4]])+gd @ lr=0.001', \
-  'p1_lsq_gap_vs_iteration.dat' index 20 using ($1+1):3:4 with filledcurves fc rgb '#E69F00' notitle, \
-  '' index 20 using ($1+1):2 with lines lw 2 lc rgb '#E69F00' dt 4 title 'diagonal(alpha=1,init_directions=[[2,2],[-0.3,-0.4]])+gd @ lr=0.001', \
-  'p1_lsq_gap_vs_iteration.dat' index 21 using ($1+1):3:4 with filledcurves fc rgb '#56B4E9' notitle, \
-  '' index 21 using ($1+1):2 with lines lw 2 lc rgb '#56B4E9' dt 4 title 'diagonal(alpha=0.01,init_directions=[[2,2],[0.25,-0.45]])+gd @ lr=0.001', \
-  'p1_lsq_gap_vs_iteration.dat' index 22 using ($1+1):3:4 with filledcurves fc rgb '#000000' notitle, \
-  '' index 22 using ($1+1):2 with lines lw 2 lc rgb '#000000' dt 4 title 'diagonal(alpha=0.5,init_directions=[[2,2],[0.25,-0.45]])+gd @ lr=0.001', \
-  'p1_lsq_gap_vs_iteration.dat' index 23 using ($1+1):3:4 with filledcurves fc rgb '#F0E442' notitle, \
-  '' index 23 using ($1+1):2 with lines lw 2 lc rgb '#F0E442' dt 4 title 'diagonal(alpha=1,init_directions=[[2,2],[0.25,-0.45]])+gd @ lr=0.001', \
-  'p1_lsq_gap_vs_iteration.dat' index 24 using ($1+1):3:4 with filledcurves fc rgb '#0072B2' notitle, \
-  '' index 24 using ($1+1):2 with lines lw 2 lc rgb '#0072B2' dt 3 title 'conv(alpha=0.01,init_filters=[[2,0],[0.45,0.2]])+gd @ lr=0.001', \
-  'p1_lsq_gap_vs_iteration.dat' index 25 using ($1+1):3:4 with filledcurves fc rgb '#D55E00' notitle, \
-  '' index 25 using ($1+1):2 with lines lw 2 lc rgb '#D55E00' dt 3 title 'conv(alpha=0.5,init_filters=[[2,0],[0.45,0.2]])+gd @ lr=0.001', \
-  'p1_lsq_gap_vs_iteration.dat' index 26 using ($1+1):3:4 with filledcurves fc rgb '#009E73' notitle, \
-  '' index 26 using ($1+1):2 with lines lw 2 lc rgb '#009E73' dt 3 title 'conv(alpha=1,init_filters=[[2,0],[0.45,0.2]])+gd @ lr=0.001', \
-  'p1_lsq_gap_vs_iteration.dat' index 27 using ($1+1):3:4 with filledcurves fc rgb '#CC79A7' notitle, \
-  '' index 27 using ($1+1):2 with lines lw 2 lc rgb '#CC79A7' dt 3 title 'conv(alpha=0.01,init_filters=[[2,0],[-0.4,0.3]])+gd @ lr=0.001', \
-  'p1_lsq_gap_vs_iteration.dat' index 28 using ($1+1):3:4 with filledcurves fc rgb '#E69F00' notitle, \
-  '' index 28 using ($1+1):2 with lines lw 2 lc rgb '#E69F00' dt 3 title 'conv(alpha=0.5,init_filters=[[2,0],[-0.4,0.3]])+gd @ lr=0.001', \
-  'p1_lsq_gap_vs_iteration.dat' index 29 using ($1+1):3:4 with filledcurves fc rgb '#56B4E9' notitle, \
-  '' index 29 using ($1+1):2 with lines lw 2 lc rgb '#56B4E9' dt 3 title 'conv(alpha=1,init_filters=[[2,0],[-0.4,0.3]])+gd @ lr=0.001', \
-  'p1_lsq_gap_vs_iteration.dat' index 30 using ($1+1):3:4 with filledcurves fc rgb '#000000' notitle, \
-  '' index 30 using ($1+1):2 with lines lw 2 lc rgb '#000000' dt 3 title 'conv(alpha=0.01,init_filters=[[2,0],[-0.3,-0.4]])+gd @ lr=0.001', \
-  'p1_lsq_gap_vs_iteration.dat' index 31 using ($1+1):3:4 with filledcurves fc rgb '#F0E442' notitle, \
-  '' index 31 using ($1+1):2 with lines lw 2 lc rgb '#F0E442' dt 3 title 'conv(alpha=0.5,init_filters=[[2,0],[-0.3,-0.4]])+gd @ lr=0.001', \
-  'p1_lsq_gap_vs_iteration.dat' index 32 using ($1+1):3:4 with filledcurves fc rgb '#0072B2' notitle, \
-  '' index 32 using ($1+1):2 with lines lw 2 lc rgb '#0072B2' dt 1 title 'conv(alpha=1,init_filters=[[2,0],[-0.3,-0.4]])+gd @ lr=0.001', \
-  'p1_lsq_gap_vs_iteration.dat' index 33 using ($1+1):3:4 with filledcurves fc rgb '#D55E00' notitle, \
-  '' index 33 using ($1+1):2 with lines lw 2 lc rgb '#D55E00' dt 1 title 'conv(alpha=0.01,init_filters=[[2,0],[0.25,-0.45]])+gd @ lr=0.001', \
-  'p1_lsq_gap_vs_iteration.dat' index 34 using ($1+1):3:4 with filledcurves fc rgb '#009E73' notitle, \
-  '' index 34 using ($1+1):2 with lines lw 2 lc rgb '#009E73' dt 1 title 'conv(alpha=0.5,init_filters=[[2,0],[0.25,-0.45]])+gd @ lr=0.001', \
-  'p1_lsq_gap_vs_iteration.dat' index 35 using ($1+1):3:4 with filledcurves fc rgb '#CC79A7' notitle, \
-  '' index 35 using ($1+1):2 with lines lw 2 lc rgb '#CC79A7' dt 1 title 'conv(alpha=1,init_filters=[[2,0],[0.25,-0.45]])+gd @ lr=0.001', \
+  'p1_lsq_gap_vs_iteration.dat' index 0 using ($1+1):2 with lines lw 2 lc rgb '#0072B2' dt 1 title 'deep_linear(init_matrix=[0.9,0.4],scale=0.01)+gd @ lr=0.001', \
+  'p1_lsq_gap_vs_iteration.dat' index 1 using ($1+1):2 with lines lw 2 lc rgb '#D55E00' dt 1 title 'deep_linear(init_matrix=[0.9,0.4],scale=0.5)+gd @ lr=0.001', \
+  'p1_lsq_gap_vs_iteration.dat' index 2 using ($1+1):2 with lines lw 2 lc rgb '#009E73' dt 1 title 'deep_linear(init_matrix=[0.9,0.4],scale=1)+gd @ lr=0.001', \
+  'p1_lsq_gap_vs_iteration.dat' index 3 using ($1+1):2 with lines lw 2 lc rgb '#CC79A7' dt 1 title 'deep_linear(init_matrix=[-0.8,0.6],scale=0.01)+gd @ lr=0.001', \
+  'p1_lsq_gap_vs_iteration.dat' index 4 using ($1+1):2 with lines lw 2 lc rgb '#E69F00' dt 1 title 'deep_linear(init_matrix=[-0.8,0.6],scale=0.5)+gd @ lr=0.001', \
+  'p1_lsq_gap_vs_iteration.dat' index 5 using ($1+1):2 with lines lw 2 lc rgb '#56B4E9' dt 1 title 'deep_linear(init_matrix=[-0.8,0.6],scale=1)+gd @ lr=0.001', \
+  'p1_lsq_gap_vs_iteration.dat' index 6 using ($1+1):2 with lines lw 2 lc rgb '#000000' dt 1 title 'deep_linear(init_matrix=[-0.6,-0.8],scale=0.01)+gd @ lr=0.001', \
+  'p1_lsq_gap_vs_iteration.dat' index 7 using ($1+1):2 with lines lw 2 lc rgb '#0072B2' dt 2 title 'deep_linear(init_matrix=[-0.6,-0.8],scale=0.5)+gd @ lr=0.001', \
+  'p1_lsq_gap_vs_iteration.dat' index 8 using ($1+1):2 with lines lw 2 lc rgb '#D55E00' dt 2 title 'deep_linear(init_matrix=[-0.6,-0.8],scale=1)+gd @ lr=0.001', \
+  'p1_lsq_gap_vs_iteration.dat' index 9 using ($1+1):2 with lines lw 2 lc rgb '#009E73' dt 2 title 'deep_linear(init_matrix=[0.5,-0.9],scale=0.01)+gd @ lr=0.001', \
+  'p1_lsq_gap_vs_iteration.dat' index 10 using ($1+1):2 with lines lw 2 lc rgb '#CC79A7' dt 2 title 'deep_linear(init_matrix=[0.5,-0.9],scale=0.5)+gd @ lr=0.001', \
+  'p1_lsq_gap_vs_iteration.dat' index 11 using ($1+1):2 with lines lw 2 lc rgb '#E69F00' dt 2 title 'deep_linear(init_matrix=[0.5,-0.9],scale=1)+gd @ lr=0.001', \
+  'p1_lsq_gap_vs_iteration.dat' index 12 using ($1+1):2 with lines lw 2 lc rgb '#56B4E9' dt 2 title 'diagonal(alpha=0.01,init_directions=[[2,2],[0.45,0.2]])+gd @ lr=0.001', \
+  'p1_lsq_gap_vs_iteration.dat' index 13 using ($1+1):2 with lines lw 2 lc rgb '#000000' dt 2 title 'diagonal(alpha=0.5,init_directions=[[2,2],[0.45,0.2]])+gd @ lr=0.001', \
+  'p1_lsq_gap_vs_iteration.dat' index 14 using ($1+1):2 with lines lw 2 lc rgb '#0072B2' dt 4 title 'diagonal(alpha=1,init_directions=[[2,2],[0.45,0.2]])+gd @ lr=0.001', \
+  'p1_lsq_gap_vs_iteration.dat' index 15 using ($1+1):2 with lines lw 2 lc rgb '#D55E00' dt 4 title 'diagonal(alpha=0.01,init_directions=[[2,2],[-0.4,0.3]])+gd @ lr=0.001', \
+  'p1_lsq_gap_vs_iteration.dat' index 16 using ($1+1):2 with lines lw 2 lc rgb '#009E73' dt 4 title 'diagonal(alpha=0.5,init_directions=[[2,2],[-0.4,0.3]])+gd @ lr=0.001', \
+  'p1_lsq_gap_vs_iteration.dat' index 17 using ($1+1):2 with lines lw 2 lc rgb '#CC79A7' dt 4 title 'diagonal(alpha=1,init_directions=[[2,2],[-0.4,0.3]])+gd @ lr=0.001', \
+  'p1_lsq_gap_vs_iteration.dat' index 18 using ($1+1):2 with lines lw 2 lc rgb '#E69F00' dt 4 title 'diagonal(alpha=0.01,init_directions=[[2,2],[-0.3,-0.4]])+gd @ lr=0.001', \
+  'p1_lsq_gap_vs_iteration.dat' index 19 using ($1+1):2 with lines lw 2 lc rgb '#56B4E9' dt 4 title 'diagonal(alpha=0.5,init_directions=[[2,2],[-0.3,-0.4]])+gd @ lr=0.001', \
+  'p1_lsq_gap_vs_iteration.dat' index 20 using ($1+1):2 with lines lw 2 lc rgb '#000000' dt 4 title 'diagonal(alpha=1,init_directions=[[2,2],[-0.3,-0.4]])+gd @ lr=0.001', \
+  'p1_lsq_gap_vs_iteration.dat' index 21 using ($1+1):2 with lines lw 2 lc rgb '#0072B2' dt 3 title 'diagonal(alpha=0.01,init_directions=[[2,2],[0.25,-0.45]])+gd @ lr=0.001', \
+  'p1_lsq_gap_vs_iteration.dat' index 22 using ($1+1):2 with lines lw 2 lc rgb '#D55E00' dt 3 title 'diagonal(alpha=0.5,init_directions=[[2,2],[0.25,-0.45]])+gd @ lr=0.001', \
+  'p1_lsq_gap_vs_iteration.dat' index 23 using ($1+1):2 with lines lw 2 lc rgb '#009E73' dt 3 title 'diagonal(alpha=1,init_directions=[[2,2],[0.25,-0.45]])+gd @ lr=0.001', \
+  'p1_lsq_gap_vs_iteration.dat' index 24 using ($1+1):2 with lines lw 2 lc rgb '#CC79A7' dt 3 title 'conv(alpha=0.01,init_filters=[[2,0],[0.45,0.2]])+gd @ lr=0.001', \
+  'p1_lsq_gap_vs_iteration.dat' index 25 using ($1+1):2 with lines lw 2 lc rgb '#E69F00' dt 3 title 'conv(alpha=0.5,init_filters=[[2,0],[0.45,0.2]])+gd @ lr=0.001', \
+  'p1_lsq_gap_vs_iteration.dat' index 26 using ($1+1):2 with lines lw 2 lc rgb '#56B4E9' dt 3 title 'conv(alpha=1,init_filters=[[2,0],[0.45,0.2]])+gd @ lr=0.001', \
+  'p1_lsq_gap_vs_iteration.dat' index 27 using ($1+1):2 with lines lw 2 lc rgb '#000000' dt 3 title 'conv(alpha=0.01,init_filters=[[2,0],[-0.4,0.3]])+gd @ lr=0.001', \
+  'p1_lsq_gap_vs_iteration.dat' index 28 using ($1+1):2 with lines lw 2 lc rgb '#0072B2' dt 1 title 'conv(alpha=0.5,init_filters=[[2,0],[-0.4,0.3]])+gd @ lr=0.001', \
+  'p1_lsq_gap_vs_iteration.dat' index 29 using ($1+1):2 with lines lw 2 lc rgb '#D55E00' dt 1 title 'conv(alpha=1,init_filters=[[2,0],[-0.4,0.3]])+gd @ lr=0.001', \
+  'p1_lsq_gap_vs_iteration.dat' index 30 using ($1+1):2 with lines lw 2 lc rgb '#009E73' dt 1 title 'conv(alpha=0.01,init_filters=[[2,0],[-0.3,-0.4]])+gd @ lr=0.001', \
+  'p1_lsq_gap_vs_iteration.dat' index 31 using ($1+1):2 with lines lw 2 lc rgb '#CC79A7' dt 1 title 'conv(alpha=0.5,init_filters=[[2,0],[-0.3,-0.4]])+gd @ lr=0.001', \
+  'p1_lsq_gap_vs_iteration.dat' index 32 using ($1+1):2 with lines lw 2 lc rgb '#E69F00' dt 1 title 'conv(alpha=1,init_filters=[[2,0],[-0.3,-0.4]])+gd @ lr=0.001', \
+  'p1_lsq_gap_vs_iteration.dat' index 33 using ($1+1):2 with lines lw 2 lc rgb '#56B4E9' dt 1 title 'conv(alpha=0.01,init_filters=[[2,0],[0.25,-0.45]])+gd @ lr=0.001', \
+  'p1_lsq_gap_vs_iteration.dat' index 34 using ($1+1):2 with lines lw 2 lc rgb '#000000' dt 1 title 'conv(alpha=0.5,init_filters=[[2,0],[0.25,-0.45]])+gd @ lr=0.001', \
+  'p1_lsq_gap_vs_iteration.dat' index 35 using ($1+1):2 with lines lw 2 lc rgb '#0072B2' dt 2 title 'conv(alpha=1,init_filters=[[2,0],[0.25,-0.45]])+gd @ lr=0.001', \
   'p1_lsq_gap_vs_iteration.dat' index 36 using ($1+1):2 with lines lw 1.5 lc rgb '#555555' dt 3 title 'target  (stop.target_gap = 1e-20)'
